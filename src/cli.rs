@@ -1,0 +1,104 @@
+//! The command line. Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Turn one YAML profile into the Terraform and Bicep of a hardened Azure Machine Learning
+/// landing zone, with every Well-Architected recommendation applied by default.
+///
+/// A profile names the project, environment, regions, network, compute, access and waivers;
+/// everything else (private endpoints, customer-managed keys, policies, monitoring) follows
+/// from it. Start with `mlzone init`, check with `mlzone validate`, look with `mlzone plan`.
+///
+/// Exit codes: 0 success, 1 drift (`diff`), 2 usage error, 3 invalid profile, 4 other failure.
+#[derive(Debug, Parser)]
+#[command(name = "mlzone", version, max_term_width = 100)]
+pub struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Judge waiver expiry and VM retirement as of this date instead of today (YYYY-MM-DD).
+    #[arg(long, global = true, env = "MLZONE_TODAY", value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<jiff::civil::Date>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Colour when stderr is a terminal.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a starter `profile.yaml` (and its JSON Schema) from a golden profile.
+    ///
+    /// Never overwrites: if `profile.yaml` or `profile.schema.json` exists in DIR, nothing is
+    /// written. Edit the project name, regions and access, then run `mlzone validate`.
+    Init(InitArgs),
+    /// Check profiles and report every problem at once, with file:line:col and a hint.
+    ///
+    /// Exit 0 when all profiles are valid (warnings do not fail), 3 when any is invalid.
+    Validate(ValidateArgs),
+    /// Show the resolved plan: names, address ranges, DNS zones, policies, and what became
+    /// of every recommendation (applied where, waived why, or advisory).
+    Plan(PlanArgs),
+    /// List the recommendation catalog: every Well-Architected recommendation for Azure ML.
+    Recommendations(RecommendationsArgs),
+    /// Print the profile's JSON Schema (for editors and CI).
+    Schema,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Golden profile to start from.
+    #[arg(long, value_name = "NAME", default_value = "baseline", value_parser = crate::golden::names())]
+    pub from: String,
+    /// Directory to write into.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Profiles to check.
+    #[arg(required = true, value_name = "PROFILE")]
+    pub profiles: Vec<PathBuf>,
+    /// Print the diagnostics as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `plan`.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// The profile.
+    #[arg(value_name = "PROFILE")]
+    pub profile: PathBuf,
+    /// Print the whole plan as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `recommendations`.
+#[derive(Debug, clap::Args)]
+pub struct RecommendationsArgs {
+    /// Print the catalog as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    crate::values::date(text)
+}

@@ -1,0 +1,84 @@
+//! One module per subcommand, each with a `run` function; this file only dispatches and holds
+//! what they share.
+
+mod init;
+mod plan;
+mod recommendations;
+mod schema;
+mod validate;
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use crate::cli::{Cli, Color, Command};
+use crate::diagnostic::{Report, Severity};
+use crate::error::Error;
+use crate::profile;
+use crate::validate::Validated;
+
+/// Run the parsed command line; `Ok` carries the exit code.
+pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
+    let ctx = Context {
+        color: color(cli.color),
+        today: cli.today.unwrap_or_else(today),
+    };
+    match cli.command {
+        Command::Init(args) => init::run(&args),
+        Command::Validate(args) => validate::run(&args, &ctx),
+        Command::Plan(args) => plan::run(&args, &ctx),
+        Command::Recommendations(args) => recommendations::run(&args),
+        Command::Schema => schema::run(),
+    }
+}
+
+/// What every command may need.
+pub(crate) struct Context {
+    /// Colour diagnostics.
+    pub(crate) color: bool,
+    /// The date waivers and retirements are judged against.
+    pub(crate) today: Date,
+}
+
+/// Whether to colour stderr.
+pub(crate) fn color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+fn today() -> Date {
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+/// Load and validate `path`, printing warnings to stderr.
+pub(crate) fn validated(path: &Path, ctx: &Context) -> Result<Validated, Error> {
+    let loaded = profile::load(path)?;
+    let validated = crate::validate::validate(&loaded, ctx.today)?;
+    if !validated.warnings.diagnostics.is_empty() {
+        eprint!("{}", validated.warnings.render(ctx.color));
+    }
+    Ok(validated)
+}
+
+/// The closing line under a report: `profile.yaml: 2 errors, 1 warning`.
+pub(crate) fn summary(report: &Report) -> String {
+    let name = report.sources.first().map_or("profile", |s| s.name.as_str());
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    if errors > 0 {
+        format!(
+            "error: `{name}` is invalid: {}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    } else {
+        format!("`{name}` is valid ({})", plural(warnings, "warning"))
+    }
+}

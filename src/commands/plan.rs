@@ -1,0 +1,128 @@
+//! `mlzone plan PROFILE`: the resolved plan, as a readable summary or as JSON.
+
+use std::fmt::Write as _;
+
+use super::{Context, validated};
+use crate::cli::PlanArgs;
+use crate::error::{EXIT_OK, Error};
+use crate::naming::environment_name;
+use crate::plan::{Plan, Status, resolve};
+
+pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
+    let validated = validated(&args.profile, ctx)?;
+    let plan = resolve(&validated.profile);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default());
+    } else {
+        print!("{}", describe(&plan));
+    }
+    Ok(EXIT_OK)
+}
+
+/// A plan for people: what gets deployed where, and each recommendation's fate.
+pub(crate) fn describe(plan: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({}), {:?} network",
+        plan.project,
+        environment_name(plan.environment),
+        plan.network_mode
+    );
+    for region in &plan.regions {
+        let w = &region.workspace;
+        let _ = writeln!(out, "\n{:?} region {} ({})", region.role, region.location, region.display_name);
+        let rows = [
+            ("resource group", region.names.resource_group.clone()),
+            ("workspace", format!(
+                "{}  public access {}, {}",
+                w.name,
+                on_off(w.public_network_access),
+                w.managed_network.as_ref().map_or_else(
+                    || "no managed network".to_owned(),
+                    |m| format!("{} with {} outbound rule(s){}", m.isolation_mode, m.outbound_rules.len(), if m.firewall { " (managed firewall)" } else { "" })
+                )
+            )),
+            ("identity", region.names.identity.clone()),
+            ("key vault", format!(
+                "{}  purge protection {}, key {}",
+                region.key_vault.name,
+                on_off(region.key_vault.purge_protection),
+                region.key_vault.key.as_ref().map_or("none".to_owned(), |k| format!("{} rotated after {}", k.name, k.rotate_after))
+            )),
+            ("storage", format!(
+                "{}  {}, shared keys {}, public access {}",
+                region.storage.name,
+                region.storage.replication,
+                on_off(region.storage.shared_key_access),
+                on_off(region.storage.public_network_access)
+            )),
+            ("network", format!(
+                "{} {}  endpoints {}{}",
+                region.names.vnet,
+                region.network.address_space,
+                region.network.endpoint_subnet,
+                region.network.compute_subnet.as_ref().map_or(String::new(), |c| format!(", compute {c}"))
+            )),
+            ("dns zones", region.dns_zones.iter().map(|z| match &z.existing_id {
+                Some(_) => format!("{} (hub)", z.name),
+                None => z.name.clone(),
+            }).collect::<Vec<_>>().join(", ")),
+            ("monitoring", format!(
+                "{}, {} ({} days)",
+                region.monitoring.log_analytics, region.monitoring.app_insights, region.monitoring.retention_days
+            )),
+        ];
+        for (label, value) in rows {
+            let _ = writeln!(out, "  {label:<15} {value}");
+        }
+        for c in &region.clusters {
+            let _ = writeln!(
+                out,
+                "  {:<15} {} {} {}, {}-{} nodes, scale down after {}",
+                "cluster", c.name, c.sku, c.vm_priority, c.min_nodes, c.max_nodes, c.idle_scale_down
+            );
+        }
+    }
+    let _ = writeln!(out, "\nregistry {} ({}), replicas: {}", plan.registry.name, plan.registry.sku,
+        if plan.registry.geo_replications.is_empty() { "none".to_owned() } else { plan.registry.geo_replications.iter().map(|g| g.location.clone()).collect::<Vec<_>>().join(", ") });
+    for i in &plan.instances {
+        let _ = writeln!(out, "instance {} {} for {}, idle shutdown {}", i.name, i.sku, i.user_object_id, i.idle_shutdown.as_deref().unwrap_or("off"));
+    }
+    for a in &plan.access {
+        let _ = writeln!(out, "access {} {} → {}", a.principal_type.to_lowercase(), a.principal_id, a.role);
+    }
+    let _ = writeln!(out, "\npolicy assignments ({} scope)", plan.governance.scope);
+    for a in &plan.governance.assignments {
+        let params: Vec<String> = a.parameters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(out, "  {:<8} {}  [{}]", a.recommendation, a.display_name, params.join(", "));
+    }
+    for p in &plan.governance.custom_policies {
+        let _ = writeln!(out, "  {:<8} {} ({}): {}", p.recommendation, p.display_name, p.effect, p.allowed_skus.join(", "));
+    }
+    let (mut applied, mut waived, mut advisory) = (0, 0, 0);
+    let mut lines = String::new();
+    for r in &plan.recommendations {
+        let detail = match &r.status {
+            Status::Applied { applied_in } => {
+                applied += 1;
+                format!("applied   {}", applied_in.join("; "))
+            }
+            Status::Waived { reason, expires } => {
+                waived += 1;
+                format!("WAIVED    until {expires}: {reason}")
+            }
+            Status::Advisory { note } => {
+                advisory += 1;
+                format!("advisory  {note}")
+            }
+        };
+        let _ = writeln!(lines, "  {:<8} {detail}", r.id);
+    }
+    let _ = writeln!(out, "\nrecommendations: {applied} applied, {waived} waived, {advisory} advisory\n{lines}");
+    out
+}
+
+fn on_off(value: bool) -> &'static str {
+    if value { "on" } else { "off" }
+}

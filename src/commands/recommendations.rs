@@ -1,0 +1,32 @@
+//! `mlzone recommendations`: the catalog.
+
+use crate::cli::RecommendationsArgs;
+use crate::error::{EXIT_OK, Error};
+use crate::facts::{self, Kind};
+
+pub(crate) fn run(args: &RecommendationsArgs) -> Result<u8, Error> {
+    let catalog = facts::catalog();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(catalog).unwrap_or_default());
+        return Ok(EXIT_OK);
+    }
+    let mut pillar = "";
+    for r in catalog {
+        if r.pillar != pillar {
+            pillar = &r.pillar;
+            println!("\n{pillar}");
+        }
+        let kind = match r.kind {
+            Kind::Enforced => "enforced",
+            Kind::Configurable => "configurable",
+            Kind::Advisory => "advisory",
+        };
+        let waiver = if r.waivable { "waivable" } else { "" };
+        println!("  {:<8} {kind:<12} {waiver:<8} {}", r.id, r.title);
+    }
+    println!(
+        "\n{} recommendations. Waive one in a profile with `waivers: [{{id, reason, expires}}]`.",
+        catalog.len()
+    );
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,43 @@
+//! `mlzone validate PROFILE...`: every problem of every profile, then one verdict.
+
+use serde_json::Value;
+
+use super::{Context, summary};
+use crate::cli::ValidateArgs;
+use crate::diagnostic::Report;
+use crate::error::{EXIT_INVALID, EXIT_OK, Error};
+use crate::profile;
+
+pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
+    let mut invalid = false;
+    let mut json = Vec::new();
+    for path in &args.profiles {
+        let report = match check(path, ctx) {
+            Ok(report) => report,
+            Err(Error::Invalid(report)) => report,
+            Err(other) => return Err(other),
+        };
+        invalid |= report.has_errors();
+        if args.json {
+            let mut value = report.to_json();
+            value["profile"] = Value::String(path.display().to_string());
+            json.push(value);
+        } else {
+            eprint!("{}", report.render(ctx.color));
+            if report.has_errors() {
+                eprintln!("{}", summary(&report));
+            } else {
+                println!("{}", summary(&report));
+            }
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+    }
+    Ok(if invalid { EXIT_INVALID } else { EXIT_OK })
+}
+
+fn check(path: &std::path::Path, ctx: &Context) -> Result<Report, Error> {
+    let loaded = profile::load(path)?;
+    crate::validate::validate(&loaded, ctx.today).map(|v| v.warnings)
+}

@@ -1,0 +1,57 @@
+//! Failures that are not problems with a profile's content: I/O and refusals. Profile problems
+//! are `Diagnostic`s, carried here as `Invalid` so one place maps everything to an exit code.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Report;
+
+/// Exit code of a valid run (or, for `diff`, no drift).
+pub const EXIT_OK: u8 = 0;
+/// Exit code of `diff` when the generated files drifted.
+pub const EXIT_DRIFT: u8 = 1;
+/// Exit code of a usage error (clap's own).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code of an invalid profile.
+pub const EXIT_INVALID: u8 = 3;
+/// Exit code of any other failure: I/O, template errors.
+pub const EXIT_FAILURE: u8 = 4;
+
+/// Everything that can stop a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// `init` found a file where it would write.
+    #[error("`{}` already exists; `mlzone init` never overwrites a file", path.display())]
+    InitExists {
+        /// The existing file.
+        path: PathBuf,
+    },
+    /// The profile has errors.
+    #[error("invalid profile")]
+    Invalid(Report),
+}
+
+impl Error {
+    /// The process exit code for this failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Invalid(_) => EXIT_INVALID,
+            Error::Read { .. } | Error::Write { .. } | Error::InitExists { .. } => EXIT_FAILURE,
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! Facts about Azure that mlzone relies on, embedded from `data/` (each file names its source):
+//! regions and their pairs, VM sizes, policy definitions, private DNS zones, and mlzone's own
+//! recommendation catalog. Parsed once per process.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::profile::yaml_to_json;
+
+fn parse<T: DeserializeOwned>(name: &str, text: &str) -> T {
+    let value = yaml_to_json(text).unwrap_or_else(|| panic!("embedded {name} is not valid YAML"));
+    serde_json::from_value(value).unwrap_or_else(|e| panic!("embedded {name} is malformed: {e}"))
+}
+
+/// An Azure region.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Region {
+    /// Short code mlzone uses in resource names.
+    pub code: String,
+    /// Display name.
+    pub display: String,
+    /// Paired region, if any.
+    pub pair: Option<String>,
+    /// Whether the region has availability zones.
+    pub zones: bool,
+    /// Whether using the region needs an access request.
+    pub restricted: bool,
+}
+
+#[derive(Deserialize)]
+struct RegionsFile {
+    regions: BTreeMap<String, Region>,
+}
+
+static REGIONS: LazyLock<BTreeMap<String, Region>> = LazyLock::new(|| {
+    parse::<RegionsFile>("data/regions.yaml", include_str!("../data/regions.yaml")).regions
+});
+
+/// Every region mlzone accepts, by programmatic name.
+pub fn regions() -> &'static BTreeMap<String, Region> {
+    &REGIONS
+}
+
+/// The region named `name`.
+pub fn region(name: &str) -> Option<&'static Region> {
+    REGIONS.get(name)
+}
+
+/// CPU or GPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SkuKind {
+    /// CPU only.
+    Cpu,
+    /// Has GPUs.
+    Gpu,
+}
+
+/// Availability of a VM family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkuStatus {
+    /// Can be deployed.
+    Available,
+    /// Retirement date announced.
+    RetirementAnnounced,
+    /// Retired.
+    Retired,
+}
+
+/// A VM size.
+#[derive(Debug, Clone)]
+pub struct Sku {
+    /// The family key, e.g. `nc_a100_v4`.
+    pub family: String,
+    /// The series, e.g. `NC_A100_v4`.
+    pub series: String,
+    /// CPU or GPU.
+    pub kind: SkuKind,
+    /// Availability.
+    pub status: SkuStatus,
+    /// Retirement date, `YYYY-MM-DD`.
+    pub retires: Option<String>,
+    /// vCPUs.
+    pub vcpus: u32,
+    /// GPUs.
+    pub gpus: u32,
+}
+
+#[derive(Deserialize)]
+struct SkuFile {
+    families: BTreeMap<String, SkuFamily>,
+}
+
+#[derive(Deserialize)]
+struct SkuFamily {
+    series: String,
+    kind: SkuKind,
+    status: SkuStatus,
+    retires: Option<String>,
+    sizes: Vec<SkuSize>,
+}
+
+#[derive(Deserialize)]
+struct SkuSize {
+    name: String,
+    vcpus: u32,
+    gpus: u32,
+}
+
+static SKUS: LazyLock<BTreeMap<String, Sku>> = LazyLock::new(|| {
+    let file: SkuFile = parse("data/vm-skus.yaml", include_str!("../data/vm-skus.yaml"));
+    let mut out = BTreeMap::new();
+    for (family, f) in file.families {
+        for size in f.sizes {
+            out.insert(
+                size.name.to_lowercase(),
+                Sku {
+                    family: family.clone(),
+                    series: f.series.clone(),
+                    kind: f.kind,
+                    status: f.status,
+                    retires: f.retires.clone(),
+                    vcpus: size.vcpus,
+                    gpus: size.gpus,
+                },
+            );
+        }
+    }
+    out
+});
+
+/// The VM size named `name` (case-insensitive, as Azure treats it).
+pub fn sku(name: &str) -> Option<&'static Sku> {
+    SKUS.get(&name.to_lowercase())
+}
+
+/// A built-in policy definition mlzone assigns.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PolicyDefinition {
+    /// Stable key used in plans and generated names.
+    pub key: String,
+    /// The recommendation it implements.
+    pub recommendation: String,
+    /// Full definition ID.
+    pub definition_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Parameter carrying the effect.
+    pub effect_parameter: Option<String>,
+    /// Allowed effects, strongest first.
+    pub effects: Vec<String>,
+    /// Other parameters.
+    #[serde(default)]
+    pub parameters: Vec<String>,
+    /// Whether the definition is in preview.
+    pub preview: bool,
+    /// Caveat worth showing.
+    pub note: Option<String>,
+}
+
+/// A built-in initiative mlzone assigns.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Initiative {
+    /// Stable key.
+    pub key: String,
+    /// The recommendation it implements.
+    pub recommendation: String,
+    /// Full policy set definition ID.
+    pub definition_id: String,
+    /// Display name.
+    pub display_name: String,
+}
+
+#[derive(Deserialize)]
+struct PoliciesFile {
+    policies: Vec<PolicyDefinition>,
+    initiatives: Vec<Initiative>,
+    defender_plans: Vec<String>,
+}
+
+static POLICIES: LazyLock<PoliciesFile> =
+    LazyLock::new(|| parse("data/policies.yaml", include_str!("../data/policies.yaml")));
+
+/// The built-in policy with `key`.
+pub fn policy(key: &str) -> &'static PolicyDefinition {
+    POLICIES
+        .policies
+        .iter()
+        .find(|p| p.key == key)
+        .unwrap_or_else(|| panic!("data/policies.yaml has no policy `{key}`"))
+}
+
+/// The built-in initiative with `key`.
+pub fn initiative(key: &str) -> &'static Initiative {
+    POLICIES
+        .initiatives
+        .iter()
+        .find(|p| p.key == key)
+        .unwrap_or_else(|| panic!("data/policies.yaml has no initiative `{key}`"))
+}
+
+/// Defender for Cloud plans enabled at subscription scope (SEC-01).
+pub fn defender_plans() -> &'static [String] {
+    &POLICIES.defender_plans
+}
+
+/// A private endpoint kind and the DNS zones it needs.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EndpointZones {
+    /// What the endpoint points at: `workspace`, `storage`, `key_vault`, `registry`.
+    pub target: String,
+    /// Sub-resource (group ID).
+    pub subresource: String,
+    /// Private DNS zone names.
+    pub zones: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ZonesFile {
+    endpoints: Vec<EndpointZones>,
+}
+
+static ZONES: LazyLock<Vec<EndpointZones>> = LazyLock::new(|| {
+    parse::<ZonesFile>(
+        "data/private-dns-zones.yaml",
+        include_str!("../data/private-dns-zones.yaml"),
+    )
+    .endpoints
+});
+
+/// Every private endpoint kind mlzone creates, with its DNS zones.
+pub fn endpoint_zones() -> &'static [EndpointZones] {
+    &ZONES
+}
+
+/// Every private DNS zone name mlzone may create.
+pub fn zone_names() -> impl Iterator<Item = &'static str> {
+    ZONES
+        .iter()
+        .flat_map(|e| e.zones.iter().map(String::as_str))
+}
+
+/// How a recommendation is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Always applied; off only through a waiver.
+    Enforced,
+    /// Applied with a value the profile may tune.
+    Configurable,
+    /// Process or code; reported, not generated.
+    Advisory,
+}
+
+/// One recommendation of the catalog.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Recommendation {
+    /// Catalog ID, e.g. `SEC-03`.
+    pub id: String,
+    /// Well-Architected pillar.
+    pub pillar: String,
+    /// How it is applied.
+    pub kind: Kind,
+    /// Whether a waiver can turn it off.
+    pub waivable: bool,
+    /// Title.
+    pub title: String,
+    /// What mlzone does about it.
+    pub summary: String,
+}
+
+#[derive(Deserialize)]
+struct CatalogFile {
+    recommendations: Vec<Recommendation>,
+}
+
+static CATALOG: LazyLock<Vec<Recommendation>> = LazyLock::new(|| {
+    parse::<CatalogFile>(
+        "data/recommendations.yaml",
+        include_str!("../data/recommendations.yaml"),
+    )
+    .recommendations
+});
+
+/// The recommendation catalog, in catalog order.
+pub fn catalog() -> &'static [Recommendation] {
+    &CATALOG
+}
+
+/// The recommendation with `id`.
+pub fn recommendation(id: &str) -> Option<&'static Recommendation> {
+    CATALOG.iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn every_fact_file_parses() {
+        assert!(regions().len() > 50);
+        assert!(sku("standard_nc24ads_a100_v4").is_some());
+        assert!(endpoint_zones().len() >= 5);
+        assert!(catalog().len() >= 48);
+        assert!(!POLICIES.policies.is_empty());
+    }
+
+    #[test]
+    fn region_codes_are_unique_and_pairs_exist() {
+        let mut codes = BTreeSet::new();
+        for (name, region) in regions() {
+            assert!(codes.insert(&region.code), "duplicate code {}", region.code);
+            if let Some(pair) = &region.pair {
+                assert!(region(pair).is_some(), "{name} pairs with unknown {pair}");
+            }
+        }
+    }
+
+    #[test]
+    fn pairs_are_looked_up_per_region_not_assumed_symmetric() {
+        assert_eq!(region("westus3").unwrap().pair.as_deref(), Some("eastus"));
+        assert_eq!(region("eastus").unwrap().pair.as_deref(), Some("westus"));
+        assert_eq!(region("italynorth").unwrap().pair, None);
+    }
+
+    #[test]
+    fn policies_name_catalog_recommendations() {
+        for policy in &POLICIES.policies {
+            assert!(recommendation(&policy.recommendation).is_some(), "{}", policy.key);
+            assert!(policy.definition_id.starts_with("/providers/Microsoft.Authorization/policyDefinitions/"));
+        }
+    }
+
+    #[test]
+    fn catalog_ids_are_unique() {
+        let ids: BTreeSet<_> = catalog().iter().map(|r| &r.id).collect();
+        assert_eq!(ids.len(), catalog().len());
+    }
+}

@@ -1,0 +1,61 @@
+//! mlzone turns one YAML profile into the Terraform and Bicep of a hardened Azure Machine
+//! Learning landing zone.
+//!
+//! ```text
+//! profile.yaml ─load─▶ Loaded ─validate─▶ Profile ─resolve─▶ Plan ─render─▶ files
+//!               YAML + positions   schema + rules    defaults, names,
+//!                                                    security decisions
+//! ```
+//!
+//! ```no_run
+//! # fn main() -> Result<(), mlzone::Error> {
+//! let loaded = mlzone::profile::load("profile.yaml".as_ref())?;
+//! let validated = mlzone::validate::validate(&loaded, jiff::civil::date(2026, 11, 22))?;
+//! let plan = mlzone::plan::resolve(&validated.profile);
+//! # let _ = plan; Ok(()) }
+//! ```
+
+pub mod cli;
+mod commands;
+pub mod diagnostic;
+pub mod error;
+pub mod facts;
+pub mod golden;
+pub mod naming;
+pub mod plan;
+pub mod profile;
+pub mod validate;
+pub mod values;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use error::Error;
+
+/// Run mlzone with command-line `args`; the one place that prints errors and picks the exit
+/// code.
+pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(error::EXIT_USAGE));
+        }
+    };
+    let color = commands::color(cli.color);
+    match commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            match &error {
+                Error::Invalid(report) => {
+                    eprint!("{}", report.render(color));
+                    eprintln!("{}", commands::summary(report));
+                }
+                other => eprintln!("error: {other}"),
+            }
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -1,0 +1,514 @@
+//! Stage 3: the resolved landing zone. A `Plan` is what gets deployed: every default applied,
+//! every name, range and policy parameter computed, every security setting an explicit value,
+//! and every recommendation recorded as applied, waived or advisory. Templates print a plan and
+//! decide nothing.
+
+pub mod derive;
+mod resolve;
+mod status;
+
+pub use resolve::resolve;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::facts::{Kind, SkuKind};
+use crate::naming::Names;
+use crate::profile::{Environment, NetworkMode, OutputFormat, Purpose};
+
+/// The resolved landing zone.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// Project name.
+    pub project: String,
+    /// Environment.
+    pub environment: Environment,
+    /// Network mode.
+    pub network_mode: NetworkMode,
+    /// Tags on every resource, mlzone's included.
+    pub tags: BTreeMap<String, String>,
+    /// The primary region's stack, then the secondary's if any.
+    pub regions: Vec<RegionPlan>,
+    /// The container registry (one, in the primary region, geo-replicated).
+    pub registry: RegistryPlan,
+    /// Compute instances (primary region only: they are personal development machines).
+    pub instances: Vec<InstancePlan>,
+    /// Role assignments of Entra groups on each workspace.
+    pub access: Vec<RoleAssignment>,
+    /// Azure ML registry for the project's models (OPS-01), in the primary region.
+    pub ml_registry: Option<MlRegistryPlan>,
+    /// Governance: policy assignments, custom definitions, Defender plans.
+    pub governance: GovernancePlan,
+    /// Monthly budget.
+    pub budget: Option<BudgetPlan>,
+    /// Formats to generate.
+    pub outputs: Vec<OutputFormat>,
+    /// Every catalog recommendation and what became of it.
+    pub recommendations: Vec<RecommendationStatus>,
+}
+
+/// Primary or secondary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionRole {
+    /// Where the project runs.
+    Primary,
+    /// The recovery stack.
+    Secondary,
+}
+
+/// One region's stack.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionPlan {
+    /// Primary or secondary.
+    pub role: RegionRole,
+    /// Programmatic region name.
+    pub location: String,
+    /// Display name.
+    pub display_name: String,
+    /// Short code used in names.
+    pub code: String,
+    /// Whether the region has availability zones.
+    pub zones: bool,
+    /// Resource names.
+    pub names: Names,
+    /// Virtual network.
+    pub network: NetworkPlan,
+    /// Azure ML workspace.
+    pub workspace: WorkspacePlan,
+    /// Key vault and the customer-managed key.
+    pub key_vault: KeyVaultPlan,
+    /// Storage account.
+    pub storage: StoragePlan,
+    /// Log Analytics, Application Insights and diagnostic settings.
+    pub monitoring: MonitoringPlan,
+    /// Private endpoints into the endpoint subnet.
+    pub private_endpoints: Vec<PrivateEndpointPlan>,
+    /// Private DNS zones the endpoints register in.
+    pub dns_zones: Vec<DnsZonePlan>,
+    /// Roles of the workspace identity on its dependencies, granted before the workspace.
+    pub identity_roles: Vec<IdentityRole>,
+    /// Compute clusters.
+    pub clusters: Vec<ClusterPlan>,
+}
+
+/// Virtual network and subnets.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkPlan {
+    /// Address space.
+    pub address_space: String,
+    /// Private-endpoint subnet.
+    pub endpoint_subnet: String,
+    /// Compute subnet (customer mode).
+    pub compute_subnet: Option<String>,
+    /// Service endpoint policy on the compute subnet allowing only the zone's storage (SEC-14).
+    pub storage_endpoint_policy: bool,
+    /// Outbound NSG rules of the compute subnet (customer mode, SEC-14): service tags allowed;
+    /// everything else to the internet is denied when `deny_internet_outbound`.
+    pub compute_outbound_tags: Vec<String>,
+    /// Whether the compute subnet's NSG denies other internet outbound.
+    pub deny_internet_outbound: bool,
+}
+
+/// The Azure ML workspace.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkspacePlan {
+    /// Name.
+    pub name: String,
+    /// Whether the public endpoint is reachable (SEC-03).
+    pub public_network_access: bool,
+    /// Managed virtual network (managed mode).
+    pub managed_network: Option<ManagedNetworkPlan>,
+    /// Encrypted with the customer-managed key (SEC-13).
+    pub customer_managed_key: bool,
+    /// Identity of system datastores: `identity` (SEC-06) or `access_key`.
+    pub datastore_auth: DatastoreAuth,
+    /// Workspace-based Application Insights attached (OPS-05).
+    pub app_insights: bool,
+}
+
+/// How the workspace reaches its storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatastoreAuth {
+    /// Through the workspace identity.
+    Identity,
+    /// Through storage account keys.
+    AccessKey,
+}
+
+/// Managed network isolation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManagedNetworkPlan {
+    /// `AllowOnlyApprovedOutbound` or, waived, `AllowInternetOutbound`.
+    pub isolation_mode: String,
+    /// Approved outbound rules.
+    pub outbound_rules: Vec<OutboundRulePlan>,
+    /// Whether FQDN rules make Azure provision a managed firewall (cost).
+    pub firewall: bool,
+}
+
+/// One approved outbound rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutboundRulePlan {
+    /// Name.
+    pub name: String,
+    /// `FQDN`, `PrivateEndpoint` or `ServiceTag`.
+    pub kind: String,
+    /// FQDN destination.
+    pub fqdn: Option<String>,
+    /// Private endpoint target resource ID.
+    pub resource_id: Option<String>,
+    /// Private endpoint sub-resource.
+    pub subresource: Option<String>,
+    /// Service tag.
+    pub service_tag: Option<String>,
+    /// Service tag protocol.
+    pub protocol: Option<String>,
+    /// Service tag ports.
+    pub ports: Option<String>,
+}
+
+/// Key vault.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyVaultPlan {
+    /// Name.
+    pub name: String,
+    /// Purge protection (SEC-13; required for CMK).
+    pub purge_protection: bool,
+    /// Soft-delete retention in days.
+    pub soft_delete_days: u32,
+    /// Azure RBAC for data-plane access instead of access policies.
+    pub rbac_authorization: bool,
+    /// Whether the public endpoint is reachable (SEC-05).
+    pub public_network_access: bool,
+    /// Network ACL default action: `Deny` or `Allow`.
+    pub default_action: String,
+    /// The customer-managed key, created through the management plane.
+    pub key: Option<KeyPlan>,
+}
+
+/// Customer-managed key.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyPlan {
+    /// Key name.
+    pub name: String,
+    /// Key type.
+    pub key_type: String,
+    /// Key size in bits.
+    pub key_size: u32,
+    /// Rotate this long after creation (ISO-8601).
+    pub rotate_after: String,
+    /// Expire this long after creation (ISO-8601).
+    pub expire_after: String,
+    /// Notify this long before expiry (ISO-8601).
+    pub notify_before_expiry: String,
+}
+
+/// Storage account.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoragePlan {
+    /// Name.
+    pub name: String,
+    /// Replication: `ZRS`, `RAGZRS`, `LRS`, `RAGRS` (REL-01, REL-07).
+    pub replication: String,
+    /// HTTPS only (SEC-18).
+    pub https_only: bool,
+    /// Minimum TLS version (SEC-18), e.g. `TLS1_2`; `None` when waived.
+    pub min_tls_version: Option<String>,
+    /// Shared-key (account key) access (SEC-06).
+    pub shared_key_access: bool,
+    /// Whether the public endpoint is reachable (SEC-05).
+    pub public_network_access: bool,
+    /// Network ACL default action.
+    pub default_action: String,
+    /// Anonymous blob access.
+    pub blob_public_access: bool,
+    /// Encrypted with the customer-managed key (SEC-13).
+    pub customer_managed_key: bool,
+    /// Infrastructure (double) encryption.
+    pub infrastructure_encryption: bool,
+}
+
+/// Container registry.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistryPlan {
+    /// Name.
+    pub name: String,
+    /// Login server.
+    pub login_server: String,
+    /// SKU (Premium: private endpoints, zone redundancy, geo-replication).
+    pub sku: String,
+    /// Admin user (SEC-06).
+    pub admin_enabled: bool,
+    /// Anonymous pull.
+    pub anonymous_pull: bool,
+    /// Whether the public endpoint is reachable (SEC-05).
+    pub public_network_access: bool,
+    /// Zone redundancy (REL-01).
+    pub zone_redundancy: bool,
+    /// Regions it is replicated to (REL-07), with their zone redundancy.
+    pub geo_replications: Vec<GeoReplication>,
+    /// Encrypted with the customer-managed key (SEC-13).
+    pub customer_managed_key: bool,
+}
+
+/// One registry replica.
+#[derive(Debug, Clone, Serialize)]
+pub struct GeoReplication {
+    /// Region.
+    pub location: String,
+    /// Zone redundancy in that region.
+    pub zone_redundancy: bool,
+}
+
+/// Monitoring of one region.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonitoringPlan {
+    /// Log Analytics workspace name.
+    pub log_analytics: String,
+    /// Retention in days.
+    pub retention_days: u32,
+    /// Application Insights name.
+    pub app_insights: String,
+    /// Application Insights local (key) authentication (OPS-05: off).
+    pub app_insights_local_auth: bool,
+    /// Resources whose logs and metrics go to Log Analytics (OPS-05).
+    pub diagnostic_settings: Vec<String>,
+}
+
+/// A private endpoint.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrivateEndpointPlan {
+    /// Name.
+    pub name: String,
+    /// What it points at: `workspace`, `storage`, `key_vault`, `registry`.
+    pub target: String,
+    /// Sub-resource (group ID).
+    pub subresource: String,
+    /// DNS zones it registers in.
+    pub zones: Vec<String>,
+}
+
+/// A private DNS zone: created and linked, or an existing hub zone.
+#[derive(Debug, Clone, Serialize)]
+pub struct DnsZonePlan {
+    /// Zone name.
+    pub name: String,
+    /// Resource ID of an existing zone; `None` means the landing zone creates and links it.
+    pub existing_id: Option<String>,
+}
+
+/// A role of the workspace identity.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityRole {
+    /// Scope: `key_vault`, `storage`, `registry`, `resource_group`.
+    pub scope: String,
+    /// Built-in role name.
+    pub role: String,
+}
+
+/// A compute cluster.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterPlan {
+    /// Name.
+    pub name: String,
+    /// VM size.
+    pub sku: String,
+    /// CPU or GPU, when the size is known.
+    pub sku_kind: Option<SkuKind>,
+    /// Purpose.
+    pub purpose: Purpose,
+    /// `Dedicated` or `LowPriority`.
+    pub vm_priority: String,
+    /// Minimum nodes.
+    pub min_nodes: u32,
+    /// Maximum nodes.
+    pub max_nodes: u32,
+    /// Idle time before scale-down (ISO-8601).
+    pub idle_scale_down: String,
+    /// The same, in seconds.
+    pub idle_scale_down_seconds: u64,
+    /// Local authentication (SEC-07).
+    pub local_auth: bool,
+    /// Public IP on nodes (SEC-09).
+    pub node_public_ip: bool,
+    /// Public SSH port (SEC-08).
+    pub ssh_public_access: bool,
+    /// Runs in the compute subnet (customer mode); never on a managed network.
+    pub in_compute_subnet: bool,
+}
+
+/// A compute instance.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstancePlan {
+    /// Name.
+    pub name: String,
+    /// VM size.
+    pub sku: String,
+    /// Entra object ID of the assigned user.
+    pub user_object_id: String,
+    /// Idle time before shutdown (ISO-8601, COST-09); `None` when waived.
+    pub idle_shutdown: Option<String>,
+    /// Local authentication (SEC-07).
+    pub local_auth: bool,
+    /// Public IP (SEC-09).
+    pub node_public_ip: bool,
+    /// Public SSH access (SEC-08).
+    pub ssh_public_access: bool,
+    /// Runs in the compute subnet (customer mode).
+    pub in_compute_subnet: bool,
+    /// Start/stop schedule.
+    pub schedule: Option<SchedulePlan>,
+}
+
+/// Start/stop schedule.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchedulePlan {
+    /// Start cron expression.
+    pub start: Option<String>,
+    /// Stop cron expression.
+    pub stop: Option<String>,
+    /// Time zone.
+    pub time_zone: String,
+}
+
+/// A role assignment to an Entra principal on each workspace.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleAssignment {
+    /// Object ID.
+    pub principal_id: String,
+    /// `Group` or `User`.
+    pub principal_type: String,
+    /// Built-in role name.
+    pub role: String,
+}
+
+/// The project's Azure ML registry.
+#[derive(Debug, Clone, Serialize)]
+pub struct MlRegistryPlan {
+    /// Name.
+    pub name: String,
+    /// Regions it replicates to.
+    pub locations: Vec<String>,
+    /// Whether the public endpoint is reachable.
+    pub public_network_access: bool,
+}
+
+/// Governance resources.
+#[derive(Debug, Clone, Serialize)]
+pub struct GovernancePlan {
+    /// `subscription` or `resource_group`.
+    pub scope: String,
+    /// Built-in policy assignments.
+    pub assignments: Vec<PolicyAssignment>,
+    /// Built-in initiative assignments (audit).
+    pub initiatives: Vec<InitiativeAssignment>,
+    /// Custom policy definitions mlzone generates (with their assignment).
+    pub custom_policies: Vec<CustomPolicy>,
+    /// Defender for Cloud plans to enable (SEC-01).
+    pub defender_plans: Vec<String>,
+}
+
+/// A built-in policy assignment.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyAssignment {
+    /// Stable key, also the assignment name's stem.
+    pub key: String,
+    /// Assignment name.
+    pub name: String,
+    /// The recommendation it implements.
+    pub recommendation: String,
+    /// Display name of the definition.
+    pub display_name: String,
+    /// Full definition ID.
+    pub definition_id: String,
+    /// Parameters, effect included, by name.
+    pub parameters: BTreeMap<String, Value>,
+    /// Whether the definition is in preview.
+    pub preview: bool,
+    /// Caveat.
+    pub note: Option<String>,
+}
+
+/// A built-in initiative assignment.
+#[derive(Debug, Clone, Serialize)]
+pub struct InitiativeAssignment {
+    /// Assignment name.
+    pub name: String,
+    /// The recommendation it implements.
+    pub recommendation: String,
+    /// Display name.
+    pub display_name: String,
+    /// Full policy set definition ID.
+    pub definition_id: String,
+}
+
+/// A custom policy definition and its assignment.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomPolicy {
+    /// Definition and assignment name.
+    pub name: String,
+    /// The recommendation it implements.
+    pub recommendation: String,
+    /// Display name.
+    pub display_name: String,
+    /// Effect: `Deny` or `Audit`.
+    pub effect: String,
+    /// Allowed VM sizes.
+    pub allowed_skus: Vec<String>,
+}
+
+/// Budget.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetPlan {
+    /// Name.
+    pub name: String,
+    /// Monthly amount.
+    pub amount: u64,
+    /// Who is notified.
+    pub contact_emails: Vec<String>,
+    /// Thresholds in percent.
+    pub thresholds: Vec<u32>,
+}
+
+/// What became of one recommendation.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecommendationStatus {
+    /// Catalog ID.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Pillar.
+    pub pillar: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Applied, waived or advisory, with details.
+    #[serde(flatten)]
+    pub status: Status,
+}
+
+/// The outcome of a recommendation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    /// Applied; `applied_in` names the resources and settings.
+    Applied {
+        /// Where.
+        applied_in: Vec<String>,
+    },
+    /// Deliberately not applied.
+    Waived {
+        /// Why.
+        reason: String,
+        /// Until when.
+        expires: String,
+    },
+    /// Not expressed as infrastructure by this profile.
+    Advisory {
+        /// What to do, and how the landing zone helps.
+        note: String,
+    },
+}

@@ -1,0 +1,713 @@
+//! `resolve(Profile) -> Plan`: every default and every security decision of the landing zone.
+//! Validation has already proved the profile consistent, so nothing here can fail; a value
+//! validation would have rejected falls back to the hardened default.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::derive::{self, Ranges};
+use super::status::statuses;
+use super::{
+    BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan, GeoReplication,
+    GovernancePlan, IdentityRole, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan,
+    ManagedNetworkPlan, MlRegistryPlan, MonitoringPlan, NetworkPlan, OutboundRulePlan, Plan,
+    PolicyAssignment, PrivateEndpointPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment,
+    SchedulePlan, StoragePlan, WorkspacePlan,
+};
+use crate::facts;
+use crate::naming::{Names, environment_name};
+use crate::profile::{
+    Environment, NetworkMode, PolicyEffect, PrincipalType, Priority, Profile, Purpose, Role,
+    Scope,
+};
+use crate::values::{self, Duration};
+
+/// Idle time before a cluster scales down (COST-02).
+pub(crate) const DEFAULT_SCALE_DOWN: Duration = Duration::from_mins(15);
+/// Idle time before an instance shuts down (COST-09).
+pub(crate) const DEFAULT_IDLE_SHUTDOWN: Duration = Duration::from_mins(30);
+/// Key rotation period (SEC-13).
+pub(crate) const DEFAULT_KEY_ROTATION: Duration = Duration::from_days(90);
+/// Log retention (OPS-05).
+pub(crate) const DEFAULT_RETENTION_DAYS: u32 = 90;
+/// Key vault soft-delete retention, the maximum Azure allows.
+const SOFT_DELETE_DAYS: u32 = 90;
+/// Azure ML registry used for model deployments when the profile names none (SEC-12).
+const DEFAULT_MODEL_REGISTRY: &str = "azureml";
+
+/// Resolve a validated profile into the plan of its landing zone.
+pub fn resolve(profile: &Profile) -> Plan {
+    let waived = |id: &str| profile.waivers.iter().any(|w| w.id == id);
+    let secondary = derive::secondary_region(profile);
+    let primary_space = derive::primary_space(profile).unwrap_or_else(|_| default_space());
+    let mut locations = vec![(RegionRole::Primary, profile.regions.primary.clone(), primary_space)];
+    if let Some(region) = &secondary {
+        let space = derive::secondary_space(profile)
+            .ok()
+            .or_else(|| values::next_block(primary_space))
+            .unwrap_or(primary_space);
+        locations.push((RegionRole::Secondary, region.clone(), space));
+    }
+    let regions: Vec<RegionPlan> = locations
+        .into_iter()
+        .map(|(role, location, space)| region_plan(profile, role, &location, space, &waived))
+        .collect();
+    let registry = registry_plan(&regions, &waived);
+    let governance = governance_plan(profile, &regions, &registry, &waived);
+    let mut plan = Plan {
+        project: profile.project.clone(),
+        environment: profile.environment,
+        network_mode: profile.network.mode,
+        tags: tags(profile),
+        instances: instances(profile, &waived),
+        access: access(profile),
+        ml_registry: ml_registry(profile, &regions, &waived),
+        budget: budget(profile, &regions[0].names),
+        outputs: {
+            let mut outputs = profile.outputs.clone();
+            outputs.sort();
+            outputs.dedup();
+            outputs
+        },
+        regions,
+        registry,
+        governance,
+        recommendations: Vec::new(),
+    };
+    plan.recommendations = statuses(profile, &plan);
+    plan
+}
+
+fn default_space() -> ipnet::Ipv4Net {
+    values::cidr(derive::DEFAULT_ADDRESS_SPACE).unwrap_or_default()
+}
+
+fn tags(profile: &Profile) -> BTreeMap<String, String> {
+    let mut tags = profile.tags.clone();
+    tags.insert("project".to_owned(), profile.project.clone());
+    tags.insert(
+        "environment".to_owned(),
+        environment_name(profile.environment).to_owned(),
+    );
+    tags.insert("managed-by".to_owned(), "mlzone".to_owned());
+    tags
+}
+
+fn region_plan(
+    profile: &Profile,
+    role: RegionRole,
+    location: &str,
+    space: ipnet::Ipv4Net,
+    waived: &dyn Fn(&str) -> bool,
+) -> RegionPlan {
+    let region = facts::region(location);
+    let code = region.map_or_else(|| location.to_owned(), |r| r.code.clone());
+    let zones = region.is_some_and(|r| r.zones);
+    let names = Names::derive(&profile.project, profile.environment, location, &code);
+    let ranges = derive::ranges(profile, space, role == RegionRole::Primary).unwrap_or(Ranges {
+        space,
+        endpoints: space,
+        compute: None,
+    });
+    let cmk = !waived("SEC-13") && profile.encryption.customer_managed_key != Some(false);
+    let private = !waived("SEC-05");
+    let customer = profile.network.mode == NetworkMode::Customer;
+    RegionPlan {
+        role,
+        location: location.to_owned(),
+        display_name: region.map_or_else(|| location.to_owned(), |r| r.display.clone()),
+        code,
+        zones,
+        network: network_plan(profile, &ranges, waived),
+        workspace: WorkspacePlan {
+            name: names.workspace.clone(),
+            public_network_access: waived("SEC-03"),
+            managed_network: (!customer && !waived("SEC-02"))
+                .then(|| managed_network(profile, waived)),
+            customer_managed_key: cmk,
+            datastore_auth: if waived("SEC-06") {
+                DatastoreAuth::AccessKey
+            } else {
+                DatastoreAuth::Identity
+            },
+            app_insights: true,
+        },
+        key_vault: KeyVaultPlan {
+            name: names.key_vault.clone(),
+            // CMK needs purge protection; REL-07 wants it for recovery either way.
+            purge_protection: cmk || !waived("REL-07"),
+            soft_delete_days: SOFT_DELETE_DAYS,
+            rbac_authorization: true,
+            public_network_access: !private,
+            default_action: if private { "Deny" } else { "Allow" }.to_owned(),
+            key: cmk.then(|| key_plan(profile, &names)),
+        },
+        storage: StoragePlan {
+            name: names.storage.clone(),
+            replication: replication(profile, zones, waived),
+            https_only: !waived("SEC-18"),
+            min_tls_version: (!waived("SEC-18")).then(|| "TLS1_2".to_owned()),
+            shared_key_access: waived("SEC-06"),
+            public_network_access: !private,
+            default_action: if private { "Deny" } else { "Allow" }.to_owned(),
+            blob_public_access: false,
+            customer_managed_key: cmk,
+            infrastructure_encryption: true,
+        },
+        monitoring: MonitoringPlan {
+            log_analytics: names.log_analytics.clone(),
+            retention_days: profile
+                .monitoring
+                .retention_days
+                .unwrap_or(DEFAULT_RETENTION_DAYS),
+            app_insights: names.app_insights.clone(),
+            app_insights_local_auth: waived("OPS-05"),
+            diagnostic_settings: if waived("OPS-05") {
+                Vec::new()
+            } else {
+                ["workspace", "key_vault", "storage", "registry"]
+                    .map(str::to_owned)
+                    .to_vec()
+            },
+        },
+        private_endpoints: private_endpoints(&names, waived),
+        dns_zones: dns_zones(profile, waived),
+        identity_roles: identity_roles(cmk),
+        clusters: clusters(profile, waived),
+        names,
+    }
+}
+
+fn network_plan(profile: &Profile, ranges: &Ranges, waived: &dyn Fn(&str) -> bool) -> NetworkPlan {
+    let customer = profile.network.mode == NetworkMode::Customer;
+    let exfiltration_guard = customer && !waived("SEC-14");
+    NetworkPlan {
+        address_space: ranges.space.to_string(),
+        endpoint_subnet: ranges.endpoints.to_string(),
+        compute_subnet: ranges.compute.map(|c| c.to_string()),
+        storage_endpoint_policy: exfiltration_guard,
+        // What Azure ML compute needs to reach when its internet outbound is closed.
+        compute_outbound_tags: if exfiltration_guard {
+            [
+                "AzureActiveDirectory",
+                "AzureMachineLearning",
+                "AzureResourceManager",
+                "AzureMonitor",
+                "Storage",
+                "AzureContainerRegistry",
+                "MicrosoftContainerRegistry",
+                "AzureKeyVault",
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        } else {
+            Vec::new()
+        },
+        deny_internet_outbound: exfiltration_guard,
+    }
+}
+
+fn managed_network(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> ManagedNetworkPlan {
+    let internet = profile.network.internet_outbound && waived("SEC-04");
+    let outbound_rules: Vec<OutboundRulePlan> = profile
+        .network
+        .outbound
+        .iter()
+        .map(|rule| {
+            let kind = if rule.fqdn.is_some() {
+                "FQDN"
+            } else if rule.private_endpoint.is_some() {
+                "PrivateEndpoint"
+            } else {
+                "ServiceTag"
+            };
+            let tag = rule.service_tag.is_some();
+            OutboundRulePlan {
+                name: rule.name.clone(),
+                kind: kind.to_owned(),
+                fqdn: rule.fqdn.clone(),
+                resource_id: rule.private_endpoint.as_ref().map(|t| t.resource_id.clone()),
+                subresource: rule.private_endpoint.as_ref().map(|t| t.subresource.clone()),
+                service_tag: rule.service_tag.clone(),
+                protocol: tag.then(|| {
+                    let protocol = rule.protocol.map_or(Ok("TCP".to_owned()), |p| {
+                        serde_json::to_value(p).map(|v| v.as_str().unwrap_or("TCP").to_owned())
+                    });
+                    protocol.unwrap_or_else(|_| "TCP".to_owned())
+                }),
+                ports: tag.then(|| rule.ports.clone().unwrap_or_else(|| "443".to_owned())),
+            }
+        })
+        .collect();
+    ManagedNetworkPlan {
+        isolation_mode: if internet {
+            "AllowInternetOutbound"
+        } else {
+            "AllowOnlyApprovedOutbound"
+        }
+        .to_owned(),
+        firewall: !internet && outbound_rules.iter().any(|r| r.kind == "FQDN"),
+        outbound_rules,
+    }
+}
+
+fn key_plan(profile: &Profile, names: &Names) -> KeyPlan {
+    let rotate = profile
+        .encryption
+        .key_rotation
+        .as_deref()
+        .and_then(|t| values::duration(t).ok())
+        .unwrap_or(DEFAULT_KEY_ROTATION);
+    // Expire a rotation period after the next rotation, so a missed rotation is noticed
+    // before the key stops working.
+    KeyPlan {
+        name: names.key.clone(),
+        key_type: "RSA".to_owned(),
+        key_size: 3072,
+        rotate_after: days_iso(rotate),
+        expire_after: days_iso(Duration::from_secs(rotate.seconds * 2)),
+        notify_before_expiry: "P30D".to_owned(),
+    }
+}
+
+/// Key Vault rotation policies take whole days.
+fn days_iso(duration: Duration) -> String {
+    format!("P{}D", duration.seconds.div_ceil(86_400))
+}
+
+fn replication(profile: &Profile, zones: bool, waived: &dyn Fn(&str) -> bool) -> String {
+    let geo = profile.environment == Environment::Prod && !waived("REL-07");
+    let zonal = zones && !waived("REL-01");
+    match (zonal, geo) {
+        (true, true) => "RAGZRS",
+        (true, false) => "ZRS",
+        (false, true) => "RAGRS",
+        (false, false) => "LRS",
+    }
+    .to_owned()
+}
+
+fn private_endpoints(names: &Names, waived: &dyn Fn(&str) -> bool) -> Vec<PrivateEndpointPlan> {
+    facts::endpoint_zones()
+        .iter()
+        .filter(|e| {
+            if e.target == "workspace" {
+                !waived("SEC-03")
+            } else {
+                !waived("SEC-05")
+            }
+        })
+        .map(|e| {
+            let resource = match e.target.as_str() {
+                "workspace" => &names.workspace,
+                "storage" => &names.storage,
+                "key_vault" => &names.key_vault,
+                _ => &names.registry,
+            };
+            PrivateEndpointPlan {
+                name: format!("pe-{resource}-{}", e.subresource),
+                target: e.target.clone(),
+                subresource: e.subresource.clone(),
+                zones: e.zones.clone(),
+            }
+        })
+        .collect()
+}
+
+fn dns_zones(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<DnsZonePlan> {
+    let mut zones: Vec<DnsZonePlan> = Vec::new();
+    for endpoint in facts::endpoint_zones() {
+        let used = if endpoint.target == "workspace" {
+            !waived("SEC-03")
+        } else {
+            !waived("SEC-05")
+        };
+        for zone in endpoint.zones.iter().filter(|_| used) {
+            if zones.iter().all(|z| &z.name != zone) {
+                zones.push(DnsZonePlan {
+                    name: zone.clone(),
+                    existing_id: profile.network.dns.zone_ids.get(zone).cloned(),
+                });
+            }
+        }
+    }
+    zones
+}
+
+/// Least-privilege roles of the workspace identity on its dependencies (SEC-06).
+fn identity_roles(cmk: bool) -> Vec<IdentityRole> {
+    let mut roles = vec![
+        ("storage", "Storage Blob Data Contributor"),
+        ("storage", "Storage File Data Privileged Contributor"),
+        ("registry", "AcrPush"),
+        ("key_vault", "Key Vault Secrets Officer"),
+    ];
+    if cmk {
+        roles.push(("key_vault", "Key Vault Crypto Service Encryption User"));
+    }
+    roles
+        .into_iter()
+        .map(|(scope, role)| IdentityRole {
+            scope: scope.to_owned(),
+            role: role.to_owned(),
+        })
+        .collect()
+}
+
+fn clusters(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<ClusterPlan> {
+    let customer = profile.network.mode == NetworkMode::Customer;
+    profile
+        .compute
+        .clusters
+        .iter()
+        .map(|c| {
+            let scale_down = c
+                .idle_scale_down
+                .as_deref()
+                .and_then(|t| values::duration(t).ok())
+                .unwrap_or(DEFAULT_SCALE_DOWN);
+            ClusterPlan {
+                name: c.name.clone(),
+                sku: c.sku.clone(),
+                sku_kind: facts::sku(&c.sku).map(|s| s.kind),
+                purpose: c.purpose,
+                vm_priority: match priority(profile, c.purpose, c.priority, waived) {
+                    Priority::Dedicated => "Dedicated",
+                    Priority::LowPriority => "LowPriority",
+                }
+                .to_owned(),
+                min_nodes: if waived("COST-02") { c.min_nodes } else { 0 },
+                max_nodes: c.max_nodes.max(1),
+                idle_scale_down: scale_down.iso(),
+                idle_scale_down_seconds: scale_down.seconds,
+                local_auth: waived("SEC-07"),
+                node_public_ip: waived("SEC-09"),
+                ssh_public_access: waived("SEC-08"),
+                in_compute_subnet: customer,
+            }
+        })
+        .collect()
+}
+
+/// Batch inference and production are dedicated; experimentation elsewhere is low priority
+/// (COST-08); low-priority batch inference only with a waiver of REL-09.
+fn priority(
+    profile: &Profile,
+    purpose: Purpose,
+    written: Option<Priority>,
+    waived: &dyn Fn(&str) -> bool,
+) -> Priority {
+    match (purpose, written) {
+        (Purpose::BatchInference, Some(Priority::LowPriority)) if waived("REL-09") => {
+            Priority::LowPriority
+        }
+        (Purpose::BatchInference, _) => Priority::Dedicated,
+        (_, Some(priority)) => priority,
+        (Purpose::Experimentation, None) if profile.environment != Environment::Prod => {
+            Priority::LowPriority
+        }
+        _ => Priority::Dedicated,
+    }
+}
+
+fn instances(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<InstancePlan> {
+    let customer = profile.network.mode == NetworkMode::Customer;
+    profile
+        .compute
+        .instances
+        .iter()
+        .map(|i| InstancePlan {
+            name: i.name.clone(),
+            sku: i.sku.clone(),
+            user_object_id: i.user_object_id.to_lowercase(),
+            idle_shutdown: (!waived("COST-09")).then(|| {
+                i.idle_shutdown
+                    .as_deref()
+                    .and_then(|t| values::duration(t).ok())
+                    .unwrap_or(DEFAULT_IDLE_SHUTDOWN)
+                    .iso()
+            }),
+            local_auth: waived("SEC-07"),
+            node_public_ip: waived("SEC-09"),
+            // An instance has no SSH key in the profile, so its SSH port stays closed.
+            ssh_public_access: false,
+            in_compute_subnet: customer,
+            schedule: i.schedule.as_ref().map(|s| SchedulePlan {
+                start: s.start.clone(),
+                stop: s.stop.clone(),
+                time_zone: s.time_zone.clone().unwrap_or_else(|| "UTC".to_owned()),
+            }),
+        })
+        .collect()
+}
+
+fn access(profile: &Profile) -> Vec<RoleAssignment> {
+    let mut out: Vec<RoleAssignment> = Vec::new();
+    for grant in &profile.access {
+        let assignment = RoleAssignment {
+            principal_id: grant.group_object_id.to_lowercase(),
+            principal_type: match grant.principal_type {
+                Some(PrincipalType::User) => "User",
+                _ => "Group",
+            }
+            .to_owned(),
+            role: match grant.role {
+                Role::DataScientist => "AzureML Data Scientist",
+                Role::ComputeOperator => "AzureML Compute Operator",
+                Role::Reader => "Reader",
+            }
+            .to_owned(),
+        };
+        if !out
+            .iter()
+            .any(|a| a.principal_id == assignment.principal_id && a.role == assignment.role)
+        {
+            out.push(assignment);
+        }
+    }
+    out
+}
+
+fn registry_plan(
+    regions: &[RegionPlan],
+    waived: &dyn Fn(&str) -> bool,
+) -> RegistryPlan {
+    let primary = &regions[0];
+    RegistryPlan {
+        name: primary.names.registry.clone(),
+        login_server: format!("{}.azurecr.io", primary.names.registry),
+        sku: "Premium".to_owned(),
+        admin_enabled: waived("SEC-06"),
+        anonymous_pull: false,
+        public_network_access: waived("SEC-05"),
+        zone_redundancy: primary.zones && !waived("REL-01"),
+        geo_replications: regions[1..]
+            .iter()
+            .map(|r| GeoReplication {
+                location: r.location.clone(),
+                zone_redundancy: r.zones && !waived("REL-01"),
+            })
+            .collect(),
+        customer_managed_key: primary.workspace.customer_managed_key,
+    }
+}
+
+fn ml_registry(
+    profile: &Profile,
+    regions: &[RegionPlan],
+    waived: &dyn Fn(&str) -> bool,
+) -> Option<MlRegistryPlan> {
+    profile.registries.ml_registry.then(|| MlRegistryPlan {
+        name: regions[0].names.ml_registry.clone(),
+        locations: regions.iter().map(|r| r.location.clone()).collect(),
+        public_network_access: waived("SEC-05"),
+    })
+}
+
+fn budget(profile: &Profile, names: &Names) -> Option<BudgetPlan> {
+    profile.budget.as_ref().map(|b| {
+        let mut thresholds = b.thresholds.clone().unwrap_or_else(|| vec![80, 100]);
+        thresholds.sort_unstable();
+        thresholds.dedup();
+        BudgetPlan {
+            name: names.budget.clone(),
+            amount: b.monthly,
+            contact_emails: b.contact_emails.clone(),
+            thresholds,
+        }
+    })
+}
+
+fn governance_plan(
+    profile: &Profile,
+    regions: &[RegionPlan],
+    registry: &RegistryPlan,
+    waived: &dyn Fn(&str) -> bool,
+) -> GovernancePlan {
+    let effect = profile.policy.effect;
+    let mut assignments = Vec::new();
+    let mut assign = |key: &str, parameters: Vec<(&str, Value)>| {
+        let definition = facts::policy(key);
+        if waived(&definition.recommendation) {
+            return;
+        }
+        let mut params: BTreeMap<String, Value> = parameters
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        if let Some(parameter) = &definition.effect_parameter {
+            params.insert(parameter.clone(), json!(pick_effect(&definition.effects, effect)));
+        }
+        assignments.push(PolicyAssignment {
+            key: key.to_owned(),
+            name: assignment_name(&profile.project, key),
+            recommendation: definition.recommendation.clone(),
+            display_name: definition.display_name.clone(),
+            definition_id: definition.definition_id.clone(),
+            parameters: params,
+            preview: definition.preview,
+            note: definition.note.clone(),
+        });
+    };
+    let managed = profile.network.mode == NetworkMode::Managed;
+    let internet = managed && profile.network.internet_outbound && waived("SEC-04");
+    let models = profile
+        .registries
+        .models
+        .clone()
+        .unwrap_or_else(|| vec![DEFAULT_MODEL_REGISTRY.to_owned()]);
+    let mut allowed_acrs = vec![registry.login_server.clone()];
+    allowed_acrs.extend(profile.registries.containers.iter().cloned());
+    assign("workspace_public_network_access", vec![]);
+    assign("compute_in_virtual_network", vec![]);
+    assign("compute_local_auth_disabled", vec![]);
+    assign("workspace_private_link", vec![]);
+    assign("workspace_customer_managed_key", vec![]);
+    assign("workspace_user_assigned_identity", vec![]);
+    assign("compute_instance_idle_shutdown", vec![]);
+    assign("compute_allowed_registries", vec![("allowedACRs", json!(allowed_acrs))]);
+    assign(
+        "model_deployment_registries",
+        vec![(
+            "allowedRegistryName",
+            json!(models.first().cloned().unwrap_or_default()),
+        )],
+    );
+    assign(
+        "workspace_resource_logs",
+        vec![(
+            "requiredRetentionDays",
+            json!(regions[0].monitoring.retention_days.to_string()),
+        )],
+    );
+    if managed {
+        let mode = if internet {
+            "AllowInternetOutbound"
+        } else {
+            "AllowOnlyApprovedOutbound"
+        };
+        assign("workspace_managed_network_isolation", vec![("isolationMode", json!(mode))]);
+    }
+    assign("compute_instance_latest_os_image", vec![]);
+    if !profile.integrity.python_package_channels.is_empty() {
+        assign(
+            "compute_allowed_python_packages",
+            vec![(
+                "allowedPythonPackageChannels",
+                json!(profile.integrity.python_package_channels),
+            )],
+        );
+    }
+    if let Some(key) = &profile.integrity.code_signing_key {
+        assign("compute_code_signing", vec![("signingKey", json!(key.trim()))]);
+    }
+    let subscription = profile.policy.scope == Scope::Subscription;
+    let baseline = subscription && !waived("SEC-01");
+    let initiatives = if baseline {
+        let mcsb = facts::initiative("cloud_security_benchmark");
+        vec![InitiativeAssignment {
+            name: assignment_name(&profile.project, &mcsb.key),
+            recommendation: mcsb.recommendation.clone(),
+            display_name: mcsb.display_name.clone(),
+            definition_id: mcsb.definition_id.clone(),
+        }]
+    } else {
+        Vec::new()
+    };
+    let custom_policies = if waived("COST-03") {
+        Vec::new()
+    } else {
+        let mut skus: Vec<String> = profile
+            .compute
+            .clusters
+            .iter()
+            .map(|c| c.sku.clone())
+            .chain(profile.compute.instances.iter().map(|i| i.sku.clone()))
+            .collect();
+        skus.sort_by_key(|s| s.to_lowercase());
+        skus.dedup_by_key(|s| s.to_lowercase());
+        vec![CustomPolicy {
+            name: assignment_name(&profile.project, "allowed_compute_sizes"),
+            recommendation: "COST-03".to_owned(),
+            display_name: format!(
+                "Allowed Azure ML compute sizes for {}",
+                profile.project
+            ),
+            effect: match effect {
+                PolicyEffect::Deny => "Deny",
+                PolicyEffect::Audit => "Audit",
+            }
+            .to_owned(),
+            allowed_skus: skus,
+        }]
+    };
+    GovernancePlan {
+        scope: match profile.policy.scope {
+            Scope::Subscription => "subscription",
+            Scope::ResourceGroup => "resource_group",
+        }
+        .to_owned(),
+        assignments,
+        initiatives,
+        custom_policies,
+        defender_plans: if baseline {
+            facts::defender_plans().to_vec()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// The effect to assign: the strongest the definition allows under `deny`; the first audit
+/// effect under `audit`, or, for definitions that cannot audit (enforceSetting, Deny-only),
+/// their enforcing effect.
+fn pick_effect(effects: &[String], preference: PolicyEffect) -> String {
+    let enforcing = || {
+        effects
+            .iter()
+            .find(|e| !e.eq_ignore_ascii_case("disabled"))
+            .cloned()
+            .unwrap_or_else(|| "Disabled".to_owned())
+    };
+    match preference {
+        PolicyEffect::Deny => enforcing(),
+        PolicyEffect::Audit => effects
+            .iter()
+            .find(|e| e.starts_with("Audit"))
+            .cloned()
+            .unwrap_or_else(enforcing),
+    }
+}
+
+/// Policy assignment names are at most 64 characters at subscription scope.
+fn assignment_name(project: &str, key: &str) -> String {
+    let name = format!("mlz-{project}-{}", key.replace('_', "-"));
+    name.chars().take(64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn effects(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn effects_follow_the_preference_within_what_a_definition_allows() {
+        let deny_audit = effects(&["Deny", "Audit", "Disabled"]);
+        assert_eq!(pick_effect(&deny_audit, PolicyEffect::Deny), "Deny");
+        assert_eq!(pick_effect(&deny_audit, PolicyEffect::Audit), "Audit");
+        let audit_only = effects(&["AuditIfNotExists", "Disabled"]);
+        assert_eq!(pick_effect(&audit_only, PolicyEffect::Deny), "AuditIfNotExists");
+        let setting = effects(&["enforceSetting", "disabled"]);
+        assert_eq!(pick_effect(&setting, PolicyEffect::Audit), "enforceSetting");
+    }
+
+    #[test]
+    fn key_expiry_follows_rotation() {
+        assert_eq!(days_iso(Duration::from_days(90)), "P90D");
+        assert_eq!(days_iso(Duration::from_mins(1)), "P1D");
+    }
+}

@@ -1,0 +1,279 @@
+//! What became of each catalog recommendation, read off the resolved plan: applied (and where),
+//! waived (why, until when) or advisory (what to do, and how the landing zone helps).
+
+use super::{Plan, RecommendationStatus, Status};
+use crate::facts::{self, Kind};
+use crate::profile::{Environment, NetworkMode, Profile};
+
+/// The status of every catalog recommendation, in catalog order.
+pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStatus> {
+    facts::catalog()
+        .iter()
+        .map(|r| {
+            let status = match profile.waivers.iter().find(|w| w.id == r.id) {
+                Some(waiver) if r.kind != Kind::Advisory => Status::Waived {
+                    reason: waiver.reason.trim().to_owned(),
+                    expires: waiver.expires.clone(),
+                },
+                _ if r.kind == Kind::Advisory => Status::Advisory {
+                    note: r.summary.clone(),
+                },
+                _ => applied(&r.id, profile, plan).map_or_else(
+                    |note| Status::Advisory { note },
+                    |applied_in| Status::Applied { applied_in },
+                ),
+            };
+            RecommendationStatus {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                pillar: r.pillar.clone(),
+                kind: r.kind,
+                status,
+            }
+        })
+        .collect()
+}
+
+/// Where a recommendation is applied, or why this profile leaves it to the team.
+fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, String> {
+    let primary = &plan.regions[0];
+    let each = |f: &dyn Fn(&super::RegionPlan) -> String| -> Vec<String> {
+        plan.regions.iter().map(f).collect()
+    };
+    let policy = |key: &str| -> Result<Vec<String>, String> {
+        plan.governance
+            .assignments
+            .iter()
+            .find(|a| a.key == key)
+            .map(|a| vec![format!("policy assignment {} ({})", a.name, a.display_name)])
+            .ok_or_else(|| format!("policy `{key}` is not assigned"))
+    };
+    let clusters_and_instances = |what: &str| {
+        let mut out: Vec<String> = plan
+            .regions
+            .iter()
+            .flat_map(|r| r.clusters.iter().map(move |c| format!("cluster {} ({}): {what}", c.name, r.location)))
+            .collect();
+        out.extend(plan.instances.iter().map(|i| format!("instance {}: {what}", i.name)));
+        if out.is_empty() {
+            out.push(format!("no compute declared; every cluster and instance added gets {what}"));
+        }
+        out
+    };
+    Ok(match id {
+        "REL-01" => each(&|r| {
+            format!(
+                "storage {}: {}; registry zone redundancy {} ({})",
+                r.storage.name,
+                r.storage.replication,
+                if r.zones { "on" } else { "off: no zones" },
+                r.location
+            )
+        }),
+        "REL-02" => vec!["validation: max_nodes >= min_nodes, VM sizes checked against the family table".to_owned()],
+        "REL-03" => vec![format!(
+            "environment `{}` in every name and tag; production relaxations need waivers",
+            crate::naming::environment_name(profile.environment)
+        )],
+        "REL-07" | "REL-08" => match plan.regions.get(1) {
+            Some(secondary) => vec![
+                format!("secondary stack in {}", secondary.location),
+                format!("registry {} geo-replicated to {}", plan.registry.name, secondary.location),
+                format!("storage {}: {}", primary.storage.name, primary.storage.replication),
+                format!("key vault {}: purge protection", primary.key_vault.name),
+            ],
+            None => {
+                return Err(if profile.environment == Environment::Prod {
+                    "single region".to_owned()
+                } else {
+                    "single region outside production; set `regions.secondary` for a recovery stack".to_owned()
+                });
+            }
+        },
+        "REL-09" => plan
+            .regions
+            .iter()
+            .flat_map(|r| r.clusters.iter())
+            .filter(|c| c.purpose == crate::profile::Purpose::BatchInference)
+            .map(|c| format!("cluster {}: {}", c.name, c.vm_priority))
+            .chain(std::iter::once("validation: low-priority batch inference needs a waiver".to_owned()))
+            .collect(),
+        "SEC-01" => {
+            if plan.governance.defender_plans.is_empty() {
+                return Err("the platform team owns the subscription (`policy.scope: resource_group`): Defender for Cloud and the security benchmark are theirs to assign".to_owned());
+            }
+            let mut out: Vec<String> = plan
+                .governance
+                .defender_plans
+                .iter()
+                .map(|p| format!("Defender for Cloud plan {p}"))
+                .collect();
+            out.extend(plan.governance.initiatives.iter().map(|i| format!("initiative assignment {} ({})", i.name, i.display_name)));
+            out
+        }
+        "SEC-02" => match profile.network.mode {
+            NetworkMode::Managed => each(&|r| {
+                format!(
+                    "workspace {}: managed network {}",
+                    r.workspace.name,
+                    r.workspace.managed_network.as_ref().map_or("off", |m| m.isolation_mode.as_str())
+                )
+            }),
+            NetworkMode::Customer => each(&|r| {
+                format!(
+                    "vnet {}: compute subnet {} and endpoint subnet {}, each with an NSG",
+                    r.names.vnet,
+                    r.network.compute_subnet.as_deref().unwrap_or("-"),
+                    r.network.endpoint_subnet
+                )
+            }),
+        },
+        "SEC-03" => each(&|r| {
+            format!(
+                "workspace {}: public network access disabled, private endpoint pe-{}-amlworkspace",
+                r.workspace.name, r.workspace.name
+            )
+        }),
+        "SEC-04" => match profile.network.mode {
+            NetworkMode::Managed => each(&|r| {
+                let rules = r.workspace.managed_network.as_ref().map_or(0, |m| m.outbound_rules.len());
+                format!("workspace {}: approved outbound only, {rules} outbound rule(s)", r.workspace.name)
+            }),
+            NetworkMode::Customer => each(&|r| format!("nsg {}: outbound limited to service tags", r.names.nsg_compute)),
+        },
+        "SEC-05" => each(&|r| {
+            format!(
+                "storage {}, key vault {}, registry {}: public access disabled, private endpoints in {}",
+                r.storage.name, r.key_vault.name, plan.registry.name, r.names.vnet
+            )
+        }),
+        "SEC-06" => each(&|r| {
+            format!(
+                "identity {}: workspace primary identity, datastores by identity, storage shared keys off, registry admin off",
+                r.names.identity
+            )
+        }),
+        "SEC-07" => clusters_and_instances("local authentication disabled"),
+        "SEC-08" => clusters_and_instances("public SSH closed"),
+        "SEC-09" => clusters_and_instances("no public IP"),
+        "SEC-10" => {
+            let mut out = policy("compute_instance_latest_os_image")?;
+            out.extend(plan.instances.iter().filter_map(|i| i.idle_shutdown.as_ref().map(|d| format!("instance {}: idle shutdown {d}", i.name))));
+            out
+        }
+        "SEC-11" => {
+            if plan.access.is_empty() {
+                vec!["no role assignments declared: nobody but the deployer has access".to_owned()]
+            } else {
+                plan.access.iter().map(|a| format!("{} {}: {}", a.principal_type.to_lowercase(), a.principal_id, a.role)).collect()
+            }
+        }
+        "SEC-12" | "OPS-01" if id == "SEC-12" => policy("model_deployment_registries")?,
+        "OPS-01" => {
+            let mut out = policy("model_deployment_registries").unwrap_or_default();
+            if let Some(registry) = &plan.ml_registry {
+                out.push(format!("Azure ML registry {}", registry.name));
+            }
+            out
+        }
+        "SEC-13" => {
+            if primary.key_vault.key.is_none() {
+                return Err("customer-managed keys are off".to_owned());
+            }
+            each(&|r| {
+                let key = r.key_vault.key.as_ref().map_or(String::new(), |k| format!("{} rotated after {}", k.name, k.rotate_after));
+                format!("key vault {}: key {key}; workspace {} and storage {} encrypted with it", r.key_vault.name, r.workspace.name, r.storage.name)
+            })
+        }
+        "SEC-14" => match profile.network.mode {
+            NetworkMode::Managed => each(&|r| format!("workspace {}: managed network, approved outbound only", r.workspace.name)),
+            NetworkMode::Customer => each(&|r| format!("subnet compute in {}: service endpoint policy {} (storage of this zone only), NSG outbound to service tags only", r.names.vnet, r.names.endpoint_policy)),
+        },
+        "SEC-15" => policy("compute_allowed_registries")?,
+        "SEC-16" => {
+            let mut out: Vec<String> = plan
+                .regions
+                .iter()
+                .flat_map(|r| r.workspace.managed_network.iter())
+                .take(1)
+                .flat_map(|m| m.outbound_rules.iter().filter(|o| o.kind == "FQDN"))
+                .map(|o| format!("outbound FQDN rule {} ({})", o.name, o.fqdn.as_deref().unwrap_or("")))
+                .collect();
+            out.extend(policy("compute_allowed_python_packages").unwrap_or_default());
+            if out.is_empty() {
+                out.push("no public package index is reachable: no outbound FQDN rules".to_owned());
+            }
+            out
+        }
+        "SEC-17" => policy("compute_code_signing").map_err(|_| "set `integrity.code_signing_key` to enforce signed training code".to_owned())?,
+        "SEC-18" => each(&|r| format!("storage {}: HTTPS only, minimum TLS 1.2; key vault and registry through private endpoints", r.storage.name)),
+        "SEC-19" | "OPS-07" => each(&|r| format!("workspace {} (one per environment and region)", r.workspace.name)),
+        "COST-01" => plan
+            .regions
+            .first()
+            .into_iter()
+            .flat_map(|r| r.clusters.iter())
+            .map(|c| {
+                let sku = facts::sku(&c.sku);
+                format!(
+                    "cluster {}: {} ({})",
+                    c.name,
+                    c.sku,
+                    sku.map_or("unknown size".to_owned(), |s| format!("{} vCPU, {} GPU", s.vcpus, s.gpus))
+                )
+            })
+            .chain(std::iter::once("validation: VM sizes checked against the family table".to_owned()))
+            .collect(),
+        "COST-02" => clusters_only(plan, |c| format!("min {} nodes, scale down after {}", c.min_nodes, c.idle_scale_down)),
+        "COST-03" => {
+            let mut out: Vec<String> = plan.governance.custom_policies.iter().map(|p| format!("custom policy {}: {}", p.name, p.allowed_skus.join(", "))).collect();
+            if let Some(budget) = &plan.budget {
+                out.push(format!("budget {}: {} per month, alerts at {:?}%", budget.name, budget.amount, budget.thresholds));
+            }
+            out
+        }
+        "COST-06" | "OPS-05" => each(&|r| {
+            format!(
+                "Log Analytics {} ({} days), Application Insights {}, diagnostic settings on {}",
+                r.monitoring.log_analytics,
+                r.monitoring.retention_days,
+                r.monitoring.app_insights,
+                r.monitoring.diagnostic_settings.join(", ")
+            )
+        }),
+        "COST-08" => clusters_only(plan, |c| format!("{} {:?}", c.vm_priority, c.purpose).to_lowercase()),
+        "COST-09" => {
+            if plan.instances.is_empty() {
+                vec!["no instances declared; every instance added gets an idle shutdown".to_owned()]
+            } else {
+                plan.instances.iter().map(|i| format!("instance {}: idle shutdown {}", i.name, i.idle_shutdown.as_deref().unwrap_or("off"))).collect()
+            }
+        }
+        "OPS-03" => vec!["the whole landing zone is generated IaC; `mlzone diff` detects drift".to_owned()],
+        "PERF-01" => clusters_only(plan, |c| format!("autoscaling cluster, {}", c.sku)),
+        "POL-01" => policy("workspace_public_network_access")?,
+        "POL-02" => policy("compute_in_virtual_network")?,
+        "POL-03" => policy("compute_local_auth_disabled")?,
+        "POL-04" => policy("workspace_private_link")?,
+        "POL-05" => policy("workspace_customer_managed_key")?,
+        "POL-06" => policy("workspace_user_assigned_identity")?,
+        "POL-07" => policy("compute_instance_idle_shutdown")?,
+        "POL-08" => policy("compute_allowed_registries")?,
+        "POL-09" => policy("model_deployment_registries")?,
+        "POL-10" => policy("workspace_resource_logs")?,
+        other => return Err(format!("mlzone has no rule for {other}")),
+    })
+}
+
+fn clusters_only(plan: &Plan, describe: impl Fn(&super::ClusterPlan) -> String) -> Vec<String> {
+    let out: Vec<String> = plan.regions[0]
+        .clusters
+        .iter()
+        .map(|c| format!("cluster {}: {}", c.name, describe(c)))
+        .collect();
+    if out.is_empty() {
+        vec!["no clusters declared; every cluster added follows it".to_owned()]
+    } else {
+        out
+    }
+}

@@ -1,0 +1,661 @@
+//! Semantic rules: what a well-typed profile can still get wrong. Each rule pushes diagnostics
+//! with the JSON pointer of the field at fault; `validate` locates them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ipnet::Ipv4Net;
+use jiff::civil::Date;
+
+use crate::diagnostic::{Diagnostic, did_you_mean, one_of};
+use crate::facts::{self, Kind, SkuKind, SkuStatus};
+use crate::naming::Names;
+use crate::plan::derive;
+use crate::profile::{
+    Accelerator, Environment, NetworkMode, PrincipalType, Priority, Profile, Purpose,
+};
+use crate::values::{self, Duration};
+
+/// Bounds of tunable durations.
+pub(crate) const SCALE_DOWN: (Duration, Duration) = (Duration::from_mins(2), Duration::from_mins(120));
+pub(crate) const IDLE_SHUTDOWN: (Duration, Duration) =
+    (Duration::from_mins(15), Duration::from_days(3));
+pub(crate) const KEY_ROTATION: (Duration, Duration) =
+    (Duration::from_days(7), Duration::from_days(730));
+
+/// Tags mlzone sets itself.
+pub(crate) const RESERVED_TAGS: [&str; 3] = ["project", "environment", "managed-by"];
+
+/// The checks, in profile order.
+pub(crate) fn check(profile: &Profile, today: Date) -> Vec<Diagnostic> {
+    let mut rules = Rules {
+        profile,
+        today,
+        out: Vec::new(),
+    };
+    rules.regions();
+    rules.network();
+    rules.compute();
+    rules.encryption();
+    rules.access();
+    rules.registries();
+    rules.integrity();
+    rules.budget();
+    rules.tags();
+    rules.waivers();
+    rules.names();
+    rules.out
+}
+
+struct Rules<'a> {
+    profile: &'a Profile,
+    today: Date,
+    out: Vec<Diagnostic>,
+}
+
+impl Rules<'_> {
+    fn error(&mut self, code: &'static str, pointer: &str, message: String, help: &str) {
+        self.out
+            .push(Diagnostic::error(code, pointer, message).help(help));
+    }
+
+    fn warn(&mut self, code: &'static str, pointer: &str, message: String, help: &str) {
+        self.out
+            .push(Diagnostic::warning(code, pointer, message).help(help));
+    }
+
+    fn waived(&self, id: &str) -> bool {
+        self.profile.waivers.iter().any(|w| w.id == id)
+    }
+
+    /// A relaxation that needs a waiver of `id`.
+    fn needs_waiver(&mut self, id: &str, pointer: &str, what: &str) {
+        if !self.waived(id) {
+            let title = facts::recommendation(id).map_or("", |r| r.title.as_str());
+            self.error(
+                "needs-waiver",
+                pointer,
+                format!("{what} breaks {id} ({title}) and needs a waiver"),
+                &format!(
+                    "add `{{id: {id}, reason: \"...\", expires: YYYY-MM-DD}}` to `waivers`, or keep the default"
+                ),
+            );
+        }
+    }
+
+    fn region_known(&mut self, pointer: &str, name: &str) -> bool {
+        match facts::region(name) {
+            Some(region) => {
+                if region.restricted {
+                    self.warn(
+                        "restricted-region",
+                        pointer,
+                        format!("`{name}` ({}) needs an access request", region.display),
+                        "ask Microsoft for access before deploying, or pick another region",
+                    );
+                }
+                true
+            }
+            None => {
+                let help = match did_you_mean(name, facts::regions().keys().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "use the programmatic name, e.g. `westeurope` (`az account list-locations -o table`)".to_owned(),
+                };
+                self.error(
+                    "unknown-region",
+                    pointer,
+                    format!("unknown Azure region `{name}`"),
+                    &help,
+                );
+                false
+            }
+        }
+    }
+
+    fn regions(&mut self) {
+        let p = self.profile;
+        let primary = p.regions.primary.as_str();
+        let primary_ok = self.region_known("/regions/primary", primary);
+        match p.regions.secondary.as_deref() {
+            Some("none") => {
+                if p.environment == Environment::Prod {
+                    self.needs_waiver(
+                        "REL-07",
+                        "/regions/secondary",
+                        "a production landing zone without a secondary region",
+                    );
+                }
+            }
+            Some(secondary) => {
+                if self.region_known("/regions/secondary", secondary) && secondary == primary {
+                    self.error(
+                        "same-region",
+                        "/regions/secondary",
+                        format!("the secondary region is the primary `{primary}`"),
+                        "pick another region, usually the primary's pair, or `none`",
+                    );
+                }
+            }
+            None => {
+                let pair = facts::region(primary).and_then(|r| r.pair.as_deref());
+                if p.environment == Environment::Prod && primary_ok && pair.is_none() && !self.waived("REL-07") {
+                    self.error(
+                        "no-pair",
+                        "/regions/primary",
+                        format!("`{primary}` has no paired region to default the secondary to"),
+                        "set `regions.secondary` to a region of your choice (or `none` with a waiver of REL-07)",
+                    );
+                }
+            }
+        }
+    }
+
+    fn network(&mut self) {
+        let p = self.profile;
+        let net = &p.network;
+        let primary = match derive::primary_space(p) {
+            Ok(space) => Some(space),
+            Err(message) => {
+                self.error(
+                    "cidr",
+                    "/network/address_space",
+                    message,
+                    "write an IPv4 range such as `10.40.0.0/22`",
+                );
+                None
+            }
+        };
+        if let Some(space) = primary {
+            self.address_space("/network/address_space", space);
+            self.subnets(space);
+        }
+        if derive::secondary_region(p).is_some() {
+            match derive::secondary_space(p) {
+                Ok(secondary) => {
+                    self.address_space("/network/secondary_address_space", secondary);
+                    if let Some(primary) = primary
+                        && overlaps(primary, secondary)
+                    {
+                        self.error(
+                            "overlap",
+                            "/network/secondary_address_space",
+                            format!("`{secondary}` overlaps the primary address space `{primary}`"),
+                            "the two regions' networks must not overlap, so they can be peered",
+                        );
+                    }
+                }
+                Err(message) => self.error(
+                    "cidr",
+                    "/network/secondary_address_space",
+                    message,
+                    "write an IPv4 range such as `10.41.0.0/22`",
+                ),
+            }
+        } else if net.secondary_address_space.is_some() {
+            self.warn(
+                "unused",
+                "/network/secondary_address_space",
+                "there is no secondary region, so this address space is not used".to_owned(),
+                "remove it, or set `regions.secondary`",
+            );
+        }
+        self.outbound();
+        for (zone, id) in &net.dns.zone_ids {
+            let pointer = format!("/network/dns/zone_ids/{}", zone.replace('~', "~0").replace('/', "~1"));
+            let known: Vec<&str> = facts::zone_names().collect();
+            if !known.contains(&zone.as_str()) {
+                let help = did_you_mean(zone, known.iter().copied()).map_or_else(
+                    || format!("expected one of {}", one_of(&known)),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                self.error("unknown-zone", &pointer, format!("mlzone uses no private DNS zone `{zone}`"), &help);
+            } else if let Err(message) =
+                values::resource_id(id, Some("Microsoft.Network/privateDnsZones"))
+            {
+                self.error("resource-id", &pointer, message, "copy the zone's resource ID from the hub subscription");
+            } else if values::resource_name(id) != zone {
+                self.error(
+                    "zone-mismatch",
+                    &pointer,
+                    format!("the resource ID names zone `{}`, not `{zone}`", values::resource_name(id)),
+                    "map each zone name to that zone's own ID",
+                );
+            }
+        }
+    }
+
+    fn address_space(&mut self, pointer: &str, space: Ipv4Net) {
+        if !(8..=25).contains(&space.prefix_len()) {
+            self.error(
+                "cidr-size",
+                pointer,
+                format!("`{space}` is a /{}; the landing zone needs between a /8 and a /25", space.prefix_len()),
+                "a /22 leaves room for endpoints and compute",
+            );
+        } else if !values::is_private(space) {
+            self.warn(
+                "public-range",
+                pointer,
+                format!("`{space}` is not a private (RFC 1918) range"),
+                "virtual networks normally use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+            );
+        }
+    }
+
+    fn subnets(&mut self, space: Ipv4Net) {
+        let p = self.profile;
+        if p.network.mode == NetworkMode::Managed && p.network.subnets.compute.is_some() {
+            self.error(
+                "managed-subnet",
+                "/network/subnets/compute",
+                "a compute subnet is only used in customer network mode".to_owned(),
+                "remove it: on a managed network, compute must not set a subnet",
+            );
+        }
+        if !(8..=25).contains(&space.prefix_len()) {
+            return;
+        }
+        let ranges = match derive::ranges(p, space, true) {
+            Ok(ranges) => ranges,
+            Err(message) => {
+                let pointer = if p.network.subnets.compute.as_deref().is_some_and(|c| values::cidr(c).is_err()) {
+                    "/network/subnets/compute"
+                } else {
+                    "/network/subnets/endpoints"
+                };
+                self.error("cidr", pointer, message, "write an IPv4 range such as `10.40.0.0/24`");
+                return;
+            }
+        };
+        let check = |rules: &mut Self, name: &str, subnet: Ipv4Net, smallest: u8| {
+            let pointer = format!("/network/subnets/{name}");
+            if !space.contains(&subnet) {
+                rules.error(
+                    "outside",
+                    &pointer,
+                    format!("subnet `{subnet}` is not inside the address space `{space}`"),
+                    "pick a range within `network.address_space`",
+                );
+            } else if subnet.prefix_len() > smallest {
+                rules.error(
+                    "cidr-size",
+                    &pointer,
+                    format!("subnet `{subnet}` is smaller than a /{smallest}"),
+                    "give the subnet more addresses",
+                );
+            }
+        };
+        check(self, "endpoints", ranges.endpoints, 28);
+        if let Some(compute) = ranges.compute {
+            check(self, "compute", compute, 27);
+            if overlaps(compute, ranges.endpoints) {
+                self.error(
+                    "overlap",
+                    "/network/subnets/compute",
+                    format!("compute subnet `{compute}` overlaps endpoint subnet `{}`", ranges.endpoints),
+                    "compute and private endpoints need separate subnets (SEC-02)",
+                );
+            }
+        }
+    }
+
+    fn outbound(&mut self) {
+        let p = self.profile;
+        let net = &p.network;
+        if net.mode == NetworkMode::Customer {
+            if !net.outbound.is_empty() {
+                self.error(
+                    "customer-outbound",
+                    "/network/outbound",
+                    "outbound rules belong to the managed network; this profile uses customer mode".to_owned(),
+                    "remove them, or switch `network.mode` to `managed`",
+                );
+            }
+            if net.internet_outbound {
+                self.error(
+                    "customer-outbound",
+                    "/network/internet_outbound",
+                    "`internet_outbound` applies to the managed network only".to_owned(),
+                    "remove it; in customer mode outbound traffic follows the NSG rules",
+                );
+            }
+            return;
+        }
+        if net.internet_outbound {
+            let what = if p.environment == Environment::Prod {
+                "internet outbound in production"
+            } else {
+                "internet outbound"
+            };
+            self.needs_waiver("SEC-04", "/network/internet_outbound", what);
+        }
+        let mut names = BTreeSet::new();
+        for (i, rule) in net.outbound.iter().enumerate() {
+            let at = |field: &str| format!("/network/outbound/{i}{field}");
+            if !names.insert(rule.name.to_lowercase()) {
+                self.error("duplicate", &at("/name"), format!("another outbound rule is named `{}`", rule.name), "give each rule its own name");
+            }
+            let destinations = [rule.fqdn.is_some(), rule.private_endpoint.is_some(), rule.service_tag.is_some()];
+            match destinations.iter().filter(|d| **d).count() {
+                1 => {}
+                0 => self.error(
+                    "destination",
+                    &at(""),
+                    format!("outbound rule `{}` has no destination", rule.name),
+                    "set exactly one of `fqdn`, `private_endpoint`, `service_tag`",
+                ),
+                _ => self.error(
+                    "destination",
+                    &at(""),
+                    format!("outbound rule `{}` has more than one destination", rule.name),
+                    "set exactly one of `fqdn`, `private_endpoint`, `service_tag`; split it into several rules",
+                ),
+            }
+            if let Some(fqdn) = &rule.fqdn
+                && !values::is_fqdn(fqdn)
+            {
+                self.error("fqdn", &at("/fqdn"), format!("`{}` is not a domain name", fqdn.escape_debug()), "write a host name such as `pypi.org` or `*.pythonhosted.org`, without scheme or path");
+            }
+            if let Some(tag) = &rule.service_tag
+                && !values::is_service_tag(tag)
+            {
+                self.error("service-tag", &at("/service_tag"), format!("`{}` is not a service tag name", tag.escape_debug()), "write a tag such as `AzureActiveDirectory` or `Storage.WestEurope`");
+            }
+            if let Some(target) = &rule.private_endpoint
+                && let Err(message) = values::resource_id(&target.resource_id, None)
+            {
+                self.error("resource-id", &at("/private_endpoint/resource_id"), message, "copy the target resource's ID from the portal or `az resource show`");
+            }
+            if rule.service_tag.is_none() && (rule.ports.is_some() || rule.protocol.is_some()) {
+                let field = if rule.ports.is_some() { "/ports" } else { "/protocol" };
+                self.error("service-tag-only", &at(field), "`ports` and `protocol` apply to service-tag rules only".to_owned(), "remove them from this rule");
+            }
+            if let Some(ports) = &rule.ports
+                && let Err(message) = values::ports(ports)
+            {
+                self.error("ports", &at("/ports"), message, "ports are 1-65535");
+            }
+        }
+    }
+
+    fn compute(&mut self) {
+        let p = self.profile;
+        let mut names = BTreeMap::new();
+        let clusters = p.compute.clusters.iter().map(|c| ("clusters", &c.name));
+        let instances = p.compute.instances.iter().map(|c| ("instances", &c.name));
+        for (i, (kind, name)) in clusters.chain(instances).enumerate() {
+            let index = if kind == "clusters" { i } else { i - p.compute.clusters.len() };
+            let pointer = format!("/compute/{kind}/{index}/name");
+            if names.insert(name.to_lowercase(), ()).is_some() {
+                self.error("duplicate", &pointer, format!("another compute is named `{name}`"), "compute names are unique within a workspace, clusters and instances together");
+            }
+        }
+        for (i, cluster) in p.compute.clusters.iter().enumerate() {
+            let at = |field: &str| format!("/compute/clusters/{i}/{field}");
+            if cluster.min_nodes > cluster.max_nodes {
+                self.error(
+                    "nodes",
+                    &at("min_nodes"),
+                    format!("`min_nodes` ({}) is more than `max_nodes` ({})", cluster.min_nodes, cluster.max_nodes),
+                    "min_nodes 0 lets the cluster scale to zero when idle (COST-02)",
+                );
+            }
+            if let Some(text) = &cluster.idle_scale_down {
+                self.duration(&at("idle_scale_down"), text, SCALE_DOWN);
+            }
+            if cluster.purpose == Purpose::BatchInference && cluster.priority == Some(Priority::LowPriority) {
+                self.needs_waiver("REL-09", &at("priority"), "a low-priority batch-inference cluster");
+            }
+            let kind = self.sku(&at("sku"), &cluster.sku);
+            match (cluster.accelerator, kind) {
+                (Some(Accelerator::Gpu), Some(SkuKind::Cpu)) => self.error(
+                    "sku-kind",
+                    &at("sku"),
+                    format!("`{}` has no GPU, but the cluster is for GPU work", cluster.sku),
+                    "pick a GPU size (NC, ND or NV families) or set `accelerator: cpu`",
+                ),
+                (Some(Accelerator::Cpu), Some(SkuKind::Gpu)) => self.warn(
+                    "sku-kind",
+                    &at("sku"),
+                    format!("`{}` is a GPU size used for CPU work", cluster.sku),
+                    "a CPU size costs less (COST-01); or set `accelerator: gpu`",
+                ),
+                _ => {}
+            }
+        }
+        for (i, instance) in p.compute.instances.iter().enumerate() {
+            let at = |field: &str| format!("/compute/instances/{i}/{field}");
+            if !values::is_guid(&instance.user_object_id) {
+                self.error("guid", &at("user_object_id"), format!("`{}` is not a GUID", instance.user_object_id.escape_debug()), "use the user's Entra object ID, e.g. from `az ad user show --id <upn> --query id`");
+            }
+            if let Some(text) = &instance.idle_shutdown {
+                self.duration(&at("idle_shutdown"), text, IDLE_SHUTDOWN);
+            }
+            self.sku(&at("sku"), &instance.sku);
+            if let Some(schedule) = &instance.schedule {
+                if schedule.start.is_none() && schedule.stop.is_none() {
+                    self.error("schedule", &at("schedule"), "a schedule needs `start`, `stop` or both".to_owned(), "e.g. `stop: \"0 19 * * 1-5\"`");
+                }
+                for (field, cron) in [("start", &schedule.start), ("stop", &schedule.stop)] {
+                    if let Some(cron) = cron
+                        && let Err(message) = values::cron(cron)
+                    {
+                        self.error("cron", &at(&format!("schedule/{field}")), message, "e.g. `0 8 * * 1-5` for 08:00 on weekdays");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Check a VM size against the family table; returns its kind when known.
+    fn sku(&mut self, pointer: &str, name: &str) -> Option<SkuKind> {
+        let Some(sku) = facts::sku(name) else {
+            self.warn(
+                "unknown-sku",
+                pointer,
+                format!("mlzone does not know the VM size `{name}` and cannot check its family"),
+                "check the name with `az ml compute list-sizes`; a new size is fine",
+            );
+            return None;
+        };
+        let retires = sku.retires.as_deref().and_then(|d| values::date(d).ok());
+        let retired = sku.status == SkuStatus::Retired || retires.is_some_and(|d| d <= self.today);
+        if retired {
+            self.error(
+                "retired-sku",
+                pointer,
+                format!("`{name}` ({} series) was retired{}", sku.series, sku.retires.as_deref().map(|d| format!(" on {d}")).unwrap_or_default()),
+                "pick a current size of the same kind, e.g. `Standard_NC24ads_A100_v4` for GPU work",
+            );
+        } else if let Some(date) = &sku.retires {
+            self.warn(
+                "retiring-sku",
+                pointer,
+                format!("`{name}` ({} series) retires on {date}", sku.series),
+                "plan a move to a current size",
+            );
+        }
+        Some(sku.kind)
+    }
+
+    fn duration(&mut self, pointer: &str, text: &str, (min, max): (Duration, Duration)) {
+        match values::duration(text) {
+            Ok(d) if d < min || d > max => self.error(
+                "duration-range",
+                pointer,
+                format!("`{text}` is outside {} to {}", min.iso(), max.iso()),
+                "pick a duration within the range",
+            ),
+            Ok(_) => {}
+            Err(message) => self.error("duration", pointer, message, "ISO-8601: `PT30M` is 30 minutes, `P1D` one day"),
+        }
+    }
+
+    fn encryption(&mut self) {
+        let e = &self.profile.encryption;
+        if e.customer_managed_key == Some(false) {
+            self.needs_waiver("SEC-13", "/encryption/customer_managed_key", "turning customer-managed keys off");
+        }
+        if let Some(text) = &e.key_rotation {
+            self.duration("/encryption/key_rotation", text, KEY_ROTATION);
+        }
+    }
+
+    fn access(&mut self) {
+        let mut seen = BTreeSet::new();
+        for (i, grant) in self.profile.access.iter().enumerate() {
+            if !values::is_guid(&grant.group_object_id) {
+                self.error("guid", &format!("/access/{i}/group_object_id"), format!("`{}` is not a GUID", grant.group_object_id.escape_debug()), "use the group's Entra object ID, e.g. from `az ad group show -g <name> --query id`");
+            }
+            if grant.principal_type == Some(PrincipalType::User) {
+                self.needs_waiver("SEC-11", &format!("/access/{i}/principal_type"), "a role for a single user instead of a group");
+            }
+            if !seen.insert((grant.group_object_id.to_lowercase(), grant.role)) {
+                self.warn("duplicate", &format!("/access/{i}"), "the same group gets the same role twice".to_owned(), "remove one of them");
+            }
+        }
+    }
+
+    fn registries(&mut self) {
+        let r = &self.profile.registries;
+        for (i, server) in r.containers.iter().enumerate() {
+            if !values::is_fqdn(server) || server.starts_with('*') {
+                self.error("registry", &format!("/registries/containers/{i}"), format!("`{}` is not a registry login server", server.escape_debug()), "write the login server, e.g. `contoso.azurecr.io`");
+            }
+        }
+        for (i, name) in r.models.iter().flatten().enumerate() {
+            let ok = (3..=33).contains(&name.len())
+                && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                self.error("registry", &format!("/registries/models/{i}"), format!("`{}` is not an Azure ML registry name", name.escape_debug()), "3-33 letters, digits, `-` or `_`, e.g. `azureml`");
+            }
+        }
+    }
+
+    fn integrity(&mut self) {
+        let i = &self.profile.integrity;
+        for (n, channel) in i.python_package_channels.iter().enumerate() {
+            let host = channel.strip_prefix("https://").map(|rest| rest.split('/').next().unwrap_or(""));
+            if !host.is_some_and(values::is_fqdn) || channel.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                self.error("channel", &format!("/integrity/python_package_channels/{n}"), format!("`{}` is not an https URL", channel.escape_debug()), "e.g. `https://pypi.org/simple` or your private mirror");
+            }
+        }
+        if let Some(key) = &i.code_signing_key {
+            let ok = !key.trim().is_empty()
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || "+/=-\n ".contains(c));
+            if !ok {
+                self.error("signing-key", "/integrity/code_signing_key", "the signing key must be a base64 or PEM public key".to_owned(), "paste the public key only");
+            }
+        }
+    }
+
+    fn budget(&mut self) {
+        let Some(budget) = &self.profile.budget else { return };
+        for (i, email) in budget.contact_emails.iter().enumerate() {
+            if !values::is_email(email) {
+                self.error("email", &format!("/budget/contact_emails/{i}"), format!("`{}` is not an e-mail address", email.escape_debug()), "e.g. `ml-team@example.com`");
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (i, threshold) in budget.thresholds.iter().flatten().enumerate() {
+            if !(1..=1000).contains(threshold) || !seen.insert(threshold) {
+                self.error("threshold", &format!("/budget/thresholds/{i}"), format!("threshold {threshold}% is out of range or repeated"), "distinct percentages between 1 and 1000, e.g. [80, 100]");
+            }
+        }
+    }
+
+    fn tags(&mut self) {
+        let tags = &self.profile.tags;
+        for (key, value) in tags {
+            let pointer = format!("/tags/{}", key.replace('~', "~0").replace('/', "~1"));
+            if RESERVED_TAGS.contains(&key.to_lowercase().as_str()) {
+                self.error("reserved-tag", &pointer, format!("mlzone sets the tag `{key}` itself"), "pick another tag name");
+            } else if key.is_empty() || key.chars().count() > 512 || key.chars().any(|c| "<>%&\\?/".contains(c) || c.is_control()) {
+                self.error("tag", &pointer, format!("`{}` is not a valid tag name", key.escape_debug()), "tag names are 1-512 characters without `<>%&\\?/` or control characters");
+            } else if value.chars().count() > 256 {
+                self.error("tag", &pointer, format!("the value of `{key}` is longer than 256 characters"), "shorten it");
+            }
+        }
+        if tags.len() + RESERVED_TAGS.len() > 50 {
+            self.error("tag", "/tags", format!("{} tags plus mlzone's 3 exceed Azure's 50", tags.len()), "remove some tags");
+        }
+    }
+
+    fn waivers(&mut self) {
+        let p = self.profile;
+        let mut seen = BTreeSet::new();
+        for (i, waiver) in p.waivers.iter().enumerate() {
+            let at = |field: &str| format!("/waivers/{i}{field}");
+            if !p.policy.allow_waivers {
+                self.error("waivers-forbidden", &at(""), "this profile's policy does not allow waivers".to_owned(), "`policy.allow_waivers` is false, usually set by a regulated golden profile; apply the recommendation instead");
+                continue;
+            }
+            match facts::recommendation(&waiver.id) {
+                None => {
+                    let help = did_you_mean(&waiver.id, facts::catalog().iter().map(|r| r.id.as_str()))
+                        .map_or_else(|| "see `mlzone recommendations` for the IDs".to_owned(), |s| format!("did you mean `{s}`?"));
+                    self.error("unknown-waiver", &at("/id"), format!("no recommendation `{}` in the catalog", waiver.id), &help);
+                }
+                Some(r) if r.kind == Kind::Advisory || !r.waivable => self.error(
+                    "not-waivable",
+                    &at("/id"),
+                    format!("{} is advisory; there is nothing to waive", r.id),
+                    "remove the waiver",
+                ),
+                Some(_) => {}
+            }
+            if !seen.insert(&waiver.id) {
+                self.error("duplicate", &at("/id"), format!("`{}` is waived twice", waiver.id), "keep one waiver per recommendation");
+            }
+            if waiver.reason.trim().is_empty() {
+                self.error("waiver-reason", &at("/reason"), "the waiver has no reason".to_owned(), "say why the recommendation does not apply; reviewers read it in the compliance report");
+            }
+            match values::date(&waiver.expires) {
+                Ok(expires) if expires < self.today => self.error(
+                    "waiver-expired",
+                    &at("/expires"),
+                    format!("the waiver of {} expired on {}", waiver.id, waiver.expires),
+                    "renew it with a new date and a fresh reason, or remove it and apply the recommendation",
+                ),
+                Ok(expires) if expires > self.today.saturating_add(jiff::Span::new().days(731)) => self.warn(
+                    "waiver-long",
+                    &at("/expires"),
+                    format!("the waiver of {} runs for more than two years", waiver.id),
+                    "waivers are meant to be revisited; pick a nearer date",
+                ),
+                Ok(_) => {}
+                Err(message) => self.error("date", &at("/expires"), message, "e.g. `2027-03-31`"),
+            }
+        }
+    }
+
+    fn names(&mut self) {
+        let p = self.profile;
+        let mut regions = vec![p.regions.primary.clone()];
+        regions.extend(derive::secondary_region(p));
+        let mut reported = BTreeSet::new();
+        for region_name in regions {
+            let Some(region) = facts::region(&region_name) else { continue };
+            let names = Names::derive(&p.project, p.environment, &region_name, &region.code);
+            for (name, rule) in names.checks() {
+                let Some(message) = rule.problem(name) else { continue };
+                if !reported.insert(rule.resource) {
+                    continue;
+                }
+                let over = name.chars().count().saturating_sub(rule.max);
+                let help = if over > 0 && rule.compact {
+                    format!("shorten `project` by {over} character(s); hyphens do not count in this name")
+                } else if over > 0 {
+                    format!("shorten `project` by {over} character(s)")
+                } else {
+                    "change `project`".to_owned()
+                };
+                self.error("name", "/project", message, &help);
+            }
+        }
+    }
+}
+
+fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {
+    a.contains(&b.network()) || b.contains(&a.network())
+}

@@ -1,0 +1,304 @@
+//! The JSON Schema half of validation: the schema generated from the `Profile` types, compiled
+//! once, and its errors turned into located diagnostics that say what was expected.
+
+use std::sync::LazyLock;
+
+use jsonschema::error::ValidationErrorKind;
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, did_you_mean, field_path, one_of};
+use crate::profile::{Profile, SourceMap};
+
+static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
+    serde_json::to_value(schemars::schema_for!(Profile)).unwrap_or(Value::Null)
+});
+
+static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
+    jsonschema::validator_for(&SCHEMA).unwrap_or_else(|e| panic!("the profile schema is invalid: {e}"))
+});
+
+/// The profile's JSON Schema.
+pub fn profile_schema() -> &'static Value {
+    &SCHEMA
+}
+
+/// Every schema violation in `value`, located through `map`.
+pub(super) fn check(value: &Value, map: &SourceMap) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for error in VALIDATOR.iter_errors(value) {
+        let pointer = error.instance_path().to_string();
+        let instance = error.instance();
+        let new = match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for key in unexpected {
+                    out.push(unknown_key(&pointer, key, map));
+                }
+                continue;
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                let mut d = Diagnostic::error(
+                    "missing-key",
+                    &pointer,
+                    format!("missing required key `{name}`"),
+                );
+                if let Some(description) = schema_at(&format!("{pointer}/{name}"))
+                    .and_then(description)
+                {
+                    d = d.help(format!("add `{name}`: {description}"));
+                }
+                match map.key(&pointer) {
+                    Some(location) => d.at(location),
+                    None => d,
+                }
+            }
+            kind => value_problem(&pointer, instance, kind, map),
+        };
+        if !out
+            .iter()
+            .any(|d| d.pointer == new.pointer && d.code == new.code)
+        {
+            out.push(new);
+        }
+    }
+    out
+}
+
+fn unknown_key(pointer: &str, key: &str, map: &SourceMap) -> Diagnostic {
+    let child = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+    let known = properties(pointer);
+    let parent = field_path(pointer);
+    let mut d = Diagnostic::error(
+        "unknown-key",
+        &child,
+        if pointer.is_empty() {
+            format!("unknown key `{key}`")
+        } else {
+            format!("unknown key `{key}` in `{parent}`")
+        },
+    );
+    d = match did_you_mean(key, known.iter().map(String::as_str)) {
+        Some(suggestion) => d.help(format!("did you mean `{suggestion}`?")),
+        None => d.help(format!("expected one of {}", one_of(&known))),
+    };
+    match map.key(&child) {
+        Some(location) => d.at(location),
+        None => d,
+    }
+}
+
+/// A value that breaks its schema: say what was expected, from the schema itself.
+fn value_problem(
+    pointer: &str,
+    instance: &Value,
+    kind: &ValidationErrorKind,
+    map: &SourceMap,
+) -> Diagnostic {
+    let node = schema_at(pointer);
+    let located = |d: Diagnostic| match map.value(pointer) {
+        Some(location) => d.at(location),
+        None => d,
+    };
+    if let Some(options) = node.and_then(enum_options) {
+        let found = short(instance);
+        let mut d = Diagnostic::error(
+            "not-allowed",
+            pointer,
+            format!("{found} is not allowed, expected one of {}", one_of(&options)),
+        );
+        if let Some(s) = instance
+            .as_str()
+            .and_then(|s| did_you_mean(s, options.iter().map(String::as_str)))
+        {
+            d = d.help(format!("did you mean `{s}`?"));
+        } else if let Some(description) = node.and_then(description) {
+            d = d.help(description);
+        }
+        return located(d);
+    }
+    let expected = node.map(expected_type).unwrap_or_default();
+    if !expected.is_empty() && !type_matches(node, instance) {
+        let mut d = Diagnostic::error(
+            "wrong-type",
+            pointer,
+            format!("expected {expected}, found {}", type_name(instance)),
+        );
+        if let Some(description) = node.and_then(description) {
+            d = d.help(description);
+        }
+        return located(d);
+    }
+    let message = match kind {
+        ValidationErrorKind::Pattern { .. } => {
+            format!("{} does not have the expected form", short(instance))
+        }
+        ValidationErrorKind::MaxLength { limit } => format!(
+            "{} is {} characters long, at most {limit} are allowed",
+            short(instance),
+            instance.as_str().map_or(0, |s| s.chars().count())
+        ),
+        ValidationErrorKind::MinLength { limit } => format!(
+            "{} is too short, at least {limit} characters are needed",
+            short(instance)
+        ),
+        ValidationErrorKind::Maximum { limit } => {
+            format!("{} is too large, at most {limit} is allowed", short(instance))
+        }
+        ValidationErrorKind::Minimum { limit } => {
+            format!("{} is too small, at least {limit} is needed", short(instance))
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            format!("needs at least {limit} item(s)")
+        }
+        _ => format!("{} is not valid here", short(instance)),
+    };
+    let mut d = Diagnostic::error("invalid-value", pointer, message);
+    if let Some(description) = node.and_then(description) {
+        d = d.help(description);
+    }
+    located(d)
+}
+
+/// The schema node that governs the value at `pointer`, following `$ref`s and optionality.
+fn schema_at(pointer: &str) -> Option<&'static Value> {
+    let mut node = resolve(&SCHEMA)?;
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let next = if let Some(p) = node.get("properties").and_then(|p| p.get(&segment)) {
+            p
+        } else if let Some(items) = node.get("items") {
+            items
+        } else if let Some(extra) = node.get("additionalProperties").filter(|v| v.is_object()) {
+            extra
+        } else {
+            return None;
+        };
+        node = resolve(next)?;
+    }
+    Some(node)
+}
+
+/// Follow `$ref`, and unwrap `anyOf [T, null]` (an optional field) to `T`.
+fn resolve(node: &'static Value) -> Option<&'static Value> {
+    let mut node = node;
+    for _ in 0..8 {
+        if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+            let name = reference.strip_prefix("#/$defs/")?;
+            node = SCHEMA.get("$defs")?.get(name)?;
+        } else if let Some(Value::Array(branches)) = node.get("anyOf") {
+            let mut real = branches
+                .iter()
+                .filter(|b| b.get("type").and_then(Value::as_str) != Some("null"));
+            match (real.next(), real.next()) {
+                (Some(only), None) => node = only,
+                _ => return Some(node),
+            }
+        } else {
+            return Some(node);
+        }
+    }
+    Some(node)
+}
+
+fn properties(pointer: &str) -> Vec<String> {
+    schema_at(pointer)
+        .and_then(|n| n.get("properties"))
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn enum_options(node: &Value) -> Option<Vec<String>> {
+    if let Some(Value::Array(values)) = node.get("enum") {
+        return Some(values.iter().map(plain).collect());
+    }
+    let Some(Value::Array(branches)) = node.get("oneOf") else {
+        return None;
+    };
+    let mut options = Vec::new();
+    for branch in branches {
+        match (branch.get("const"), branch.get("enum")) {
+            (Some(c), _) => options.push(plain(c)),
+            (None, Some(Value::Array(values))) => options.extend(values.iter().map(plain)),
+            _ => return None,
+        }
+    }
+    Some(options)
+}
+
+fn description(node: &Value) -> Option<String> {
+    node.get("description")
+        .and_then(Value::as_str)
+        .map(|d| d.replace('\n', " "))
+}
+
+fn types_of(node: &Value) -> Vec<&str> {
+    match node.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn expected_type(node: &Value) -> String {
+    let names: Vec<&str> = types_of(node)
+        .into_iter()
+        .filter(|t| *t != "null")
+        .map(|t| match t {
+            "string" => "text",
+            "integer" => "a whole number",
+            "number" => "a number",
+            "boolean" => "`true` or `false`",
+            "array" => "a list",
+            "object" => "a mapping of keys to values",
+            other => other,
+        })
+        .collect();
+    names.join(" or ")
+}
+
+fn type_matches(node: Option<&Value>, instance: &Value) -> bool {
+    let Some(node) = node else { return true };
+    let types = types_of(node);
+    types.is_empty()
+        || types.iter().any(|t| match *t {
+            "string" => instance.is_string(),
+            "integer" => instance.is_i64() || instance.is_u64(),
+            "number" => instance.is_number(),
+            "boolean" => instance.is_boolean(),
+            "array" => instance.is_array(),
+            "object" => instance.is_object(),
+            "null" => instance.is_null(),
+            _ => true,
+        })
+}
+
+fn type_name(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing (null)".to_owned(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => format!("the text {}", short(&Value::String(s.clone()))),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "a mapping".to_owned(),
+    }
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A value quoted for a message, cut short when long.
+fn short(value: &Value) -> String {
+    let text = plain(value);
+    let cut: String = text.chars().take(60).collect();
+    let cut = cut.escape_debug().to_string();
+    if text.chars().count() > 60 {
+        format!("`{cut}…`")
+    } else {
+        format!("`{cut}`")
+    }
+}

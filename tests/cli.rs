@@ -1,0 +1,16 @@
+//! The integration tests: one binary, one module per feature of the command line.
+
+mod support;
+
+// The documented exit-code contract, one test per code.
+mod exit_codes;
+// `mlzone init`: writes a starter that validates, never overwrites.
+mod init;
+// tests/fixtures/invalid: one mistake per file, each with its located diagnostic.
+mod invalid;
+// `mlzone plan`: text and JSON.
+mod plan;
+// Golden profiles and worked examples validate.
+mod profiles;
+// `mlzone schema` equals the committed schema; `mlzone recommendations` lists the catalog.
+mod schema;
