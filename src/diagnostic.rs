@@ -151,13 +151,10 @@ impl Report {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         };
-        let mut out = MietteDiagnostic::new(format!(
-            "`{}`: {}",
-            diagnostic.field(),
-            diagnostic.message
-        ))
-        .with_code(diagnostic.code)
-        .with_severity(severity);
+        let mut out =
+            MietteDiagnostic::new(format!("`{}`: {}", diagnostic.field(), diagnostic.message))
+                .with_code(diagnostic.code)
+                .with_severity(severity);
         if let Some(location) = diagnostic.location {
             out = out.with_label(LabeledSpan::new_primary_with_span(
                 None,
@@ -213,7 +210,12 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
@@ -235,7 +237,10 @@ mod tests {
     #[test]
     fn field_paths_read_like_yaml() {
         assert_eq!(field_path(""), "(profile)");
-        assert_eq!(field_path("/network/outbound/0/fqdn"), "network.outbound[0].fqdn");
+        assert_eq!(
+            field_path("/network/outbound/0/fqdn"),
+            "network.outbound[0].fqdn"
+        );
         assert_eq!(field_path("/tags/a~1b"), "tags.a/b");
     }
 

@@ -145,6 +145,9 @@ pub struct PolicyDefinition {
     pub key: String,
     /// The recommendation it implements.
     pub recommendation: String,
+    /// Other recommendations it implements.
+    #[serde(default)]
+    pub also: Vec<String>,
     /// Full definition ID.
     pub definition_id: String,
     /// Display name.
@@ -314,9 +317,9 @@ mod tests {
     #[test]
     fn region_codes_are_unique_and_pairs_exist() {
         let mut codes = BTreeSet::new();
-        for (name, region) in regions() {
-            assert!(codes.insert(&region.code), "duplicate code {}", region.code);
-            if let Some(pair) = &region.pair {
+        for (name, r) in regions() {
+            assert!(codes.insert(&r.code), "duplicate code {}", r.code);
+            if let Some(pair) = &r.pair {
                 assert!(region(pair).is_some(), "{name} pairs with unknown {pair}");
             }
         }
@@ -332,8 +335,16 @@ mod tests {
     #[test]
     fn policies_name_catalog_recommendations() {
         for policy in &POLICIES.policies {
-            assert!(recommendation(&policy.recommendation).is_some(), "{}", policy.key);
-            assert!(policy.definition_id.starts_with("/providers/Microsoft.Authorization/policyDefinitions/"));
+            assert!(
+                recommendation(&policy.recommendation).is_some(),
+                "{}",
+                policy.key
+            );
+            assert!(
+                policy
+                    .definition_id
+                    .starts_with("/providers/Microsoft.Authorization/policyDefinitions/")
+            );
         }
     }
 

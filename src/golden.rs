@@ -3,9 +3,15 @@
 /// Name and text of every golden profile.
 pub const PROFILES: [(&str, &str); 5] = [
     ("baseline", include_str!("../profiles/baseline.yaml")),
-    ("customer-vnet", include_str!("../profiles/customer-vnet.yaml")),
+    (
+        "customer-vnet",
+        include_str!("../profiles/customer-vnet.yaml"),
+    ),
     ("exploratory", include_str!("../profiles/exploratory.yaml")),
-    ("gpu-training", include_str!("../profiles/gpu-training.yaml")),
+    (
+        "gpu-training",
+        include_str!("../profiles/gpu-training.yaml"),
+    ),
     ("regulated", include_str!("../profiles/regulated.yaml")),
 ];
 

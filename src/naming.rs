@@ -165,19 +165,123 @@ macro_rules! rule {
     };
 }
 
-rule!(RESOURCE_GROUP, "resource group", 1, 90, "letters, digits, `-`, `_`, `.`, `(`, `)`", rg_chars, false);
-rule!(WORKSPACE, "Azure ML workspace", 3, 33, "letters, digits, `-` and `_`", alnum_hyphen_underscore, false);
-rule!(IDENTITY, "managed identity", 3, 128, "letters, digits, `-` and `_`", alnum_hyphen_underscore, false);
-rule!(KEY_VAULT, "key vault", 3, 24, "letters, digits and `-`", alnum_hyphen, true);
-rule!(KEY, "key vault key", 1, 127, "letters, digits and `-`", alnum_hyphen, false);
-rule!(STORAGE, "storage account", 3, 24, "lowercase letters and digits", lower_alnum, true);
-rule!(REGISTRY, "container registry", 5, 50, "letters and digits", alnum, true);
-rule!(LOG_ANALYTICS, "Log Analytics workspace", 4, 63, "letters, digits and `-`", alnum_hyphen, false);
-rule!(APP_INSIGHTS, "Application Insights", 1, 260, "letters, digits, `-` and `_`", alnum_hyphen_underscore, false);
-rule!(VNET, "virtual network", 2, 64, "letters, digits, `-` and `_`", alnum_hyphen_underscore, false);
-rule!(NSG, "network security group", 1, 80, "letters, digits, `-` and `_`", alnum_hyphen_underscore, false);
-rule!(ML_REGISTRY, "Azure ML registry", 3, 33, "letters, digits, `-` and `_`", alnum_hyphen_underscore, false);
-rule!(BUDGET, "budget", 1, 63, "letters, digits, `-` and `_`", alnum_hyphen_underscore, false);
+rule!(
+    RESOURCE_GROUP,
+    "resource group",
+    1,
+    90,
+    "letters, digits, `-`, `_`, `.`, `(`, `)`",
+    rg_chars,
+    false
+);
+rule!(
+    WORKSPACE,
+    "Azure ML workspace",
+    3,
+    33,
+    "letters, digits, `-` and `_`",
+    alnum_hyphen_underscore,
+    false
+);
+rule!(
+    IDENTITY,
+    "managed identity",
+    3,
+    128,
+    "letters, digits, `-` and `_`",
+    alnum_hyphen_underscore,
+    false
+);
+rule!(
+    KEY_VAULT,
+    "key vault",
+    3,
+    24,
+    "letters, digits and `-`",
+    alnum_hyphen,
+    true
+);
+rule!(
+    KEY,
+    "key vault key",
+    1,
+    127,
+    "letters, digits and `-`",
+    alnum_hyphen,
+    false
+);
+rule!(
+    STORAGE,
+    "storage account",
+    3,
+    24,
+    "lowercase letters and digits",
+    lower_alnum,
+    true
+);
+rule!(
+    REGISTRY,
+    "container registry",
+    5,
+    50,
+    "letters and digits",
+    alnum,
+    true
+);
+rule!(
+    LOG_ANALYTICS,
+    "Log Analytics workspace",
+    4,
+    63,
+    "letters, digits and `-`",
+    alnum_hyphen,
+    false
+);
+rule!(
+    APP_INSIGHTS,
+    "Application Insights",
+    1,
+    260,
+    "letters, digits, `-` and `_`",
+    alnum_hyphen_underscore,
+    false
+);
+rule!(
+    VNET,
+    "virtual network",
+    2,
+    64,
+    "letters, digits, `-` and `_`",
+    alnum_hyphen_underscore,
+    false
+);
+rule!(
+    NSG,
+    "network security group",
+    1,
+    80,
+    "letters, digits, `-` and `_`",
+    alnum_hyphen_underscore,
+    false
+);
+rule!(
+    ML_REGISTRY,
+    "Azure ML registry",
+    3,
+    33,
+    "letters, digits, `-` and `_`",
+    alnum_hyphen_underscore,
+    false
+);
+rule!(
+    BUDGET,
+    "budget",
+    1,
+    63,
+    "letters, digits, `-` and `_`",
+    alnum_hyphen_underscore,
+    false
+);
 
 impl NameRule {
     /// Why `name` breaks this rule, if it does.
@@ -233,7 +337,11 @@ mod tests {
     fn rules_catch_length_and_characters() {
         assert!(STORAGE.problem("st-bad").is_some());
         assert!(STORAGE.problem("stabcdefghijklmnopqrstuvwxyz").is_some());
-        assert!(WORKSPACE.problem("mlw-a-very-long-project-name-prod-weu").is_some());
+        assert!(
+            WORKSPACE
+                .problem("mlw-a-very-long-project-name-prod-weu")
+                .is_some()
+        );
         assert!(REGISTRY.problem("cr1").is_some());
     }
 }

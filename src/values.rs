@@ -57,8 +57,9 @@ impl Duration {
 
 /// Parse an ISO-8601 duration of days, hours, minutes and seconds (`PT30M`, `P3D`).
 pub fn duration(text: &str) -> Result<Duration, String> {
-    let span: jiff::Span = text
-        .parse()
+    // ISO 8601 only: jiff's default parser also takes its friendly format (`30m`).
+    let span = jiff::fmt::temporal::SpanParser::new()
+        .parse_span(text)
         .map_err(|_| format!("`{text}` is not an ISO-8601 duration such as `PT30M` or `P1D`"))?;
     if span.is_negative() {
         return Err(format!("`{text}` is negative"));
@@ -68,8 +69,7 @@ pub fn duration(text: &str) -> Result<Duration, String> {
             "`{text}` uses years, months or weeks; write it in days, hours and minutes"
         ));
     }
-    if span.get_milliseconds() != 0 || span.get_microseconds() != 0 || span.get_nanoseconds() != 0
-    {
+    if span.get_milliseconds() != 0 || span.get_microseconds() != 0 || span.get_nanoseconds() != 0 {
         return Err(format!("`{text}` has fractions of a second"));
     }
     let part = |v: i64, unit: u64| u64::try_from(v).unwrap_or(0).saturating_mul(unit);
@@ -120,9 +120,7 @@ pub fn is_fqdn(text: &str) -> bool {
         && labels.len() >= 2
         && labels.iter().all(|label| {
             (1..=63).contains(&label.len())
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })
@@ -137,9 +135,8 @@ pub fn is_service_tag(text: &str) -> bool {
     let Some(name) = parts.next() else {
         return false;
     };
-    let word = |s: &str| {
-        !s.is_empty() && s.len() <= 80 && s.chars().all(|c| c.is_ascii_alphanumeric())
-    };
+    let word =
+        |s: &str| !s.is_empty() && s.len() <= 80 && s.chars().all(|c| c.is_ascii_alphanumeric());
     word(name)
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
         && parts.clone().count() <= 1
@@ -159,7 +156,7 @@ pub fn resource_id(text: &str, expected_type: Option<&str>) -> Result<(), String
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')'))
     };
-    if segments.len() < 9 || segments.len() % 2 == 0 || !segments[0].is_empty() {
+    if segments.len() < 9 || segments.len().is_multiple_of(2) || !segments[0].is_empty() {
         return Err(bad());
     }
     let keyword = |i: usize, word: &str| segments[i].eq_ignore_ascii_case(word);
@@ -292,7 +289,9 @@ mod tests {
         assert!(cidr("10.40.0.0").is_err());
         assert!(cidr("300.0.0.0/8").is_err());
         assert_eq!(
-            next_block(cidr("10.40.0.0/22").unwrap()).unwrap().to_string(),
+            next_block(cidr("10.40.0.0/22").unwrap())
+                .unwrap()
+                .to_string(),
             "10.40.4.0/22"
         );
         assert_eq!(next_block(cidr("255.255.255.0/24").unwrap()), None);
@@ -305,7 +304,15 @@ mod tests {
         for good in ["pypi.org", "*.pythonhosted.org", "a-b.example.co.uk"] {
             assert!(is_fqdn(good), "{good}");
         }
-        for bad in ["pypi", "-a.org", "a..org", "a.org/path", "a b.org", "1.2.3.4", "x\".org"] {
+        for bad in [
+            "pypi",
+            "-a.org",
+            "a..org",
+            "a.org/path",
+            "a b.org",
+            "1.2.3.4",
+            "x\".org",
+        ] {
             assert!(!is_fqdn(bad), "{bad}");
         }
     }

@@ -30,7 +30,10 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8, Error> {
         args.from,
         schema.display()
     );
-    println!("next: edit `project`, `regions` and `access`, then `mlzone validate {}`", profile.display());
+    println!(
+        "next: edit `project`, `regions` and `access`, then `mlzone validate {}`",
+        profile.display()
+    );
     Ok(EXIT_OK)
 }
 

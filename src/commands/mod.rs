@@ -46,14 +46,14 @@ pub(crate) fn color(choice: Color) -> bool {
     match choice {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => {
-            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-        }
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
     }
 }
 
 fn today() -> Date {
-    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 /// Load and validate `path`, printing warnings to stderr.
@@ -68,7 +68,10 @@ pub(crate) fn validated(path: &Path, ctx: &Context) -> Result<Validated, Error> 
 
 /// The closing line under a report: `profile.yaml: 2 errors, 1 warning`.
 pub(crate) fn summary(report: &Report) -> String {
-    let name = report.sources.first().map_or("profile", |s| s.name.as_str());
+    let name = report
+        .sources
+        .first()
+        .map_or("profile", |s| s.name.as_str());
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);

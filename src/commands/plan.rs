@@ -6,13 +6,17 @@ use super::{Context, validated};
 use crate::cli::PlanArgs;
 use crate::error::{EXIT_OK, Error};
 use crate::naming::environment_name;
-use crate::plan::{Plan, Status, resolve};
+use crate::plan::{Plan, RegionRole, Status, resolve};
+use crate::profile::NetworkMode;
 
 pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
     let validated = validated(&args.profile, ctx)?;
     let plan = resolve(&validated.profile);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&plan).unwrap_or_default()
+        );
     } else {
         print!("{}", describe(&plan));
     }
@@ -24,54 +28,110 @@ pub(crate) fn describe(plan: &Plan) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} ({}), {:?} network",
+        "{} ({}), {} network",
         plan.project,
         environment_name(plan.environment),
-        plan.network_mode
+        match plan.network_mode {
+            NetworkMode::Managed => "managed",
+            NetworkMode::Customer => "customer",
+        }
     );
     for region in &plan.regions {
         let w = &region.workspace;
-        let _ = writeln!(out, "\n{:?} region {} ({})", region.role, region.location, region.display_name);
+        let role = match region.role {
+            RegionRole::Primary => "primary",
+            RegionRole::Secondary => "secondary",
+        };
+        let _ = writeln!(
+            out,
+            "\n{role} region {} ({})",
+            region.location, region.display_name
+        );
         let rows = [
             ("resource group", region.names.resource_group.clone()),
-            ("workspace", format!(
-                "{}  public access {}, {}",
-                w.name,
-                on_off(w.public_network_access),
-                w.managed_network.as_ref().map_or_else(
-                    || "no managed network".to_owned(),
-                    |m| format!("{} with {} outbound rule(s){}", m.isolation_mode, m.outbound_rules.len(), if m.firewall { " (managed firewall)" } else { "" })
-                )
-            )),
+            (
+                "workspace",
+                format!(
+                    "{}  public access {}, {}",
+                    w.name,
+                    on_off(w.public_network_access),
+                    w.managed_network.as_ref().map_or_else(
+                        || "no managed network".to_owned(),
+                        |m| format!(
+                            "{} with {} outbound rule(s){}",
+                            m.isolation_mode,
+                            m.outbound_rules.len(),
+                            if m.firewall {
+                                " (managed firewall)"
+                            } else {
+                                ""
+                            }
+                        )
+                    )
+                ),
+            ),
             ("identity", region.names.identity.clone()),
-            ("key vault", format!(
-                "{}  purge protection {}, key {}",
-                region.key_vault.name,
-                on_off(region.key_vault.purge_protection),
-                region.key_vault.key.as_ref().map_or("none".to_owned(), |k| format!("{} rotated after {}", k.name, k.rotate_after))
-            )),
-            ("storage", format!(
-                "{}  {}, shared keys {}, public access {}",
-                region.storage.name,
-                region.storage.replication,
-                on_off(region.storage.shared_key_access),
-                on_off(region.storage.public_network_access)
-            )),
-            ("network", format!(
-                "{} {}  endpoints {}{}",
-                region.names.vnet,
-                region.network.address_space,
-                region.network.endpoint_subnet,
-                region.network.compute_subnet.as_ref().map_or(String::new(), |c| format!(", compute {c}"))
-            )),
-            ("dns zones", region.dns_zones.iter().map(|z| match &z.existing_id {
-                Some(_) => format!("{} (hub)", z.name),
-                None => z.name.clone(),
-            }).collect::<Vec<_>>().join(", ")),
-            ("monitoring", format!(
-                "{}, {} ({} days)",
-                region.monitoring.log_analytics, region.monitoring.app_insights, region.monitoring.retention_days
-            )),
+            (
+                "key vault",
+                format!(
+                    "{}  purge protection {}, key {}",
+                    region.key_vault.name,
+                    on_off(region.key_vault.purge_protection),
+                    region
+                        .key_vault
+                        .key
+                        .as_ref()
+                        .map_or("none".to_owned(), |k| format!(
+                            "{} rotated after {}",
+                            k.name, k.rotate_after
+                        ))
+                ),
+            ),
+            (
+                "storage",
+                format!(
+                    "{}  {}, shared keys {}, public access {}",
+                    region.storage.name,
+                    region.storage.replication,
+                    on_off(region.storage.shared_key_access),
+                    on_off(region.storage.public_network_access)
+                ),
+            ),
+            (
+                "network",
+                format!(
+                    "{} {}  endpoints {}{}",
+                    region.names.vnet,
+                    region.network.address_space,
+                    region.network.endpoint_subnet,
+                    region
+                        .network
+                        .compute_subnet
+                        .as_ref()
+                        .map_or(String::new(), |c| format!(", compute {c}"))
+                ),
+            ),
+            (
+                "dns zones",
+                region
+                    .dns_zones
+                    .iter()
+                    .map(|z| match &z.existing_id {
+                        Some(_) => format!("{} (hub)", z.name),
+                        None => z.name.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            (
+                "monitoring",
+                format!(
+                    "{}, {} ({} days)",
+                    region.monitoring.log_analytics,
+                    region.monitoring.app_insights,
+                    region.monitoring.retention_days
+                ),
+            ),
         ];
         for (label, value) in rows {
             let _ = writeln!(out, "  {label:<15} {value}");
@@ -80,25 +140,79 @@ pub(crate) fn describe(plan: &Plan) -> String {
             let _ = writeln!(
                 out,
                 "  {:<15} {} {} {}, {}-{} nodes, scale down after {}",
-                "cluster", c.name, c.sku, c.vm_priority, c.min_nodes, c.max_nodes, c.idle_scale_down
+                "cluster",
+                c.name,
+                c.sku,
+                c.vm_priority,
+                c.min_nodes,
+                c.max_nodes,
+                c.idle_scale_down
             );
         }
     }
-    let _ = writeln!(out, "\nregistry {} ({}), replicas: {}", plan.registry.name, plan.registry.sku,
-        if plan.registry.geo_replications.is_empty() { "none".to_owned() } else { plan.registry.geo_replications.iter().map(|g| g.location.clone()).collect::<Vec<_>>().join(", ") });
+    let _ = writeln!(
+        out,
+        "\nregistry {} ({}), replicas: {}",
+        plan.registry.name,
+        plan.registry.sku,
+        if plan.registry.geo_replications.is_empty() {
+            "none".to_owned()
+        } else {
+            plan.registry
+                .geo_replications
+                .iter()
+                .map(|g| g.location.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    );
     for i in &plan.instances {
-        let _ = writeln!(out, "instance {} {} for {}, idle shutdown {}", i.name, i.sku, i.user_object_id, i.idle_shutdown.as_deref().unwrap_or("off"));
+        let _ = writeln!(
+            out,
+            "instance {} {} for {}, idle shutdown {}",
+            i.name,
+            i.sku,
+            i.user_object_id,
+            i.idle_shutdown.as_deref().unwrap_or("off")
+        );
     }
     for a in &plan.access {
-        let _ = writeln!(out, "access {} {} → {}", a.principal_type.to_lowercase(), a.principal_id, a.role);
+        let _ = writeln!(
+            out,
+            "access {} {} → {}",
+            a.principal_type.to_lowercase(),
+            a.principal_id,
+            a.role
+        );
     }
-    let _ = writeln!(out, "\npolicy assignments ({} scope)", plan.governance.scope);
+    let _ = writeln!(
+        out,
+        "\npolicy assignments ({} scope)",
+        plan.governance.scope
+    );
     for a in &plan.governance.assignments {
-        let params: Vec<String> = a.parameters.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let _ = writeln!(out, "  {:<8} {}  [{}]", a.recommendation, a.display_name, params.join(", "));
+        let params: Vec<String> = a
+            .parameters
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {:<8} {}  [{}]",
+            a.recommendation,
+            a.display_name,
+            params.join(", ")
+        );
     }
     for p in &plan.governance.custom_policies {
-        let _ = writeln!(out, "  {:<8} {} ({}): {}", p.recommendation, p.display_name, p.effect, p.allowed_skus.join(", "));
+        let _ = writeln!(
+            out,
+            "  {:<8} {} ({}): {}",
+            p.recommendation,
+            p.display_name,
+            p.effect,
+            p.allowed_skus.join(", ")
+        );
     }
     let (mut applied, mut waived, mut advisory) = (0, 0, 0);
     let mut lines = String::new();
@@ -119,7 +233,10 @@ pub(crate) fn describe(plan: &Plan) -> String {
         };
         let _ = writeln!(lines, "  {:<8} {detail}", r.id);
     }
-    let _ = writeln!(out, "\nrecommendations: {applied} applied, {waived} waived, {advisory} advisory\n{lines}");
+    let _ = writeln!(
+        out,
+        "\nrecommendations: {applied} applied, {waived} waived, {advisory} advisory\n{lines}"
+    );
     out
 }
 

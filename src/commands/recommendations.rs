@@ -7,7 +7,10 @@ use crate::facts::{self, Kind};
 pub(crate) fn run(args: &RecommendationsArgs) -> Result<u8, Error> {
     let catalog = facts::catalog();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(catalog).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(catalog).unwrap_or_default()
+        );
         return Ok(EXIT_OK);
     }
     let mut pillar = "";

@@ -52,7 +52,9 @@ pub fn secondary_space(profile: &Profile) -> Result<Ipv4Net, String> {
         Some(text) => values::cidr(text),
         None => primary_space(profile).and_then(|primary| {
             values::next_block(primary).ok_or_else(|| {
-                format!("no address block follows `{primary}`; set `network.secondary_address_space`")
+                format!(
+                    "no address block follows `{primary}`; set `network.secondary_address_space`"
+                )
             })
         }),
     }

@@ -6,6 +6,8 @@
 pub mod derive;
 mod resolve;
 mod status;
+#[cfg(test)]
+mod tests;
 
 pub use resolve::resolve;
 

@@ -18,8 +18,7 @@ use super::{
 use crate::facts;
 use crate::naming::{Names, environment_name};
 use crate::profile::{
-    Environment, NetworkMode, PolicyEffect, PrincipalType, Priority, Profile, Purpose, Role,
-    Scope,
+    Environment, NetworkMode, PolicyEffect, PrincipalType, Priority, Profile, Purpose, Role, Scope,
 };
 use crate::values::{self, Duration};
 
@@ -41,7 +40,11 @@ pub fn resolve(profile: &Profile) -> Plan {
     let waived = |id: &str| profile.waivers.iter().any(|w| w.id == id);
     let secondary = derive::secondary_region(profile);
     let primary_space = derive::primary_space(profile).unwrap_or_else(|_| default_space());
-    let mut locations = vec![(RegionRole::Primary, profile.regions.primary.clone(), primary_space)];
+    let mut locations = vec![(
+        RegionRole::Primary,
+        profile.regions.primary.clone(),
+        primary_space,
+    )];
     if let Some(region) = &secondary {
         let space = derive::secondary_space(profile)
             .ok()
@@ -227,8 +230,14 @@ fn managed_network(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> ManagedN
                 name: rule.name.clone(),
                 kind: kind.to_owned(),
                 fqdn: rule.fqdn.clone(),
-                resource_id: rule.private_endpoint.as_ref().map(|t| t.resource_id.clone()),
-                subresource: rule.private_endpoint.as_ref().map(|t| t.subresource.clone()),
+                resource_id: rule
+                    .private_endpoint
+                    .as_ref()
+                    .map(|t| t.resource_id.clone()),
+                subresource: rule
+                    .private_endpoint
+                    .as_ref()
+                    .map(|t| t.subresource.clone()),
                 service_tag: rule.service_tag.clone(),
                 protocol: tag.then(|| {
                     let protocol = rule.protocol.map_or(Ok("TCP".to_owned()), |p| {
@@ -377,7 +386,7 @@ fn clusters(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<ClusterPlan
                     Priority::LowPriority => "LowPriority",
                 }
                 .to_owned(),
-                min_nodes: if waived("COST-02") { c.min_nodes } else { 0 },
+                min_nodes: c.min_nodes,
                 max_nodes: c.max_nodes.max(1),
                 idle_scale_down: scale_down.iso(),
                 idle_scale_down_seconds: scale_down.seconds,
@@ -469,10 +478,7 @@ fn access(profile: &Profile) -> Vec<RoleAssignment> {
     out
 }
 
-fn registry_plan(
-    regions: &[RegionPlan],
-    waived: &dyn Fn(&str) -> bool,
-) -> RegistryPlan {
+fn registry_plan(regions: &[RegionPlan], waived: &dyn Fn(&str) -> bool) -> RegistryPlan {
     let primary = &regions[0];
     RegistryPlan {
         name: primary.names.registry.clone(),
@@ -529,7 +535,7 @@ fn governance_plan(
     let mut assignments = Vec::new();
     let mut assign = |key: &str, parameters: Vec<(&str, Value)>| {
         let definition = facts::policy(key);
-        if waived(&definition.recommendation) {
+        if waived(&definition.recommendation) || definition.also.iter().any(|id| waived(id)) {
             return;
         }
         let mut params: BTreeMap<String, Value> = parameters
@@ -537,7 +543,10 @@ fn governance_plan(
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
         if let Some(parameter) = &definition.effect_parameter {
-            params.insert(parameter.clone(), json!(pick_effect(&definition.effects, effect)));
+            params.insert(
+                parameter.clone(),
+                json!(pick_effect(&definition.effects, effect)),
+            );
         }
         assignments.push(PolicyAssignment {
             key: key.to_owned(),
@@ -566,7 +575,10 @@ fn governance_plan(
     assign("workspace_customer_managed_key", vec![]);
     assign("workspace_user_assigned_identity", vec![]);
     assign("compute_instance_idle_shutdown", vec![]);
-    assign("compute_allowed_registries", vec![("allowedACRs", json!(allowed_acrs))]);
+    assign(
+        "compute_allowed_registries",
+        vec![("allowedACRs", json!(allowed_acrs))],
+    );
     assign(
         "model_deployment_registries",
         vec![(
@@ -587,7 +599,10 @@ fn governance_plan(
         } else {
             "AllowOnlyApprovedOutbound"
         };
-        assign("workspace_managed_network_isolation", vec![("isolationMode", json!(mode))]);
+        assign(
+            "workspace_managed_network_isolation",
+            vec![("isolationMode", json!(mode))],
+        );
     }
     assign("compute_instance_latest_os_image", vec![]);
     if !profile.integrity.python_package_channels.is_empty() {
@@ -600,7 +615,10 @@ fn governance_plan(
         );
     }
     if let Some(key) = &profile.integrity.code_signing_key {
-        assign("compute_code_signing", vec![("signingKey", json!(key.trim()))]);
+        assign(
+            "compute_code_signing",
+            vec![("signingKey", json!(key.trim()))],
+        );
     }
     let subscription = profile.policy.scope == Scope::Subscription;
     let baseline = subscription && !waived("SEC-01");
@@ -630,10 +648,7 @@ fn governance_plan(
         vec![CustomPolicy {
             name: assignment_name(&profile.project, "allowed_compute_sizes"),
             recommendation: "COST-03".to_owned(),
-            display_name: format!(
-                "Allowed Azure ML compute sizes for {}",
-                profile.project
-            ),
+            display_name: format!("Allowed Azure ML compute sizes for {}", profile.project),
             effect: match effect {
                 PolicyEffect::Deny => "Deny",
                 PolicyEffect::Audit => "Audit",
@@ -700,7 +715,10 @@ mod tests {
         assert_eq!(pick_effect(&deny_audit, PolicyEffect::Deny), "Deny");
         assert_eq!(pick_effect(&deny_audit, PolicyEffect::Audit), "Audit");
         let audit_only = effects(&["AuditIfNotExists", "Disabled"]);
-        assert_eq!(pick_effect(&audit_only, PolicyEffect::Deny), "AuditIfNotExists");
+        assert_eq!(
+            pick_effect(&audit_only, PolicyEffect::Deny),
+            "AuditIfNotExists"
+        );
         let setting = effects(&["enforceSetting", "disabled"]);
         assert_eq!(pick_effect(&setting, PolicyEffect::Audit), "enforceSetting");
     }

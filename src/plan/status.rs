@@ -3,7 +3,7 @@
 
 use super::{Plan, RecommendationStatus, Status};
 use crate::facts::{self, Kind};
-use crate::profile::{Environment, NetworkMode, Profile};
+use crate::profile::{Environment, NetworkMode, Profile, Purpose};
 
 /// The status of every catalog recommendation, in catalog order.
 pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStatus> {
@@ -52,11 +52,21 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
         let mut out: Vec<String> = plan
             .regions
             .iter()
-            .flat_map(|r| r.clusters.iter().map(move |c| format!("cluster {} ({}): {what}", c.name, r.location)))
+            .flat_map(|r| {
+                r.clusters
+                    .iter()
+                    .map(move |c| format!("cluster {} ({}): {what}", c.name, r.location))
+            })
             .collect();
-        out.extend(plan.instances.iter().map(|i| format!("instance {}: {what}", i.name)));
+        out.extend(
+            plan.instances
+                .iter()
+                .map(|i| format!("instance {}: {what}", i.name)),
+        );
         if out.is_empty() {
-            out.push(format!("no compute declared; every cluster and instance added gets {what}"));
+            out.push(format!(
+                "no compute declared; every cluster and instance added gets {what}"
+            ));
         }
         out
     };
@@ -70,7 +80,10 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 r.location
             )
         }),
-        "REL-02" => vec!["validation: max_nodes >= min_nodes, VM sizes checked against the family table".to_owned()],
+        "REL-02" => vec![
+            "validation: max_nodes >= min_nodes, VM sizes checked against the family table"
+                .to_owned(),
+        ],
         "REL-03" => vec![format!(
             "environment `{}` in every name and tag; production relaxations need waivers",
             crate::naming::environment_name(profile.environment)
@@ -78,25 +91,33 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
         "REL-07" | "REL-08" => match plan.regions.get(1) {
             Some(secondary) => vec![
                 format!("secondary stack in {}", secondary.location),
-                format!("registry {} geo-replicated to {}", plan.registry.name, secondary.location),
-                format!("storage {}: {}", primary.storage.name, primary.storage.replication),
+                format!(
+                    "registry {} geo-replicated to {}",
+                    plan.registry.name, secondary.location
+                ),
+                format!(
+                    "storage {}: {}",
+                    primary.storage.name, primary.storage.replication
+                ),
                 format!("key vault {}: purge protection", primary.key_vault.name),
             ],
             None => {
                 return Err(if profile.environment == Environment::Prod {
                     "single region".to_owned()
                 } else {
-                    "single region outside production; set `regions.secondary` for a recovery stack".to_owned()
+                    "single region outside production; set `regions.secondary` for a recovery stack"
+                        .to_owned()
                 });
             }
         },
-        "REL-09" => plan
-            .regions
+        "REL-09" => primary
+            .clusters
             .iter()
-            .flat_map(|r| r.clusters.iter())
-            .filter(|c| c.purpose == crate::profile::Purpose::BatchInference)
+            .filter(|c| c.purpose == Purpose::BatchInference)
             .map(|c| format!("cluster {}: {}", c.name, c.vm_priority))
-            .chain(std::iter::once("validation: low-priority batch inference needs a waiver".to_owned()))
+            .chain(std::iter::once(
+                "validation: low-priority batch inference needs a waiver".to_owned(),
+            ))
             .collect(),
         "SEC-01" => {
             if plan.governance.defender_plans.is_empty() {
@@ -108,7 +129,12 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 .iter()
                 .map(|p| format!("Defender for Cloud plan {p}"))
                 .collect();
-            out.extend(plan.governance.initiatives.iter().map(|i| format!("initiative assignment {} ({})", i.name, i.display_name)));
+            out.extend(
+                plan.governance
+                    .initiatives
+                    .iter()
+                    .map(|i| format!("initiative assignment {} ({})", i.name, i.display_name)),
+            );
             out
         }
         "SEC-02" => match profile.network.mode {
@@ -116,7 +142,10 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 format!(
                     "workspace {}: managed network {}",
                     r.workspace.name,
-                    r.workspace.managed_network.as_ref().map_or("off", |m| m.isolation_mode.as_str())
+                    r.workspace
+                        .managed_network
+                        .as_ref()
+                        .map_or("off", |m| m.isolation_mode.as_str())
                 )
             }),
             NetworkMode::Customer => each(&|r| {
@@ -136,10 +165,22 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
         }),
         "SEC-04" => match profile.network.mode {
             NetworkMode::Managed => each(&|r| {
-                let rules = r.workspace.managed_network.as_ref().map_or(0, |m| m.outbound_rules.len());
-                format!("workspace {}: approved outbound only, {rules} outbound rule(s)", r.workspace.name)
+                let rules = r
+                    .workspace
+                    .managed_network
+                    .as_ref()
+                    .map_or(0, |m| m.outbound_rules.len());
+                format!(
+                    "workspace {}: approved outbound only, {rules} outbound rule(s)",
+                    r.workspace.name
+                )
             }),
-            NetworkMode::Customer => each(&|r| format!("nsg {}: outbound limited to service tags", r.names.nsg_compute)),
+            NetworkMode::Customer => each(&|r| {
+                format!(
+                    "nsg {}: outbound limited to service tags",
+                    r.names.nsg_compute
+                )
+            }),
         },
         "SEC-05" => each(&|r| {
             format!(
@@ -158,14 +199,28 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
         "SEC-09" => clusters_and_instances("no public IP"),
         "SEC-10" => {
             let mut out = policy("compute_instance_latest_os_image")?;
-            out.extend(plan.instances.iter().filter_map(|i| i.idle_shutdown.as_ref().map(|d| format!("instance {}: idle shutdown {d}", i.name))));
+            out.extend(plan.instances.iter().filter_map(|i| {
+                i.idle_shutdown
+                    .as_ref()
+                    .map(|d| format!("instance {}: idle shutdown {d}", i.name))
+            }));
             out
         }
         "SEC-11" => {
             if plan.access.is_empty() {
                 vec!["no role assignments declared: nobody but the deployer has access".to_owned()]
             } else {
-                plan.access.iter().map(|a| format!("{} {}: {}", a.principal_type.to_lowercase(), a.principal_id, a.role)).collect()
+                plan.access
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{} {}: {}",
+                            a.principal_type.to_lowercase(),
+                            a.principal_id,
+                            a.role
+                        )
+                    })
+                    .collect()
             }
         }
         "SEC-12" | "OPS-01" if id == "SEC-12" => policy("model_deployment_registries")?,
@@ -181,13 +236,28 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 return Err("customer-managed keys are off".to_owned());
             }
             each(&|r| {
-                let key = r.key_vault.key.as_ref().map_or(String::new(), |k| format!("{} rotated after {}", k.name, k.rotate_after));
-                format!("key vault {}: key {key}; workspace {} and storage {} encrypted with it", r.key_vault.name, r.workspace.name, r.storage.name)
+                let key = r.key_vault.key.as_ref().map_or(String::new(), |k| {
+                    format!("{} rotated after {}", k.name, k.rotate_after)
+                });
+                format!(
+                    "key vault {}: key {key}; workspace {} and storage {} encrypted with it",
+                    r.key_vault.name, r.workspace.name, r.storage.name
+                )
             })
         }
         "SEC-14" => match profile.network.mode {
-            NetworkMode::Managed => each(&|r| format!("workspace {}: managed network, approved outbound only", r.workspace.name)),
-            NetworkMode::Customer => each(&|r| format!("subnet compute in {}: service endpoint policy {} (storage of this zone only), NSG outbound to service tags only", r.names.vnet, r.names.endpoint_policy)),
+            NetworkMode::Managed => each(&|r| {
+                format!(
+                    "workspace {}: managed network, approved outbound only",
+                    r.workspace.name
+                )
+            }),
+            NetworkMode::Customer => each(&|r| {
+                format!(
+                    "subnet compute in {}: service endpoint policy {} (storage of this zone only), NSG outbound to service tags only",
+                    r.names.vnet, r.names.endpoint_policy
+                )
+            }),
         },
         "SEC-15" => policy("compute_allowed_registries")?,
         "SEC-16" => {
@@ -197,7 +267,13 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 .flat_map(|r| r.workspace.managed_network.iter())
                 .take(1)
                 .flat_map(|m| m.outbound_rules.iter().filter(|o| o.kind == "FQDN"))
-                .map(|o| format!("outbound FQDN rule {} ({})", o.name, o.fqdn.as_deref().unwrap_or("")))
+                .map(|o| {
+                    format!(
+                        "outbound FQDN rule {} ({})",
+                        o.name,
+                        o.fqdn.as_deref().unwrap_or("")
+                    )
+                })
                 .collect();
             out.extend(policy("compute_allowed_python_packages").unwrap_or_default());
             if out.is_empty() {
@@ -205,9 +281,21 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             }
             out
         }
-        "SEC-17" => policy("compute_code_signing").map_err(|_| "set `integrity.code_signing_key` to enforce signed training code".to_owned())?,
-        "SEC-18" => each(&|r| format!("storage {}: HTTPS only, minimum TLS 1.2; key vault and registry through private endpoints", r.storage.name)),
-        "SEC-19" | "OPS-07" => each(&|r| format!("workspace {} (one per environment and region)", r.workspace.name)),
+        "SEC-17" => policy("compute_code_signing").map_err(|_| {
+            "set `integrity.code_signing_key` to enforce signed training code".to_owned()
+        })?,
+        "SEC-18" => each(&|r| {
+            format!(
+                "storage {}: HTTPS only, minimum TLS 1.2; key vault and registry through private endpoints",
+                r.storage.name
+            )
+        }),
+        "SEC-19" | "OPS-07" => each(&|r| {
+            format!(
+                "workspace {} (one per environment and region)",
+                r.workspace.name
+            )
+        }),
         "COST-01" => plan
             .regions
             .first()
@@ -219,16 +307,34 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                     "cluster {}: {} ({})",
                     c.name,
                     c.sku,
-                    sku.map_or("unknown size".to_owned(), |s| format!("{} vCPU, {} GPU", s.vcpus, s.gpus))
+                    sku.map_or("unknown size".to_owned(), |s| format!(
+                        "{} vCPU, {} GPU",
+                        s.vcpus, s.gpus
+                    ))
                 )
             })
-            .chain(std::iter::once("validation: VM sizes checked against the family table".to_owned()))
+            .chain(std::iter::once(
+                "validation: VM sizes checked against the family table".to_owned(),
+            ))
             .collect(),
-        "COST-02" => clusters_only(plan, |c| format!("min {} nodes, scale down after {}", c.min_nodes, c.idle_scale_down)),
+        "COST-02" => clusters_only(plan, |c| {
+            format!(
+                "min {} nodes, scale down after {}",
+                c.min_nodes, c.idle_scale_down
+            )
+        }),
         "COST-03" => {
-            let mut out: Vec<String> = plan.governance.custom_policies.iter().map(|p| format!("custom policy {}: {}", p.name, p.allowed_skus.join(", "))).collect();
+            let mut out: Vec<String> = plan
+                .governance
+                .custom_policies
+                .iter()
+                .map(|p| format!("custom policy {}: {}", p.name, p.allowed_skus.join(", ")))
+                .collect();
             if let Some(budget) = &plan.budget {
-                out.push(format!("budget {}: {} per month, alerts at {:?}%", budget.name, budget.amount, budget.thresholds));
+                out.push(format!(
+                    "budget {}: {} per month, alerts at {:?}%",
+                    budget.name, budget.amount, budget.thresholds
+                ));
             }
             out
         }
@@ -241,15 +347,28 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 r.monitoring.diagnostic_settings.join(", ")
             )
         }),
-        "COST-08" => clusters_only(plan, |c| format!("{} {:?}", c.vm_priority, c.purpose).to_lowercase()),
+        "COST-08" => clusters_only(plan, |c| {
+            format!("{} for {}", c.vm_priority, purpose(c.purpose))
+        }),
         "COST-09" => {
             if plan.instances.is_empty() {
                 vec!["no instances declared; every instance added gets an idle shutdown".to_owned()]
             } else {
-                plan.instances.iter().map(|i| format!("instance {}: idle shutdown {}", i.name, i.idle_shutdown.as_deref().unwrap_or("off"))).collect()
+                plan.instances
+                    .iter()
+                    .map(|i| {
+                        format!(
+                            "instance {}: idle shutdown {}",
+                            i.name,
+                            i.idle_shutdown.as_deref().unwrap_or("off")
+                        )
+                    })
+                    .collect()
             }
         }
-        "OPS-03" => vec!["the whole landing zone is generated IaC; `mlzone diff` detects drift".to_owned()],
+        "OPS-03" => {
+            vec!["the whole landing zone is generated IaC; `mlzone diff` detects drift".to_owned()]
+        }
         "PERF-01" => clusters_only(plan, |c| format!("autoscaling cluster, {}", c.sku)),
         "POL-01" => policy("workspace_public_network_access")?,
         "POL-02" => policy("compute_in_virtual_network")?,
@@ -275,5 +394,13 @@ fn clusters_only(plan: &Plan, describe: impl Fn(&super::ClusterPlan) -> String) 
         vec!["no clusters declared; every cluster added follows it".to_owned()]
     } else {
         out
+    }
+}
+
+fn purpose(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::Training => "training",
+        Purpose::BatchInference => "batch inference",
+        Purpose::Experimentation => "experimentation",
     }
 }

@@ -23,7 +23,10 @@ pub struct Profile {
     pub version: u32,
     /// Project name: lowercase letters, digits and single hyphens, 2-20 characters, starting
     /// with a letter. It appears in every resource name and tag.
-    #[schemars(regex(pattern = r"^[a-z][a-z0-9-]*[a-z0-9]$"), length(min = 2, max = 20))]
+    #[schemars(
+        regex(pattern = r"^[a-z][a-z0-9-]*[a-z0-9]$"),
+        length(min = 2, max = 20)
+    )]
     pub project: String,
     /// Deployment environment. Production turns on the strictest defaults (paired secondary
     /// region, dedicated compute).
@@ -73,7 +76,9 @@ pub struct Profile {
 }
 
 /// Deployment environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Environment {
     /// Development: exploratory work, cheapest safe defaults.
@@ -352,7 +357,9 @@ pub struct AccessGrant {
 }
 
 /// Workspace roles a profile may grant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// AzureML Data Scientist.
@@ -481,7 +488,9 @@ pub enum Scope {
 }
 
 /// Infrastructure-as-code format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OutputFormat {
     /// Terraform (azurerm 5.x, azapi where azurerm lacks a property).

@@ -260,7 +260,11 @@ pub(crate) fn parse(text: &str, source: usize) -> Result<Node, Vec<Diagnostic>> 
                 .help("run `mlzone init` for a starter profile"),
         );
     }
-    if errors.is_empty() { Ok(node) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(node)
+    } else {
+        Err(errors)
+    }
 }
 
 fn convert(
@@ -338,9 +342,8 @@ fn scalar_to_json(scalar: &Scalar<'_>) -> Value {
         Scalar::Boolean(b) => Value::Bool(*b),
         Scalar::Integer(i) => Value::Number((*i).into()),
         // Non-finite floats have no JSON form; keep their text so the schema rejects them.
-        Scalar::FloatingPoint(f) => {
-            Number::from_f64(f.into_inner()).map_or_else(|| Value::String(f.to_string()), Value::Number)
-        }
+        Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner())
+            .map_or_else(|| Value::String(f.to_string()), Value::Number),
         Scalar::String(s) => Value::String(s.to_string()),
     }
 }
@@ -367,7 +370,10 @@ mod tests {
         let key = map.key("/a/c").unwrap();
         assert_eq!((key.line, key.column, key.len), (3, 3, 1));
         let d = map.value("/d").unwrap();
-        assert_eq!(&"a:\n  b: [1, 2]\n  c: héllo\nd: x\n"[d.offset..d.offset + d.len], "x");
+        assert_eq!(
+            &"a:\n  b: [1, 2]\n  c: héllo\nd: x\n"[d.offset..d.offset + d.len],
+            "x"
+        );
     }
 
     #[test]
@@ -398,7 +404,12 @@ mod tests {
 
     #[test]
     fn syntax_errors_and_empty_documents_are_located() {
-        for text in ["a: [1, 2\n", "", "# only a comment\n", "---\na: 1\n---\nb: 2\n"] {
+        for text in [
+            "a: [1, 2\n",
+            "",
+            "# only a comment\n",
+            "---\na: 1\n---\nb: 2\n",
+        ] {
             let errors = parse(text, 0).unwrap_err();
             assert_eq!(errors.len(), 1, "{text:?}");
             assert!(errors[0].location.is_some());

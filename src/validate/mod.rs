@@ -13,7 +13,6 @@ use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::error::Error;
 use crate::profile::{Loaded, Profile};
 
-
 /// A profile that passed validation, with the warnings found on the way.
 #[derive(Debug, Clone)]
 pub struct Validated {
@@ -46,7 +45,12 @@ pub fn validate(loaded: &Loaded, today: Date) -> Result<Validated, Error> {
     if report.has_errors() {
         return Err(Error::Invalid(report));
     }
-    debug_assert!(report.diagnostics.iter().all(|d| d.severity == Severity::Warning));
+    debug_assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.severity == Severity::Warning)
+    );
     Ok(Validated {
         profile,
         warnings: report,

@@ -16,7 +16,8 @@ use crate::profile::{
 use crate::values::{self, Duration};
 
 /// Bounds of tunable durations.
-pub(crate) const SCALE_DOWN: (Duration, Duration) = (Duration::from_mins(2), Duration::from_mins(120));
+pub(crate) const SCALE_DOWN: (Duration, Duration) =
+    (Duration::from_mins(2), Duration::from_mins(120));
 pub(crate) const IDLE_SHUTDOWN: (Duration, Duration) =
     (Duration::from_mins(15), Duration::from_days(3));
 pub(crate) const KEY_ROTATION: (Duration, Duration) =
@@ -111,10 +112,29 @@ impl Rules<'_> {
         }
     }
 
+    /// REL-01 falls back to locally redundant storage where a region has no zones.
+    fn zones(&mut self, pointer: &str, name: &str) {
+        if let Some(region) = facts::region(name)
+            && !region.zones
+            && !self.waived("REL-01")
+        {
+            self.warn(
+                "no-zones",
+                pointer,
+                format!("`{name}` has no availability zones: storage and registry fall back to non-zonal redundancy"),
+                "pick a region with zones for zone resilience (REL-01)",
+            );
+        }
+    }
+
     fn regions(&mut self) {
         let p = self.profile;
         let primary = p.regions.primary.as_str();
         let primary_ok = self.region_known("/regions/primary", primary);
+        self.zones("/regions/primary", primary);
+        if let Some(secondary) = p.regions.secondary.as_deref().filter(|s| *s != "none") {
+            self.zones("/regions/secondary", secondary);
+        }
         match p.regions.secondary.as_deref() {
             Some("none") => {
                 if p.environment == Environment::Prod {
@@ -137,7 +157,21 @@ impl Rules<'_> {
             }
             None => {
                 let pair = facts::region(primary).and_then(|r| r.pair.as_deref());
-                if p.environment == Environment::Prod && primary_ok && pair.is_none() && !self.waived("REL-07") {
+                let derived =
+                    pair.filter(|_| p.environment == Environment::Prod && !self.waived("REL-07"));
+                if let Some(pair) = derived.and_then(facts::region).filter(|r| r.restricted) {
+                    self.warn(
+                        "restricted-region",
+                        "/regions/primary",
+                        format!("the default secondary region, the pair {} of `{primary}`, needs an access request", pair.display),
+                        "ask Microsoft for access, or set `regions.secondary` to another region",
+                    );
+                }
+                if p.environment == Environment::Prod
+                    && primary_ok
+                    && pair.is_none()
+                    && !self.waived("REL-07")
+                {
                     self.error(
                         "no-pair",
                         "/regions/primary",
@@ -200,23 +234,39 @@ impl Rules<'_> {
         }
         self.outbound();
         for (zone, id) in &net.dns.zone_ids {
-            let pointer = format!("/network/dns/zone_ids/{}", zone.replace('~', "~0").replace('/', "~1"));
+            let pointer = format!(
+                "/network/dns/zone_ids/{}",
+                zone.replace('~', "~0").replace('/', "~1")
+            );
             let known: Vec<&str> = facts::zone_names().collect();
             if !known.contains(&zone.as_str()) {
                 let help = did_you_mean(zone, known.iter().copied()).map_or_else(
                     || format!("expected one of {}", one_of(&known)),
                     |s| format!("did you mean `{s}`?"),
                 );
-                self.error("unknown-zone", &pointer, format!("mlzone uses no private DNS zone `{zone}`"), &help);
+                self.error(
+                    "unknown-zone",
+                    &pointer,
+                    format!("mlzone uses no private DNS zone `{zone}`"),
+                    &help,
+                );
             } else if let Err(message) =
                 values::resource_id(id, Some("Microsoft.Network/privateDnsZones"))
             {
-                self.error("resource-id", &pointer, message, "copy the zone's resource ID from the hub subscription");
+                self.error(
+                    "resource-id",
+                    &pointer,
+                    message,
+                    "copy the zone's resource ID from the hub subscription",
+                );
             } else if values::resource_name(id) != zone {
                 self.error(
                     "zone-mismatch",
                     &pointer,
-                    format!("the resource ID names zone `{}`, not `{zone}`", values::resource_name(id)),
+                    format!(
+                        "the resource ID names zone `{}`, not `{zone}`",
+                        values::resource_name(id)
+                    ),
                     "map each zone name to that zone's own ID",
                 );
             }
@@ -228,7 +278,10 @@ impl Rules<'_> {
             self.error(
                 "cidr-size",
                 pointer,
-                format!("`{space}` is a /{}; the landing zone needs between a /8 and a /25", space.prefix_len()),
+                format!(
+                    "`{space}` is a /{}; the landing zone needs between a /8 and a /25",
+                    space.prefix_len()
+                ),
                 "a /22 leaves room for endpoints and compute",
             );
         } else if !values::is_private(space) {
@@ -257,12 +310,23 @@ impl Rules<'_> {
         let ranges = match derive::ranges(p, space, true) {
             Ok(ranges) => ranges,
             Err(message) => {
-                let pointer = if p.network.subnets.compute.as_deref().is_some_and(|c| values::cidr(c).is_err()) {
+                let pointer = if p
+                    .network
+                    .subnets
+                    .compute
+                    .as_deref()
+                    .is_some_and(|c| values::cidr(c).is_err())
+                {
                     "/network/subnets/compute"
                 } else {
                     "/network/subnets/endpoints"
                 };
-                self.error("cidr", pointer, message, "write an IPv4 range such as `10.40.0.0/24`");
+                self.error(
+                    "cidr",
+                    pointer,
+                    message,
+                    "write an IPv4 range such as `10.40.0.0/24`",
+                );
                 return;
             }
         };
@@ -291,7 +355,10 @@ impl Rules<'_> {
                 self.error(
                     "overlap",
                     "/network/subnets/compute",
-                    format!("compute subnet `{compute}` overlaps endpoint subnet `{}`", ranges.endpoints),
+                    format!(
+                        "compute subnet `{compute}` overlaps endpoint subnet `{}`",
+                        ranges.endpoints
+                    ),
                     "compute and private endpoints need separate subnets (SEC-02)",
                 );
             }
@@ -306,7 +373,8 @@ impl Rules<'_> {
                 self.error(
                     "customer-outbound",
                     "/network/outbound",
-                    "outbound rules belong to the managed network; this profile uses customer mode".to_owned(),
+                    "outbound rules belong to the managed network; this profile uses customer mode"
+                        .to_owned(),
                     "remove them, or switch `network.mode` to `managed`",
                 );
             }
@@ -332,9 +400,18 @@ impl Rules<'_> {
         for (i, rule) in net.outbound.iter().enumerate() {
             let at = |field: &str| format!("/network/outbound/{i}{field}");
             if !names.insert(rule.name.to_lowercase()) {
-                self.error("duplicate", &at("/name"), format!("another outbound rule is named `{}`", rule.name), "give each rule its own name");
+                self.error(
+                    "duplicate",
+                    &at("/name"),
+                    format!("another outbound rule is named `{}`", rule.name),
+                    "give each rule its own name",
+                );
             }
-            let destinations = [rule.fqdn.is_some(), rule.private_endpoint.is_some(), rule.service_tag.is_some()];
+            let destinations = [
+                rule.fqdn.is_some(),
+                rule.private_endpoint.is_some(),
+                rule.service_tag.is_some(),
+            ];
             match destinations.iter().filter(|d| **d).count() {
                 1 => {}
                 0 => self.error(
@@ -358,16 +435,35 @@ impl Rules<'_> {
             if let Some(tag) = &rule.service_tag
                 && !values::is_service_tag(tag)
             {
-                self.error("service-tag", &at("/service_tag"), format!("`{}` is not a service tag name", tag.escape_debug()), "write a tag such as `AzureActiveDirectory` or `Storage.WestEurope`");
+                self.error(
+                    "service-tag",
+                    &at("/service_tag"),
+                    format!("`{}` is not a service tag name", tag.escape_debug()),
+                    "write a tag such as `AzureActiveDirectory` or `Storage.WestEurope`",
+                );
             }
             if let Some(target) = &rule.private_endpoint
                 && let Err(message) = values::resource_id(&target.resource_id, None)
             {
-                self.error("resource-id", &at("/private_endpoint/resource_id"), message, "copy the target resource's ID from the portal or `az resource show`");
+                self.error(
+                    "resource-id",
+                    &at("/private_endpoint/resource_id"),
+                    message,
+                    "copy the target resource's ID from the portal or `az resource show`",
+                );
             }
             if rule.service_tag.is_none() && (rule.ports.is_some() || rule.protocol.is_some()) {
-                let field = if rule.ports.is_some() { "/ports" } else { "/protocol" };
-                self.error("service-tag-only", &at(field), "`ports` and `protocol` apply to service-tag rules only".to_owned(), "remove them from this rule");
+                let field = if rule.ports.is_some() {
+                    "/ports"
+                } else {
+                    "/protocol"
+                };
+                self.error(
+                    "service-tag-only",
+                    &at(field),
+                    "`ports` and `protocol` apply to service-tag rules only".to_owned(),
+                    "remove them from this rule",
+                );
             }
             if let Some(ports) = &rule.ports
                 && let Err(message) = values::ports(ports)
@@ -383,34 +479,62 @@ impl Rules<'_> {
         let clusters = p.compute.clusters.iter().map(|c| ("clusters", &c.name));
         let instances = p.compute.instances.iter().map(|c| ("instances", &c.name));
         for (i, (kind, name)) in clusters.chain(instances).enumerate() {
-            let index = if kind == "clusters" { i } else { i - p.compute.clusters.len() };
+            let index = if kind == "clusters" {
+                i
+            } else {
+                i - p.compute.clusters.len()
+            };
             let pointer = format!("/compute/{kind}/{index}/name");
             if names.insert(name.to_lowercase(), ()).is_some() {
-                self.error("duplicate", &pointer, format!("another compute is named `{name}`"), "compute names are unique within a workspace, clusters and instances together");
+                self.error(
+                    "duplicate",
+                    &pointer,
+                    format!("another compute is named `{name}`"),
+                    "compute names are unique within a workspace, clusters and instances together",
+                );
             }
         }
         for (i, cluster) in p.compute.clusters.iter().enumerate() {
             let at = |field: &str| format!("/compute/clusters/{i}/{field}");
+            if cluster.min_nodes > 0 && cluster.min_nodes <= cluster.max_nodes {
+                self.needs_waiver(
+                    "COST-02",
+                    &at("min_nodes"),
+                    "a cluster that never scales to zero",
+                );
+            }
             if cluster.min_nodes > cluster.max_nodes {
                 self.error(
                     "nodes",
                     &at("min_nodes"),
-                    format!("`min_nodes` ({}) is more than `max_nodes` ({})", cluster.min_nodes, cluster.max_nodes),
+                    format!(
+                        "`min_nodes` ({}) is more than `max_nodes` ({})",
+                        cluster.min_nodes, cluster.max_nodes
+                    ),
                     "min_nodes 0 lets the cluster scale to zero when idle (COST-02)",
                 );
             }
             if let Some(text) = &cluster.idle_scale_down {
                 self.duration(&at("idle_scale_down"), text, SCALE_DOWN);
             }
-            if cluster.purpose == Purpose::BatchInference && cluster.priority == Some(Priority::LowPriority) {
-                self.needs_waiver("REL-09", &at("priority"), "a low-priority batch-inference cluster");
+            if cluster.purpose == Purpose::BatchInference
+                && cluster.priority == Some(Priority::LowPriority)
+            {
+                self.needs_waiver(
+                    "REL-09",
+                    &at("priority"),
+                    "a low-priority batch-inference cluster",
+                );
             }
             let kind = self.sku(&at("sku"), &cluster.sku);
             match (cluster.accelerator, kind) {
                 (Some(Accelerator::Gpu), Some(SkuKind::Cpu)) => self.error(
                     "sku-kind",
                     &at("sku"),
-                    format!("`{}` has no GPU, but the cluster is for GPU work", cluster.sku),
+                    format!(
+                        "`{}` has no GPU, but the cluster is for GPU work",
+                        cluster.sku
+                    ),
                     "pick a GPU size (NC, ND or NV families) or set `accelerator: cpu`",
                 ),
                 (Some(Accelerator::Cpu), Some(SkuKind::Gpu)) => self.warn(
@@ -433,13 +557,23 @@ impl Rules<'_> {
             self.sku(&at("sku"), &instance.sku);
             if let Some(schedule) = &instance.schedule {
                 if schedule.start.is_none() && schedule.stop.is_none() {
-                    self.error("schedule", &at("schedule"), "a schedule needs `start`, `stop` or both".to_owned(), "e.g. `stop: \"0 19 * * 1-5\"`");
+                    self.error(
+                        "schedule",
+                        &at("schedule"),
+                        "a schedule needs `start`, `stop` or both".to_owned(),
+                        "e.g. `stop: \"0 19 * * 1-5\"`",
+                    );
                 }
                 for (field, cron) in [("start", &schedule.start), ("stop", &schedule.stop)] {
                     if let Some(cron) = cron
                         && let Err(message) = values::cron(cron)
                     {
-                        self.error("cron", &at(&format!("schedule/{field}")), message, "e.g. `0 8 * * 1-5` for 08:00 on weekdays");
+                        self.error(
+                            "cron",
+                            &at(&format!("schedule/{field}")),
+                            message,
+                            "e.g. `0 8 * * 1-5` for 08:00 on weekdays",
+                        );
                     }
                 }
             }
@@ -486,14 +620,23 @@ impl Rules<'_> {
                 "pick a duration within the range",
             ),
             Ok(_) => {}
-            Err(message) => self.error("duration", pointer, message, "ISO-8601: `PT30M` is 30 minutes, `P1D` one day"),
+            Err(message) => self.error(
+                "duration",
+                pointer,
+                message,
+                "ISO-8601: `PT30M` is 30 minutes, `P1D` one day",
+            ),
         }
     }
 
     fn encryption(&mut self) {
         let e = &self.profile.encryption;
         if e.customer_managed_key == Some(false) {
-            self.needs_waiver("SEC-13", "/encryption/customer_managed_key", "turning customer-managed keys off");
+            self.needs_waiver(
+                "SEC-13",
+                "/encryption/customer_managed_key",
+                "turning customer-managed keys off",
+            );
         }
         if let Some(text) = &e.key_rotation {
             self.duration("/encryption/key_rotation", text, KEY_ROTATION);
@@ -507,10 +650,19 @@ impl Rules<'_> {
                 self.error("guid", &format!("/access/{i}/group_object_id"), format!("`{}` is not a GUID", grant.group_object_id.escape_debug()), "use the group's Entra object ID, e.g. from `az ad group show -g <name> --query id`");
             }
             if grant.principal_type == Some(PrincipalType::User) {
-                self.needs_waiver("SEC-11", &format!("/access/{i}/principal_type"), "a role for a single user instead of a group");
+                self.needs_waiver(
+                    "SEC-11",
+                    &format!("/access/{i}/principal_type"),
+                    "a role for a single user instead of a group",
+                );
             }
             if !seen.insert((grant.group_object_id.to_lowercase(), grant.role)) {
-                self.warn("duplicate", &format!("/access/{i}"), "the same group gets the same role twice".to_owned(), "remove one of them");
+                self.warn(
+                    "duplicate",
+                    &format!("/access/{i}"),
+                    "the same group gets the same role twice".to_owned(),
+                    "remove one of them",
+                );
             }
         }
     }
@@ -519,15 +671,35 @@ impl Rules<'_> {
         let r = &self.profile.registries;
         for (i, server) in r.containers.iter().enumerate() {
             if !values::is_fqdn(server) || server.starts_with('*') {
-                self.error("registry", &format!("/registries/containers/{i}"), format!("`{}` is not a registry login server", server.escape_debug()), "write the login server, e.g. `contoso.azurecr.io`");
+                self.error(
+                    "registry",
+                    &format!("/registries/containers/{i}"),
+                    format!("`{}` is not a registry login server", server.escape_debug()),
+                    "write the login server, e.g. `contoso.azurecr.io`",
+                );
             }
+        }
+        if r.models.as_ref().is_some_and(|m| m.len() > 1) {
+            self.error(
+                "registry",
+                "/registries/models/1",
+                "only one Azure ML registry can be allowed for model deployments".to_owned(),
+                "the built-in policy takes a single `allowedRegistryName`; keep the registry you deploy from",
+            );
         }
         for (i, name) in r.models.iter().flatten().enumerate() {
             let ok = (3..=33).contains(&name.len())
                 && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !ok {
-                self.error("registry", &format!("/registries/models/{i}"), format!("`{}` is not an Azure ML registry name", name.escape_debug()), "3-33 letters, digits, `-` or `_`, e.g. `azureml`");
+                self.error(
+                    "registry",
+                    &format!("/registries/models/{i}"),
+                    format!("`{}` is not an Azure ML registry name", name.escape_debug()),
+                    "3-33 letters, digits, `-` or `_`, e.g. `azureml`",
+                );
             }
         }
     }
@@ -535,31 +707,59 @@ impl Rules<'_> {
     fn integrity(&mut self) {
         let i = &self.profile.integrity;
         for (n, channel) in i.python_package_channels.iter().enumerate() {
-            let host = channel.strip_prefix("https://").map(|rest| rest.split('/').next().unwrap_or(""));
-            if !host.is_some_and(values::is_fqdn) || channel.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                self.error("channel", &format!("/integrity/python_package_channels/{n}"), format!("`{}` is not an https URL", channel.escape_debug()), "e.g. `https://pypi.org/simple` or your private mirror");
+            let host = channel
+                .strip_prefix("https://")
+                .map(|rest| rest.split('/').next().unwrap_or(""));
+            if !host.is_some_and(values::is_fqdn)
+                || channel.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
+                self.error(
+                    "channel",
+                    &format!("/integrity/python_package_channels/{n}"),
+                    format!("`{}` is not an https URL", channel.escape_debug()),
+                    "e.g. `https://pypi.org/simple` or your private mirror",
+                );
             }
         }
         if let Some(key) = &i.code_signing_key {
             let ok = !key.trim().is_empty()
-                && key.chars().all(|c| c.is_ascii_alphanumeric() || "+/=-\n ".contains(c));
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+/=-\n ".contains(c));
             if !ok {
-                self.error("signing-key", "/integrity/code_signing_key", "the signing key must be a base64 or PEM public key".to_owned(), "paste the public key only");
+                self.error(
+                    "signing-key",
+                    "/integrity/code_signing_key",
+                    "the signing key must be a base64 or PEM public key".to_owned(),
+                    "paste the public key only",
+                );
             }
         }
     }
 
     fn budget(&mut self) {
-        let Some(budget) = &self.profile.budget else { return };
+        let Some(budget) = &self.profile.budget else {
+            return;
+        };
         for (i, email) in budget.contact_emails.iter().enumerate() {
             if !values::is_email(email) {
-                self.error("email", &format!("/budget/contact_emails/{i}"), format!("`{}` is not an e-mail address", email.escape_debug()), "e.g. `ml-team@example.com`");
+                self.error(
+                    "email",
+                    &format!("/budget/contact_emails/{i}"),
+                    format!("`{}` is not an e-mail address", email.escape_debug()),
+                    "e.g. `ml-team@example.com`",
+                );
             }
         }
         let mut seen = BTreeSet::new();
         for (i, threshold) in budget.thresholds.iter().flatten().enumerate() {
             if !(1..=1000).contains(threshold) || !seen.insert(threshold) {
-                self.error("threshold", &format!("/budget/thresholds/{i}"), format!("threshold {threshold}% is out of range or repeated"), "distinct percentages between 1 and 1000, e.g. [80, 100]");
+                self.error(
+                    "threshold",
+                    &format!("/budget/thresholds/{i}"),
+                    format!("threshold {threshold}% is out of range or repeated"),
+                    "distinct percentages between 1 and 1000, e.g. [80, 100]",
+                );
             }
         }
     }
@@ -569,15 +769,40 @@ impl Rules<'_> {
         for (key, value) in tags {
             let pointer = format!("/tags/{}", key.replace('~', "~0").replace('/', "~1"));
             if RESERVED_TAGS.contains(&key.to_lowercase().as_str()) {
-                self.error("reserved-tag", &pointer, format!("mlzone sets the tag `{key}` itself"), "pick another tag name");
-            } else if key.is_empty() || key.chars().count() > 512 || key.chars().any(|c| "<>%&\\?/".contains(c) || c.is_control()) {
-                self.error("tag", &pointer, format!("`{}` is not a valid tag name", key.escape_debug()), "tag names are 1-512 characters without `<>%&\\?/` or control characters");
+                self.error(
+                    "reserved-tag",
+                    &pointer,
+                    format!("mlzone sets the tag `{key}` itself"),
+                    "pick another tag name",
+                );
+            } else if key.is_empty()
+                || key.chars().count() > 512
+                || key
+                    .chars()
+                    .any(|c| "<>%&\\?/".contains(c) || c.is_control())
+            {
+                self.error(
+                    "tag",
+                    &pointer,
+                    format!("`{}` is not a valid tag name", key.escape_debug()),
+                    "tag names are 1-512 characters without `<>%&\\?/` or control characters",
+                );
             } else if value.chars().count() > 256 {
-                self.error("tag", &pointer, format!("the value of `{key}` is longer than 256 characters"), "shorten it");
+                self.error(
+                    "tag",
+                    &pointer,
+                    format!("the value of `{key}` is longer than 256 characters"),
+                    "shorten it",
+                );
             }
         }
         if tags.len() + RESERVED_TAGS.len() > 50 {
-            self.error("tag", "/tags", format!("{} tags plus mlzone's 3 exceed Azure's 50", tags.len()), "remove some tags");
+            self.error(
+                "tag",
+                "/tags",
+                format!("{} tags plus mlzone's 3 exceed Azure's 50", tags.len()),
+                "remove some tags",
+            );
         }
     }
 
@@ -592,20 +817,41 @@ impl Rules<'_> {
             }
             match facts::recommendation(&waiver.id) {
                 None => {
-                    let help = did_you_mean(&waiver.id, facts::catalog().iter().map(|r| r.id.as_str()))
-                        .map_or_else(|| "see `mlzone recommendations` for the IDs".to_owned(), |s| format!("did you mean `{s}`?"));
-                    self.error("unknown-waiver", &at("/id"), format!("no recommendation `{}` in the catalog", waiver.id), &help);
+                    let help =
+                        did_you_mean(&waiver.id, facts::catalog().iter().map(|r| r.id.as_str()))
+                            .map_or_else(
+                                || "see `mlzone recommendations` for the IDs".to_owned(),
+                                |s| format!("did you mean `{s}`?"),
+                            );
+                    self.error(
+                        "unknown-waiver",
+                        &at("/id"),
+                        format!("no recommendation `{}` in the catalog", waiver.id),
+                        &help,
+                    );
                 }
-                Some(r) if r.kind == Kind::Advisory || !r.waivable => self.error(
-                    "not-waivable",
-                    &at("/id"),
-                    format!("{} is advisory; there is nothing to waive", r.id),
-                    "remove the waiver",
-                ),
-                Some(_) => {}
+                Some(r) if !r.waivable => {
+                    let why = if r.kind == Kind::Advisory {
+                        "is advisory"
+                    } else {
+                        "holds by construction or is an option"
+                    };
+                    self.error(
+                        "not-waivable",
+                        &at("/id"),
+                        format!("{} {why}; there is nothing to waive", r.id),
+                        "remove the waiver",
+                    );
+                }
+                Some(_) => self.unused_waiver(&waiver.id, &at("/id")),
             }
             if !seen.insert(&waiver.id) {
-                self.error("duplicate", &at("/id"), format!("`{}` is waived twice", waiver.id), "keep one waiver per recommendation");
+                self.error(
+                    "duplicate",
+                    &at("/id"),
+                    format!("`{}` is waived twice", waiver.id),
+                    "keep one waiver per recommendation",
+                );
             }
             if waiver.reason.trim().is_empty() {
                 self.error("waiver-reason", &at("/reason"), "the waiver has no reason".to_owned(), "say why the recommendation does not apply; reviewers read it in the compliance report");
@@ -629,22 +875,70 @@ impl Rules<'_> {
         }
     }
 
+    /// Waivers of recommendations a profile field relaxes do nothing unless the field does.
+    fn unused_waiver(&mut self, id: &str, pointer: &str) {
+        let p = self.profile;
+        let clusters = &p.compute.clusters;
+        let (used, field) = match id {
+            "REL-09" => (
+                clusters.iter().any(|c| {
+                    c.purpose == Purpose::BatchInference
+                        && c.priority == Some(Priority::LowPriority)
+                }),
+                "a batch-inference cluster with `priority: low_priority`",
+            ),
+            "SEC-04" => (
+                p.network.internet_outbound,
+                "`network.internet_outbound: true`",
+            ),
+            "SEC-11" => (
+                p.access
+                    .iter()
+                    .any(|a| a.principal_type == Some(PrincipalType::User)),
+                "an `access` entry with `principal_type: user`",
+            ),
+            "SEC-13" => (
+                p.encryption.customer_managed_key == Some(false),
+                "`encryption.customer_managed_key: false`",
+            ),
+            "COST-02" => (
+                clusters.iter().any(|c| c.min_nodes > 0),
+                "a cluster with `min_nodes` above 0",
+            ),
+            _ => return,
+        };
+        if !used {
+            self.warn(
+                "unused-waiver",
+                pointer,
+                format!("the waiver of {id} changes nothing without {field}"),
+                "remove the waiver, or set the field it allows",
+            );
+        }
+    }
+
     fn names(&mut self) {
         let p = self.profile;
         let mut regions = vec![p.regions.primary.clone()];
         regions.extend(derive::secondary_region(p));
         let mut reported = BTreeSet::new();
         for region_name in regions {
-            let Some(region) = facts::region(&region_name) else { continue };
+            let Some(region) = facts::region(&region_name) else {
+                continue;
+            };
             let names = Names::derive(&p.project, p.environment, &region_name, &region.code);
             for (name, rule) in names.checks() {
-                let Some(message) = rule.problem(name) else { continue };
+                let Some(message) = rule.problem(name) else {
+                    continue;
+                };
                 if !reported.insert(rule.resource) {
                     continue;
                 }
                 let over = name.chars().count().saturating_sub(rule.max);
                 let help = if over > 0 && rule.compact {
-                    format!("shorten `project` by {over} character(s); hyphens do not count in this name")
+                    format!(
+                        "shorten `project` by {over} character(s); hyphens do not count in this name"
+                    )
                 } else if over > 0 {
                     format!("shorten `project` by {over} character(s)")
                 } else {

@@ -9,12 +9,12 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, did_you_mean, field_path, one_of};
 use crate::profile::{Profile, SourceMap};
 
-static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
-    serde_json::to_value(schemars::schema_for!(Profile)).unwrap_or(Value::Null)
-});
+static SCHEMA: LazyLock<Value> =
+    LazyLock::new(|| serde_json::to_value(schemars::schema_for!(Profile)).unwrap_or(Value::Null));
 
 static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
-    jsonschema::validator_for(&SCHEMA).unwrap_or_else(|e| panic!("the profile schema is invalid: {e}"))
+    jsonschema::validator_for(&SCHEMA)
+        .unwrap_or_else(|e| panic!("the profile schema is invalid: {e}"))
 });
 
 /// The profile's JSON Schema.
@@ -42,8 +42,8 @@ pub(super) fn check(value: &Value, map: &SourceMap) -> Vec<Diagnostic> {
                     &pointer,
                     format!("missing required key `{name}`"),
                 );
-                if let Some(description) = schema_at(&format!("{pointer}/{name}"))
-                    .and_then(description)
+                if let Some(description) =
+                    schema_at(&format!("{pointer}/{name}")).and_then(description)
                 {
                     d = d.help(format!("add `{name}`: {description}"));
                 }
@@ -104,7 +104,10 @@ fn value_problem(
         let mut d = Diagnostic::error(
             "not-allowed",
             pointer,
-            format!("{found} is not allowed, expected one of {}", one_of(&options)),
+            format!(
+                "{found} is not allowed, expected one of {}",
+                one_of(&options)
+            ),
         );
         if let Some(s) = instance
             .as_str()
@@ -142,10 +145,16 @@ fn value_problem(
             short(instance)
         ),
         ValidationErrorKind::Maximum { limit } => {
-            format!("{} is too large, at most {limit} is allowed", short(instance))
+            format!(
+                "{} is too large, at most {limit} is allowed",
+                short(instance)
+            )
         }
         ValidationErrorKind::Minimum { limit } => {
-            format!("{} is too small, at least {limit} is needed", short(instance))
+            format!(
+                "{} is too small, at least {limit} is needed",
+                short(instance)
+            )
         }
         ValidationErrorKind::MinItems { limit } => {
             format!("needs at least {limit} item(s)")
@@ -164,15 +173,11 @@ fn schema_at(pointer: &str) -> Option<&'static Value> {
     let mut node = resolve(&SCHEMA)?;
     for segment in pointer.split('/').skip(1) {
         let segment = segment.replace("~1", "/").replace("~0", "~");
-        let next = if let Some(p) = node.get("properties").and_then(|p| p.get(&segment)) {
-            p
-        } else if let Some(items) = node.get("items") {
-            items
-        } else if let Some(extra) = node.get("additionalProperties").filter(|v| v.is_object()) {
-            extra
-        } else {
-            return None;
-        };
+        let next = node
+            .get("properties")
+            .and_then(|p| p.get(&segment))
+            .or_else(|| node.get("items"))
+            .or_else(|| node.get("additionalProperties").filter(|v| v.is_object()))?;
         node = resolve(next)?;
     }
     Some(node)

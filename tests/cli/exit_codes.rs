@@ -1,1 +1,84 @@
+//! The exit-code contract of README.md: 0 ok, 2 usage, 3 invalid profile, 4 other failures.
+//! (1, drift, belongs to `mlzone diff`.)
 
+use crate::support::{mlzone, text};
+
+#[test]
+fn a_valid_profile_exits_0() {
+    mlzone()
+        .args(["validate", "../profiles/baseline.yaml"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    mlzone().arg("validate").assert().code(2);
+    mlzone().arg("frobnicate").assert().code(2);
+    mlzone().args(["plan", "a.yaml", "b.yaml"]).assert().code(2);
+    mlzone()
+        .args(["init", "--from", "nonexistent"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_malformed_today_is_a_usage_error() {
+    let out = mlzone()
+        .args([
+            "--today",
+            "2026-13-01",
+            "validate",
+            "../profiles/baseline.yaml",
+        ])
+        .assert()
+        .code(2);
+    assert!(text(&out.get_output().stderr).contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn an_invalid_profile_exits_3_with_errors_on_stderr_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.yaml");
+    std::fs::write(&path, "version: 1\nproject: x\n").unwrap();
+    let out = mlzone().arg("validate").arg(&path).assert().code(3);
+    assert!(out.get_output().stdout.is_empty());
+    assert!(text(&out.get_output().stderr).contains("is invalid"));
+    mlzone().arg("plan").arg(&path).assert().code(3);
+}
+
+#[test]
+fn an_unreadable_profile_exits_4() {
+    let out = mlzone()
+        .args(["validate", "no/such/profile.yaml"])
+        .assert()
+        .code(4);
+    assert!(text(&out.get_output().stderr).contains("cannot read `no/such/profile.yaml`"));
+    mlzone()
+        .args(["plan", "no/such/profile.yaml"])
+        .assert()
+        .code(4);
+}
+
+#[test]
+fn one_invalid_profile_among_several_fails_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "version: 2\n").unwrap();
+    let out = mlzone()
+        .args(["validate", "../profiles/baseline.yaml"])
+        .arg(&bad)
+        .assert()
+        .code(3);
+    assert!(text(&out.get_output().stdout).contains("baseline.yaml` is valid"));
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let out = mlzone().arg("--help").assert().code(0);
+    assert!(text(&out.get_output().stdout).contains("Exit codes"));
+    mlzone().arg("--version").assert().code(0);
+    for command in ["init", "validate", "plan", "recommendations", "schema"] {
+        mlzone().args([command, "--help"]).assert().code(0);
+    }
+}

@@ -1,1 +1,73 @@
+use crate::support::{mlzone, text};
 
+#[test]
+fn plan_prints_names_policies_and_every_recommendation() {
+    let out = mlzone()
+        .args(["plan", "../profiles/baseline.yaml"])
+        .assert()
+        .success();
+    let stdout = text(&out.get_output().stdout);
+    for expected in [
+        "primary region westeurope",
+        "secondary region northeurope",
+        "mlw-baseline-prod-weu",
+        "AllowOnlyApprovedOutbound",
+        "policy assignments (subscription scope)",
+        "SEC-03   applied",
+        "REL-04   advisory",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn plan_json_is_the_whole_plan() {
+    let out = mlzone()
+        .args(["plan", "--json", "../profiles/baseline.yaml"])
+        .assert()
+        .success();
+    let plan: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(plan["project"], "baseline");
+    assert_eq!(plan["regions"][0]["location"], "westeurope");
+    assert_eq!(
+        plan["regions"][0]["workspace"]["public_network_access"],
+        false
+    );
+    assert_eq!(plan["recommendations"].as_array().unwrap().len(), 58);
+    let statuses: Vec<&str> = plan["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert!(
+        statuses
+            .iter()
+            .all(|s| ["applied", "waived", "advisory"].contains(s))
+    );
+}
+
+#[test]
+fn waivers_show_with_reason_and_expiry() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = crate::support::repo().join("profiles/baseline.yaml");
+    let path = dir.path().join("p.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "extends: {}\nproject: pilot\nregions: {{primary: westeurope, secondary: none}}\nwaivers:\n  - {{id: REL-07, reason: single-region pilot, expires: 2027-03-31}}\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    let out = mlzone().arg("plan").arg(&path).assert().success();
+    let stdout = text(&out.get_output().stdout);
+    assert!(
+        stdout.contains("REL-07   WAIVED    until 2027-03-31: single-region pilot"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("secondary region"));
+}

@@ -2,7 +2,13 @@ use crate::support::{mlzone, repo, text};
 
 #[test]
 fn committed_schema_matches_the_profile_types() {
-    let output = mlzone().arg("schema").assert().success().get_output().stdout.clone();
+    let output = mlzone()
+        .arg("schema")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let committed = std::fs::read_to_string(repo().join("schema/profile.schema.json"))
         .expect("schema/profile.schema.json is committed");
     assert!(
@@ -13,7 +19,10 @@ fn committed_schema_matches_the_profile_types() {
 
 #[test]
 fn recommendations_list_the_whole_catalog() {
-    let output = mlzone().args(["recommendations", "--json"]).assert().success();
+    let output = mlzone()
+        .args(["recommendations", "--json"])
+        .assert()
+        .success();
     let catalog: serde_json::Value = serde_json::from_slice(&output.get_output().stdout).unwrap();
     let ids: Vec<&str> = catalog
         .as_array()
@@ -22,7 +31,9 @@ fn recommendations_list_the_whole_catalog() {
         .map(|r| r["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids.len(), 58);
-    for id in ["REL-01", "SEC-03", "COST-09", "OPS-05", "PERF-03", "POL-10", "ADV-01"] {
+    for id in [
+        "REL-01", "SEC-03", "COST-09", "OPS-05", "PERF-03", "POL-10", "ADV-01",
+    ] {
         assert!(ids.contains(&id), "{id} missing");
     }
     let listing = mlzone().arg("recommendations").assert().success();

@@ -1,0 +1,360 @@
+//! One test per recommendation: the default plan applies it, and its waiver (with the profile
+//! field it allows, where there is one) removes exactly that setting and records the waiver.
+
+use serde_json::{Value, json};
+
+use super::{Plan, Status, resolve};
+use crate::facts;
+use crate::profile::load_str;
+use crate::validate::validate;
+
+fn base() -> Value {
+    json!({
+        "version": 1,
+        "project": "unit",
+        "environment": "prod",
+        "regions": {"primary": "westeurope"},
+        "network": {"outbound": [{"name": "pypi", "fqdn": "pypi.org"}]},
+        "compute": {
+            "clusters": [
+                {"name": "train", "sku": "Standard_D8_v5", "purpose": "training", "max_nodes": 2},
+                {"name": "batch", "sku": "Standard_D8_v5", "purpose": "batch_inference", "max_nodes": 2}
+            ],
+            "instances": [{"name": "dev-one", "sku": "Standard_D4_v5", "user_object_id": "11111111-1111-4111-8111-111111111111"}]
+        },
+        "access": [{"group_object_id": "22222222-2222-4222-8222-222222222222", "role": "data_scientist"}]
+    })
+}
+
+fn plan_of(profile: &Value) -> Plan {
+    let loaded = load_str("unit.yaml".as_ref(), profile.to_string()).expect("loads");
+    let today = jiff::civil::date(2026, 11, 22);
+    match validate(&loaded, today) {
+        Ok(validated) => resolve(&validated.profile),
+        Err(crate::Error::Invalid(report)) => {
+            panic!("invalid test profile:\n{}", report.render(false))
+        }
+        Err(other) => panic!("{other}"),
+    }
+}
+
+fn waive(profile: &mut Value, id: &str) {
+    profile["waivers"] = json!([{"id": id, "reason": "unit test", "expires": "2027-01-31"}]);
+}
+
+fn assigned(plan: &Plan, key: &str) -> bool {
+    plan.governance.assignments.iter().any(|a| a.key == key)
+}
+
+type Check = fn(&Plan) -> bool;
+type Relax = fn(&mut Value);
+
+/// (recommendation, profile change besides the waiver, whether the plan holds it).
+const CASES: &[(&str, Relax, Check)] = &[
+    (
+        "REL-01",
+        |_| {},
+        |p| p.regions[0].storage.replication == "RAGZRS" && p.registry.zone_redundancy,
+    ),
+    (
+        "REL-07",
+        |_| {},
+        |p| p.regions.len() == 2 && p.registry.geo_replications.len() == 1,
+    ),
+    (
+        "REL-09",
+        |v| v["compute"]["clusters"][1]["priority"] = json!("low_priority"),
+        |p| p.regions[0].clusters[1].vm_priority == "Dedicated",
+    ),
+    (
+        "SEC-01",
+        |_| {},
+        |p| !p.governance.defender_plans.is_empty() && !p.governance.initiatives.is_empty(),
+    ),
+    (
+        "SEC-02",
+        |_| {},
+        |p| p.regions[0].workspace.managed_network.is_some(),
+    ),
+    (
+        "SEC-03",
+        |_| {},
+        |p| {
+            !p.regions[0].workspace.public_network_access
+                && p.regions[0]
+                    .private_endpoints
+                    .iter()
+                    .any(|e| e.subresource == "amlworkspace")
+        },
+    ),
+    (
+        "SEC-04",
+        |v| v["network"]["internet_outbound"] = json!(true),
+        |p| {
+            p.regions[0]
+                .workspace
+                .managed_network
+                .as_ref()
+                .unwrap()
+                .isolation_mode
+                == "AllowOnlyApprovedOutbound"
+        },
+    ),
+    (
+        "SEC-05",
+        |_| {},
+        |p| {
+            !p.regions[0].storage.public_network_access
+                && !p.regions[0].key_vault.public_network_access
+                && !p.registry.public_network_access
+                && p.regions[0]
+                    .private_endpoints
+                    .iter()
+                    .any(|e| e.target == "storage")
+        },
+    ),
+    (
+        "SEC-06",
+        |_| {},
+        |p| {
+            !p.regions[0].storage.shared_key_access
+                && !p.registry.admin_enabled
+                && p.regions[0].workspace.datastore_auth == super::DatastoreAuth::Identity
+        },
+    ),
+    (
+        "SEC-07",
+        |_| {},
+        |p| !p.regions[0].clusters[0].local_auth && !p.instances[0].local_auth,
+    ),
+    (
+        "SEC-08",
+        |_| {},
+        |p| !p.regions[0].clusters[0].ssh_public_access,
+    ),
+    (
+        "SEC-09",
+        |_| {},
+        |p| !p.regions[0].clusters[0].node_public_ip && !p.instances[0].node_public_ip,
+    ),
+    (
+        "SEC-10",
+        |_| {},
+        |p| assigned(p, "compute_instance_latest_os_image"),
+    ),
+    (
+        "SEC-11",
+        |v| v["access"][0]["principal_type"] = json!("user"),
+        |p| p.access[0].principal_type == "Group",
+    ),
+    (
+        "SEC-12",
+        |_| {},
+        |p| assigned(p, "model_deployment_registries"),
+    ),
+    (
+        "SEC-13",
+        |v| v["encryption"] = json!({"customer_managed_key": false}),
+        |p| {
+            p.regions[0].key_vault.key.is_some()
+                && p.regions[0].workspace.customer_managed_key
+                && p.regions[0].storage.customer_managed_key
+        },
+    ),
+    (
+        "SEC-14",
+        |v| {
+            v["network"] = json!({"mode": "customer"});
+        },
+        |p| {
+            p.regions[0].network.storage_endpoint_policy
+                && p.regions[0].network.deny_internet_outbound
+        },
+    ),
+    (
+        "SEC-15",
+        |_| {},
+        |p| assigned(p, "compute_allowed_registries"),
+    ),
+    (
+        "SEC-18",
+        |_| {},
+        |p| {
+            p.regions[0].storage.https_only
+                && p.regions[0].storage.min_tls_version.as_deref() == Some("TLS1_2")
+        },
+    ),
+    (
+        "COST-02",
+        |v| v["compute"]["clusters"][0]["min_nodes"] = json!(1),
+        |p| p.regions[0].clusters[0].min_nodes == 0,
+    ),
+    (
+        "COST-03",
+        |_| {},
+        |p| {
+            p.governance
+                .custom_policies
+                .iter()
+                .any(|c| c.allowed_skus.contains(&"Standard_D8_v5".to_owned()))
+        },
+    ),
+    (
+        "COST-09",
+        |_| {},
+        |p| p.instances[0].idle_shutdown.as_deref() == Some("PT30M"),
+    ),
+    (
+        "OPS-05",
+        |_| {},
+        |p| {
+            p.regions[0].monitoring.diagnostic_settings.len() == 4
+                && !p.regions[0].monitoring.app_insights_local_auth
+        },
+    ),
+    (
+        "POL-01",
+        |_| {},
+        |p| assigned(p, "workspace_public_network_access"),
+    ),
+    (
+        "POL-02",
+        |_| {},
+        |p| assigned(p, "compute_in_virtual_network"),
+    ),
+    (
+        "POL-03",
+        |_| {},
+        |p| assigned(p, "compute_local_auth_disabled"),
+    ),
+    ("POL-04", |_| {}, |p| assigned(p, "workspace_private_link")),
+    (
+        "POL-05",
+        |_| {},
+        |p| assigned(p, "workspace_customer_managed_key"),
+    ),
+    (
+        "POL-06",
+        |_| {},
+        |p| assigned(p, "workspace_user_assigned_identity"),
+    ),
+    (
+        "POL-07",
+        |_| {},
+        |p| assigned(p, "compute_instance_idle_shutdown"),
+    ),
+    (
+        "POL-08",
+        |_| {},
+        |p| assigned(p, "compute_allowed_registries"),
+    ),
+    (
+        "POL-09",
+        |_| {},
+        |p| assigned(p, "model_deployment_registries"),
+    ),
+    ("POL-10", |_| {}, |p| assigned(p, "workspace_resource_logs")),
+];
+
+#[test]
+fn each_recommendation_is_applied_by_default_and_removed_by_its_waiver() {
+    for (id, relax, holds) in CASES {
+        let mut profile = base();
+        relax(&mut profile);
+        if *id == "SEC-14" {
+            // SEC-14's own base: customer mode, where it is a setting of its own.
+            assert!(
+                holds(&plan_of(&profile)),
+                "{id}: not applied in customer mode"
+            );
+        } else {
+            assert!(holds(&plan_of(&base())), "{id}: not applied by default");
+        }
+        waive(&mut profile, id);
+        let plan = plan_of(&profile);
+        assert!(!holds(&plan), "{id}: still applied when waived");
+        let status = plan.recommendations.iter().find(|r| r.id == *id).unwrap();
+        assert!(
+            matches!(&status.status, Status::Waived { reason, .. } if reason == "unit test"),
+            "{id}: waiver not recorded"
+        );
+    }
+}
+
+#[test]
+fn every_waivable_recommendation_has_a_case() {
+    for r in facts::catalog().iter().filter(|r| r.waivable) {
+        assert!(
+            CASES.iter().any(|(id, ..)| *id == r.id),
+            "{} has no test case",
+            r.id
+        );
+    }
+}
+
+#[test]
+fn a_waiver_changes_only_its_own_recommendation() {
+    let default = plan_of(&base());
+    let mut profile = base();
+    waive(&mut profile, "SEC-03");
+    let waived = plan_of(&profile);
+    for (before, after) in default.recommendations.iter().zip(&waived.recommendations) {
+        if before.id != "SEC-03" && before.id != "POL-04" {
+            assert_eq!(before.status, after.status, "{} changed", before.id);
+        }
+    }
+}
+
+#[test]
+fn defaults_follow_environment_and_purpose() {
+    let plan = plan_of(&base());
+    assert_eq!(
+        plan.regions[1].location, "northeurope",
+        "prod defaults to the pair"
+    );
+    assert_eq!(plan.regions[1].network.address_space, "10.40.4.0/22");
+    assert_eq!(plan.regions[0].clusters[0].idle_scale_down, "PT15M");
+    let mut dev = base();
+    dev["environment"] = json!("dev");
+    dev["compute"]["clusters"][0]["purpose"] = json!("experimentation");
+    let plan = plan_of(&dev);
+    assert_eq!(plan.regions.len(), 1, "dev is single-region by default");
+    assert_eq!(plan.regions[0].clusters[0].vm_priority, "LowPriority");
+    assert_eq!(
+        plan.regions[0].clusters[1].vm_priority, "Dedicated",
+        "batch stays dedicated"
+    );
+    assert_eq!(plan.regions[0].storage.replication, "ZRS");
+}
+
+#[test]
+fn policy_effects_follow_the_profile() {
+    let mut audit = base();
+    audit["policy"] = json!({"effect": "audit"});
+    let plan = plan_of(&audit);
+    let effect = |key: &str| {
+        plan.governance
+            .assignments
+            .iter()
+            .find(|a| a.key == key)
+            .unwrap()
+            .parameters["effect"]
+            .clone()
+    };
+    assert_eq!(effect("workspace_public_network_access"), "Audit");
+    assert_eq!(
+        effect("model_deployment_registries"),
+        "Deny",
+        "no audit effect exists"
+    );
+    let isolation = plan_of(&base())
+        .governance
+        .assignments
+        .into_iter()
+        .find(|a| a.key == "workspace_managed_network_isolation")
+        .unwrap();
+    assert_eq!(
+        isolation.parameters["isolationMode"],
+        "AllowOnlyApprovedOutbound"
+    );
+}
