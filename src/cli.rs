@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 ///
 /// Exit codes: 0 success, 1 drift (`diff`), 2 usage error, 3 invalid profile, 4 other failure.
 #[derive(Debug, Parser)]
-#[command(name = "mlzone", version, max_term_width = 100)]
+#[command(name = "mlzone", version, max_term_width = 100, after_long_help = PROFILE_HELP)]
 pub struct Cli {
     /// When to colour diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
@@ -25,6 +25,34 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// A profile in brief, shown by `mlzone --help`.
+const PROFILE_HELP: &str = "\
+A profile, in brief (`mlzone schema` has every field and its documentation):
+
+  version: 1
+  project: fraud-detection          # 2-20 lowercase letters, digits, hyphens
+  environment: prod                 # dev | test | prod
+  extends: ../profiles/baseline.yaml  # optional golden profile: maps merge, lists replace
+  regions: {primary: westeurope}    # prod: secondary defaults to the region's pair
+  network:
+    mode: managed                   # managed (approved outbound only) | customer
+    address_space: 10.40.0.0/22
+    outbound:                       # managed mode: each rule has exactly one destination
+      - {name: pypi, fqdn: pypi.org}
+      - {name: aad, service_tag: AzureActiveDirectory}
+  compute:
+    clusters:
+      - {name: train, sku: Standard_NC24ads_A100_v4, purpose: training, max_nodes: 4}
+    instances:
+      - {name: alice-dev, sku: Standard_D4_v5, user_object_id: <guid>, idle_shutdown: PT30M}
+  access:
+    - {group_object_id: <guid>, role: data_scientist}   # data_scientist | compute_operator | reader
+  waivers:
+    - {id: REL-07, reason: single-region pilot, expires: 2027-03-31}
+
+Everything else (private endpoints, customer-managed keys, policies, monitoring) is on by
+default. `mlzone recommendations` lists what a waiver can turn off.";
 
 /// Colour choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

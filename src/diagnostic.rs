@@ -131,7 +131,10 @@ impl Report {
             .with_width(100)
             .with_links(false);
         let mut out = String::new();
-        for diagnostic in &self.diagnostics {
+        for (i, diagnostic) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
             let rendered = self.to_miette(diagnostic);
             let report = match diagnostic.location.and_then(|l| self.sources.get(l.source)) {
                 Some(source) => miette::Report::new(rendered).with_source_code(
@@ -153,7 +156,6 @@ impl Report {
         };
         let mut out =
             MietteDiagnostic::new(format!("`{}`: {}", diagnostic.field(), diagnostic.message))
-                .with_code(diagnostic.code)
                 .with_severity(severity);
         if let Some(location) = diagnostic.location {
             out = out.with_label(LabeledSpan::new_primary_with_span(

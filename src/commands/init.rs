@@ -23,7 +23,11 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8, Error> {
     })?;
     let text = starter(&args.from);
     write_new(&schema, &(super::schema::schema_text() + "\n"))?;
-    write_new(&profile, &text)?;
+    if let Err(error) = write_new(&profile, &text) {
+        // Leave nothing half-written.
+        let _ = std::fs::remove_file(&schema);
+        return Err(error);
+    }
     println!(
         "wrote {} (from the `{}` golden profile) and {}",
         profile.display(),

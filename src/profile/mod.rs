@@ -508,7 +508,6 @@ fn both_formats() -> Vec<OutputFormat> {
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
     /// Catalog ID, e.g. `REL-07` (see `mlzone recommendations`).
-    #[schemars(regex(pattern = r"^[A-Z]{3,4}-[0-9]{2}$"))]
     pub id: String,
     /// Why it is waived; shown in the compliance report.
     #[schemars(length(min = 1, max = 500))]

@@ -9,7 +9,7 @@ pub use schema::profile_schema;
 
 use jiff::civil::Date;
 
-use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::diagnostic::{Diagnostic, Report};
 use crate::error::Error;
 use crate::profile::{Loaded, Profile};
 
@@ -24,37 +24,35 @@ pub struct Validated {
 
 /// Validate `loaded` as of `today` (waiver expiry, SKU retirement).
 pub fn validate(loaded: &Loaded, today: Date) -> Result<Validated, Error> {
-    let errors = schema::check(&loaded.value, &loaded.map);
-    if !errors.is_empty() {
-        return Err(Error::Invalid(loaded.report(errors)));
-    }
-    let profile: Profile = match serde_json::from_value(loaded.value.clone()) {
-        Ok(profile) => profile,
-        Err(error) => {
-            // The schema mirrors the types, so this only happens if they disagree.
-            let d = Diagnostic::error("invalid", "", error.to_string())
-                .help("please report this: the schema accepted what the types reject");
-            return Err(Error::Invalid(loaded.report(vec![locate(d, loaded)])));
+    let mut diagnostics = schema::check(&loaded.value, &loaded.map);
+    // Values the schema rejects for their form (a pattern, a range) still deserialize, so
+    // the semantic rules can run too and the author sees every problem in one pass.
+    match serde_json::from_value::<Profile>(loaded.value.clone()) {
+        Ok(profile) => {
+            for d in rules::check(&profile, today) {
+                if !diagnostics.iter().any(|seen| seen.pointer == d.pointer) {
+                    diagnostics.push(locate(d, loaded));
+                }
+            }
+            let report = loaded.report(diagnostics);
+            if report.has_errors() {
+                return Err(Error::Invalid(report));
+            }
+            Ok(Validated {
+                profile,
+                warnings: report,
+            })
         }
-    };
-    let diagnostics: Vec<Diagnostic> = rules::check(&profile, today)
-        .into_iter()
-        .map(|d| locate(d, loaded))
-        .collect();
-    let report = loaded.report(diagnostics);
-    if report.has_errors() {
-        return Err(Error::Invalid(report));
+        Err(error) => {
+            if diagnostics.is_empty() {
+                // The schema mirrors the types, so this only happens if they disagree.
+                let d = Diagnostic::error("invalid", "", error.to_string())
+                    .help("please report this: the schema accepted what the types reject");
+                diagnostics.push(locate(d, loaded));
+            }
+            Err(Error::Invalid(loaded.report(diagnostics)))
+        }
     }
-    debug_assert!(
-        report
-            .diagnostics
-            .iter()
-            .all(|d| d.severity == Severity::Warning)
-    );
-    Ok(Validated {
-        profile,
-        warnings: report,
-    })
 }
 
 fn locate(d: Diagnostic, loaded: &Loaded) -> Diagnostic {

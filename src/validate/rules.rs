@@ -817,12 +817,14 @@ impl Rules<'_> {
             }
             match facts::recommendation(&waiver.id) {
                 None => {
-                    let help =
-                        did_you_mean(&waiver.id, facts::catalog().iter().map(|r| r.id.as_str()))
-                            .map_or_else(
-                                || "see `mlzone recommendations` for the IDs".to_owned(),
-                                |s| format!("did you mean `{s}`?"),
-                            );
+                    let help = padded_id(&waiver.id)
+                        .or_else(|| {
+                            did_you_mean(&waiver.id, facts::catalog().iter().map(|r| r.id.as_str()))
+                        })
+                        .map_or_else(
+                            || "see `mlzone recommendations` for the IDs".to_owned(),
+                            |s| format!("did you mean `{s}`?"),
+                        );
                     self.error(
                         "unknown-waiver",
                         &at("/id"),
@@ -952,4 +954,12 @@ impl Rules<'_> {
 
 fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
+}
+
+/// `sec-3` → `SEC-03`, when that is a catalog ID.
+fn padded_id(id: &str) -> Option<&'static str> {
+    let (prefix, number) = id.split_once('-')?;
+    let number: u32 = number.trim().parse().ok()?;
+    let candidate = format!("{}-{number:02}", prefix.trim().to_uppercase());
+    facts::recommendation(&candidate).map(|r| r.id.as_str())
 }
