@@ -113,41 +113,70 @@ impl Loader {
                 .at(location)
                 .help(help)
         };
-        if chain.len() >= MAX_EXTENDS_DEPTH {
-            self.errors.push(fail(
+        let read = std::fs::canonicalize(path)
+            .and_then(|canonical| Ok((std::fs::read_to_string(path)?, canonical)));
+        let problem = match &read {
+            Err(error) => Some(fail(
+                format!("cannot read base profile `{written}`: {error}"),
+                "the path is relative to the file that names it",
+            )),
+            Ok(_) if chain.len() >= MAX_EXTENDS_DEPTH => Some(fail(
                 format!("`extends` chain is deeper than {MAX_EXTENDS_DEPTH} profiles"),
                 "extend a golden profile directly instead of through many levels",
-            ));
-            return None;
-        }
-        let canonical = match std::fs::canonicalize(path) {
-            Ok(canonical) => canonical,
-            Err(error) => {
-                self.errors.push(fail(
-                    format!("cannot read base profile `{written}`: {error}"),
-                    "the path is relative to the file that names it",
-                ));
-                return None;
-            }
-        };
-        if chain.contains(&canonical) {
-            self.errors.push(fail(
+            )),
+            Ok((_, canonical)) if chain.contains(canonical) => Some(fail(
                 format!("`extends` cycle: `{written}` is already being extended"),
                 "a profile cannot extend itself, directly or through another profile",
-            ));
-            return None;
-        }
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(error) => {
-                self.errors.push(fail(
-                    format!("cannot read base profile `{written}`: {error}"),
-                    "the path is relative to the file that names it",
-                ));
+            )),
+            Ok(_) => None,
+        };
+        let (text, _) = match (problem, read) {
+            (None, Ok(read)) => read,
+            (problem, _) => {
+                self.errors.extend(problem);
                 return None;
             }
         };
-        let id = self.source(path.display().to_string(), path.to_owned(), text);
+        let id = self.source(tidy(path).display().to_string(), path.to_owned(), text);
         self.resolve(id, chain)
+    }
+}
+
+/// `a/b/../c` → `a/c`, lexically, so messages name base profiles the way people would.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths_are_tidied_for_messages() {
+        assert_eq!(
+            tidy(Path::new("examples/x/../../profiles/a.yaml")),
+            PathBuf::from("profiles/a.yaml")
+        );
+        assert_eq!(
+            tidy(Path::new("../a/./b.yaml")),
+            PathBuf::from("../a/b.yaml")
+        );
+        assert_eq!(
+            tidy(Path::new("/abs/x/../y.yaml")),
+            PathBuf::from("/abs/y.yaml")
+        );
     }
 }
