@@ -169,11 +169,27 @@ pub(crate) fn describe(plan: &Plan) -> String {
     for i in &plan.instances {
         let _ = writeln!(
             out,
-            "instance {} {} for {}, idle shutdown {}",
+            "instance {} {} for {}, idle shutdown {}{}",
             i.name,
             i.sku,
             i.user_object_id,
-            i.idle_shutdown.as_deref().unwrap_or("off")
+            i.idle_shutdown.as_deref().unwrap_or("off"),
+            i.schedule.as_ref().map_or(String::new(), |s| format!(
+                ", start `{}`, stop `{}` ({})",
+                s.start.as_deref().unwrap_or("-"),
+                s.stop.as_deref().unwrap_or("-"),
+                s.time_zone
+            ))
+        );
+    }
+    if let Some(b) = &plan.budget {
+        let _ = writeln!(
+            out,
+            "budget {}: {} per month, alerts at {:?}% to {}",
+            b.name,
+            b.amount,
+            b.thresholds,
+            b.contact_emails.join(", ")
         );
     }
     for a in &plan.access {

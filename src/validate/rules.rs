@@ -132,8 +132,14 @@ impl Rules<'_> {
         let primary = p.regions.primary.as_str();
         let primary_ok = self.region_known("/regions/primary", primary);
         self.zones("/regions/primary", primary);
-        if let Some(secondary) = p.regions.secondary.as_deref().filter(|s| *s != "none") {
-            self.zones("/regions/secondary", secondary);
+        if let Some(secondary) = derive::secondary_region(p) {
+            // A defaulted secondary is reported at the primary, which chose it.
+            let pointer = if p.regions.secondary.is_some() {
+                "/regions/secondary"
+            } else {
+                "/regions/primary"
+            };
+            self.zones(pointer, &secondary);
         }
         match p.regions.secondary.as_deref() {
             Some("none") => {

@@ -1,1 +1,259 @@
+use std::path::{Path, PathBuf};
 
+use serde_json::Value;
+
+use crate::support::{mlzone, relative, repo, text};
+
+/// Entries in the recommendation catalog.
+const CATALOG_LEN: usize = 58;
+
+/// Every `*.yaml` in `profiles/`, sorted.
+fn golden_profiles() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(repo().join("profiles"))
+        .expect("profiles/ is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Every `examples/*/profile.yaml`, sorted.
+fn examples() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(repo().join("examples"))
+        .expect("examples/ is readable")
+        .map(|entry| {
+            entry
+                .expect("a directory entry")
+                .path()
+                .join("profile.yaml")
+        })
+        .filter(|path| path.is_file())
+        .collect();
+    found.sort();
+    found
+}
+
+/// `mlzone plan --json PROFILE`, parsed.
+fn plan(profile: &Path) -> Value {
+    let out = mlzone()
+        .args(["plan", "--json"])
+        .arg(profile)
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout)
+        .unwrap_or_else(|e| panic!("plan of {} is not JSON: {e}", relative(profile)))
+}
+
+fn golden_plan(name: &str) -> Value {
+    plan(&repo().join("profiles").join(format!("{name}.yaml")))
+}
+
+fn recommendations(plan: &Value) -> &Vec<Value> {
+    plan["recommendations"]
+        .as_array()
+        .expect("recommendations is a list")
+}
+
+#[test]
+fn every_golden_profile_validates_without_a_warning() {
+    let profiles = golden_profiles();
+    assert!(
+        profiles.len() >= 5,
+        "only {} golden profiles found",
+        profiles.len()
+    );
+    for profile in &profiles {
+        let out = mlzone().arg("validate").arg(profile).assert();
+        let output = out.get_output();
+        let stderr = text(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}:\n{stderr}",
+            relative(profile)
+        );
+        assert!(
+            stderr.is_empty(),
+            "{} has diagnostics:\n{stderr}",
+            relative(profile)
+        );
+        assert!(
+            text(&output.stdout).contains("(0 warnings)"),
+            "{}",
+            relative(profile)
+        );
+    }
+}
+
+#[test]
+fn every_golden_profile_names_the_schema_on_its_first_line() {
+    for profile in golden_profiles() {
+        let source = std::fs::read_to_string(&profile).unwrap();
+        assert_eq!(
+            source.lines().next(),
+            Some("# yaml-language-server: $schema=../schema/profile.schema.json"),
+            "{}",
+            relative(&profile)
+        );
+    }
+}
+
+#[test]
+fn every_example_validates_and_extends_a_golden_profile() {
+    let examples = examples();
+    assert!(
+        examples.len() >= 3,
+        "only {} examples found",
+        examples.len()
+    );
+    let golden_dir = std::fs::canonicalize(repo().join("profiles")).unwrap();
+    for example in &examples {
+        let out = mlzone().arg("validate").arg(example).assert();
+        let output = out.get_output();
+        let stderr = text(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}:\n{stderr}",
+            relative(example)
+        );
+        assert!(
+            stderr.is_empty(),
+            "{} has diagnostics:\n{stderr}",
+            relative(example)
+        );
+
+        let source = std::fs::read_to_string(example).unwrap();
+        let target = source
+            .lines()
+            .find_map(|line| line.strip_prefix("extends:"))
+            .unwrap_or_else(|| panic!("{} has no top-level `extends:`", relative(example)));
+        let target = target
+            .split('#')
+            .next()
+            .unwrap()
+            .trim()
+            .trim_matches(['"', '\'']);
+        let base = example.parent().unwrap().join(target);
+        let base = std::fs::canonicalize(&base)
+            .unwrap_or_else(|e| panic!("{}: cannot read {target}: {e}", relative(example)));
+        assert_eq!(
+            base.parent(),
+            Some(golden_dir.as_path()),
+            "{} extends {target}, which is not a golden profile",
+            relative(example)
+        );
+    }
+}
+
+#[test]
+fn every_example_plan_is_json_with_one_status_per_recommendation() {
+    for example in examples() {
+        let plan = plan(&example);
+        let recommendations = recommendations(&plan);
+        assert_eq!(recommendations.len(), CATALOG_LEN, "{}", relative(&example));
+        for r in recommendations {
+            let status = r["status"].as_str().unwrap_or_default();
+            assert!(
+                ["applied", "waived", "advisory"].contains(&status),
+                "{}: {} has status {status:?}",
+                relative(&example),
+                r["id"]
+            );
+        }
+    }
+}
+
+#[test]
+fn at_least_one_example_carries_a_dated_waiver() {
+    let waived: Vec<Value> = examples()
+        .iter()
+        .flat_map(|example| recommendations(&plan(example)).clone())
+        .filter(|r| r["status"] == "waived")
+        .collect();
+    assert!(!waived.is_empty(), "no example shows a waiver");
+    let shown = serde_json::to_string(&waived).unwrap();
+    assert!(
+        shown.contains("2027-"),
+        "waivers without a 2027 expiry: {shown}"
+    );
+}
+
+#[test]
+fn baseline_spans_the_pair_and_applies_every_enforced_recommendation() {
+    let plan = golden_plan("baseline");
+    let locations: Vec<&str> = plan["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["location"].as_str().unwrap())
+        .collect();
+    assert_eq!(locations, ["westeurope", "northeurope"]);
+    let enforced: Vec<&Value> = recommendations(&plan)
+        .iter()
+        .filter(|r| r["kind"] == "enforced")
+        .collect();
+    assert!(!enforced.is_empty());
+    for r in enforced {
+        assert_eq!(r["status"], "applied", "{}", r["id"]);
+    }
+    assert!(
+        recommendations(&plan)
+            .iter()
+            .all(|r| r["status"] != "waived")
+    );
+}
+
+#[test]
+fn regulated_waives_nothing() {
+    let plan = golden_plan("regulated");
+    let waived: Vec<&Value> = recommendations(&plan)
+        .iter()
+        .filter(|r| r["status"] == "waived")
+        .map(|r| &r["id"])
+        .collect();
+    assert!(waived.is_empty(), "waived: {waived:?}");
+    assert_eq!(recommendations(&plan).len(), CATALOG_LEN);
+}
+
+#[test]
+fn exploratory_experiments_on_low_priority_in_one_region() {
+    let plan = golden_plan("exploratory");
+    let regions = plan["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 1);
+    let clusters = regions[0]["clusters"].as_array().unwrap();
+    let experiment = clusters
+        .iter()
+        .find(|c| c["purpose"] == "experimentation")
+        .expect("an experimentation cluster");
+    assert_eq!(experiment["vm_priority"], "LowPriority");
+    assert_eq!(plan["instances"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn customer_vnet_puts_compute_in_a_subnet_without_a_managed_network() {
+    let plan = golden_plan("customer-vnet");
+    assert_eq!(plan["network_mode"], "customer");
+    let regions = plan["regions"].as_array().unwrap();
+    assert!(!regions.is_empty());
+    for region in regions {
+        let location = &region["location"];
+        assert!(
+            region["network"]["compute_subnet"].is_string(),
+            "{location}: no compute subnet"
+        );
+        assert!(
+            region["workspace"]["managed_network"].is_null(),
+            "{location}: managed network"
+        );
+        for cluster in region["clusters"].as_array().unwrap() {
+            assert_eq!(
+                cluster["in_compute_subnet"], true,
+                "{location}: {}",
+                cluster["name"]
+            );
+        }
+    }
+    assert_eq!(regions[0]["network"]["compute_subnet"], "10.50.2.0/23");
+}
