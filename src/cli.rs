@@ -77,6 +77,9 @@ pub enum Command {
     ///
     /// Exit 0 when all profiles are valid (warnings do not fail), 3 when any is invalid.
     Validate(ValidateArgs),
+    /// Render the landing zone's Terraform and Bicep into DIR (default: `infra/` beside the
+    /// profile). Everything is rendered before anything is written.
+    Generate(GenerateArgs),
     /// Show the resolved plan: names, address ranges, DNS zones, policies, and what became
     /// of every recommendation (applied where, waived why, or advisory).
     Plan(PlanArgs),
@@ -106,6 +109,29 @@ pub struct ValidateArgs {
     /// Print the diagnostics as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `generate`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// The profile.
+    #[arg(value_name = "PROFILE")]
+    pub profile: PathBuf,
+    /// Output directory; `terraform/` and `bicep/` are written inside it.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Formats to write, overriding the profile's `outputs`.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMAT")]
+    pub format: Vec<Format>,
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Terraform (azurerm 5.x).
+    Terraform,
+    /// Bicep.
+    Bicep,
 }
 
 /// Arguments of `plan`.

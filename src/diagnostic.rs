@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{AnnotationKind, Element, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -35,6 +36,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Where it was written.
     pub location: Option<Location>,
+    /// Point at the field's key rather than its value (the key is what is wrong).
+    pub on_key: bool,
 }
 
 impl Diagnostic {
@@ -47,6 +50,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             location: None,
+            on_key: false,
         }
     }
 
@@ -61,6 +65,12 @@ impl Diagnostic {
     /// Set where it was written.
     pub fn at(mut self, location: Location) -> Self {
         self.location = Some(location);
+        self
+    }
+
+    /// Point at the key of the field instead of its value.
+    pub fn on_key(mut self) -> Self {
+        self.on_key = true;
         self
     }
 
@@ -120,51 +130,48 @@ impl Report {
         self.count(Severity::Error) > 0
     }
 
-    /// Render for a terminal (`color`) or a log.
+    /// Render for a terminal (`color`) or a log: rustc style, `--> file:line:col`, the line
+    /// with the field underlined, and the hint.
     pub fn render(&self, color: bool) -> String {
-        let theme = if color {
-            GraphicalTheme::unicode()
+        let renderer = if color {
+            Renderer::styled()
         } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(100)
-            .with_links(false);
+            Renderer::plain()
+        }
+        .decor_style(DecorStyle::Unicode);
         let mut out = String::new();
-        for (i, diagnostic) in self.diagnostics.iter().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            let rendered = self.to_miette(diagnostic);
-            let report = match diagnostic.location.and_then(|l| self.sources.get(l.source)) {
-                Some(source) => miette::Report::new(rendered).with_source_code(
-                    NamedSource::new(&source.name, source.text.clone()).with_language("yaml"),
-                ),
-                None => miette::Report::new(rendered),
+        for diagnostic in &self.diagnostics {
+            let level = match diagnostic.severity {
+                Severity::Error => Level::ERROR,
+                Severity::Warning => Level::WARNING,
             };
-            if handler.render_report(&mut out, report.as_ref()).is_err() {
-                let _ = writeln!(out, "{}: {}", diagnostic.field(), diagnostic.message);
+            let message = if diagnostic.pointer.is_empty() {
+                diagnostic.message.clone()
+            } else {
+                format!("`{}`: {}", diagnostic.field(), diagnostic.message)
+            };
+            let mut elements = Vec::new();
+            if let Some((location, source)) = diagnostic
+                .location
+                .and_then(|l| self.sources.get(l.source).map(|s| (l, s)))
+            {
+                let end = (location.offset + location.len).min(source.text.len());
+                elements.push(Element::from(
+                    Snippet::source(source.text.as_str())
+                        .path(source.name.as_str())
+                        .line_start(1)
+                        .fold(true)
+                        .annotation(AnnotationKind::Primary.span(location.offset..end)),
+                ));
             }
-        }
-        out
-    }
-
-    fn to_miette(&self, diagnostic: &Diagnostic) -> MietteDiagnostic {
-        let severity = match diagnostic.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-        };
-        let mut out =
-            MietteDiagnostic::new(format!("`{}`: {}", diagnostic.field(), diagnostic.message))
-                .with_severity(severity);
-        if let Some(location) = diagnostic.location {
-            out = out.with_label(LabeledSpan::new_primary_with_span(
-                None,
-                (location.offset, location.len),
-            ));
-        }
-        if let Some(help) = &diagnostic.help {
-            out = out.with_help(help);
+            if let Some(help) = &diagnostic.help {
+                elements.push(Element::from(Level::HELP.message(help.as_str())));
+            }
+            let group =
+                Group::with_title(level.primary_title(message.as_str()).id(diagnostic.code))
+                    .elements(elements);
+            out.push_str(&renderer.render(&[group]));
+            out.push_str("\n\n");
         }
         out
     }

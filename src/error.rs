@@ -41,6 +41,14 @@ pub enum Error {
         /// The existing file.
         path: PathBuf,
     },
+    /// A template failed to render.
+    #[error("template `{name}` failed: {message}")]
+    Template {
+        /// The template.
+        name: String,
+        /// What went wrong, with its causes.
+        message: String,
+    },
     /// The profile has errors.
     #[error("invalid profile")]
     Invalid(Report),
@@ -51,7 +59,10 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Invalid(_) => EXIT_INVALID,
-            Error::Read { .. } | Error::Write { .. } | Error::InitExists { .. } => EXIT_FAILURE,
+            Error::Read { .. }
+            | Error::Write { .. }
+            | Error::InitExists { .. }
+            | Error::Template { .. } => EXIT_FAILURE,
         }
     }
 }

@@ -247,6 +247,24 @@ pub fn zone_names() -> impl Iterator<Item = &'static str> {
         .flat_map(|e| e.zones.iter().map(String::as_str))
 }
 
+#[derive(Deserialize)]
+struct ApiVersionsFile {
+    api_versions: BTreeMap<String, String>,
+}
+
+static API_VERSIONS: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
+    parse::<ApiVersionsFile>(
+        "data/api-versions.yaml",
+        include_str!("../data/api-versions.yaml"),
+    )
+    .api_versions
+});
+
+/// ARM API versions by resource type, for the bodies mlzone writes.
+pub fn api_versions() -> &'static BTreeMap<String, String> {
+    &API_VERSIONS
+}
+
 /// How a recommendation is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]

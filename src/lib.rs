@@ -24,6 +24,7 @@ pub mod golden;
 pub mod naming;
 pub mod plan;
 pub mod profile;
+pub mod render;
 pub mod validate;
 pub mod values;
 

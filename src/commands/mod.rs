@@ -1,6 +1,7 @@
 //! One module per subcommand, each with a `run` function; this file only dispatches and holds
 //! what they share.
 
+mod generate;
 mod init;
 mod plan;
 mod recommendations;
@@ -27,6 +28,7 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Init(args) => init::run(&args),
         Command::Validate(args) => validate::run(&args, &ctx),
+        Command::Generate(args) => generate::run(&args, &ctx),
         Command::Plan(args) => plan::run(&args, &ctx),
         Command::Recommendations(args) => recommendations::run(&args),
         Command::Schema => schema::run(),

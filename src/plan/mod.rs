@@ -47,6 +47,8 @@ pub struct Plan {
     pub budget: Option<BudgetPlan>,
     /// Formats to generate.
     pub outputs: Vec<OutputFormat>,
+    /// ARM API versions of the bodies written directly (azapi, Bicep), by resource type.
+    pub api_versions: BTreeMap<String, String>,
     /// Every catalog recommendation and what became of it.
     pub recommendations: Vec<RecommendationStatus>,
 }

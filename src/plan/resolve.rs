@@ -76,6 +76,7 @@ pub fn resolve(profile: &Profile) -> Plan {
         regions,
         registry,
         governance,
+        api_versions: facts::api_versions().clone(),
         recommendations: Vec::new(),
     };
     plan.recommendations = statuses(profile, &plan);
@@ -166,13 +167,7 @@ fn region_plan(
                 .unwrap_or(DEFAULT_RETENTION_DAYS),
             app_insights: names.app_insights.clone(),
             app_insights_local_auth: waived("OPS-05"),
-            diagnostic_settings: if waived("OPS-05") {
-                Vec::new()
-            } else {
-                ["workspace", "key_vault", "storage", "registry"]
-                    .map(str::to_owned)
-                    .to_vec()
-            },
+            diagnostic_settings: diagnostic_targets(role, waived),
         },
         private_endpoints: private_endpoints(&names, waived),
         dns_zones: dns_zones(profile, waived),
@@ -180,6 +175,19 @@ fn region_plan(
         clusters: clusters(profile, waived),
         names,
     }
+}
+
+/// What sends logs and metrics to the region's Log Analytics (OPS-05). Storage logs live on
+/// its blob and file services; the one registry reports to the primary region.
+fn diagnostic_targets(role: RegionRole, waived: &dyn Fn(&str) -> bool) -> Vec<String> {
+    if waived("OPS-05") {
+        return Vec::new();
+    }
+    let mut targets = vec!["workspace", "key_vault", "storage_blob", "storage_file"];
+    if role == RegionRole::Primary {
+        targets.push("registry");
+    }
+    targets.into_iter().map(str::to_owned).collect()
 }
 
 fn network_plan(profile: &Profile, ranges: &Ranges, waived: &dyn Fn(&str) -> bool) -> NetworkPlan {

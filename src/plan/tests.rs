@@ -208,7 +208,7 @@ const CASES: &[(&str, Relax, Check)] = &[
         "OPS-05",
         |_| {},
         |p| {
-            p.regions[0].monitoring.diagnostic_settings.len() == 4
+            p.regions[0].monitoring.diagnostic_settings.len() == 5
                 && !p.regions[0].monitoring.app_insights_local_auth
         },
     ),

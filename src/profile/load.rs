@@ -125,7 +125,7 @@ impl Loader {
                 "extend a golden profile directly instead of through many levels",
             )),
             Ok((_, canonical)) if chain.contains(canonical) => Some(fail(
-                format!("`extends` cycle: `{written}` is already being extended"),
+                format!("cycle: `{written}` is already being extended"),
                 "a profile cannot extend itself, directly or through another profile",
             )),
             Ok(_) => None,

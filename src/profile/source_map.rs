@@ -226,10 +226,15 @@ pub(crate) fn parse(text: &str, source: usize) -> Result<Node, Vec<Diagnostic>> 
     let lines = Lines::new(text, source);
     let docs = MarkedYaml::load_from_str(text).map_err(|error| {
         let marker = error.marker();
+        let mut at = lines.point(marker.line(), marker.col());
+        if error.info().contains("tab") && text[..at.offset].ends_with('\t') {
+            // Point at the tab itself, not the character after it.
+            at = lines.point(marker.line(), marker.col().saturating_sub(1));
+        }
         vec![
             Diagnostic::error("yaml-syntax", "", format!("invalid YAML: {}", error.info()))
-                .at(lines.point(marker.line(), marker.col()))
-                .help("check indentation, quoting and that every `key:` is followed by a space"),
+                .at(at)
+                .help(syntax_help(error.info(), &text[..at.offset])),
         ]
     })?;
     let mut docs = docs.into_iter();
@@ -267,6 +272,46 @@ pub(crate) fn parse(text: &str, source: usize) -> Result<Node, Vec<Diagnostic>> 
     }
 }
 
+/// A hint for a YAML syntax error, from its message and the text before it.
+fn syntax_help(info: &str, before: &str) -> String {
+    if info.contains("tab") {
+        return "indent with spaces: YAML does not allow tabs for indentation".to_owned();
+    }
+    if info.contains("duplicate") {
+        return "a key may appear once per mapping; merge the two entries".to_owned();
+    }
+    if info.contains("anchor") {
+        return "define `&name` before using `*name`, or write the value out".to_owned();
+    }
+    if let Some((line, column, bracket)) = unclosed_bracket(before) {
+        return format!("the `{bracket}` at line {line}, column {column} is never closed");
+    }
+    "check indentation, quoting and that every `key:` is followed by a space".to_owned()
+}
+
+/// The innermost `[` or `{` of a flow collection still open at the end of `text`, as
+/// (line, column, bracket), skipping quoted strings and comments.
+fn unclosed_bracket(text: &str) -> Option<(usize, usize, char)> {
+    let mut open = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut quote = None;
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => open.push((n + 1, col + 1, c)),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    open.pop()
+}
+
 fn convert(
     yaml: &MarkedYaml<'_>,
     key_loc: Option<Location>,
@@ -275,7 +320,15 @@ fn convert(
 ) -> Node {
     let loc = lines.location(yaml.span);
     let value = match &yaml.data {
-        YamlData::Value(scalar) => NodeValue::Scalar(scalar_to_json(scalar)),
+        YamlData::Value(scalar) => NodeValue::Scalar(scalar_to_json(scalar).unwrap_or_else(|| {
+            // No JSON form (`.inf`, `.nan`): keep the text as written so the schema rejects
+            // it and messages quote it.
+            let text = lines
+                .text
+                .get(loc.offset..loc.offset + loc.len)
+                .unwrap_or_default();
+            Value::String(text.to_owned())
+        })),
         YamlData::Sequence(items) => NodeValue::Seq(
             items
                 .iter()
@@ -302,7 +355,7 @@ fn convert(
                 Diagnostic::error(
                     "yaml-syntax",
                     "",
-                    format!("YAML tags are not supported (found `{tag}`)"),
+                    format!("YAML tags are not supported (found `!{}`)", tag.suffix),
                 )
                 .at(loc)
                 .help("remove the `!tag`; quote the value if it must be text"),
@@ -311,11 +364,15 @@ fn convert(
         }
         YamlData::Representation(text, ..) => NodeValue::Scalar(Value::String(text.to_string())),
         YamlData::Alias(_) | YamlData::BadValue => {
-            errors.push(
+            let written = lines.text.get(loc.offset..).unwrap_or_default();
+            let d = if written.starts_with('!') {
+                Diagnostic::error("yaml-syntax", "", "YAML tags are not supported")
+                    .help("remove the `!tag`; quote the value if it must be text")
+            } else {
                 Diagnostic::error("yaml-syntax", "", "this value cannot be read")
-                    .at(loc)
-                    .help("quote the value"),
-            );
+                    .help("quote the value")
+            };
+            errors.push(d.at(loc));
             NodeValue::Scalar(Value::Null)
         }
     };
@@ -336,16 +393,14 @@ fn key_string(key: &MarkedYaml<'_>) -> Option<String> {
     }
 }
 
-fn scalar_to_json(scalar: &Scalar<'_>) -> Value {
-    match scalar {
+fn scalar_to_json(scalar: &Scalar<'_>) -> Option<Value> {
+    Some(match scalar {
         Scalar::Null => Value::Null,
         Scalar::Boolean(b) => Value::Bool(*b),
         Scalar::Integer(i) => Value::Number((*i).into()),
-        // Non-finite floats have no JSON form; keep their text so the schema rejects them.
-        Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner())
-            .map_or_else(|| Value::String(f.to_string()), Value::Number),
+        Scalar::FloatingPoint(f) => Value::Number(Number::from_f64(f.into_inner())?),
         Scalar::String(s) => Value::String(s.to_string()),
-    }
+    })
 }
 
 /// Parse embedded YAML data (mlzone's own fact files) into JSON.

@@ -24,13 +24,18 @@ pub struct Validated {
 
 /// Validate `loaded` as of `today` (waiver expiry, SKU retirement).
 pub fn validate(loaded: &Loaded, today: Date) -> Result<Validated, Error> {
-    let mut diagnostics = schema::check(&loaded.value, &loaded.map);
+    let mut diagnostics = schema::check(loaded);
+    let schema_errors = diagnostics.len();
     // Values the schema rejects for their form (a pattern, a range) still deserialize, so
     // the semantic rules can run too and the author sees every problem in one pass.
     match serde_json::from_value::<Profile>(loaded.value.clone()) {
         Ok(profile) => {
             for d in rules::check(&profile, today) {
-                if !diagnostics.iter().any(|seen| seen.pointer == d.pointer) {
+                // A field the schema already rejected needs no second message.
+                if !diagnostics[..schema_errors]
+                    .iter()
+                    .any(|seen| seen.pointer == d.pointer)
+                {
                     diagnostics.push(locate(d, loaded));
                 }
             }
@@ -59,7 +64,12 @@ fn locate(d: Diagnostic, loaded: &Loaded) -> Diagnostic {
     if d.location.is_some() {
         return d;
     }
-    match loaded.map.value(&d.pointer) {
+    let location = if d.on_key {
+        loaded.map.key(&d.pointer)
+    } else {
+        loaded.map.value(&d.pointer)
+    };
+    match location {
         Some(location) => d.at(location),
         None => d,
     }

@@ -59,6 +59,14 @@ impl Rules<'_> {
             .push(Diagnostic::error(code, pointer, message).help(help));
     }
 
+    fn error_on_key(&mut self, code: &'static str, pointer: &str, message: String, help: &str) {
+        self.out.push(
+            Diagnostic::error(code, pointer, message)
+                .help(help)
+                .on_key(),
+        );
+    }
+
     fn warn(&mut self, code: &'static str, pointer: &str, message: String, help: &str) {
         self.out
             .push(Diagnostic::warning(code, pointer, message).help(help));
@@ -250,7 +258,7 @@ impl Rules<'_> {
                     || format!("expected one of {}", one_of(&known)),
                     |s| format!("did you mean `{s}`?"),
                 );
-                self.error(
+                self.error_on_key(
                     "unknown-zone",
                     &pointer,
                     format!("mlzone uses no private DNS zone `{zone}`"),
@@ -775,7 +783,7 @@ impl Rules<'_> {
         for (key, value) in tags {
             let pointer = format!("/tags/{}", key.replace('~', "~0").replace('/', "~1"));
             if RESERVED_TAGS.contains(&key.to_lowercase().as_str()) {
-                self.error(
+                self.error_on_key(
                     "reserved-tag",
                     &pointer,
                     format!("mlzone sets the tag `{key}` itself"),
@@ -787,7 +795,7 @@ impl Rules<'_> {
                     .chars()
                     .any(|c| "<>%&\\?/".contains(c) || c.is_control())
             {
-                self.error(
+                self.error_on_key(
                     "tag",
                     &pointer,
                     format!("`{}` is not a valid tag name", key.escape_debug()),

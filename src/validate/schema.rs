@@ -7,7 +7,7 @@ use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, did_you_mean, field_path, one_of};
-use crate::profile::{Profile, SourceMap};
+use crate::profile::{Loaded, Profile, SourceMap};
 
 static SCHEMA: LazyLock<Value> =
     LazyLock::new(|| serde_json::to_value(schemars::schema_for!(Profile)).unwrap_or(Value::Null));
@@ -22,10 +22,11 @@ pub fn profile_schema() -> &'static Value {
     &SCHEMA
 }
 
-/// Every schema violation in `value`, located through `map`.
-pub(super) fn check(value: &Value, map: &SourceMap) -> Vec<Diagnostic> {
+/// Every schema violation of the loaded profile, located.
+pub(super) fn check(loaded: &Loaded) -> Vec<Diagnostic> {
+    let map = &loaded.map;
     let mut out: Vec<Diagnostic> = Vec::new();
-    for error in VALIDATOR.iter_errors(value) {
+    for error in VALIDATOR.iter_errors(&loaded.value) {
         let pointer = error.instance_path().to_string();
         let instance = error.instance();
         let new = match error.kind() {
@@ -52,7 +53,7 @@ pub(super) fn check(value: &Value, map: &SourceMap) -> Vec<Diagnostic> {
                     None => d,
                 }
             }
-            kind => value_problem(&pointer, instance, kind, map),
+            kind => value_problem(&pointer, instance, kind, loaded),
         };
         if !out
             .iter()
@@ -92,15 +93,29 @@ fn value_problem(
     pointer: &str,
     instance: &Value,
     kind: &ValidationErrorKind,
-    map: &SourceMap,
+    loaded: &Loaded,
 ) -> Diagnostic {
     let node = schema_at(pointer);
-    let located = |d: Diagnostic| match map.value(pointer) {
+    let location = loaded.map.value(pointer);
+    let located = |d: Diagnostic| match location {
         Some(location) => d.at(location),
         None => d,
     };
+    // Quote a scalar as the user wrote it (`.inf`, `1e3`, a number too big for 64 bits).
+    let written = location
+        .filter(|_| !instance.is_array() && !instance.is_object() && !instance.is_string())
+        .and_then(|l| {
+            loaded
+                .sources
+                .get(l.source)?
+                .text
+                .get(l.offset..l.offset + l.len)
+        })
+        .filter(|w| !w.contains('\n') && w.chars().count() <= 60)
+        .map(|w| format!("`{}`", w.escape_debug()));
+    let shown = written.clone().unwrap_or_else(|| short(instance));
     if let Some(options) = node.and_then(enum_options) {
-        let found = short(instance);
+        let found = shown.clone();
         let mut d = Diagnostic::error(
             "not-allowed",
             pointer,
@@ -114,17 +129,40 @@ fn value_problem(
             .and_then(|s| did_you_mean(s, options.iter().map(String::as_str)))
         {
             d = d.help(format!("did you mean `{s}`?"));
-        } else if let Some(description) = node.and_then(description) {
-            d = d.help(description);
+        } else {
+            d = d.help("use one of the values listed; `mlzone schema` documents each");
         }
         return located(d);
     }
     let expected = node.map(expected_type).unwrap_or_default();
+    let maximum = node.and_then(|n| n.get("maximum"));
+    let integral = written.as_deref().is_some_and(|w| {
+        w.trim_matches('`')
+            .trim_start_matches(['-', '+'])
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+    });
+    if let (Some(maximum), true, true) = (maximum, integral, instance.is_f64()) {
+        // A whole number beyond 64 bits arrives as a float.
+        let mut d = Diagnostic::error(
+            "invalid-value",
+            pointer,
+            format!("{shown} is too large, at most {maximum} is allowed"),
+        );
+        if let Some(description) = node.and_then(description) {
+            d = d.help(description);
+        }
+        return located(d);
+    }
     if !expected.is_empty() && !type_matches(node, instance) {
+        let found = match (&written, instance) {
+            (Some(w), Value::Number(_)) => format!("the number {w}"),
+            _ => type_name(instance),
+        };
         let mut d = Diagnostic::error(
             "wrong-type",
             pointer,
-            format!("expected {expected}, found {}", type_name(instance)),
+            format!("expected {expected}, found {found}"),
         );
         if let Some(description) = node.and_then(description) {
             d = d.help(description);
@@ -133,33 +171,25 @@ fn value_problem(
     }
     let message = match kind {
         ValidationErrorKind::Pattern { .. } => {
-            format!("{} does not have the expected form", short(instance))
+            format!("{shown} does not have the expected form")
         }
         ValidationErrorKind::MaxLength { limit } => format!(
-            "{} is {} characters long, at most {limit} are allowed",
-            short(instance),
+            "{shown} is {} characters long, at most {limit} are allowed",
             instance.as_str().map_or(0, |s| s.chars().count())
         ),
-        ValidationErrorKind::MinLength { limit } => format!(
-            "{} is too short, at least {limit} characters are needed",
-            short(instance)
-        ),
+        ValidationErrorKind::MinLength { limit } => {
+            format!("{shown} is too short, at least {limit} characters are needed")
+        }
         ValidationErrorKind::Maximum { limit } => {
-            format!(
-                "{} is too large, at most {limit} is allowed",
-                short(instance)
-            )
+            format!("{shown} is too large, at most {limit} is allowed")
         }
         ValidationErrorKind::Minimum { limit } => {
-            format!(
-                "{} is too small, at least {limit} is needed",
-                short(instance)
-            )
+            format!("{shown} is too small, at least {limit} is needed")
         }
         ValidationErrorKind::MinItems { limit } => {
             format!("needs at least {limit} item(s)")
         }
-        _ => format!("{} is not valid here", short(instance)),
+        _ => format!("{shown} is not valid here"),
     };
     let mut d = Diagnostic::error("invalid-value", pointer, message);
     if let Some(description) = node.and_then(description) {

@@ -1,0 +1,133 @@
+//! Tera filters that turn plan values into literals of the target language. Every string from
+//! a profile reaches generated code through one of them, so it stays data, never code.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+/// `value | hcl`: a JSON value as an HCL expression; strings become quoted, escaped literals.
+pub(crate) fn hcl(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(hcl_expr(value)))
+}
+
+/// `value | tf_id`: a Terraform identifier (resource label) from arbitrary text.
+pub(crate) fn tf_id(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("tf_id takes text"))?;
+    Ok(Value::String(identifier(text)))
+}
+
+/// An HCL string literal with `"`, `\`, control characters and template sequences escaped.
+pub fn hcl_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // `${` and `%{` open interpolations and directives; doubling the sigil makes
+            // them literal.
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() || is_invisible_separator(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Line and paragraph separators and bidi controls: printed as escapes so a reviewer sees them.
+fn is_invisible_separator(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A JSON value as HCL: objects with quoted keys, lists, literals.
+pub fn hcl_expr(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => hcl_string(s),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(hcl_expr).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(map) => {
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{} = {}", hcl_string(k), hcl_expr(v)))
+                .collect();
+            format!("{{ {} }}", entries.join(", "))
+        }
+    }
+}
+
+/// Letters, digits, `_` and `-`, starting with a letter or `_`.
+pub fn identifier(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        out.insert(0, '_');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hcl_strings_escape_everything_that_could_become_code() {
+        let cases = [
+            ("plain", r#""plain""#),
+            (r#"a"b"#, r#""a\"b""#),
+            (r"back\slash", r#""back\\slash""#),
+            ("${var.x}", r#""$${var.x}""#),
+            ("%{ if true }", r#""%%{ if true }""#),
+            ("cost $ 100 %", r#""cost $ 100 %""#),
+            ("two\nlines", r#""two\nlines""#),
+            ("nul\0", r#""nul\u0000""#),
+            ("sep\u{2028}", r#""sep\u2028""#),
+            ("bidi\u{202e}", r#""bidi\u202e""#),
+            ("ünïcode", r#""ünïcode""#),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(hcl_string(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn values_become_hcl_expressions() {
+        let value = serde_json::json!({"effect": {"value": "Deny"}, "list": ["a", 1, true]});
+        assert_eq!(
+            hcl_expr(&value),
+            r#"{ "effect" = { "value" = "Deny" }, "list" = ["a", 1, true] }"#
+        );
+    }
+
+    #[test]
+    fn identifiers_are_safe_labels() {
+        assert_eq!(identifier("gpu-train"), "gpu-train");
+        assert_eq!(identifier("9lives"), "_9lives");
+        assert_eq!(identifier("a b\"c"), "a_b_c");
+    }
+}
