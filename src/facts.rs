@@ -183,6 +183,21 @@ struct PoliciesFile {
     policies: Vec<PolicyDefinition>,
     initiatives: Vec<Initiative>,
     defender_plans: Vec<String>,
+    allowed_compute_sizes: PolicyTarget,
+}
+
+/// The resource type and alias a custom policy rule tests.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PolicyTarget {
+    /// Resource type.
+    pub resource_type: String,
+    /// Policy alias of the field.
+    pub field: String,
+}
+
+/// Target of the custom allowed-compute-sizes definition (COST-03).
+pub fn allowed_compute_sizes() -> &'static PolicyTarget {
+    &POLICIES.allowed_compute_sizes
 }
 
 static POLICIES: LazyLock<PoliciesFile> =

@@ -463,6 +463,10 @@ pub struct CustomPolicy {
     pub effect: String,
     /// Allowed VM sizes.
     pub allowed_skus: Vec<String>,
+    /// Resource type the rule applies to.
+    pub resource_type: String,
+    /// Policy alias of the VM size.
+    pub field: String,
 }
 
 /// Budget.

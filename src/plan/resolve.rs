@@ -663,6 +663,8 @@ fn governance_plan(
             }
             .to_owned(),
             allowed_skus: skus,
+            resource_type: facts::allowed_compute_sizes().resource_type.clone(),
+            field: facts::allowed_compute_sizes().field.clone(),
         }]
     };
     GovernancePlan {
