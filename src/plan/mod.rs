@@ -51,6 +51,23 @@ pub struct Plan {
     pub api_versions: BTreeMap<String, String>,
     /// Every catalog recommendation and what became of it.
     pub recommendations: Vec<RecommendationStatus>,
+    /// The waived recommendations, for the notes generated files carry.
+    pub waivers: Vec<WaiverNote>,
+}
+
+/// A waiver, as generated files record it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverNote {
+    /// Catalog ID.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Why.
+    pub reason: String,
+    /// Until when.
+    pub expires: String,
+    /// Concerns whose files the waiver changes.
+    pub concerns: Vec<String>,
 }
 
 /// Primary or secondary.
@@ -493,6 +510,9 @@ pub struct RecommendationStatus {
     pub pillar: String,
     /// Kind.
     pub kind: Kind,
+    /// Concerns of the generated code that carry it (`workspace`, `network`, ...): each is a
+    /// file per format, e.g. `terraform/workspace.tf`.
+    pub concerns: Vec<String>,
     /// Applied, waived or advisory, with details.
     #[serde(flatten)]
     pub status: Status,

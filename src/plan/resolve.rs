@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::derive::{self, Ranges};
-use super::status::statuses;
+use super::status::{statuses, waiver_notes};
 use super::{
     BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan, GeoReplication,
     GovernancePlan, IdentityRole, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan,
@@ -78,8 +78,10 @@ pub fn resolve(profile: &Profile) -> Plan {
         governance,
         api_versions: facts::api_versions().clone(),
         recommendations: Vec::new(),
+        waivers: Vec::new(),
     };
     plan.recommendations = statuses(profile, &plan);
+    plan.waivers = waiver_notes(&plan.recommendations);
     plan
 }
 

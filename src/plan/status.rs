@@ -10,7 +10,9 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
     facts::catalog()
         .iter()
         .map(|r| {
-            let status = match profile.waivers.iter().find(|w| w.id == r.id) {
+            // REL-08 is met by REL-07's secondary stack and goes with its waiver.
+            let waiver_id = if r.id == "REL-08" { "REL-07" } else { r.id.as_str() };
+            let status = match profile.waivers.iter().find(|w| w.id == waiver_id) {
                 Some(waiver) if r.kind != Kind::Advisory => Status::Waived {
                     reason: waiver.reason.trim().to_owned(),
                     expires: waiver.expires.clone(),
@@ -28,10 +30,51 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
                 title: r.title.clone(),
                 pillar: r.pillar.clone(),
                 kind: r.kind,
+                concerns: concerns(&r.id).iter().map(|c| (*c).to_owned()).collect(),
                 status,
             }
         })
         .collect()
+}
+
+/// The waivers, each with the concerns whose files it changes.
+pub(super) fn waiver_notes(recommendations: &[RecommendationStatus]) -> Vec<super::WaiverNote> {
+    recommendations
+        .iter()
+        .filter_map(|r| match &r.status {
+            Status::Waived { reason, expires } => Some(super::WaiverNote {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                reason: reason.clone(),
+                expires: expires.clone(),
+                concerns: r.concerns.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Which concerns (generated files) carry a recommendation; empty for those met by
+/// validation or process.
+fn concerns(id: &str) -> &'static [&'static str] {
+    match id {
+        "REL-01" | "SEC-18" => &["dependencies"],
+        "REL-07" | "REL-08" => &["main", "dependencies", "network", "workspace", "monitoring"],
+        "REL-09" | "SEC-07" | "SEC-08" | "SEC-09" | "COST-01" | "COST-02" | "COST-08"
+        | "COST-09" | "PERF-01" => &["compute"],
+        "SEC-01" | "SEC-12" | "SEC-15" | "SEC-17" | "COST-03" | "OPS-01" => &["policy"],
+        "SEC-10" => &["policy", "compute"],
+        "SEC-02" | "SEC-03" | "SEC-14" => &["workspace", "network"],
+        "SEC-04" | "SEC-16" => &["workspace", "policy"],
+        "SEC-05" => &["dependencies", "network"],
+        "SEC-06" => &["identity", "dependencies", "workspace"],
+        "SEC-11" => &["access"],
+        "SEC-13" => &["dependencies", "workspace"],
+        "SEC-19" | "OPS-07" => &["main", "workspace"],
+        "COST-06" | "OPS-05" => &["monitoring"],
+        id if id.starts_with("POL-") => &["policy"],
+        _ => &[],
+    }
 }
 
 /// Where a recommendation is applied, or why this profile leaves it to the team.

@@ -19,6 +19,56 @@ pub(crate) fn tf_id(value: &Value, _: &HashMap<String, Value>) -> tera::Result<V
     Ok(Value::String(identifier(text)))
 }
 
+/// `text | comment`: text safe inside a `#` or `//` line comment: anything that could end
+/// the line (newlines, other control characters, Unicode separators, bidi controls) is shown
+/// as an escape instead.
+pub(crate) fn comment(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("comment takes text"))?;
+    Ok(Value::String(comment_text(text)))
+}
+
+/// See [`comment`].
+pub fn comment_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || is_invisible_separator(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text | md`: text safe inside a Markdown table cell: `|`, `<`, `>`, `` ` ``, `*`, `_`,
+/// `[`, `]` and `\` are escaped, line breaks and other controls become spaces.
+pub(crate) fn md(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("md takes text"))?;
+    Ok(Value::String(md_text(text)))
+}
+
+/// See [`md`].
+pub fn md_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' | '`' | '*' | '_' | '[' | ']' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if c.is_control() || is_invisible_separator(c) => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// An HCL string literal with `"`, `\`, control characters and template sequences escaped.
 pub fn hcl_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -113,6 +163,17 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(hcl_string(input), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn comments_cannot_be_ended_early() {
+        assert_eq!(comment_text("a\nb\r\u{2028}c"), "a\\u000ab\\u000d\\u2028c");
+        assert_eq!(comment_text("plain text, ${x}"), "plain text, ${x}");
+    }
+
+    #[test]
+    fn markdown_cells_stay_cells() {
+        assert_eq!(md_text("a|b\n<script>`x`"), "a\\|b &lt;script&gt;\\`x\\`");
     }
 
     #[test]

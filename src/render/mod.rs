@@ -22,6 +22,8 @@ static TERA: LazyLock<Result<tera::Tera, String>> = LazyLock::new(|| {
     tera.autoescape_on(Vec::new());
     tera.register_filter("hcl", filters::hcl);
     tera.register_filter("tf_id", filters::tf_id);
+    tera.register_filter("comment", filters::comment);
+    tera.register_filter("md", filters::md);
     let mut sources = Vec::new();
     collect(&TEMPLATES, &mut sources);
     tera.add_raw_templates(sources)
@@ -65,16 +67,18 @@ pub fn render(plan: &Plan, meta: &Meta) -> Result<FileSet, Error> {
     context.insert("plan", plan);
     context.insert("meta", meta);
     let mut files = FileSet::new();
-    for format in &plan.outputs {
-        let dir = match format {
-            OutputFormat::Terraform => "terraform/",
-            OutputFormat::Bicep => "bicep/",
-        };
-        let names: Vec<&str> = tera
+    let formats = plan.outputs.iter().map(|format| match format {
+        OutputFormat::Terraform => "terraform/",
+        OutputFormat::Bicep => "bicep/",
+    });
+    // Top-level templates (the compliance report) belong to every output.
+    for dir in std::iter::once("").chain(formats) {
+        let mut names: Vec<&str> = tera
             .get_template_names()
-            .filter(|name| name.starts_with(dir) && name.ends_with(".tera"))
-            .filter(|name| !file_name(name).starts_with('_'))
+            .filter(|name| name.strip_prefix(dir).is_some_and(|rest| !rest.contains('/')))
+            .filter(|name| name.ends_with(".tera") && !file_name(name).starts_with('_'))
             .collect();
+        names.sort_unstable();
         for name in names {
             let text = tera.render(name, &context).map_err(|e| Error::Template {
                 name: name.to_owned(),

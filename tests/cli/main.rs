@@ -12,5 +12,7 @@ mod invalid;
 mod plan;
 // Golden profiles and worked examples validate.
 mod profiles;
+// Each recommendation in the generated Terraform, and what its waiver removes.
+mod recommendations;
 // `mlzone schema` equals the committed schema; `mlzone recommendations` lists the catalog.
 mod schema;
