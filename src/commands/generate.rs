@@ -28,15 +28,7 @@ pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> Result<u8, Error> {
         .out
         .clone()
         .unwrap_or_else(|| default_dir(&args.profile));
-    let meta = Meta {
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        profile: slashes(&args.profile),
-        command: format!(
-            "mlzone generate {} -o {}",
-            slashes(&args.profile),
-            slashes(&out)
-        ),
-    };
+    let meta = Meta::new(&args.profile, &out);
     let files = render(&plan, &meta)?;
     write(&files, &out)?;
     println!("wrote {} files to {}", files.len(), out.display());
@@ -46,17 +38,6 @@ pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> Result<u8, Error> {
 /// `infra/` beside the profile.
 fn default_dir(profile: &Path) -> PathBuf {
     profile.parent().unwrap_or(Path::new("")).join("infra")
-}
-
-/// A path as headers show it: forward slashes, control characters replaced (it lands in a
-/// comment, which a newline would end).
-fn slashes(path: &Path) -> String {
-    path.display()
-        .to_string()
-        .replace('\\', "/")
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
 }
 
 /// Write every file through a temporary file in its directory and a rename, so no file is

@@ -251,6 +251,8 @@ pub struct StoragePlan {
     pub customer_managed_key: bool,
     /// Infrastructure (double) encryption.
     pub infrastructure_encryption: bool,
+    /// Days deleted blobs and containers stay recoverable.
+    pub soft_delete_days: u32,
 }
 
 /// Container registry.
@@ -274,6 +276,10 @@ pub struct RegistryPlan {
     pub geo_replications: Vec<GeoReplication>,
     /// Encrypted with the customer-managed key (SEC-13).
     pub customer_managed_key: bool,
+    /// Dedicated, region-specific data endpoints (reached through the private endpoint).
+    pub data_endpoint: bool,
+    /// Days untagged manifests are kept before cleanup.
+    pub untagged_retention_days: u32,
 }
 
 /// One registry replica.

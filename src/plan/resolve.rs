@@ -32,6 +32,10 @@ pub(crate) const DEFAULT_KEY_ROTATION: Duration = Duration::from_days(90);
 pub(crate) const DEFAULT_RETENTION_DAYS: u32 = 90;
 /// Key vault soft-delete retention, the maximum Azure allows.
 const SOFT_DELETE_DAYS: u32 = 90;
+/// How long deleted blobs and containers stay recoverable.
+const SOFT_DELETE_DAYS_STORAGE: u32 = 14;
+/// How long the registry keeps untagged manifests.
+const UNTAGGED_RETENTION_DAYS: u32 = 7;
 /// Azure ML registry used for model deployments when the profile names none (SEC-12).
 const DEFAULT_MODEL_REGISTRY: &str = "azureml";
 
@@ -160,6 +164,7 @@ fn region_plan(
             blob_public_access: false,
             customer_managed_key: cmk,
             infrastructure_encryption: true,
+            soft_delete_days: SOFT_DELETE_DAYS_STORAGE,
         },
         monitoring: MonitoringPlan {
             log_analytics: names.log_analytics.clone(),
@@ -506,6 +511,8 @@ fn registry_plan(regions: &[RegionPlan], waived: &dyn Fn(&str) -> bool) -> Regis
             })
             .collect(),
         customer_managed_key: primary.workspace.customer_managed_key,
+        data_endpoint: true,
+        untagged_retention_days: UNTAGGED_RETENTION_DAYS,
     }
 }
 

@@ -11,7 +11,11 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
         .iter()
         .map(|r| {
             // REL-08 is met by REL-07's secondary stack and goes with its waiver.
-            let waiver_id = if r.id == "REL-08" { "REL-07" } else { r.id.as_str() };
+            let waiver_id = if r.id == "REL-08" {
+                "REL-07"
+            } else {
+                r.id.as_str()
+            };
             let status = match profile.waivers.iter().find(|w| w.id == waiver_id) {
                 Some(waiver) if r.kind != Kind::Advisory => Status::Waived {
                     reason: waiver.reason.trim().to_owned(),

@@ -57,6 +57,30 @@ pub struct Meta {
     pub command: String,
 }
 
+impl Meta {
+    /// The headers of files generated from `profile` into `out`, as named on the command line.
+    pub fn new(profile: &std::path::Path, out: &std::path::Path) -> Meta {
+        let profile = shown(profile);
+        let out = shown(out);
+        Meta {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            command: format!("mlzone generate {profile} -o {out}"),
+            profile,
+        }
+    }
+}
+
+/// A path as headers show it: forward slashes, control characters replaced (it lands in a
+/// comment, which a newline would end).
+fn shown(path: &std::path::Path) -> String {
+    path.display()
+        .to_string()
+        .replace('\\', "/")
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 /// Render `plan` in every format it asks for.
 pub fn render(plan: &Plan, meta: &Meta) -> Result<FileSet, Error> {
     let tera = TERA.as_ref().map_err(|message| Error::Template {
@@ -75,7 +99,10 @@ pub fn render(plan: &Plan, meta: &Meta) -> Result<FileSet, Error> {
     for dir in std::iter::once("").chain(formats) {
         let mut names: Vec<&str> = tera
             .get_template_names()
-            .filter(|name| name.strip_prefix(dir).is_some_and(|rest| !rest.contains('/')))
+            .filter(|name| {
+                name.strip_prefix(dir)
+                    .is_some_and(|rest| !rest.contains('/'))
+            })
             .filter(|name| name.ends_with(".tera") && !file_name(name).starts_with('_'))
             .collect();
         names.sort_unstable();

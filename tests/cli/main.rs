@@ -10,6 +10,8 @@ mod init;
 mod invalid;
 // `mlzone plan`: text and JSON.
 mod plan;
+// Committed example output is current, and snapshotted.
+mod examples;
 // Golden profiles and worked examples validate.
 mod profiles;
 // Each recommendation in the generated Terraform, and what its waiver removes.

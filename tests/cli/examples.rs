@@ -1,0 +1,89 @@
+//! The worked examples commit their generated output (`examples/*/infra/`): it must be exactly
+//! what the current mlzone renders, and its text is snapshotted for review.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::support::repo;
+
+fn examples() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(repo().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("profile.yaml").is_file())
+        .collect();
+    found.sort();
+    assert!(found.len() >= 3, "expected at least three examples");
+    found
+}
+
+/// What mlzone renders for an example, named as `mlzone generate examples/X/profile.yaml`
+/// run from the repository root would name it.
+fn rendered(example: &Path) -> BTreeMap<String, String> {
+    let name = example.file_name().unwrap().to_string_lossy();
+    let profile = PathBuf::from(format!("examples/{name}/profile.yaml"));
+    let out = PathBuf::from(format!("examples/{name}/infra"));
+    let loaded = mlzone::profile::load(&repo().join(&profile)).unwrap();
+    let today = jiff::civil::date(2026, 11, 22);
+    let validated = mlzone::validate::validate(&loaded, today).unwrap();
+    let plan = mlzone::plan::resolve(&validated.profile);
+    mlzone::render::render(&plan, &mlzone::render::Meta::new(&profile, &out)).unwrap()
+}
+
+fn on_disk(dir: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.insert(relative, std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn committed_example_output_is_current() {
+    let mut stale = Vec::new();
+    for example in examples() {
+        let expected = rendered(&example);
+        let committed = on_disk(&example.join("infra"));
+        let name = example.file_name().unwrap().to_string_lossy().into_owned();
+        for (path, text) in &expected {
+            match committed.get(path) {
+                Some(found) if found == text => {}
+                Some(_) => stale.push(format!("{name}/infra/{path} differs")),
+                None => stale.push(format!("{name}/infra/{path} is missing")),
+            }
+        }
+        for path in committed.keys().filter(|p| !expected.contains_key(*p)) {
+            stale.push(format!("{name}/infra/{path} is no longer generated"));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{}\nregenerate: for e in examples/*/; do mlzone generate \"${{e}}profile.yaml\"; done",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn example_output_snapshots() {
+    for example in examples() {
+        let name = example.file_name().unwrap().to_string_lossy().into_owned();
+        let all: String = rendered(&example)
+            .iter()
+            .map(|(path, text)| format!("=== {path}\n{text}"))
+            .collect();
+        insta::assert_snapshot!(format!("example-{name}"), all);
+    }
+}
