@@ -29,7 +29,7 @@ pub(crate) fn comment(value: &Value, _: &HashMap<String, Value>) -> tera::Result
     Ok(Value::String(comment_text(text)))
 }
 
-/// See [`comment`].
+/// Text safe inside a line comment: anything that could end the line is escaped.
 pub fn comment_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -51,7 +51,7 @@ pub(crate) fn md(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Valu
     Ok(Value::String(md_text(text)))
 }
 
-/// See [`md`].
+/// Text safe inside a Markdown table cell.
 pub fn md_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

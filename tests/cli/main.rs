@@ -18,3 +18,5 @@ mod profiles;
 mod recommendations;
 // `mlzone schema` equals the committed schema; `mlzone recommendations` lists the catalog.
 mod schema;
+// Generated Terraform against the azurerm/azapi schemas in tests/data, its references, fmt, tags.
+mod terraform;
