@@ -78,8 +78,16 @@ pub enum Command {
     /// Exit 0 when all profiles are valid (warnings do not fail), 3 when any is invalid.
     Validate(ValidateArgs),
     /// Render the landing zone's Terraform and Bicep into DIR (default: `infra/` beside the
-    /// profile). Everything is rendered before anything is written.
+    /// profile). Everything is rendered before anything is written; a failure leaves DIR as it
+    /// was. Files mlzone did not write, or that were edited by hand, are never overwritten
+    /// without `--force`; files the profile no longer produces are removed.
     Generate(GenerateArgs),
+    /// Compare DIR with what the profile renders now: exit 0 when identical, 1 on drift.
+    ///
+    /// Prints the security-relevant settings that changed (old → new, the recommendation, and
+    /// whether it weakens or strengthens), missing and extra files, and a unified diff. Use it
+    /// in CI to fail when committed infrastructure code is stale.
+    Diff(DiffArgs),
     /// Show the resolved plan: names, address ranges, DNS zones, policies, and what became
     /// of every recommendation (applied where, waived why, or advisory).
     Plan(PlanArgs),
@@ -87,6 +95,11 @@ pub enum Command {
     Recommendations(RecommendationsArgs),
     /// Print the profile's JSON Schema (for editors and CI).
     Schema,
+    /// Print a shell completion script, e.g. `mlzone completions bash > /etc/bash_completion.d/mlzone`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Arguments of `init`.
@@ -111,18 +124,41 @@ pub struct ValidateArgs {
     pub json: bool,
 }
 
-/// Arguments of `generate`.
+/// What to render and where: shared by `generate` and `diff`.
 #[derive(Debug, clap::Args)]
-pub struct GenerateArgs {
+pub struct Target {
     /// The profile.
     #[arg(value_name = "PROFILE")]
     pub profile: PathBuf,
-    /// Output directory; `terraform/` and `bicep/` are written inside it.
+    /// Output directory; `terraform/`, `bicep/` and `COMPLIANCE.md` go inside it.
+    /// Default: `infra/` beside the profile.
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Formats to write, overriding the profile's `outputs`.
+    /// Formats to render, overriding the profile's `outputs`.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMAT")]
     pub format: Vec<Format>,
+}
+
+/// Arguments of `generate`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// What to render and where.
+    #[command(flatten)]
+    pub target: Target,
+    /// Overwrite files mlzone did not write or that were edited by hand.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// What to render and where to compare.
+    #[command(flatten)]
+    pub target: Target,
+    /// Print the drift as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// An output format.

@@ -41,6 +41,14 @@ pub enum Error {
         /// The existing file.
         path: PathBuf,
     },
+    /// `generate` would overwrite or remove a file it must not touch.
+    #[error("refusing to touch `{}`: it {reason}", path.display())]
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// A template failed to render.
     #[error("template `{name}` failed: {message}")]
     Template {
@@ -62,7 +70,8 @@ impl Error {
             Error::Read { .. }
             | Error::Write { .. }
             | Error::InitExists { .. }
-            | Error::Template { .. } => EXIT_FAILURE,
+            | Error::Template { .. }
+            | Error::Refused { .. } => EXIT_FAILURE,
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod error;
 pub mod facts;
 pub mod golden;
 pub mod naming;
+pub mod output;
 pub mod plan;
 pub mod profile;
 pub mod render;

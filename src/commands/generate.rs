@@ -1,59 +1,32 @@
-//! `mlzone generate PROFILE -o DIR`: load → validate → resolve → render, then write.
+//! `mlzone generate PROFILE -o DIR`: load → validate → resolve → render, then write as one
+//! transaction with a manifest.
 
-use std::path::{Path, PathBuf};
-
-use super::{Context, validated};
-use crate::cli::{Format, GenerateArgs};
+use super::{Context, Rendered, rendered};
+use crate::cli::GenerateArgs;
 use crate::error::{EXIT_OK, Error};
-use crate::plan::resolve;
-use crate::profile::OutputFormat;
-use crate::render::{FileSet, Meta, render};
+use crate::output;
 
 pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> Result<u8, Error> {
-    let validated = validated(&args.profile, ctx)?;
-    let mut plan = resolve(&validated.profile);
-    if !args.format.is_empty() {
-        plan.outputs = args
-            .format
-            .iter()
-            .map(|f| match f {
-                Format::Terraform => OutputFormat::Terraform,
-                Format::Bicep => OutputFormat::Bicep,
-            })
-            .collect();
-        plan.outputs.sort();
-        plan.outputs.dedup();
-    }
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| default_dir(&args.profile));
-    let meta = Meta::new(&args.profile, &out);
-    let files = render(&plan, &meta)?;
-    write(&files, &out)?;
-    println!("wrote {} files to {}", files.len(), out.display());
+    let Rendered {
+        files,
+        manifest,
+        out,
+    } = rendered(&args.target, ctx)?;
+    let written = output::write(&files, &manifest, &out, args.force)?;
+    println!(
+        "wrote {} to {} ({} unchanged{})",
+        plural(written.changed.len(), "file"),
+        out.display(),
+        written.unchanged,
+        if written.removed.is_empty() {
+            String::new()
+        } else {
+            format!(", removed {}", written.removed.join(", "))
+        }
+    );
     Ok(EXIT_OK)
 }
 
-/// `infra/` beside the profile.
-fn default_dir(profile: &Path) -> PathBuf {
-    profile.parent().unwrap_or(Path::new("")).join("infra")
-}
-
-/// Write every file through a temporary file in its directory and a rename, so no file is
-/// ever half-written.
-pub(crate) fn write(files: &FileSet, out: &Path) -> Result<(), Error> {
-    for (relative, text) in files {
-        let path = out.join(relative);
-        let dir = path.parent().unwrap_or(out);
-        let fail = |source| Error::Write {
-            path: path.clone(),
-            source,
-        };
-        std::fs::create_dir_all(dir).map_err(fail)?;
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-        std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(fail)?;
-        temp.persist(&path).map_err(|e| fail(e.error))?;
-    }
-    Ok(())
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with a `run` function; this file only dispatches and holds
 //! what they share.
 
+mod diff;
 mod generate;
 mod init;
 mod plan;
@@ -9,29 +10,39 @@ mod schema;
 mod validate;
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::cli::{Cli, Color, Command};
+use crate::cli::{Cli, Color, Command, Format, Target};
 use crate::diagnostic::{Report, Severity};
-use crate::error::Error;
-use crate::profile;
+use crate::error::{self, Error};
+use crate::output::{self, Manifest};
+use crate::plan::{resolve, security};
+use crate::profile::{self, OutputFormat};
+use crate::render::{FileSet, Meta, render};
 use crate::validate::Validated;
 
 /// Run the parsed command line; `Ok` carries the exit code.
 pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
     let ctx = Context {
         color: color(cli.color),
+        color_allowed: cli.color != Color::Never && std::env::var_os("NO_COLOR").is_none(),
         today: cli.today.unwrap_or_else(today),
     };
     match cli.command {
         Command::Init(args) => init::run(&args),
         Command::Validate(args) => validate::run(&args, &ctx),
         Command::Generate(args) => generate::run(&args, &ctx),
+        Command::Diff(args) => diff::run(&args, &ctx),
         Command::Plan(args) => plan::run(&args, &ctx),
         Command::Recommendations(args) => recommendations::run(&args),
         Command::Schema => schema::run(),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "mlzone", &mut std::io::stdout());
+            Ok(error::EXIT_OK)
+        }
     }
 }
 
@@ -39,6 +50,8 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
 pub(crate) struct Context {
     /// Colour diagnostics.
     pub(crate) color: bool,
+    /// Whether colour is allowed at all (for stdout output on a terminal).
+    pub(crate) color_allowed: bool,
     /// The date waivers and retirements are judged against.
     pub(crate) today: Date,
 }
@@ -66,6 +79,57 @@ pub(crate) fn validated(path: &Path, ctx: &Context) -> Result<Validated, Error> 
         eprint!("{}", validated.warnings.render(ctx.color));
     }
     Ok(validated)
+}
+
+/// Files rendered for a target, with their manifest and directory.
+pub(crate) struct Rendered {
+    pub(crate) files: FileSet,
+    pub(crate) manifest: Manifest,
+    pub(crate) out: PathBuf,
+}
+
+/// Load, validate, resolve and render `target` in memory.
+pub(crate) fn rendered(target: &Target, ctx: &Context) -> Result<Rendered, Error> {
+    let validated = validated(&target.profile, ctx)?;
+    let mut plan = resolve(&validated.profile);
+    if !target.format.is_empty() {
+        plan.outputs = target
+            .format
+            .iter()
+            .map(|f| match f {
+                Format::Terraform => OutputFormat::Terraform,
+                Format::Bicep => OutputFormat::Bicep,
+            })
+            .collect();
+        plan.outputs.sort();
+        plan.outputs.dedup();
+    }
+    let out = target.out.clone().unwrap_or_else(|| {
+        target
+            .profile
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join("infra")
+    });
+    let meta = Meta::new(&target.profile, &out);
+    let files = render(&plan, &meta)?;
+    let sources: Vec<u8> = validated
+        .warnings
+        .sources
+        .iter()
+        .flat_map(|s| s.text.bytes().chain(std::iter::once(0)))
+        .collect();
+    let manifest = Manifest::new(
+        meta.profile,
+        output::hash(&sources),
+        &files,
+        security::settings(&plan),
+    );
+    Ok(Rendered {
+        files,
+        manifest,
+        out,
+    })
 }
 
 /// The closing line under a report: `profile.yaml: 2 errors, 1 warning`.

@@ -5,6 +5,7 @@
 
 pub mod derive;
 mod resolve;
+pub mod security;
 mod status;
 #[cfg(test)]
 mod tests;

@@ -78,7 +78,28 @@ fn help_and_version_exit_0() {
     let out = mlzone().arg("--help").assert().code(0);
     assert!(text(&out.get_output().stdout).contains("Exit codes"));
     mlzone().arg("--version").assert().code(0);
-    for command in ["init", "validate", "plan", "recommendations", "schema"] {
+    for command in [
+        "init",
+        "validate",
+        "plan",
+        "generate",
+        "diff",
+        "recommendations",
+        "schema",
+        "completions",
+    ] {
         mlzone().args([command, "--help"]).assert().code(0);
     }
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = mlzone().args(["completions", shell]).assert().code(0);
+        assert!(
+            text(&out.get_output().stdout).contains("generate"),
+            "{shell}"
+        );
+    }
+    mlzone().args(["completions", "tcsh"]).assert().code(2);
 }

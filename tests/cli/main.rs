@@ -4,6 +4,8 @@ mod support;
 
 // The documented exit-code contract, one test per code.
 mod exit_codes;
+// `mlzone generate` and `mlzone diff`: transaction, manifest, drift, security summary.
+mod generate;
 // `mlzone init`: writes a starter that validates, never overwrites.
 mod init;
 // tests/fixtures/invalid: one mistake per file, each with its located diagnostic.

@@ -1,0 +1,425 @@
+//! Stage 5: put rendered files on disk, or compare them with what is there.
+//!
+//! `write` is a transaction: every file is staged next to its target first, then moved into
+//! place; any failure puts back exactly what was there. A manifest (`.mlzone/manifest.json`)
+//! records the files mlzone owns with their hashes, so it can refuse to overwrite a file
+//! edited by hand or one it does not own, and remove files a new plan no longer produces.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+use crate::plan::security::Setting;
+use crate::render::FileSet;
+
+/// Where the manifest lives, relative to the output directory.
+pub const MANIFEST: &str = ".mlzone/manifest.json";
+
+/// What mlzone wrote into an output directory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Manifest {
+    /// mlzone's version.
+    pub tool_version: String,
+    /// The profile, as named on the command line.
+    pub profile: String,
+    /// SHA-256 of the profile's files (the profile and every profile it extends).
+    pub profile_hash: String,
+    /// Every file mlzone owns, relative path → SHA-256.
+    pub files: BTreeMap<String, String>,
+    /// The security-relevant settings the files implement.
+    pub security: Vec<Setting>,
+}
+
+impl Manifest {
+    /// The manifest of `files`.
+    pub fn new(
+        profile: String,
+        profile_hash: String,
+        files: &FileSet,
+        security: Vec<Setting>,
+    ) -> Self {
+        Manifest {
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            profile,
+            profile_hash,
+            files: files
+                .iter()
+                .map(|(p, t)| (p.clone(), hash(t.as_bytes())))
+                .collect(),
+            security,
+        }
+    }
+
+    /// The manifest in `dir`, if there is a readable one.
+    pub fn read(dir: &Path) -> Option<Manifest> {
+        let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+}
+
+/// SHA-256, as lowercase hex.
+pub fn hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What `write` did.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Files created or changed.
+    pub changed: Vec<String>,
+    /// Files that were already current.
+    pub unchanged: usize,
+    /// Files removed because the plan no longer produces them.
+    pub removed: Vec<String>,
+}
+
+/// Write `files` and `manifest` into `dir` as one transaction. Without `force`, refuse to
+/// overwrite a file mlzone does not own or one edited since mlzone wrote it.
+pub fn write(
+    files: &FileSet,
+    manifest: &Manifest,
+    dir: &Path,
+    force: bool,
+) -> Result<Written, Error> {
+    let previous = Manifest::read(dir);
+    let owned = previous.as_ref().map(|m| &m.files);
+    let mut plan: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
+    let mut written = Written::default();
+    for (relative, text) in files {
+        let path = dir.join(relative);
+        match std::fs::read(&path) {
+            Ok(current) if current == text.as_bytes() => {
+                written.unchanged += 1;
+                continue;
+            }
+            Ok(current) if !force => check_owned(&path, relative, &current, owned)?,
+            _ => {}
+        }
+        written.changed.push(relative.clone());
+        plan.push((path, Some(text.clone().into_bytes())));
+    }
+    // Files the previous run wrote that this plan no longer produces.
+    for (relative, recorded) in owned.into_iter().flatten() {
+        if files.contains_key(relative) || !safe_relative(relative) {
+            continue;
+        }
+        let path = dir.join(relative);
+        match std::fs::read(&path) {
+            Ok(current) if force || hash(&current) == *recorded => {
+                written.removed.push(relative.clone());
+                plan.push((path, None));
+            }
+            Ok(_) => {
+                return Err(Error::Refused {
+                    path,
+                    reason: "was edited by hand and the new plan no longer produces it; remove it or pass --force".to_owned(),
+                });
+            }
+            Err(_) => {}
+        }
+    }
+    let manifest_text = serde_json::to_string_pretty(manifest).unwrap_or_default() + "\n";
+    let manifest_path = dir.join(MANIFEST);
+    if std::fs::read(&manifest_path).ok().as_deref() != Some(manifest_text.as_bytes()) {
+        plan.push((manifest_path, Some(manifest_text.into_bytes())));
+    }
+    Transaction::default().run(&plan)?;
+    Ok(written)
+}
+
+/// A path inside the output directory: relative, without `..`.
+fn safe_relative(relative: &str) -> bool {
+    let path = Path::new(relative);
+    path.is_relative()
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+fn check_owned(
+    path: &Path,
+    relative: &str,
+    current: &[u8],
+    owned: Option<&BTreeMap<String, String>>,
+) -> Result<(), Error> {
+    match owned.and_then(|files| files.get(relative)) {
+        Some(recorded) if *recorded == hash(current) => Ok(()),
+        Some(_) => Err(Error::Refused {
+            path: path.to_owned(),
+            reason: "was edited by hand since mlzone wrote it; move the change into the profile (or a template overlay), or pass --force".to_owned(),
+        }),
+        None => Err(Error::Refused {
+            path: path.to_owned(),
+            reason: "exists and was not written by mlzone; move it away or pass --force".to_owned(),
+        }),
+    }
+}
+
+/// Moves files into place, remembering how to undo each step.
+#[derive(Default)]
+struct Transaction {
+    /// Directories created, to remove on failure (deepest last).
+    created: Vec<PathBuf>,
+    /// Final path → where its previous content was moved (None: it did not exist).
+    replaced: Vec<(PathBuf, Option<PathBuf>)>,
+    /// Staged files not moved yet.
+    staged: Vec<tempfile::TempPath>,
+}
+
+impl Transaction {
+    fn run(mut self, plan: &[(PathBuf, Option<Vec<u8>>)]) -> Result<(), Error> {
+        match self.apply(plan) {
+            Ok(()) => {
+                self.commit();
+                Ok(())
+            }
+            Err(error) => {
+                self.rollback();
+                Err(error)
+            }
+        }
+    }
+
+    fn apply(&mut self, plan: &[(PathBuf, Option<Vec<u8>>)]) -> Result<(), Error> {
+        // Stage every new file before touching any existing one.
+        let mut staged = Vec::new();
+        for (path, content) in plan {
+            let Some(content) = content else {
+                staged.push(None);
+                continue;
+            };
+            let dir = path.parent().unwrap_or(Path::new("."));
+            self.create_dirs(dir, path)?;
+            let fail = |source| Error::Write {
+                path: path.clone(),
+                source,
+            };
+            let mut temp = tempfile::Builder::new()
+                .prefix(".mlzone-new-")
+                .tempfile_in(dir)
+                .map_err(fail)?;
+            temp.write_all(content).map_err(fail)?;
+            temp.as_file().sync_all().map_err(fail)?;
+            staged.push(Some(self.staged.len()));
+            self.staged.push(temp.into_temp_path());
+        }
+        for ((path, _), staged) in plan.iter().zip(staged) {
+            let backup = self.set_aside(path)?;
+            self.replaced.push((path.clone(), backup));
+            if let Some(index) = staged {
+                std::fs::rename(&self.staged[index], path).map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Move an existing file out of the way, to a name the rollback can restore from.
+    fn set_aside(&mut self, path: &Path) -> Result<Option<PathBuf>, Error> {
+        if std::fs::symlink_metadata(path).is_err() {
+            return Ok(None);
+        }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let backup = tempfile::Builder::new()
+            .prefix(".mlzone-old-")
+            .tempfile_in(dir)
+            .map_err(|source| Error::Write {
+                path: path.to_owned(),
+                source,
+            })?
+            .into_temp_path()
+            .keep()
+            .map_err(|e| Error::Write {
+                path: path.to_owned(),
+                source: e.error,
+            })?;
+        if let Err(source) = std::fs::rename(path, &backup) {
+            let _ = std::fs::remove_file(&backup);
+            return Err(Error::Write {
+                path: path.to_owned(),
+                source,
+            });
+        }
+        Ok(Some(backup))
+    }
+
+    fn create_dirs(&mut self, dir: &Path, file: &Path) -> Result<(), Error> {
+        let mut missing = Vec::new();
+        let mut next = Some(dir);
+        while let Some(d) = next.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+            missing.push(d.to_owned());
+            next = d.parent();
+        }
+        for d in missing.into_iter().rev() {
+            std::fs::create_dir(&d).map_err(|source| Error::Write {
+                path: file.to_owned(),
+                source,
+            })?;
+            self.created.push(d);
+        }
+        Ok(())
+    }
+
+    fn commit(self) {
+        for (_, backup) in self.replaced {
+            if let Some(backup) = backup {
+                let _ = std::fs::remove_file(backup);
+            }
+        }
+        // Staged temp paths were all renamed; dropping them is harmless.
+        drop(self.staged);
+    }
+
+    fn rollback(self) {
+        for (path, backup) in self.replaced.into_iter().rev() {
+            match backup {
+                Some(backup) => {
+                    let _ = std::fs::rename(&backup, &path);
+                }
+                None => {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
+        drop(self.staged);
+        for dir in self.created.into_iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// How the files on disk differ from freshly rendered ones.
+#[derive(Debug, Default, Serialize)]
+pub struct Drift {
+    /// Files whose content differs: path → unified diff (disk → rendered).
+    pub changed: BTreeMap<String, String>,
+    /// Files rendered but not on disk.
+    pub missing: Vec<String>,
+    /// Files on disk in the generated directories that mlzone would not produce.
+    pub extra: Vec<String>,
+    /// Security-relevant settings that changed, from the manifest on disk to the new plan.
+    pub security: Vec<SecurityChange>,
+}
+
+impl Drift {
+    /// Whether anything differs.
+    pub fn is_drift(&self) -> bool {
+        !self.changed.is_empty() || !self.missing.is_empty() || !self.extra.is_empty()
+    }
+}
+
+/// One security-relevant setting that changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityChange {
+    /// The recommendation it belongs to.
+    pub recommendation: String,
+    /// The setting.
+    pub label: String,
+    /// Value on disk (`None`: the setting is new).
+    pub old: Option<String>,
+    /// Value in the new plan (`None`: the setting is gone).
+    pub new: Option<String>,
+    /// `weakens`, `strengthens` or `changes`.
+    pub effect: String,
+    /// Whether applying it replaces the resource.
+    pub replaces: bool,
+}
+
+/// Compare rendered `files` with `dir`, and `settings` with the manifest there.
+pub fn diff(files: &FileSet, dir: &Path, settings: &[Setting]) -> Drift {
+    let mut drift = Drift::default();
+    for (relative, text) in files {
+        match std::fs::read(dir.join(relative)) {
+            Ok(current) if current == text.as_bytes() => {}
+            Ok(current) => {
+                let current = String::from_utf8_lossy(&current);
+                let diff = similar::TextDiff::from_lines(current.as_ref(), text.as_str())
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{relative}"), &format!("b/{relative}"))
+                    .to_string();
+                drift.changed.insert(relative.clone(), diff);
+            }
+            Err(_) => drift.missing.push(relative.clone()),
+        }
+    }
+    let generated_dirs: BTreeSet<&str> = files
+        .keys()
+        .filter_map(|p| p.split_once('/').map(|(d, _)| d))
+        .collect();
+    for d in generated_dirs {
+        for relative in list(dir, d) {
+            if !files.contains_key(&relative) {
+                drift.extra.push(relative);
+            }
+        }
+    }
+    if let Some(previous) = Manifest::read(dir) {
+        drift.security = security_changes(&previous.security, settings);
+    }
+    drift
+}
+
+/// Files under `dir/sub`, relative to `dir`, sorted.
+fn list(dir: &Path, sub: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.join(sub)];
+    while let Some(next) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                stack.push(path);
+            } else if let Ok(relative) = path.strip_prefix(dir) {
+                out.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Old → new for every setting whose value changed, appeared or disappeared.
+pub fn security_changes(old: &[Setting], new: &[Setting]) -> Vec<SecurityChange> {
+    let before: BTreeMap<&str, &Setting> = old.iter().map(|s| (s.key.as_str(), s)).collect();
+    let after: BTreeMap<&str, &Setting> = new.iter().map(|s| (s.key.as_str(), s)).collect();
+    let keys: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
+    let mut out = Vec::new();
+    for key in keys {
+        let (o, n) = (before.get(key), after.get(key));
+        if o.map(|s| &s.value) == n.map(|s| &s.value) {
+            continue;
+        }
+        let was = o.is_some_and(|s| s.hardened);
+        let is = n.is_some_and(|s| s.hardened);
+        let effect = match (was, is) {
+            (true, false) => "weakens",
+            (false, true) => "strengthens",
+            _ => "changes",
+        };
+        let any = n.or(o).copied();
+        out.push(SecurityChange {
+            recommendation: any.map(|s| s.recommendation.clone()).unwrap_or_default(),
+            label: any.map(|s| s.label.clone()).unwrap_or_default(),
+            old: o.map(|s| s.value.clone()),
+            new: n.map(|s| s.value.clone()),
+            effect: effect.to_owned(),
+            replaces: any.is_some_and(|s| s.replaces) && o.is_some() && n.is_some(),
+        });
+    }
+    out
+}

@@ -1,0 +1,372 @@
+//! The security-relevant settings of a plan as a flat list, recorded in the output manifest so
+//! `mlzone diff` can say which settings a change weakens or strengthens, and to which
+//! recommendation each belongs.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Plan, RegionPlan};
+
+/// One security-relevant setting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setting {
+    /// Stable key: `primary/workspace/public_network_access`.
+    pub key: String,
+    /// The recommendation it implements.
+    pub recommendation: String,
+    /// What it is, for people: `workspace mlw-x public network access`.
+    pub label: String,
+    /// Its value, as text.
+    pub value: String,
+    /// Whether the value is the hardened one.
+    pub hardened: bool,
+    /// Whether changing it replaces the resource.
+    #[serde(default)]
+    pub replaces: bool,
+}
+
+fn on_off(value: bool) -> String {
+    if value { "Enabled" } else { "Disabled" }.to_owned()
+}
+
+struct Settings(Vec<Setting>);
+
+impl Settings {
+    fn add(
+        &mut self,
+        key: String,
+        recommendation: &str,
+        label: String,
+        value: String,
+        hardened: bool,
+    ) {
+        self.0.push(Setting {
+            key,
+            recommendation: recommendation.to_owned(),
+            label,
+            value,
+            hardened,
+            replaces: false,
+        });
+    }
+
+    /// A boolean setting whose hardened value is `secure`.
+    fn flag(
+        &mut self,
+        key: String,
+        recommendation: &str,
+        label: String,
+        value: bool,
+        secure: bool,
+    ) {
+        self.add(key, recommendation, label, on_off(value), value == secure);
+    }
+}
+
+/// Every security-relevant setting of `plan`, in a stable order.
+pub fn settings(plan: &Plan) -> Vec<Setting> {
+    let mut s = Settings(Vec::new());
+    for r in &plan.regions {
+        region(&mut s, r);
+    }
+    let cr = &plan.registry;
+    s.flag(
+        "registry/public_network_access".into(),
+        "SEC-05",
+        format!("registry {} public network access", cr.name),
+        cr.public_network_access,
+        false,
+    );
+    s.flag(
+        "registry/admin_user".into(),
+        "SEC-06",
+        format!("registry {} admin user", cr.name),
+        cr.admin_enabled,
+        false,
+    );
+    s.flag(
+        "registry/customer_managed_key".into(),
+        "SEC-13",
+        format!("registry {} customer-managed key", cr.name),
+        cr.customer_managed_key,
+        true,
+    );
+    s.flag(
+        "registry/zone_redundancy".into(),
+        "REL-01",
+        format!("registry {} zone redundancy", cr.name),
+        cr.zone_redundancy,
+        true,
+    );
+    let replicas: Vec<&str> = cr
+        .geo_replications
+        .iter()
+        .map(|g| g.location.as_str())
+        .collect();
+    s.add(
+        "registry/geo_replication".into(),
+        "REL-07",
+        format!("registry {} replicas", cr.name),
+        if replicas.is_empty() {
+            "none".to_owned()
+        } else {
+            replicas.join(", ")
+        },
+        !replicas.is_empty(),
+    );
+    for a in &plan.access {
+        s.add(
+            format!("access/{}/{}", a.principal_id, a.role),
+            "SEC-11",
+            format!(
+                "{} {} role",
+                a.principal_type.to_lowercase(),
+                a.principal_id
+            ),
+            a.role.clone(),
+            a.principal_type == "Group",
+        );
+    }
+    for i in &plan.instances {
+        let at = |what: &str| format!("instance/{}/{what}", i.name);
+        s.flag(
+            at("local_auth"),
+            "SEC-07",
+            format!("instance {} local authentication", i.name),
+            i.local_auth,
+            false,
+        );
+        s.flag(
+            at("node_public_ip"),
+            "SEC-09",
+            format!("instance {} node public IP", i.name),
+            i.node_public_ip,
+            false,
+        );
+        s.flag(
+            at("ssh_public_access"),
+            "SEC-08",
+            format!("instance {} public SSH", i.name),
+            i.ssh_public_access,
+            false,
+        );
+        s.add(
+            at("idle_shutdown"),
+            "COST-09",
+            format!("instance {} idle shutdown", i.name),
+            i.idle_shutdown.clone().unwrap_or_else(|| "off".to_owned()),
+            i.idle_shutdown.is_some(),
+        );
+    }
+    let g = &plan.governance;
+    for a in &g.assignments {
+        let effect = a
+            .parameters
+            .iter()
+            .find(|(k, _)| k.starts_with("effect"))
+            .map(|(_, v)| v.as_str().unwrap_or_default().to_owned())
+            .unwrap_or_default();
+        s.add(
+            format!("policy/{}", a.key),
+            &a.recommendation,
+            format!("policy {}", a.display_name),
+            effect.clone(),
+            effect != "Disabled",
+        );
+    }
+    s.add(
+        "defender".into(),
+        "SEC-01",
+        "Defender for Cloud plans".into(),
+        if g.defender_plans.is_empty() {
+            "none".to_owned()
+        } else {
+            g.defender_plans.join(", ")
+        },
+        !g.defender_plans.is_empty(),
+    );
+    s.0
+}
+
+fn region(s: &mut Settings, r: &RegionPlan) {
+    let role = match r.role {
+        super::RegionRole::Primary => "primary",
+        super::RegionRole::Secondary => "secondary",
+    };
+    let w = &r.workspace;
+    let key = |what: &str| format!("{role}/{what}");
+    s.flag(
+        key("workspace/public_network_access"),
+        "SEC-03",
+        format!("workspace {} public network access", w.name),
+        w.public_network_access,
+        false,
+    );
+    let isolation = w
+        .managed_network
+        .as_ref()
+        .map_or("none", |m| m.isolation_mode.as_str());
+    s.add(
+        key("workspace/isolation_mode"),
+        "SEC-04",
+        format!("workspace {} outbound", w.name),
+        isolation.to_owned(),
+        isolation != "AllowInternetOutbound",
+    );
+    let rules: Vec<String> = w
+        .managed_network
+        .iter()
+        .flat_map(|m| m.outbound_rules.iter())
+        .map(|o| {
+            o.fqdn
+                .clone()
+                .or_else(|| o.service_tag.clone())
+                .or_else(|| o.resource_id.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    s.add(
+        key("workspace/outbound_rules"),
+        "SEC-04",
+        format!("workspace {} approved outbound destinations", w.name),
+        rules.join(", "),
+        true,
+    );
+    let cmk = Setting {
+        key: key("workspace/customer_managed_key"),
+        recommendation: "SEC-13".to_owned(),
+        label: format!("workspace {} customer-managed key", w.name),
+        value: on_off(w.customer_managed_key),
+        hardened: w.customer_managed_key,
+        replaces: true,
+    };
+    s.0.push(cmk);
+    s.add(
+        key("workspace/datastore_auth"),
+        "SEC-06",
+        format!("workspace {} datastore authentication", w.name),
+        format!("{:?}", w.datastore_auth),
+        w.datastore_auth == super::DatastoreAuth::Identity,
+    );
+    let st = &r.storage;
+    s.flag(
+        key("storage/public_network_access"),
+        "SEC-05",
+        format!("storage {} public network access", st.name),
+        st.public_network_access,
+        false,
+    );
+    s.flag(
+        key("storage/shared_key_access"),
+        "SEC-06",
+        format!("storage {} shared keys", st.name),
+        st.shared_key_access,
+        false,
+    );
+    s.add(
+        key("storage/min_tls_version"),
+        "SEC-18",
+        format!("storage {} minimum TLS", st.name),
+        st.min_tls_version
+            .clone()
+            .unwrap_or_else(|| "provider default".to_owned()),
+        st.min_tls_version.is_some(),
+    );
+    s.flag(
+        key("storage/https_only"),
+        "SEC-18",
+        format!("storage {} HTTPS only", st.name),
+        st.https_only,
+        true,
+    );
+    s.flag(
+        key("storage/customer_managed_key"),
+        "SEC-13",
+        format!("storage {} customer-managed key", st.name),
+        st.customer_managed_key,
+        true,
+    );
+    s.add(
+        key("storage/replication"),
+        "REL-01",
+        format!("storage {} replication", st.name),
+        st.replication.clone(),
+        st.replication.contains("ZRS"),
+    );
+    let kv = &r.key_vault;
+    s.flag(
+        key("key_vault/public_network_access"),
+        "SEC-05",
+        format!("key vault {} public network access", kv.name),
+        kv.public_network_access,
+        false,
+    );
+    s.flag(
+        key("key_vault/purge_protection"),
+        "SEC-13",
+        format!("key vault {} purge protection", kv.name),
+        kv.purge_protection,
+        true,
+    );
+    s.flag(
+        key("monitoring/app_insights_local_auth"),
+        "OPS-05",
+        format!(
+            "Application Insights {} local authentication",
+            r.monitoring.app_insights
+        ),
+        r.monitoring.app_insights_local_auth,
+        false,
+    );
+    s.add(
+        key("monitoring/diagnostic_settings"),
+        "OPS-05",
+        format!("diagnostic settings in {}", r.location),
+        r.monitoring.diagnostic_settings.join(", "),
+        !r.monitoring.diagnostic_settings.is_empty(),
+    );
+    s.flag(
+        key("network/storage_endpoint_policy"),
+        "SEC-14",
+        format!("compute subnet storage endpoint policy in {}", r.location),
+        r.network.storage_endpoint_policy,
+        r.network.compute_subnet.is_none() || r.network.storage_endpoint_policy,
+    );
+    for c in &r.clusters {
+        let at = |what: &str| format!("{role}/cluster/{}/{what}", c.name);
+        s.flag(
+            at("local_auth"),
+            "SEC-07",
+            format!("cluster {} ({}) local authentication", c.name, r.location),
+            c.local_auth,
+            false,
+        );
+        s.flag(
+            at("node_public_ip"),
+            "SEC-09",
+            format!("cluster {} ({}) node public IP", c.name, r.location),
+            c.node_public_ip,
+            false,
+        );
+        s.flag(
+            at("ssh_public_access"),
+            "SEC-08",
+            format!("cluster {} ({}) public SSH", c.name, r.location),
+            c.ssh_public_access,
+            false,
+        );
+        s.add(
+            at("vm_priority"),
+            "REL-09",
+            format!("cluster {} ({}) VM priority", c.name, r.location),
+            c.vm_priority.clone(),
+            c.purpose != crate::profile::Purpose::BatchInference || c.vm_priority == "Dedicated",
+        );
+        s.add(
+            at("min_nodes"),
+            "COST-02",
+            format!("cluster {} ({}) minimum nodes", c.name, r.location),
+            c.min_nodes.to_string(),
+            c.min_nodes == 0,
+        );
+    }
+}
