@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::locks;
 use super::source_map::{self, Node, NodeValue, Source, SourceMap};
 use crate::diagnostic::{Diagnostic, Report};
 use crate::error::Error;
@@ -98,7 +99,11 @@ impl Loader {
         chain.push(canonical);
         let base = self.base(&target_path, target, location, chain);
         chain.pop();
-        base.map(|base| node.merged_over(base))
+        let base = base?;
+        let mut merged = node.merged_over(base.clone());
+        let errors = locks::enforce(&base, &mut merged, &self.sources);
+        self.errors.extend(errors);
+        Some(merged)
     }
 
     fn base(

@@ -3,6 +3,7 @@
 //! lives here; defaults and security decisions are made by `plan::resolve`.
 
 mod load;
+mod locks;
 mod source_map;
 
 pub use load::{Loaded, load, load_str};
@@ -35,6 +36,11 @@ pub struct Profile {
     /// lists and scalars replace the base's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
+    /// For golden profiles: field paths (e.g. `network.mode`, `policy.effect`) and
+    /// recommendation IDs (e.g. `SEC-03`) that profiles extending this one may tighten but not
+    /// loosen, or waive. Locks accumulate down an `extends` chain.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locked: Vec<String>,
     /// Azure regions of the landing zone.
     pub regions: Regions,
     /// Network isolation of the workspace and its dependencies.

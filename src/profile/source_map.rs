@@ -99,6 +99,34 @@ impl Node {
         }
     }
 
+    /// The node at JSON pointer `pointer` (`/network/mode`).
+    pub(crate) fn at(&self, pointer: &str) -> Option<&Node> {
+        let mut node = self;
+        for segment in pointer.split('/').skip(1) {
+            node = match &node.value {
+                NodeValue::Map(entries) => {
+                    entries.iter().find(|(k, _)| k == segment).map(|(_, v)| v)?
+                }
+                NodeValue::Seq(items) => items.get(segment.parse::<usize>().ok()?)?,
+                NodeValue::Scalar(_) => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The JSON value of this node (without locations).
+    pub(crate) fn to_value(&self) -> Value {
+        self.clone().into_json().0
+    }
+
+    /// Mutable access to the entry `key` of a map node.
+    pub(crate) fn entry_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match &mut self.value {
+            NodeValue::Map(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     /// Overlay `self` on `base`: maps merge key by key, anything else replaces.
     pub(crate) fn merged_over(self, base: Node) -> Node {
         match (self.value, base.value) {

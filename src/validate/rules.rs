@@ -43,6 +43,7 @@ pub(crate) fn check(profile: &Profile, today: Date) -> Vec<Diagnostic> {
     rules.budget();
     rules.tags();
     rules.waivers();
+    rules.locks();
     rules.names();
     rules.out
 }
@@ -887,6 +888,29 @@ impl Rules<'_> {
                 ),
                 Ok(_) => {}
                 Err(message) => self.error("date", &at("/expires"), message, "e.g. `2027-03-31`"),
+            }
+        }
+    }
+
+    fn locks(&mut self) {
+        for (i, lock) in self.profile.locked.iter().enumerate() {
+            let pointer = format!("/locked/{i}");
+            let known = if lock.contains('-')
+                && lock.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            {
+                facts::recommendation(lock).is_some()
+            } else {
+                !lock.is_empty()
+                    && !lock.contains('/')
+                    && super::schema::field_exists(&format!("/{}", lock.replace('.', "/")))
+            };
+            if !known {
+                self.error(
+                    "unknown-lock",
+                    &pointer,
+                    format!("`{}` is neither a profile field nor a recommendation ID", lock.escape_debug()),
+                    "lock a field by its dotted path (`network.mode`) or a recommendation by its ID (`SEC-03`)",
+                );
             }
         }
     }

@@ -198,6 +198,11 @@ fn value_problem(
     located(d)
 }
 
+/// Whether the schema has a field at JSON pointer `pointer`.
+pub(super) fn field_exists(pointer: &str) -> bool {
+    schema_at(pointer).is_some()
+}
+
 /// The schema node that governs the value at `pointer`, following `$ref`s and optionality.
 fn schema_at(pointer: &str) -> Option<&'static Value> {
     let mut node = resolve(&SCHEMA)?;

@@ -75,7 +75,7 @@ fn committed_example_output_is_current() {
     }
     assert!(
         stale.is_empty(),
-        "{}\nregenerate: for e in examples/*/; do mlzone generate \"${{e}}profile.yaml\"; done",
+        "{}\nregenerate: for p in examples/*/profile.yaml; do mlzone generate \"$p\"; done",
         stale.join("\n")
     );
 }

@@ -8,6 +8,8 @@ mod exit_codes;
 mod generate;
 // `mlzone init`: writes a starter that validates, never overwrites.
 mod init;
+// Locked settings of golden profiles may be tightened.
+mod locks;
 // tests/fixtures/invalid: one mistake per file, each with its located diagnostic.
 mod invalid;
 // `mlzone plan`: text and JSON.
