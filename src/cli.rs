@@ -137,6 +137,11 @@ pub struct Target {
     /// Formats to render, overriding the profile's `outputs`.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMAT")]
     pub format: Vec<Format>,
+    /// A directory of templates laid over the embedded ones, file by file
+    /// (`terraform/backend.tf.tera` adds a file, `terraform/main.tf.tera` replaces one).
+    /// Overrides the profile's `templates:`.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 /// Arguments of `generate`.

@@ -19,8 +19,8 @@ use crate::diagnostic::{Report, Severity};
 use crate::error::{self, Error};
 use crate::output::{self, Manifest};
 use crate::plan::{resolve, security};
-use crate::profile::{self, OutputFormat};
-use crate::render::{FileSet, Meta, render};
+use crate::profile::{self, Loaded, OutputFormat};
+use crate::render::{FileSet, Meta, Overlay, render};
 use crate::validate::Validated;
 
 /// Run the parsed command line; `Ok` carries the exit code.
@@ -73,12 +73,37 @@ fn today() -> Date {
 
 /// Load and validate `path`, printing warnings to stderr.
 pub(crate) fn validated(path: &Path, ctx: &Context) -> Result<Validated, Error> {
+    loaded_and_validated(path, ctx).map(|(_, validated)| validated)
+}
+
+fn loaded_and_validated(path: &Path, ctx: &Context) -> Result<(Loaded, Validated), Error> {
     let loaded = profile::load(path)?;
     let validated = crate::validate::validate(&loaded, ctx.today)?;
     if !validated.warnings.diagnostics.is_empty() {
         eprint!("{}", validated.warnings.render(ctx.color));
     }
-    Ok(validated)
+    Ok((loaded, validated))
+}
+
+/// The overlay directory: `--templates`, else the profile's `templates:`, relative to the
+/// file that wrote it.
+fn overlay_dir(
+    target: &Target,
+    loaded: &Loaded,
+    profile: &crate::profile::Profile,
+) -> Option<PathBuf> {
+    if let Some(dir) = &target.templates {
+        return Some(dir.clone());
+    }
+    let written = profile.templates.as_ref()?;
+    let source = loaded
+        .map
+        .value("/templates")
+        .and_then(|l| loaded.sources.get(l.source));
+    let base = source
+        .and_then(|s| s.path.parent())
+        .unwrap_or(Path::new(""));
+    Some(base.join(written))
 }
 
 /// Files rendered for a target, with their manifest and directory.
@@ -90,7 +115,7 @@ pub(crate) struct Rendered {
 
 /// Load, validate, resolve and render `target` in memory.
 pub(crate) fn rendered(target: &Target, ctx: &Context) -> Result<Rendered, Error> {
-    let validated = validated(&target.profile, ctx)?;
+    let (loaded, validated) = loaded_and_validated(&target.profile, ctx)?;
     let mut plan = resolve(&validated.profile);
     if !target.format.is_empty() {
         plan.outputs = target
@@ -111,8 +136,12 @@ pub(crate) fn rendered(target: &Target, ctx: &Context) -> Result<Rendered, Error
             .unwrap_or(Path::new(""))
             .join("infra")
     });
-    let meta = Meta::new(&target.profile, &out);
-    let files = render(&plan, &meta)?;
+    let overlay = overlay_dir(target, &loaded, &validated.profile)
+        .map(|dir| Overlay::read(&dir))
+        .transpose()?;
+    let mut meta = Meta::new(&target.profile, &out);
+    meta.overlay = overlay.as_ref().map(|o| o.name.clone());
+    let files = render(&plan, &meta, overlay.as_ref())?;
     let sources: Vec<u8> = validated
         .warnings
         .sources

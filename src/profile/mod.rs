@@ -70,6 +70,10 @@ pub struct Profile {
     /// Azure Policy assignments that guard the landing zone.
     #[serde(default)]
     pub policy: PolicySettings,
+    /// A directory of template overlays, relative to this file: a platform team's own
+    /// templates laid over the embedded ones, file by file. Generated headers record it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub templates: Option<String>,
     /// Which infrastructure-as-code formats to generate.
     #[serde(default = "both_formats")]
     pub outputs: Vec<OutputFormat>,

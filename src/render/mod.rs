@@ -18,18 +18,72 @@ static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 /// Every embedded template, compiled once.
 static TERA: LazyLock<Result<tera::Tera, String>> = LazyLock::new(|| {
+    let mut sources = Vec::new();
+    collect(&TEMPLATES, &mut sources);
+    engine(sources)
+});
+
+/// A template engine with mlzone's filters over `sources` (name, text).
+fn engine<S: AsRef<str>>(sources: Vec<(String, S)>) -> Result<tera::Tera, String> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(Vec::new());
     tera.register_filter("hcl", filters::hcl);
     tera.register_filter("tf_id", filters::tf_id);
     tera.register_filter("comment", filters::comment);
     tera.register_filter("md", filters::md);
-    let mut sources = Vec::new();
-    collect(&TEMPLATES, &mut sources);
+    let sources: Vec<(String, &str)> = sources
+        .iter()
+        .map(|(n, t)| (n.clone(), t.as_ref()))
+        .collect();
     tera.add_raw_templates(sources)
         .map_err(|e| error_chain(&e))?;
     Ok(tera)
-});
+}
+
+/// A platform team's templates, laid over the embedded ones file by file: same name
+/// replaces, new name adds.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    /// The directory, as named (for headers and messages).
+    pub name: String,
+    /// Template name (`terraform/backend.tf.tera`) → text.
+    pub templates: BTreeMap<String, String>,
+}
+
+impl Overlay {
+    /// Read every `*.tera` file under `dir`.
+    pub fn read(dir: &std::path::Path) -> Result<Overlay, Error> {
+        let mut templates = BTreeMap::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(next) = stack.pop() {
+            let entries = std::fs::read_dir(&next).map_err(|source| Error::Read {
+                path: next.clone(),
+                source,
+            })?;
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "tera") {
+                    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    let name = path
+                        .strip_prefix(dir)
+                        .unwrap_or(&path)
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    templates.insert(name, text);
+                }
+            }
+        }
+        Ok(Overlay {
+            name: dir.display().to_string().replace('\\', "/"),
+            templates,
+        })
+    }
+}
 
 fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static str)>) {
     for file in dir.files() {
@@ -49,6 +103,8 @@ pub type FileSet = BTreeMap<String, String>;
 /// What the generated headers say about how the files were made.
 #[derive(Debug, Clone, Serialize)]
 pub struct Meta {
+    /// The template overlay used, if any.
+    pub overlay: Option<String>,
     /// mlzone's version.
     pub version: String,
     /// The profile, as named on the command line.
@@ -63,6 +119,7 @@ impl Meta {
         let profile = shown(profile);
         let out = shown(out);
         Meta {
+            overlay: None,
             version: env!("CARGO_PKG_VERSION").to_owned(),
             command: format!("mlzone generate {profile} -o {out}"),
             profile,
@@ -81,12 +138,21 @@ fn shown(path: &std::path::Path) -> String {
         .collect()
 }
 
-/// Render `plan` in every format it asks for.
-pub fn render(plan: &Plan, meta: &Meta) -> Result<FileSet, Error> {
-    let tera = TERA.as_ref().map_err(|message| Error::Template {
+/// Render `plan` in every format it asks for, with the embedded templates or, when given,
+/// an overlay over them.
+pub fn render(plan: &Plan, meta: &Meta, overlay: Option<&Overlay>) -> Result<FileSet, Error> {
+    let embedded = TERA.as_ref().map_err(|message| Error::Template {
         name: "templates".to_owned(),
         message: message.clone(),
     })?;
+    let layered;
+    let tera = match overlay {
+        None => embedded,
+        Some(overlay) => {
+            layered = layer(overlay, embedded)?;
+            &layered
+        }
+    };
     let mut context = tera::Context::new();
     context.insert("plan", plan);
     context.insert("meta", meta);
@@ -107,10 +173,9 @@ pub fn render(plan: &Plan, meta: &Meta) -> Result<FileSet, Error> {
             .collect();
         names.sort_unstable();
         for name in names {
-            let text = tera.render(name, &context).map_err(|e| Error::Template {
-                name: name.to_owned(),
-                message: error_chain(&e),
-            })?;
+            let text = tera
+                .render(name, &context)
+                .map_err(|e| template_error(name, &e, overlay))?;
             let path = name.trim_end_matches(".tera");
             let text = tidy(&text);
             let text = if path.ends_with(".tf") {
@@ -122,6 +187,44 @@ pub fn render(plan: &Plan, meta: &Meta) -> Result<FileSet, Error> {
         }
     }
     Ok(files)
+}
+
+/// The overlay's templates first, the embedded ones filling the gaps.
+fn layer(overlay: &Overlay, embedded: &tera::Tera) -> Result<tera::Tera, Error> {
+    let sources: Vec<(String, &str)> = overlay
+        .templates
+        .iter()
+        .map(|(n, t)| (n.clone(), t.as_str()))
+        .collect();
+    let mut tera = engine(sources).map_err(|message| Error::Template {
+        name: format!("{} (overlay)", overlay.name),
+        message,
+    })?;
+    tera.extend(embedded).map_err(|e| Error::Template {
+        name: overlay.name.clone(),
+        message: error_chain(&e),
+    })?;
+    Ok(tera)
+}
+
+/// A render failure, naming the template and, for an overlay's template, the line that uses
+/// the missing variable.
+fn template_error(name: &str, error: &tera::Error, overlay: Option<&Overlay>) -> Error {
+    let message = error_chain(error);
+    let line = overlay
+        .and_then(|o| o.templates.get(name))
+        .zip(message.split('`').nth(1))
+        .and_then(|(text, variable)| {
+            text.lines()
+                .position(|l| l.contains(variable) && (l.contains("{{") || l.contains("{%")))
+        });
+    Error::Template {
+        name: match line {
+            Some(n) => format!("{name}:{}", n + 1),
+            None => name.to_owned(),
+        },
+        message,
+    }
 }
 
 fn file_name(path: &str) -> &str {

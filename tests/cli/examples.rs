@@ -27,7 +27,7 @@ fn rendered(example: &Path) -> BTreeMap<String, String> {
     let today = jiff::civil::date(2026, 11, 22);
     let validated = mlzone::validate::validate(&loaded, today).unwrap();
     let plan = mlzone::plan::resolve(&validated.profile);
-    mlzone::render::render(&plan, &mlzone::render::Meta::new(&profile, &out)).unwrap()
+    mlzone::render::render(&plan, &mlzone::render::Meta::new(&profile, &out), None).unwrap()
 }
 
 fn on_disk(dir: &Path) -> BTreeMap<String, String> {

@@ -12,6 +12,8 @@ mod init;
 mod locks;
 // tests/fixtures/invalid: one mistake per file, each with its located diagnostic.
 mod invalid;
+// Template overlays over the embedded templates.
+mod overlays;
 // `mlzone plan`: text and JSON.
 mod plan;
 // Committed example output is current, and snapshotted.
