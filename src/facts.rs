@@ -263,6 +263,21 @@ pub fn zone_names() -> impl Iterator<Item = &'static str> {
 }
 
 #[derive(Deserialize)]
+struct RolesFile {
+    roles: BTreeMap<String, String>,
+}
+
+static ROLES: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
+    parse::<RolesFile>("data/roles.yaml", include_str!("../data/roles.yaml")).roles
+});
+
+/// The role definition GUID of built-in role `name` (empty if unknown: a test keeps every
+/// role mlzone assigns in `data/roles.yaml`).
+pub fn role_id(name: &str) -> &'static str {
+    ROLES.get(name).map_or("", String::as_str)
+}
+
+#[derive(Deserialize)]
 struct ApiVersionsFile {
     api_versions: BTreeMap<String, String>,
 }
@@ -378,6 +393,22 @@ mod tests {
                     .definition_id
                     .starts_with("/providers/Microsoft.Authorization/policyDefinitions/")
             );
+        }
+    }
+
+    #[test]
+    fn every_role_mlzone_assigns_has_a_definition_id() {
+        for role in [
+            "Storage Blob Data Contributor",
+            "Storage File Data Privileged Contributor",
+            "AcrPush",
+            "Key Vault Secrets Officer",
+            "Key Vault Crypto Service Encryption User",
+            "AzureML Data Scientist",
+            "AzureML Compute Operator",
+            "Reader",
+        ] {
+            assert!(crate::values::is_guid(role_id(role)), "{role}");
         }
     }
 

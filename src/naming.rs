@@ -38,8 +38,6 @@ pub struct Names {
     pub nsg_compute: String,
     /// Service endpoint policy of the compute subnet.
     pub endpoint_policy: String,
-    /// Azure ML registry (when the profile asks for one).
-    pub ml_registry: String,
     /// Budget.
     pub budget: String,
 }
@@ -94,13 +92,12 @@ impl Names {
             nsg_endpoints: format!("nsg-{base}-endpoints"),
             nsg_compute: format!("nsg-{base}-compute"),
             endpoint_policy: format!("se-{base}-storage"),
-            ml_registry: format!("mlr-{base}"),
             budget: format!("budget-{base}"),
         }
     }
 
     /// Every name with the rule it must satisfy.
-    pub fn checks(&self) -> [(&str, &'static NameRule); 14] {
+    pub fn checks(&self) -> [(&str, &'static NameRule); 13] {
         [
             (&self.resource_group, &RESOURCE_GROUP),
             (&self.workspace, &WORKSPACE),
@@ -114,7 +111,6 @@ impl Names {
             (&self.vnet, &VNET),
             (&self.nsg_endpoints, &NSG),
             (&self.nsg_compute, &NSG),
-            (&self.ml_registry, &ML_REGISTRY),
             (&self.budget, &BUDGET),
         ]
     }
@@ -260,15 +256,6 @@ rule!(
     "network security group",
     1,
     80,
-    "letters, digits, `-` and `_`",
-    alnum_hyphen_underscore,
-    false
-);
-rule!(
-    ML_REGISTRY,
-    "Azure ML registry",
-    3,
-    33,
     "letters, digits, `-` and `_`",
     alnum_hyphen_underscore,
     false

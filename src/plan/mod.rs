@@ -40,8 +40,6 @@ pub struct Plan {
     pub instances: Vec<InstancePlan>,
     /// Role assignments of Entra groups on each workspace.
     pub access: Vec<RoleAssignment>,
-    /// Azure ML registry for the project's models (OPS-01), in the primary region.
-    pub ml_registry: Option<MlRegistryPlan>,
     /// Governance: policy assignments, custom definitions, Defender plans.
     pub governance: GovernancePlan,
     /// Monthly budget.
@@ -336,6 +334,8 @@ pub struct IdentityRole {
     pub scope: String,
     /// Built-in role name.
     pub role: String,
+    /// Its role definition GUID.
+    pub role_definition_id: String,
 }
 
 /// A compute cluster.
@@ -412,17 +412,8 @@ pub struct RoleAssignment {
     pub principal_type: String,
     /// Built-in role name.
     pub role: String,
-}
-
-/// The project's Azure ML registry.
-#[derive(Debug, Clone, Serialize)]
-pub struct MlRegistryPlan {
-    /// Name.
-    pub name: String,
-    /// Regions it replicates to.
-    pub locations: Vec<String>,
-    /// Whether the public endpoint is reachable.
-    pub public_network_access: bool,
+    /// Its role definition GUID.
+    pub role_definition_id: String,
 }
 
 /// Governance resources.

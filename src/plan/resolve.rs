@@ -11,9 +11,9 @@ use super::status::{statuses, waiver_notes};
 use super::{
     BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan, GeoReplication,
     GovernancePlan, IdentityRole, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan,
-    ManagedNetworkPlan, MlRegistryPlan, MonitoringPlan, NetworkPlan, OutboundRulePlan, Plan,
-    PolicyAssignment, PrivateEndpointPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment,
-    SchedulePlan, StoragePlan, WorkspacePlan,
+    ManagedNetworkPlan, MonitoringPlan, NetworkPlan, OutboundRulePlan, Plan, PolicyAssignment,
+    PrivateEndpointPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment, SchedulePlan,
+    StoragePlan, WorkspacePlan,
 };
 use crate::facts;
 use crate::naming::{Names, environment_name};
@@ -69,7 +69,6 @@ pub fn resolve(profile: &Profile) -> Plan {
         tags: tags(profile),
         instances: instances(profile, &waived),
         access: access(profile),
-        ml_registry: ml_registry(profile, &regions, &waived),
         budget: budget(profile, &regions[0].names),
         outputs: {
             let mut outputs = profile.outputs.clone();
@@ -375,6 +374,7 @@ fn identity_roles(cmk: bool) -> Vec<IdentityRole> {
         .map(|(scope, role)| IdentityRole {
             scope: scope.to_owned(),
             role: role.to_owned(),
+            role_definition_id: facts::role_id(role).to_owned(),
         })
         .collect()
 }
@@ -469,6 +469,11 @@ fn instances(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<InstancePl
 fn access(profile: &Profile) -> Vec<RoleAssignment> {
     let mut out: Vec<RoleAssignment> = Vec::new();
     for grant in &profile.access {
+        let role = match grant.role {
+            Role::DataScientist => "AzureML Data Scientist",
+            Role::ComputeOperator => "AzureML Compute Operator",
+            Role::Reader => "Reader",
+        };
         let assignment = RoleAssignment {
             principal_id: grant.group_object_id.to_lowercase(),
             principal_type: match grant.principal_type {
@@ -476,12 +481,8 @@ fn access(profile: &Profile) -> Vec<RoleAssignment> {
                 _ => "Group",
             }
             .to_owned(),
-            role: match grant.role {
-                Role::DataScientist => "AzureML Data Scientist",
-                Role::ComputeOperator => "AzureML Compute Operator",
-                Role::Reader => "Reader",
-            }
-            .to_owned(),
+            role: role.to_owned(),
+            role_definition_id: facts::role_id(role).to_owned(),
         };
         if !out
             .iter()
@@ -514,18 +515,6 @@ fn registry_plan(regions: &[RegionPlan], waived: &dyn Fn(&str) -> bool) -> Regis
         data_endpoint: true,
         untagged_retention_days: UNTAGGED_RETENTION_DAYS,
     }
-}
-
-fn ml_registry(
-    profile: &Profile,
-    regions: &[RegionPlan],
-    waived: &dyn Fn(&str) -> bool,
-) -> Option<MlRegistryPlan> {
-    profile.registries.ml_registry.then(|| MlRegistryPlan {
-        name: regions[0].names.ml_registry.clone(),
-        locations: regions.iter().map(|r| r.location.clone()).collect(),
-        public_network_access: waived("SEC-05"),
-    })
 }
 
 fn budget(profile: &Profile, names: &Names) -> Option<BudgetPlan> {

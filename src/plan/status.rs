@@ -271,13 +271,9 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             }
         }
         "SEC-12" | "OPS-01" if id == "SEC-12" => policy("model_deployment_registries")?,
-        "OPS-01" => {
-            let mut out = policy("model_deployment_registries").unwrap_or_default();
-            if let Some(registry) = &plan.ml_registry {
-                out.push(format!("Azure ML registry {}", registry.name));
-            }
-            out
-        }
+        "OPS-01" => policy("model_deployment_registries").map_err(|_| {
+            "model deployments are not restricted to a registry (SEC-12 waived)".to_owned()
+        })?,
         "SEC-13" => {
             if primary.key_vault.key.is_none() {
                 return Err("customer-managed keys are off".to_owned());

@@ -401,9 +401,6 @@ pub struct Registries {
     /// Azure ML registries model deployments may use (e.g. `azureml`). Default `azureml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<String>>,
-    /// Create an Azure ML registry for the project's own models (OPS-01).
-    #[serde(default)]
-    pub ml_registry: bool,
 }
 
 /// Integrity of code and packages on compute.

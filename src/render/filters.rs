@@ -11,6 +11,106 @@ pub(crate) fn hcl(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Val
     Ok(Value::String(hcl_expr(value)))
 }
 
+/// `value | bicep(indent=N)`: a JSON value as a Bicep expression; strings become escaped
+/// `'...'` literals, objects and arrays span lines indented from column `indent`.
+pub(crate) fn bicep(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let indent = args.get("indent").and_then(Value::as_u64).unwrap_or(0);
+    Ok(Value::String(bicep_expr(
+        value,
+        usize::try_from(indent).unwrap_or(0),
+    )))
+}
+
+/// A Bicep string literal with `'`, `\`, `${` and control characters escaped.
+pub fn bicep_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // `${` opens an interpolation; escaping the `$` makes it literal.
+            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
+            c if c.is_control() || is_invisible_separator(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// A JSON value as Bicep, objects and arrays one item per line.
+pub fn bicep_expr(value: &Value, indent: usize) -> String {
+    let pad = " ".repeat(indent + 2);
+    let close = " ".repeat(indent);
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => bicep_string(s),
+        Value::Array(items) if items.is_empty() => "[]".to_owned(),
+        Value::Array(items) => {
+            let lines: Vec<String> = items
+                .iter()
+                .map(|v| format!("{pad}{}", bicep_expr(v, indent + 2)))
+                .collect();
+            format!("[\n{}\n{close}]", lines.join("\n"))
+        }
+        Value::Object(map) if map.is_empty() => "{}".to_owned(),
+        Value::Object(map) => {
+            let lines: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{pad}{}: {}", bicep_key(k), bicep_expr(v, indent + 2)))
+                .collect();
+            format!("{{\n{}\n{close}}}", lines.join("\n"))
+        }
+    }
+}
+
+/// An object key: bare when it is an identifier, else a string literal.
+fn bicep_key(key: &str) -> String {
+    let identifier = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if identifier {
+        key.to_owned()
+    } else {
+        bicep_string(key)
+    }
+}
+
+/// `value | camel`: a Bicep symbol from words: `Key Vault Reader` → `keyVaultReader`.
+pub(crate) fn camel(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("camel takes text"))?;
+    let mut out = String::new();
+    for (i, word) in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            if i == 0 {
+                out.push(first.to_ascii_lowercase());
+            } else {
+                out.push(first.to_ascii_uppercase());
+            }
+            out.extend(chars);
+        }
+    }
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert(0, 'x');
+    }
+    Ok(Value::String(out))
+}
+
 /// `value | tf_id`: a Terraform identifier (resource label) from arbitrary text.
 pub(crate) fn tf_id(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     let text = value
@@ -163,6 +263,32 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(hcl_string(input), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn bicep_strings_escape_everything_that_could_become_code() {
+        let cases = [
+            ("plain", "'plain'"),
+            ("it's", r"'it\'s'"),
+            (r"back\slash", r"'back\\slash'"),
+            ("${x}", r"'\${x}'"),
+            ("cost $ {x}", "'cost $ {x}'"),
+            ("two\nlines", r"'two\nlines'"),
+            ("sep\u{2028}", r"'sep\u{2028}'"),
+            ("nul\0", r"'nul\u{0}'"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(bicep_string(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn values_become_bicep_expressions() {
+        let value = serde_json::json!({"effect": {"value": "Deny"}, "a-b": [1, "x"]});
+        assert_eq!(
+            bicep_expr(&value, 0),
+            "{\n  effect: {\n    value: 'Deny'\n  }\n  'a-b': [\n    1\n    'x'\n  ]\n}"
+        );
     }
 
     #[test]

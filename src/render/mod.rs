@@ -11,7 +11,7 @@ use include_dir::{Dir, include_dir};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::plan::Plan;
+use crate::plan::{Plan, RegionPlan, RegionRole};
 use crate::profile::OutputFormat;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -31,6 +31,8 @@ fn engine<S: AsRef<str>>(sources: Vec<(String, S)>) -> Result<tera::Tera, String
     tera.register_filter("tf_id", filters::tf_id);
     tera.register_filter("comment", filters::comment);
     tera.register_filter("md", filters::md);
+    tera.register_filter("bicep", filters::bicep);
+    tera.register_filter("camel", filters::camel);
     let sources: Vec<(String, &str)> = sources
         .iter()
         .map(|(n, t)| (n.clone(), t.as_ref()))
@@ -166,24 +168,43 @@ pub fn render(plan: &Plan, meta: &Meta, overlay: Option<&Overlay>) -> Result<Fil
         let mut names: Vec<&str> = tera
             .get_template_names()
             .filter(|name| {
-                name.strip_prefix(dir)
-                    .is_some_and(|rest| !rest.contains('/'))
+                if dir.is_empty() {
+                    !name.contains('/')
+                } else {
+                    name.starts_with(dir)
+                }
             })
             .filter(|name| name.ends_with(".tera") && !file_name(name).starts_with('_'))
             .collect();
         names.sort_unstable();
         for name in names {
-            let text = tera
-                .render(name, &context)
-                .map_err(|e| template_error(name, &e, overlay))?;
-            let path = name.trim_end_matches(".tera");
-            let text = tidy(&text);
-            let text = if path.ends_with(".tf") {
-                align::align(&text)
+            // `{region}` in a name: one file per region, the region given as `r`.
+            let regions: Vec<Option<&RegionPlan>> = if name.contains("{region}") {
+                plan.regions.iter().map(Some).collect()
             } else {
-                text
+                vec![None]
             };
-            files.insert(path.to_owned(), text);
+            for region in regions {
+                let mut path = name.trim_end_matches(".tera").to_owned();
+                if let Some(r) = region {
+                    context.insert("r", r);
+                    path = path.replace("{region}", role(r));
+                }
+                let text = tera
+                    .render(name, &context)
+                    .map_err(|e| template_error(name, &e, overlay))?;
+                let text = tidy(&text);
+                // A template may decide, from the plan, that it has nothing to say.
+                if text.trim().is_empty() {
+                    continue;
+                }
+                let text = if path.ends_with(".tf") {
+                    align::align(&text)
+                } else {
+                    text
+                };
+                files.insert(path, text);
+            }
         }
     }
     Ok(files)
@@ -224,6 +245,13 @@ fn template_error(name: &str, error: &tera::Error, overlay: Option<&Overlay>) ->
             None => name.to_owned(),
         },
         message,
+    }
+}
+
+fn role(region: &RegionPlan) -> &'static str {
+    match region.role {
+        RegionRole::Primary => "primary",
+        RegionRole::Secondary => "secondary",
     }
 }
 

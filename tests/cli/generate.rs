@@ -4,18 +4,15 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::support::{mlzone, repo, text};
+use crate::support::{extending, mlzone, text};
 
 /// A profile extending the baseline golden profile, in `dir`.
 fn profile(dir: &Path, extra: &str) -> std::path::PathBuf {
-    let path = dir.join("profile.yaml");
-    let base = repo().join("profiles/baseline.yaml");
-    std::fs::write(
-        &path,
-        format!("extends: {}\nproject: gen\n{extra}", base.display()),
+    extending(
+        dir,
+        "profiles/baseline.yaml",
+        &format!("project: gen\n{extra}"),
     )
-    .unwrap();
-    path
 }
 
 /// Every file under `dir` with the hash of its bytes (directories end in `/`).

@@ -2,6 +2,8 @@
 
 mod support;
 
+// Generated Bicep against the Bicep types in tests/data, parsed and checked here; determinism.
+mod bicep;
 // The documented exit-code contract, one test per code.
 mod exit_codes;
 // `mlzone generate` and `mlzone diff`: transaction, manifest, drift, security summary.

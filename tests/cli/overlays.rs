@@ -2,17 +2,14 @@
 
 use std::path::Path;
 
-use crate::support::{mlzone, repo, text};
+use crate::support::{extending, mlzone, text};
 
 fn project(dir: &Path, extra: &str) -> std::path::PathBuf {
-    let path = dir.join("profile.yaml");
-    let base = repo().join("profiles/baseline.yaml");
-    std::fs::write(
-        &path,
-        format!("extends: {}\nproject: overlay\n{extra}", base.display()),
+    extending(
+        dir,
+        "profiles/baseline.yaml",
+        &format!("project: overlay\n{extra}"),
     )
-    .unwrap();
-    path
 }
 
 fn template(dir: &Path, name: &str, text: &str) {

@@ -53,16 +53,11 @@ fn plan_json_is_the_whole_plan() {
 #[test]
 fn waivers_show_with_reason_and_expiry() {
     let dir = tempfile::tempdir().unwrap();
-    let base = crate::support::repo().join("profiles/baseline.yaml");
-    let path = dir.path().join("p.yaml");
-    std::fs::write(
-        &path,
-        format!(
-            "extends: {}\nproject: pilot\nregions: {{primary: westeurope, secondary: none}}\nwaivers:\n  - {{id: REL-07, reason: single-region pilot, expires: 2027-03-31}}\n",
-            base.display()
-        ),
-    )
-    .unwrap();
+    let path = crate::support::extending(
+        dir.path(),
+        "profiles/baseline.yaml",
+        "project: pilot\nregions: {primary: westeurope, secondary: none}\nwaivers:\n  - {id: REL-07, reason: single-region pilot, expires: 2027-03-31}\n",
+    );
     let out = mlzone().arg("plan").arg(&path).assert().success();
     let stdout = text(&out.get_output().stdout);
     assert!(

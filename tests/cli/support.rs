@@ -32,3 +32,13 @@ pub(crate) fn relative(path: &Path) -> String {
 pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// A profile at `dir/profile.yaml` that extends golden profile `golden` (a path under the
+/// repository root) and adds `body`.
+pub(crate) fn extending(dir: &Path, golden: &str, body: &str) -> PathBuf {
+    let path = dir.join("profile.yaml");
+    let base = repo().join(golden);
+    std::fs::write(&path, format!("extends: {}\n{body}", base.display()))
+        .expect("the profile is written");
+    path
+}

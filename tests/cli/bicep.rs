@@ -1,0 +1,3651 @@
+//! The generated Bicep, checked without a Bicep compiler (none can run here): a tokenizer and
+//! recursive-descent parser for Bicep written here, and a checker that holds every resource
+//! body to the Bicep type definitions in `tests/data/bicep-types.json` (the rules of the
+//! independent `bicepcheck` oracle, written here from its rules, with its finding codes), plus
+//! the layout rules of the generated tree: module files and their parameters, `@description` on
+//! the parameters of `main.bicep`, target scopes, `main.bicepparam`, no suppressed diagnostics.
+//!
+//! Set `MLZONE_KEEP_BICEP=DIR` to keep the snippets and the generated Bicep under `DIR`, each
+//! tree with this checker's findings in `mlzone-findings.txt`, to run the independent checker on
+//! exactly the same input (`bicepcheck.sh --strict TREE`) and compare.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::{self, Write as _};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+use crate::support::{mlzone, repo};
+
+// ------------------------------------------------------------------------------------ tests
+
+#[test]
+fn the_bicep_checker_reports_each_kind_of_mistake() {
+    // (what, files, the findings they must produce, in order)
+    let cases: &[Case] = &[
+        (
+            "unknown resource type",
+            &[(
+                "storage.bicep",
+                "resource sa 'Microsoft.Storage/storageAcounts@2025-08-01' = {
+  name: 'stmlzone'
+}
+",
+            )],
+            &[
+                "storage.bicep:1: BC010 resource 'sa': unknown resource type 'Microsoft.Storage/storageAcounts' (did you mean 'Microsoft.Storage/storageAccounts'?)",
+            ],
+        ),
+        (
+            "unknown API version",
+            &[(
+                "storage.bicep",
+                "resource sa 'Microsoft.Storage/storageAccounts@2025-13-01' = {
+  name: 'stmlzone'
+}
+",
+            )],
+            &[
+                "storage.bicep:1: BC011 resource 'sa': API version '2025-13-01' does not exist for 'Microsoft.Storage/storageAccounts' (latest: 2025-01-01, 2025-06-01, 2025-08-01, 2026-04-01)",
+            ],
+        ),
+        (
+            "version that exists but is not in the snapshot",
+            &[(
+                "storage.bicep",
+                "resource sa 'Microsoft.Storage/storageAccounts@2022-09-01' existing = {
+  name: 'stmlzone'
+}
+",
+            )],
+            &[
+                "storage.bicep:1: BC012 resource 'sa': Microsoft.Storage/storageAccounts@2022-09-01 exists but is not in tests/data/bicep-types.json (2026-04-01, 2025-08-01, 2023-05-01, 2023-01-01), so its body is not checked",
+            ],
+        ),
+        (
+            "unknown property at depth and at the top",
+            &[(
+                "storage.bicep",
+                "resource sa 'Microsoft.Storage/storageAccounts@2025-08-01' = {
+  name: 'stmlzone'
+  locaton: 'westeurope'
+  location: 'westeurope'
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+  properties: {
+    networkAcls: {
+      defaultAction: 'Deny'
+      bypas: 'AzureServices'
+    }
+  }
+}
+",
+            )],
+            &[
+                "storage.bicep:3: BC020 sa.locaton: unknown property 'locaton' on Microsoft.Storage/storageAccounts (did you mean 'location'?)",
+                "storage.bicep:12: BC020 sa.properties.networkAcls.bypas: unknown property 'bypas' on NetworkRuleSet (did you mean 'bypass'?)",
+            ],
+        ),
+        (
+            "value outside an open and a closed enum, through a var and a ternary",
+            &[(
+                "storage.bicep",
+                "param hot bool
+
+var access = 'Enabledd'
+
+resource sa 'Microsoft.Storage/storageAccounts@2025-08-01' = {
+  name: 'stmlzone'
+  location: 'westeurope'
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+  properties: {
+    publicNetworkAccess: access
+    accessTier: hot ? 'Hot' : 'Warm'
+  }
+}
+",
+            )],
+            &[
+                "storage.bicep:3: BC030 sa.properties.publicNetworkAccess: value 'Enabledd' is not one of 'Enabled', 'Disabled', 'SecuredByPerimeter' (an open enum, but not a documented value) (did you mean 'Enabled'?)",
+                "storage.bicep:14: BC030 sa.properties.accessTier: value 'Warm' is not one of 'Hot', 'Cool', 'Premium', 'Cold', 'Smart'",
+            ],
+        ),
+        (
+            "wrong literal kind",
+            &[(
+                "storage.bicep",
+                "resource sa 'Microsoft.Storage/storageAccounts@2025-08-01' = {
+  name: 'stmlzone'
+  location: 'westeurope'
+  kind: 'StorageV2'
+  sku: 'Standard_ZRS'
+  properties: {
+    allowBlobPublicAccess: 'false'
+  }
+}
+",
+            )],
+            &[
+                "storage.bicep:5: BC032 sa.sku: expected an object, got string 'Standard_ZRS'",
+                "storage.bicep:7: BC032 sa.properties.allowBlobPublicAccess: expected a bool, got string 'false'",
+            ],
+        ),
+        (
+            "casing slips, a typo in a free-string property, a string for an int",
+            &[(
+                "vault.bicep",
+                "resource vault 'Microsoft.KeyVault/vaults@2026-02-01' = {
+  name: 'kv-mlzone'
+  Location: 'westeurope'
+  properties: {
+    tenantId: tenant().tenantId
+    sku: {
+      family: 'A'
+      name: 'Standard'
+    }
+    publicNetworkAccess: 'Disabledd'
+    softDeleteRetentionInDays: '90'
+  }
+}
+",
+            )],
+            &[
+                "vault.bicep:3: BC021 vault.Location: property name casing differs from 'location'",
+                "vault.bicep:8: BC031 vault.properties.sku.name: value 'Standard' differs only in case from 'standard'",
+                "vault.bicep:10: BC033 vault.properties.publicNetworkAccess: value 'Disabledd' is not a value other APIs use for 'publicNetworkAccess' ('Disabled', 'Enabled', 'SecuredByPerimeter'); this API types it as a free string",
+                "vault.bicep:11: BC032 vault.properties.softDeleteRetentionInDays: expected an int, got string '90'",
+            ],
+        ),
+        (
+            "missing required property",
+            &[(
+                "storage.bicep",
+                "resource sa 'Microsoft.Storage/storageAccounts@2025-08-01' = {
+  name: 'stmlzone'
+  location: 'westeurope'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+}
+",
+            )],
+            &["storage.bicep:1: BC040 sa: missing required property 'kind'"],
+        ),
+        (
+            "read-only property set",
+            &[(
+                "storage.bicep",
+                "resource sa 'Microsoft.Storage/storageAccounts@2025-08-01' = {
+  name: 'stmlzone'
+  location: 'westeurope'
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+  properties: {
+    provisioningState: 'Succeeded'
+  }
+}
+",
+            )],
+            &[
+                "storage.bicep:9: BC050 sa.properties.provisioningState: property 'provisioningState' is read-only and cannot be set",
+            ],
+        ),
+        (
+            "unknown discriminator value",
+            &[(
+                "compute.bicep",
+                "resource compute 'Microsoft.MachineLearningServices/workspaces/computes@2024-10-01' = {
+  name: 'mlw/cpu'
+  location: 'westeurope'
+  properties: {
+    computeType: 'AmlComputer'
+  }
+}
+",
+            )],
+            &[
+                "compute.bicep:5: BC030 compute.properties.computeType: value 'AmlComputer' is not one of 'AKS', 'AmlCompute', 'ComputeInstance', 'DataFactory', 'DataLakeAnalytics', 'Databricks', 'HDInsight', 'Kubernetes', 'SynapseSpark', 'VirtualMachine' (did you mean 'AmlCompute'?)",
+            ],
+        ),
+        (
+            "mistakes inside a discriminated variant, a loop, a condition and a nested child",
+            &[(
+                "workspace.bicep",
+                "param rules array
+
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing = {
+  name: 'mlw'
+
+  resource instance 'computes' = {
+    name: 'ci'
+    properties: {
+      computeType: 'ComputeInstance'
+      properties: {
+        vmSize: 'Standard_DS3_v2'
+        applicationSharingPolicy: 'Personal'
+        idleTimeBeforeShutdown: 'PT30M'
+      }
+    }
+  }
+}
+
+resource outbound 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = [for rule in rules: if (rule.enabled) {
+  parent: workspace
+  name: rule.name
+  properties: {
+    type: 'FQDN'
+    category: 'UserDefined'
+    destination: rule.fqdn
+    port: 443
+  }
+}]
+",
+            )],
+            &[
+                "workspace.bicep:13: BC020 instance.properties.properties.idleTimeBeforeShutdown: unknown property 'idleTimeBeforeShutdown' on ComputeInstanceProperties",
+                "workspace.bicep:26: BC020 outbound.properties.port: unknown property 'port' on FqdnOutboundRule",
+            ],
+        ),
+        (
+            "missing discriminator",
+            &[(
+                "outbound.bicep",
+                "resource rule 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+  name: 'mlw/pypi'
+  properties: {
+    destination: 'pypi.org'
+  }
+}
+",
+            )],
+            &[
+                "outbound.bicep:3: BC041 rule.properties: missing discriminator property 'type' (one of 'FQDN', 'PrivateEndpoint', 'ServiceTag')",
+            ],
+        ),
+        (
+            "missing module file and parameters that do not match the module",
+            &[
+                (
+                    "main.bicep",
+                    "targetScope = 'subscription'
+
+resource group 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: 'rg-mlzone'
+  location: 'westeurope'
+}
+
+module network 'modules/network.bicep' = {
+  name: 'network'
+  scope: group
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: group
+  params: {
+    locaton: 'westeurope'
+  }
+}
+",
+                ),
+                (
+                    "modules/identity.bicep",
+                    "@description('Where the identity lives.')
+param location string
+",
+                ),
+            ],
+            &[
+                "main.bicep:8: BC060 module 'network': local file 'modules/network.bicep' not found",
+                "main.bicep:13: MZ008 module 'identity': required parameter 'location' of 'modules/identity.bicep' is not set",
+                "main.bicep:17: MZ007 module 'identity': 'modules/identity.bicep' declares no parameter 'locaton'",
+            ],
+        ),
+        (
+            "main.bicep without subscription scope or parameter descriptions, a module at tenant scope",
+            &[
+                (
+                    "main.bicep",
+                    "@minLength(1)
+param prefix string
+
+@description('The region.')
+param location string = 'westeurope'
+",
+                ),
+                ("modules/tenant.bicep", "targetScope = 'tenant'\n"),
+            ],
+            &[
+                "main.bicep:1: MZ002 main.bicep must declare targetScope = 'subscription'",
+                "main.bicep:2: MZ001 parameter 'prefix' has no @description",
+                "modules/tenant.bicep:1: MZ003 targetScope 'tenant': a module deploys to a resource group or the subscription",
+            ],
+        ),
+        (
+            "parameters file that does not match main.bicep",
+            &[
+                (
+                    "main.bicep",
+                    "targetScope = 'subscription'
+
+@description('First day the budget counts from.')
+param budgetStartDate string
+
+@description('The region.')
+param location string = 'westeurope'
+",
+                ),
+                (
+                    "main.bicepparam",
+                    "using 'main.bicep'
+
+param location = 'northeurope'
+param budgetStart = '2026-12-01'
+",
+                ),
+                ("other.bicepparam", "param location = 'westeurope'\n"),
+            ],
+            &[
+                "main.bicepparam:1: MZ006 required parameter 'budgetStartDate' of 'main.bicep' is not set",
+                "main.bicepparam:4: MZ005 parameter 'budgetStart' is not declared in 'main.bicep'",
+                "other.bicepparam:1: MZ004 a parameters file starts with using 'other.bicep'",
+            ],
+        ),
+        (
+            "suppressed diagnostics",
+            &[(
+                "storage.bicep",
+                "#disable-next-line BCP037
+resource sa 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
+  name: 'stmlzone'
+}
+",
+            )],
+            &[
+                "storage.bicep:1: MZ009 '#disable-next-line BCP037' hides a compiler diagnostic; generated Bicep must not need it",
+            ],
+        ),
+        (
+            "parse error",
+            &[(
+                "storage.bicep",
+                "var tags = {
+  owner: 'ml'
+  costCenter 'ml-42'
+}
+",
+            )],
+            &["storage.bicep:3:14: BC001 parse error: expected ':' after the property name, found a string"],
+        ),
+        (
+            "unterminated string",
+            &[("storage.bicep", "var name = 'stmlzone\nvar other = 1\n")],
+            &["storage.bicep:1:12: BC001 parse error: unterminated string"],
+        ),
+    ];
+    let mut failures = String::new();
+    for (what, files, expected) in cases {
+        let (findings, _) = check_snippet(what, files);
+        if findings != *expected {
+            writeln!(
+                failures,
+                "{what}:\n  expected: {expected:#?}\n  found:    {findings:#?}"
+            )
+            .unwrap();
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+
+    let (findings, outcome) = check_snippet("valid", VALID);
+    assert_eq!(findings, Vec::<String>::new(), "a valid tree has findings");
+    assert_eq!(
+        (outcome.bicep_files, outcome.resources, outcome.deep),
+        (2, 8, 6),
+        "(files, resources, resources checked against their type) of the valid tree"
+    );
+}
+
+#[test]
+fn the_bicep_parser_reads_strings_and_expressions() {
+    // Escapes and interpolation: `\$` keeps `${` literal.
+    let expr = parse_expression(r"'a\'b ${x} \${y}'");
+    let ExprKind::Str(parts) = &expr.kind else {
+        panic!("not a string: {expr:?}")
+    };
+    assert!(
+        matches!(
+            parts.as_slice(),
+            [Part::Text(a), Part::Hole(x), Part::Text(b)]
+                if a == "a'b " && matches!(&x.kind, ExprKind::Ident(n) if n == "x") && b == " ${y}"
+        ),
+        "{parts:?}"
+    );
+    assert_eq!(
+        parse_expression(r"'\\ \n \r \t \$ \u{41}\u{1F600} $x'").literal(),
+        Some("\\ \n \r \t $ A\u{1F600} $x".to_owned())
+    );
+    assert_eq!(
+        parse_expression("'''\nline one\n  it's ${verbatim} \\n\n'''").literal(),
+        Some("line one\n  it's ${verbatim} \\n\n".to_owned())
+    );
+    assert_eq!(parse_expression("''").literal(), Some(String::new()));
+
+    // (Bicep, the tree it parses to)
+    let cases: &[(&str, &str)] = &[
+        (
+            "'${prefix}-${union({ a: 1 }, { b: '}' }).b}-${flag ? 'x' : '${y}z'}!'",
+            "(str (id prefix) \"-\" (. (call union {a: 1} {b: \"}\"}) b) \"-\" (?: (id flag) \"x\" (str (id y) \"z\")) \"!\")",
+        ),
+        (
+            "a || b && c ?? d ? e : f ? g : h",
+            "(?: (?? (|| (id a) (&& (id b) (id c))) (id d)) (id e) (?: (id f) (id g) (id h)))",
+        ),
+        (
+            "!a == -1 + 2 * 3 % 4",
+            "(== (! (id a)) (+ (- 1) (% (* 2 3) 4)))",
+        ),
+        (
+            "x.y[0].?z::w[?1].f(1, 'two', [true, null])!",
+            "(! (call (. ([?] (:: (.? ([] (. (id x) y) 0) z) w) 1) f) 1 \"two\" [true, null]))",
+        ),
+        (
+            "sys.concat(a, b) =~ 'AB' && c != d && e !~ 'x' && f <= 1 && g >= 2",
+            "(&& (&& (&& (&& (=~ (call (. (id sys) concat) (id a) (id b)) \"AB\") (!= (id c) (id d))) (!~ (id e) \"x\")) (<= (id f) 1)) (>= (id g) 2))",
+        ),
+        (
+            "[for (rule, i) in rules: if (i > 0) {\n  name: rule.name\n  'quoted-key': '${i}'\n  '${dynamic}': 3, last: -2\n}]",
+            "(for [rule i] (id rules) (if (> (id i) 0) {name: (. (id rule) name), quoted-key: (str (id i)), (str (id dynamic)): 3, last: (- 2)}))",
+        ),
+        (
+            "map(filter(items, item => item.enabled), (item, i) => { ...item, index: i })",
+            "(call map (call filter (id items) (=> [item] (. (id item) enabled))) (=> [item i] {...(id item), index: (id i)}))",
+        ),
+        (
+            "/* comment */ [\n  1 // one\n  'two', (3)\n  ...rest\n]",
+            "[1, \"two\", 3, ...(id rest)]",
+        ),
+        ("cond\n  ? 'yes'\n  : 'no'", "(?: (id cond) \"yes\" \"no\")"),
+    ];
+    for (source, tree) in cases {
+        assert_eq!(parse_expression(source).show(), *tree, "{source}");
+    }
+
+    // Declarations, with positions.
+    let file = parse(
+        "// header
+metadata info = 'x'
+import { names } from 'types.bicep'
+extension microsoftGraphV1
+targetScope = 'subscription'
+
+@sys.description('Tags.')
+@secure()
+param tags object = {}
+param zones ('1' | '2' | '3')[]?
+param site {
+  @minLength(1)
+  name: string
+  *: int
+}
+type pair = [string, int]
+var two = 2
+func double(n int) int => n * 2
+resource vault 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
+  name: 'kv'
+  resource key 'keys' existing = {
+    name: 'cmk'
+  }
+}
+module net 'modules/network.bicep' = if (two > 1) {
+  name: 'net'
+  params: {
+    zones: zones ?? []
+  }
+  dependsOn: [
+    vault
+  ]
+}
+output keyId string = vault::key.id
+",
+    )
+    .expect("the declarations parse");
+    let summary: Vec<String> = file
+        .statements
+        .iter()
+        .map(|s| format!("{}:{} {}", s.line, s.col, s.kind.label()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "2:1 metadata",
+            "3:1 import",
+            "4:1 extension",
+            "5:1 targetScope",
+            "9:1 param tags",
+            "10:1 param zones",
+            "11:1 param site",
+            "16:1 type",
+            "17:1 var two",
+            "18:1 func",
+            "19:1 resource vault",
+            "25:1 module net",
+            "34:1 output keyId",
+        ]
+    );
+    let StmtKind::Param { default, .. } = &file.statements[4].kind else {
+        panic!("not a param")
+    };
+    assert!(default.is_some());
+    assert_eq!(file.statements[4].decorators.len(), 2);
+    assert!(file.statements[4].has_description());
+    let StmtKind::Param { ty: Some(ty), .. } = &file.statements[5].kind else {
+        panic!("not a typed param")
+    };
+    assert!(ty.is_nullable());
+
+    let StmtKind::Output { value, .. } = &file.statements[12].kind else {
+        panic!("not an output")
+    };
+    assert_eq!(value.show(), "(. (:: (id vault) key) id)");
+
+    let params =
+        parse("using 'main.bicep'\n\nparam location = 'westeurope'\n").expect("a bicepparam");
+    assert_eq!(params.statements.len(), 2);
+
+    // Imported names one per line; a union type that starts on the next line.
+    let file = parse(
+        "import {\n  first\n  second as other\n} from 'types.bicep'\n\nparam mode\n  | 'Default'\n  | 'Copy'\n",
+    )
+    .expect("multi-line import and union");
+    assert_eq!(file.statements.len(), 2);
+
+    // Parse errors carry line and column.
+    for (source, error) in [
+        (
+            "var x = {\n  a: 1\n  b 2\n}\n",
+            "3:5: expected ':' after the property name, found 2",
+        ),
+        ("var x = 'abc", "1:9: unterminated string"),
+        ("var x = 'a\\qb'", "1:11: unknown escape sequence '\\q'"),
+        ("var x = '${a'\n", "1:13: unterminated string"),
+        ("/* open", "1:1: unterminated comment"),
+        ("var x = [\n  1\n", "1:9: unterminated array"),
+        (
+            "resource x 'T@v' = {} extra\n",
+            "1:23: expected a new line after the declaration, found 'extra'",
+        ),
+        ("var = 1\n", "1:5: expected a variable name, found '='"),
+        (
+            "var x = 1 +\n",
+            "2:1: expected an expression, found the end of the file",
+        ),
+        (
+            "var x = 99999999999999999999\n",
+            "1:9: integer 99999999999999999999 out of range",
+        ),
+        (
+            "x = 1\n",
+            "1:1: expected a declaration (param, var, resource, module, output, ...), found 'x'",
+        ),
+        ("var x = ~1\n", "1:9: unexpected character '~'"),
+    ] {
+        let found = parse(source).map(|_| ()).expect_err(source).to_string();
+        assert_eq!(found, error, "{source:?}");
+    }
+}
+
+#[test]
+fn generated_bicep_matches_the_bicep_types() {
+    let types = types();
+    assert_eq!(
+        types.json["source"]["commit"], "1f896de2db966ad91e8f7d7d981e11d32e4f5d8d",
+        "tests/data/bicep-types.json is the recorded bicep-types-az snapshot"
+    );
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let root = keep_dir("generated").unwrap_or_else(|| temp.path().to_path_buf());
+    let mut failures = String::new();
+    for (label, profile) in profiles() {
+        let dir = generate(&profile, &root.join(slug(&label)));
+        let outcome = check_kept(&dir);
+        assert!(
+            outcome.bicep_files > 0,
+            "{label}: no .bicep file under {}",
+            dir.display()
+        );
+        assert!(
+            outcome.deep > 0,
+            "{label}: not one resource was checked against its type"
+        );
+        if !outcome.findings.is_empty() {
+            writeln!(failures, "{label}: {} finding(s)", outcome.findings.len()).unwrap();
+            for finding in &outcome.findings {
+                writeln!(failures, "  {finding}").unwrap();
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "the generated Bicep does not match the Bicep types in tests/data/bicep-types.json:\n{failures}"
+    );
+}
+
+#[test]
+fn generated_bicep_is_deterministic() {
+    // The header names the output directory, so both runs write to `out` relative to their
+    // own working directory.
+    let first = tempfile::tempdir().expect("a temporary directory");
+    let second = tempfile::tempdir().expect("a temporary directory");
+    for (label, profile) in profiles() {
+        let out = slug(&label);
+        for cwd in [first.path(), second.path()] {
+            mlzone()
+                .current_dir(cwd)
+                .arg("generate")
+                .arg(&profile)
+                .args(["-o", &out, "--format", "bicep"])
+                .assert()
+                .success();
+        }
+        let a = files_under(&first.path().join(&out).join("bicep"));
+        let b = files_under(&second.path().join(&out).join("bicep"));
+        assert!(
+            a.keys().any(|name| name.ends_with(".bicep")),
+            "{label}: no Bicep generated"
+        );
+        let differing: Vec<&String> = a
+            .keys()
+            .chain(b.keys())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|name| a.get(*name) != b.get(*name))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "{label}: two generations differ in {differing:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------- test support
+
+/// What a snippet shows, its files as (path, text), and the findings it must produce.
+type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+
+/// A valid tree: a subscription-scope `main.bicep` with its parameters file, and a module that
+/// uses loops, conditions, a ternary, a var, nested and `existing` resources, `parent:`,
+/// `scope:`, spreads, a discriminated compute and outbound rule, and child resources.
+const VALID: &[(&str, &str)] = &[
+    (
+        "main.bicep",
+        "// Generated-style entry point.
+targetScope = 'subscription'
+
+@description('The region of the landing zone.')
+param location string = 'westeurope'
+
+@description('First day the budget counts from.')
+param budgetStartDate string
+
+@description('Extra tags.')
+param extraTags object?
+
+var tags = {
+  'managed-by': 'mlzone'
+  ...(extraTags ?? {})
+}
+
+resource group 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: 'rg-mlzone-${location}'
+  location: location
+  tags: tags
+}
+
+module data 'modules/data.bicep' = {
+  name: 'mlzone-data'
+  scope: group
+  params: {
+    location: location
+    private: true
+    subnets: [
+      'training'
+      'scoring'
+    ]
+  }
+}
+
+output budgetFrom string = budgetStartDate
+output storageId string = data.outputs.storageId
+",
+    ),
+    (
+        "main.bicepparam",
+        "using 'main.bicep'
+
+param budgetStartDate = '2026-12-01'
+param extraTags = {
+  team: 'ml'
+}
+",
+    ),
+    (
+        "modules/data.bicep",
+        "@description('The region.')
+param location string
+
+param private bool
+param subnets string[]
+param withInstance bool = true
+
+var access = private ? 'Disabled' : 'Enabled'
+var sku = 'Standard_ZRS'
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: 'id-mlzone'
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' = {
+  name: 'stmlzone${uniqueString(resourceGroup().id)}'
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: sku
+  }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    publicNetworkAccess: access
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    networkAcls: {
+      defaultAction: 'Deny'
+      bypass: 'AzureServices'
+      virtualNetworkRules: [for name in subnets: {
+        id: resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', name)
+        action: 'Allow'
+      }]
+    }
+  }
+
+  resource blobs 'blobServices' = {
+    name: 'default'
+    properties: {
+      deleteRetentionPolicy: {
+        enabled: true
+        days: 7
+      }
+    }
+  }
+}
+
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing = {
+  name: 'mlw-mlzone'
+}
+
+resource instance 'Microsoft.MachineLearningServices/workspaces/computes@2024-10-01' = if (withInstance) {
+  parent: workspace
+  name: 'ci-mlzone'
+  location: location
+  properties: {
+    computeType: 'ComputeInstance'
+    disableLocalAuth: true
+    properties: {
+      vmSize: 'Standard_DS3_v2'
+      enableNodePublicIp: !private
+      sshSettings: null
+    }
+  }
+}
+
+resource rules 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = [for (host, i) in ['pypi.org', 'files.pythonhosted.org']: {
+  parent: workspace
+  name: 'fqdn-${i}'
+  properties: {
+    type: 'FQDN'
+    category: 'UserDefined'
+    destination: host
+  }
+}]
+
+resource lock 'Microsoft.Authorization/locks@2020-05-01' = {
+  name: 'no-delete'
+  scope: storage
+  properties: {
+    level: 'CanNotDelete'
+    notes: '''
+Generated by mlzone; it's deliberate.
+'''
+  }
+  dependsOn: [
+    instance
+  ]
+}
+
+output storageId string = storage.id
+",
+    ),
+];
+
+/// Writes a snippet tree to a fresh directory and checks it; returns the findings as text.
+fn check_snippet(what: &str, files: &[(&str, &str)]) -> (Vec<String>, Outcome) {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let dir =
+        keep_dir("snippets").map_or_else(|| temp.path().to_path_buf(), |k| k.join(slug(what)));
+    for (name, text) in files {
+        let path = dir.join(name);
+        fs::create_dir_all(path.parent().expect("a parent")).expect("a snippet directory");
+        fs::write(&path, text).expect("a snippet file");
+    }
+    let outcome = check_kept(&dir);
+    let findings = outcome.findings.iter().map(ToString::to_string).collect();
+    (findings, outcome)
+}
+
+/// [`check_tree`]; with `MLZONE_KEEP_BICEP` set, also writes the findings to
+/// `mlzone-findings.txt` in `dir`, for comparing with the independent checker's.
+fn check_kept(dir: &Path) -> Outcome {
+    let outcome = check_tree(dir);
+    if std::env::var_os("MLZONE_KEEP_BICEP").is_some() {
+        let mut text: String = outcome.findings.iter().map(|f| format!("{f}\n")).collect();
+        writeln!(
+            text,
+            "mlzone: {} files, {} resources, {} checked against their type",
+            outcome.bicep_files, outcome.resources, outcome.deep
+        )
+        .unwrap();
+        fs::write(dir.join("mlzone-findings.txt"), text).expect("a findings file");
+    }
+    outcome
+}
+
+/// `MLZONE_KEEP_BICEP/<kind>`, emptied, when that variable is set.
+fn keep_dir(kind: &str) -> Option<PathBuf> {
+    let root = std::env::var_os("MLZONE_KEEP_BICEP")?;
+    let dir = PathBuf::from(root).join(kind);
+    static CLEARED: OnceLock<std::sync::Mutex<BTreeSet<PathBuf>>> = OnceLock::new();
+    let mut cleared = CLEARED
+        .get_or_init(Default::default)
+        .lock()
+        .expect("a lock");
+    if cleared.insert(dir.clone()) && dir.exists() {
+        fs::remove_dir_all(&dir).expect("an emptied keep directory");
+    }
+    Some(dir)
+}
+
+/// A single expression, or a panic with the parse error.
+fn parse_expression(source: &str) -> Expr {
+    let file = parse(&format!("var x = {source}\n"))
+        .unwrap_or_else(|e| panic!("{source:?} does not parse: {e}"));
+    match file.statements.into_iter().next().map(|s| s.kind) {
+        Some(StmtKind::Var { value, .. }) => value,
+        other => panic!("not a var: {other:?}"),
+    }
+}
+
+/// Every golden profile (`profiles/*.yaml`) and worked example (`examples/*/profile.yaml`),
+/// as (path relative to the repository, absolute path).
+fn profiles() -> Vec<(String, PathBuf)> {
+    let root = repo();
+    let mut golden: Vec<PathBuf> = entries(&root.join("profiles"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    let mut examples: Vec<PathBuf> = entries(&root.join("examples"))
+        .into_iter()
+        .map(|dir| dir.join("profile.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    golden.sort();
+    examples.sort();
+    assert!(golden.len() >= 5, "found {} golden profiles", golden.len());
+    assert!(examples.len() >= 3, "found {} examples", examples.len());
+    golden
+        .into_iter()
+        .chain(examples)
+        .map(|path| {
+            let label = path
+                .strip_prefix(&root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            (label, path)
+        })
+        .collect()
+}
+
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect()
+}
+
+/// A directory name for a label.
+fn slug(label: &str) -> String {
+    label.replace(['/', '.', ' ', ','], "_")
+}
+
+/// `mlzone generate PROFILE -o OUT --format bicep`; returns `OUT/bicep`.
+fn generate(profile: &Path, out: &Path) -> PathBuf {
+    mlzone()
+        .arg("generate")
+        .arg(profile)
+        .arg("-o")
+        .arg(out)
+        .args(["--format", "bicep"])
+        .assert()
+        .success();
+    out.join("bicep")
+}
+
+/// Every file under `dir`, by path relative to it.
+fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for path in entries(&current) {
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = fs::read(&path).expect("a readable file");
+                files.insert(relative(dir, &path), bytes);
+            }
+        }
+    }
+    files
+}
+
+/// `path` relative to `root`, with forward slashes.
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+// ---------------------------------------------------------------------------------- tokens
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Ident(String),
+    Int(i64),
+    /// A single-line string without interpolation, decoded.
+    Str(String),
+    /// `'text${`: the start of an interpolated string.
+    StrHead(String),
+    /// `}text${`: text between two interpolations.
+    StrMid(String),
+    /// `}text'`: the end of an interpolated string.
+    StrTail(String),
+    /// `'''text'''`: verbatim, without escapes or interpolation.
+    Multi(String),
+    Sym(&'static str),
+    Newline,
+    Eof,
+}
+
+#[derive(Clone, Debug)]
+struct Token {
+    tok: Tok,
+    line: usize,
+    col: usize,
+}
+
+/// A syntax error at a line and column (both from 1).
+#[derive(Debug)]
+struct ParseError {
+    line: usize,
+    col: usize,
+    message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.col, self.message)
+    }
+}
+
+type Parsed<T> = Result<T, ParseError>;
+
+/// Longest first, so that `==` is not read as `=` `=`.
+const SYMBOLS: &[&str] = &[
+    "...", "==", "!=", "=~", "!~", "<=", ">=", "&&", "||", "??", ".?", "::", "=>", "{", "}", "[",
+    "]", "(", ")", ",", ":", "?", "!", ".", "@", "=", "+", "-", "*", "/", "%", "<", ">", "|",
+];
+
+/// The tokens of a file, and its `#...` directives by line.
+type Lexed = (Vec<Token>, Vec<(usize, String)>);
+
+struct Lexer {
+    chars: Vec<char>,
+    pos: usize,
+    line: usize,
+    col: usize,
+    tokens: Vec<Token>,
+    /// `{` open outside strings.
+    braces: usize,
+    /// For each open `${`: the brace depth it opened at, and where.
+    holes: Vec<(usize, usize, usize)>,
+    /// `#...` directives (`#disable-next-line ...`), by line.
+    pragmas: Vec<(usize, String)>,
+}
+
+impl Lexer {
+    fn run(source: &str) -> Parsed<Lexed> {
+        let mut lexer = Self {
+            chars: source.chars().collect(),
+            pos: 0,
+            line: 1,
+            col: 1,
+            tokens: Vec::new(),
+            braces: 0,
+            holes: Vec::new(),
+            pragmas: Vec::new(),
+        };
+        lexer.all()?;
+        Ok((lexer.tokens, lexer.pragmas))
+    }
+
+    fn peek(&self, k: usize) -> Option<char> {
+        self.chars.get(self.pos + k).copied()
+    }
+
+    fn looking_at(&self, s: &str) -> bool {
+        s.chars().enumerate().all(|(k, c)| self.peek(k) == Some(c))
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek(0)?;
+        self.pos += 1;
+        if c == '\n' {
+            self.line += 1;
+            self.col = 1;
+        } else {
+            self.col += 1;
+        }
+        Some(c)
+    }
+
+    fn push(&mut self, tok: Tok, line: usize, col: usize) {
+        self.tokens.push(Token { tok, line, col });
+    }
+
+    fn error(line: usize, col: usize, message: impl Into<String>) -> ParseError {
+        ParseError {
+            line,
+            col,
+            message: message.into(),
+        }
+    }
+
+    fn at_line_start(&self) -> bool {
+        self.chars[..self.pos]
+            .iter()
+            .rev()
+            .take_while(|c| **c != '\n')
+            .all(|c| c.is_whitespace() || *c == '\u{feff}')
+    }
+
+    fn all(&mut self) -> Parsed<()> {
+        while let Some(c) = self.peek(0) {
+            let (line, col) = (self.line, self.col);
+            if c == '\n' {
+                self.bump();
+                self.push(Tok::Newline, line, col);
+            } else if c.is_whitespace() || c == '\u{feff}' {
+                self.bump();
+            } else if c == '#' && self.at_line_start() {
+                let mut text = String::new();
+                while let Some(c) = self.peek(0).filter(|c| *c != '\n') {
+                    text.push(c);
+                    self.bump();
+                }
+                self.pragmas.push((line, text.trim_end().to_owned()));
+            } else if self.looking_at("//") {
+                while self.peek(0).is_some_and(|c| c != '\n') {
+                    self.bump();
+                }
+            } else if self.looking_at("/*") {
+                self.bump();
+                self.bump();
+                while !self.looking_at("*/") {
+                    if self.bump().is_none() {
+                        return Err(Self::error(line, col, "unterminated comment"));
+                    }
+                }
+                self.bump();
+                self.bump();
+            } else if self.looking_at("'''") {
+                self.multi_line(line, col)?;
+            } else if c == '\'' {
+                self.bump();
+                self.string(line, col, true)?;
+            } else if c.is_ascii_alphabetic() || c == '_' {
+                let mut name = String::new();
+                while let Some(c) = self
+                    .peek(0)
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                {
+                    name.push(c);
+                    self.bump();
+                }
+                self.push(Tok::Ident(name), line, col);
+            } else if c.is_ascii_digit() {
+                let mut digits = String::new();
+                while let Some(c) = self.peek(0).filter(char::is_ascii_digit) {
+                    digits.push(c);
+                    self.bump();
+                }
+                let value = digits.parse().map_err(|_| {
+                    Self::error(line, col, format!("integer {digits} out of range"))
+                })?;
+                self.push(Tok::Int(value), line, col);
+            } else if c == '}' && self.holes.last().is_some_and(|h| h.0 == self.braces) {
+                self.holes.pop();
+                self.bump();
+                self.string(line, col, false)?;
+            } else {
+                let Some(symbol) = SYMBOLS.iter().find(|s| self.looking_at(s)) else {
+                    return Err(Self::error(
+                        line,
+                        col,
+                        format!("unexpected character {c:?}"),
+                    ));
+                };
+                for _ in 0..symbol.len() {
+                    self.bump();
+                }
+                match *symbol {
+                    "{" => self.braces += 1,
+                    "}" => self.braces = self.braces.saturating_sub(1),
+                    _ => {}
+                }
+                self.push(Tok::Sym(symbol), line, col);
+            }
+        }
+        if let Some(&(_, line, col)) = self.holes.last() {
+            return Err(Self::error(line, col, "unterminated interpolation"));
+        }
+        self.push(Tok::Eof, self.line, self.col);
+        Ok(())
+    }
+
+    /// The rest of a single-line string, after `'` (`head`) or after the `}` of a hole.
+    fn string(&mut self, line: usize, col: usize, head: bool) -> Parsed<()> {
+        let mut text = String::new();
+        loop {
+            let (at_line, at_col) = (self.line, self.col);
+            match self.peek(0) {
+                None | Some('\n') => return Err(Self::error(line, col, "unterminated string")),
+                Some('\\') => {
+                    self.bump();
+                    let decoded = match self.bump() {
+                        Some('\'') => '\'',
+                        Some('\\') => '\\',
+                        Some('n') => '\n',
+                        Some('r') => '\r',
+                        Some('t') => '\t',
+                        Some('$') => '$',
+                        Some('u') => self.unicode(at_line, at_col)?,
+                        other => {
+                            let shown = other.map(String::from).unwrap_or_default();
+                            return Err(Self::error(
+                                at_line,
+                                at_col,
+                                format!("unknown escape sequence '\\{shown}'"),
+                            ));
+                        }
+                    };
+                    text.push(decoded);
+                }
+                Some('$') if self.peek(1) == Some('{') => {
+                    self.bump();
+                    self.bump();
+                    self.holes.push((self.braces, at_line, at_col));
+                    let tok = if head {
+                        Tok::StrHead(text)
+                    } else {
+                        Tok::StrMid(text)
+                    };
+                    self.push(tok, line, col);
+                    return Ok(());
+                }
+                Some('\'') => {
+                    self.bump();
+                    let tok = if head {
+                        Tok::Str(text)
+                    } else {
+                        Tok::StrTail(text)
+                    };
+                    self.push(tok, line, col);
+                    return Ok(());
+                }
+                Some(c) => {
+                    text.push(c);
+                    self.bump();
+                }
+            }
+        }
+    }
+
+    /// `\u{hex}`, after the `u`.
+    fn unicode(&mut self, line: usize, col: usize) -> Parsed<char> {
+        let bad = || Self::error(line, col, "malformed \\u{...} escape");
+        if self.bump() != Some('{') {
+            return Err(bad());
+        }
+        let mut hex = String::new();
+        loop {
+            match self.bump() {
+                Some('}') => break,
+                Some(c) if c.is_ascii_hexdigit() && hex.len() < 6 => hex.push(c),
+                _ => return Err(bad()),
+            }
+        }
+        u32::from_str_radix(&hex, 16)
+            .ok()
+            .and_then(char::from_u32)
+            .ok_or_else(bad)
+    }
+
+    /// `'''...'''`: verbatim; a run of more than three quotes ends at its last three; a newline
+    /// right after the opening quotes is dropped.
+    fn multi_line(&mut self, line: usize, col: usize) -> Parsed<()> {
+        for _ in 0..3 {
+            self.bump();
+        }
+        let mut text = String::new();
+        loop {
+            if self.looking_at("'''") {
+                let run = (0..).take_while(|k| self.peek(*k) == Some('\'')).count();
+                text.extend(std::iter::repeat_n('\'', run - 3));
+                for _ in 0..run {
+                    self.bump();
+                }
+                break;
+            }
+            match self.bump() {
+                Some(c) => text.push(c),
+                None => return Err(Self::error(line, col, "unterminated multi-line string")),
+            }
+        }
+        let text = text
+            .strip_prefix("\r\n")
+            .or_else(|| text.strip_prefix('\n'))
+            .unwrap_or(&text)
+            .to_owned();
+        self.push(Tok::Multi(text), line, col);
+        Ok(())
+    }
+}
+
+fn describe(tok: &Tok) -> String {
+    match tok {
+        Tok::Ident(name) => format!("'{name}'"),
+        Tok::Int(value) => value.to_string(),
+        Tok::Str(_) | Tok::StrHead(_) | Tok::Multi(_) => "a string".to_owned(),
+        Tok::StrMid(_) | Tok::StrTail(_) => "the end of an interpolation".to_owned(),
+        Tok::Sym(symbol) => format!("'{symbol}'"),
+        Tok::Newline => "a new line".to_owned(),
+        Tok::Eof => "the end of the file".to_owned(),
+    }
+}
+
+// ------------------------------------------------------------------------------------- syntax
+
+#[derive(Debug)]
+struct BicepFile {
+    statements: Vec<Stmt>,
+    /// `#...` directives, by line.
+    pragmas: Vec<(usize, String)>,
+}
+
+#[derive(Debug)]
+struct Stmt {
+    decorators: Vec<Expr>,
+    kind: StmtKind,
+    line: usize,
+    col: usize,
+}
+
+#[derive(Debug)]
+enum StmtKind {
+    TargetScope(Expr),
+    Metadata,
+    Import,
+    Extension,
+    Using(Option<Expr>),
+    Param {
+        name: String,
+        ty: Option<Type>,
+        default: Option<Expr>,
+    },
+    Var {
+        name: String,
+        value: Expr,
+    },
+    Output {
+        name: String,
+        value: Expr,
+    },
+    TypeAlias,
+    Func,
+    Assert,
+    Resource(Resource),
+    Module(Module),
+}
+
+#[derive(Debug)]
+struct Resource {
+    symbol: String,
+    /// `'Namespace/type@version'`; interpolated when not a literal.
+    ty: Expr,
+    existing: bool,
+    value: Expr,
+    line: usize,
+}
+
+#[derive(Debug)]
+struct Module {
+    symbol: String,
+    path: Expr,
+    value: Expr,
+    line: usize,
+}
+
+/// A type expression; kept only as far as the checks need it (nullability).
+#[derive(Debug)]
+enum Type {
+    Named,
+    Literal,
+    Object,
+    Tuple,
+    Array,
+    Nullable,
+    Union(Vec<Type>),
+}
+
+#[derive(Debug)]
+struct Expr {
+    kind: ExprKind,
+    line: usize,
+    col: usize,
+}
+
+#[derive(Debug)]
+enum ExprKind {
+    Str(Vec<Part>),
+    Int(i64),
+    Bool(bool),
+    Null,
+    Ident(String),
+    Object(Vec<Entry>),
+    Array(Vec<Item>),
+    For {
+        vars: Vec<String>,
+        source: Box<Expr>,
+        body: Box<Expr>,
+    },
+    If {
+        cond: Box<Expr>,
+        body: Box<Expr>,
+    },
+    Member {
+        base: Box<Expr>,
+        name: String,
+        safe: bool,
+    },
+    /// `a::b`
+    Nested {
+        base: Box<Expr>,
+        name: String,
+    },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+        safe: bool,
+    },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Expr>,
+    },
+    Unary {
+        op: &'static str,
+        operand: Box<Expr>,
+    },
+    /// Postfix `x!`.
+    NonNull(Box<Expr>),
+    Binary {
+        op: &'static str,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Ternary {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
+    Lambda {
+        params: Vec<String>,
+        body: Box<Expr>,
+    },
+}
+
+#[derive(Debug)]
+enum Part {
+    Text(String),
+    Hole(Expr),
+}
+
+#[derive(Debug)]
+enum Entry {
+    Prop { key: Key, value: Expr, line: usize },
+    Spread(Expr),
+    Resource(Resource),
+}
+
+#[derive(Debug)]
+enum Key {
+    Name(String),
+    /// `'${...}': value`
+    Interpolated(Expr),
+}
+
+#[derive(Debug)]
+enum Item {
+    Value(Expr),
+    Spread(Expr),
+}
+
+impl Expr {
+    /// The text of a string without interpolation.
+    fn literal(&self) -> Option<String> {
+        let ExprKind::Str(parts) = &self.kind else {
+            return None;
+        };
+        parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(text) => Some(text.as_str()),
+                Part::Hole(_) => None,
+            })
+            .collect()
+    }
+
+    /// An integer literal, also negated.
+    fn int(&self) -> Option<i64> {
+        match &self.kind {
+            ExprKind::Int(n) => Some(*n),
+            ExprKind::Unary { op: "-", operand } => operand.int().map(|n| -n),
+            _ => None,
+        }
+    }
+
+    /// The tree as an S-expression, for tests.
+    fn show(&self) -> String {
+        let list = |items: Vec<String>| items.join(" ");
+        match &self.kind {
+            ExprKind::Str(parts) => match self.literal() {
+                Some(text) => format!("{text:?}"),
+                None => {
+                    let shown: Vec<String> = parts
+                        .iter()
+                        .map(|p| match p {
+                            Part::Text(text) => format!("{text:?}"),
+                            Part::Hole(e) => e.show(),
+                        })
+                        .collect();
+                    format!("(str {})", list(shown))
+                }
+            },
+            ExprKind::Int(n) => n.to_string(),
+            ExprKind::Bool(b) => b.to_string(),
+            ExprKind::Null => "null".to_owned(),
+            ExprKind::Ident(name) => format!("(id {name})"),
+            ExprKind::Object(entries) => {
+                let shown: Vec<String> = entries
+                    .iter()
+                    .map(|e| match e {
+                        Entry::Prop {
+                            key: Key::Name(k),
+                            value,
+                            ..
+                        } => format!("{k}: {}", value.show()),
+                        Entry::Prop {
+                            key: Key::Interpolated(k),
+                            value,
+                            ..
+                        } => format!("{}: {}", k.show(), value.show()),
+                        Entry::Spread(e) => format!("...{}", e.show()),
+                        Entry::Resource(r) => format!("resource {}", r.symbol),
+                    })
+                    .collect();
+                format!("{{{}}}", shown.join(", "))
+            }
+            ExprKind::Array(items) => {
+                let shown: Vec<String> = items
+                    .iter()
+                    .map(|i| match i {
+                        Item::Value(e) => e.show(),
+                        Item::Spread(e) => format!("...{}", e.show()),
+                    })
+                    .collect();
+                format!("[{}]", shown.join(", "))
+            }
+            ExprKind::For { vars, source, body } => {
+                format!(
+                    "(for [{}] {} {})",
+                    vars.join(" "),
+                    source.show(),
+                    body.show()
+                )
+            }
+            ExprKind::If { cond, body } => format!("(if {} {})", cond.show(), body.show()),
+            ExprKind::Member { base, name, safe } => {
+                format!(
+                    "({} {} {name})",
+                    if *safe { ".?" } else { "." },
+                    base.show()
+                )
+            }
+            ExprKind::Nested { base, name } => format!("(:: {} {name})", base.show()),
+            ExprKind::Index { base, index, safe } => format!(
+                "({} {} {})",
+                if *safe { "[?]" } else { "[]" },
+                base.show(),
+                index.show()
+            ),
+            ExprKind::Call { callee, args } => {
+                let callee = match &callee.kind {
+                    ExprKind::Ident(name) => name.clone(),
+                    _ => callee.show(),
+                };
+                let mut shown = vec![callee];
+                shown.extend(args.iter().map(Expr::show));
+                format!("(call {})", list(shown))
+            }
+            ExprKind::Unary { op, operand } => format!("({op} {})", operand.show()),
+            ExprKind::NonNull(e) => format!("(! {})", e.show()),
+            ExprKind::Binary { op, left, right } => {
+                format!("({op} {} {})", left.show(), right.show())
+            }
+            ExprKind::Ternary {
+                cond,
+                then,
+                otherwise,
+            } => format!("(?: {} {} {})", cond.show(), then.show(), otherwise.show()),
+            ExprKind::Lambda { params, body } => {
+                format!("(=> [{}] {})", params.join(" "), body.show())
+            }
+        }
+    }
+}
+
+impl StmtKind {
+    fn label(&self) -> String {
+        match self {
+            Self::TargetScope(_) => "targetScope".to_owned(),
+            Self::Metadata => "metadata".to_owned(),
+            Self::Import => "import".to_owned(),
+            Self::Extension => "extension".to_owned(),
+            Self::Using(_) => "using".to_owned(),
+            Self::Param { name, .. } => format!("param {name}"),
+            Self::Var { name, .. } => format!("var {name}"),
+            Self::Output { name, .. } => format!("output {name}"),
+            Self::TypeAlias => "type".to_owned(),
+            Self::Func => "func".to_owned(),
+            Self::Assert => "assert".to_owned(),
+            Self::Resource(r) => format!("resource {}", r.symbol),
+            Self::Module(m) => format!("module {}", m.symbol),
+        }
+    }
+}
+
+impl Stmt {
+    /// `@description('...')` or `@sys.description('...')` with a non-blank text.
+    fn has_description(&self) -> bool {
+        self.decorators.iter().any(|d| {
+            let ExprKind::Call { callee, args } = &d.kind else {
+                return false;
+            };
+            let named = match &callee.kind {
+                ExprKind::Ident(name) => name == "description",
+                ExprKind::Member { base, name, .. } => {
+                    name == "description"
+                        && matches!(&base.kind, ExprKind::Ident(sys) if sys == "sys")
+                }
+                _ => false,
+            };
+            named
+                && args
+                    .first()
+                    .is_some_and(|a| a.literal().is_none_or(|t| !t.trim().is_empty()))
+        })
+    }
+}
+
+impl Type {
+    fn is_nullable(&self) -> bool {
+        match self {
+            Self::Nullable => true,
+            Self::Union(members) => members.iter().any(Self::is_nullable),
+            _ => false,
+        }
+    }
+}
+
+/// Parses a `.bicep` or `.bicepparam` file.
+fn parse(source: &str) -> Parsed<BicepFile> {
+    let (toks, pragmas) = Lexer::run(source)?;
+    let mut parser = Parser { toks, i: 0 };
+    let mut statements = Vec::new();
+    loop {
+        parser.newlines();
+        if parser.tok().tok == Tok::Eof {
+            break;
+        }
+        statements.push(parser.statement()?);
+        if !matches!(parser.tok().tok, Tok::Newline | Tok::Eof) {
+            return Err(parser.unexpected("a new line after the declaration"));
+        }
+    }
+    Ok(BicepFile {
+        statements,
+        pragmas,
+    })
+}
+
+struct Parser {
+    toks: Vec<Token>,
+    i: usize,
+}
+
+/// Binary operators by precedence, loosest first.
+const BINARY: &[&[&str]] = &[
+    &["??"],
+    &["||"],
+    &["&&"],
+    &["==", "!=", "=~", "!~"],
+    &["<", "<=", ">", ">="],
+    &["+", "-"],
+    &["*", "/", "%"],
+];
+
+impl Parser {
+    fn tok(&self) -> &Token {
+        &self.toks[self.i]
+    }
+
+    fn ahead(&self, k: usize) -> &Tok {
+        &self.toks[(self.i + k).min(self.toks.len() - 1)].tok
+    }
+
+    fn bump(&mut self) -> Token {
+        let token = self.toks[self.i].clone();
+        if self.i + 1 < self.toks.len() {
+            self.i += 1;
+        }
+        token
+    }
+
+    fn at(&self, symbol: &str) -> bool {
+        matches!(&self.tok().tok, Tok::Sym(s) if *s == symbol)
+    }
+
+    fn at_word(&self, word: &str) -> bool {
+        matches!(&self.tok().tok, Tok::Ident(w) if w == word)
+    }
+
+    fn eat(&mut self, symbol: &str) -> bool {
+        let found = self.at(symbol);
+        if found {
+            self.bump();
+        }
+        found
+    }
+
+    fn expect(&mut self, symbol: &str, wanted: &str) -> Parsed<Token> {
+        if self.at(symbol) {
+            Ok(self.bump())
+        } else {
+            Err(self.unexpected(wanted))
+        }
+    }
+
+    fn expect_word(&mut self, word: &str) -> Parsed<()> {
+        if self.at_word(word) {
+            self.bump();
+            Ok(())
+        } else {
+            Err(self.unexpected(&format!("'{word}'")))
+        }
+    }
+
+    fn unexpected(&self, wanted: &str) -> ParseError {
+        let token = self.tok();
+        ParseError {
+            line: token.line,
+            col: token.col,
+            message: format!("expected {wanted}, found {}", describe(&token.tok)),
+        }
+    }
+
+    fn name(&mut self, what: &str) -> Parsed<String> {
+        match &self.tok().tok {
+            Tok::Ident(name) => {
+                let name = name.clone();
+                self.bump();
+                Ok(name)
+            }
+            _ => Err(self.unexpected(what)),
+        }
+    }
+
+    fn newlines(&mut self) {
+        while self.tok().tok == Tok::Newline {
+            self.bump();
+        }
+    }
+
+    /// Whether the next token after any new lines is one of `symbols` (a continued expression).
+    fn continues_with(&self, symbols: &[&str]) -> bool {
+        let mut k = self.i;
+        while self.toks[k].tok == Tok::Newline {
+            k += 1;
+        }
+        matches!(&self.toks[k].tok, Tok::Sym(s) if symbols.contains(s))
+    }
+
+    // ------------------------------------------------------------------------ declarations
+
+    fn statement(&mut self) -> Parsed<Stmt> {
+        let mut decorators = Vec::new();
+        while self.eat("@") {
+            decorators.push(self.postfix()?);
+            self.newlines();
+        }
+        let start = self.tok().clone();
+        let Tok::Ident(keyword) = &start.tok else {
+            return Err(
+                self.unexpected("a declaration (param, var, resource, module, output, ...)")
+            );
+        };
+        let kind = match keyword.as_str() {
+            "targetScope" => {
+                self.bump();
+                self.expect("=", "'=' after targetScope")?;
+                StmtKind::TargetScope(self.expr()?)
+            }
+            "metadata" | "assert" => {
+                self.bump();
+                self.name("a name")?;
+                self.expect("=", "'='")?;
+                self.newlines();
+                self.expr()?;
+                if keyword == "metadata" {
+                    StmtKind::Metadata
+                } else {
+                    StmtKind::Assert
+                }
+            }
+            "param" => {
+                self.bump();
+                let name = self.name("a parameter name")?;
+                let ty = if self.at("=") { None } else { Some(self.ty()?) };
+                let default = if self.eat("=") {
+                    self.newlines();
+                    Some(self.expr()?)
+                } else {
+                    None
+                };
+                StmtKind::Param { name, ty, default }
+            }
+            "var" => {
+                self.bump();
+                let name = self.name("a variable name")?;
+                if !self.at("=") {
+                    self.ty()?;
+                }
+                self.expect("=", "'=' after the variable name")?;
+                self.newlines();
+                StmtKind::Var {
+                    name,
+                    value: self.expr()?,
+                }
+            }
+            "output" => {
+                self.bump();
+                let name = self.name("an output name")?;
+                if self.at_word("resource") && matches!(self.ahead(1), Tok::Str(_)) {
+                    self.bump();
+                    self.bump();
+                } else {
+                    self.ty()?;
+                }
+                self.expect("=", "'=' after the output type")?;
+                self.newlines();
+                StmtKind::Output {
+                    name,
+                    value: self.expr()?,
+                }
+            }
+            "type" => {
+                self.bump();
+                self.name("a type name")?;
+                self.expect("=", "'=' after the type name")?;
+                self.newlines();
+                self.ty()?;
+                StmtKind::TypeAlias
+            }
+            "func" => {
+                self.bump();
+                self.name("a function name")?;
+                self.expect("(", "'(' after the function name")?;
+                while !self.eat(")") {
+                    self.name("a parameter name")?;
+                    self.ty()?;
+                    if !self.eat(",") && !self.at(")") {
+                        return Err(self.unexpected("',' or ')'"));
+                    }
+                }
+                self.ty()?;
+                self.expect("=>", "'=>' before the function body")?;
+                self.newlines();
+                self.expr()?;
+                StmtKind::Func
+            }
+            "resource" => StmtKind::Resource(self.resource()?),
+            "module" => {
+                self.bump();
+                let symbol = self.name("a module symbol")?;
+                let path = self.string("the module path")?;
+                self.expect("=", "'=' after the module path")?;
+                self.newlines();
+                StmtKind::Module(Module {
+                    symbol,
+                    path,
+                    value: self.decl_value()?,
+                    line: start.line,
+                })
+            }
+            "import" => {
+                self.bump();
+                if self.eat("{") {
+                    loop {
+                        self.newlines();
+                        if self.eat("}") {
+                            break;
+                        }
+                        self.name("an imported name")?;
+                        if self.at_word("as") {
+                            self.bump();
+                            self.name("an alias")?;
+                        }
+                        self.separator("}", "a new line or ',' between imported names")?;
+                    }
+                    self.expect_word("from")?;
+                    self.string("the path to import from")?;
+                } else if self.eat("*") {
+                    self.expect_word("as")?;
+                    self.name("a namespace name")?;
+                    self.expect_word("from")?;
+                    self.string("the path to import from")?;
+                } else {
+                    self.string("what to import")?;
+                    self.with_and_alias()?;
+                }
+                StmtKind::Import
+            }
+            "extension" | "provider" => {
+                self.bump();
+                if matches!(self.tok().tok, Tok::Ident(_)) {
+                    self.bump();
+                } else {
+                    self.string("an extension name")?;
+                }
+                self.with_and_alias()?;
+                StmtKind::Extension
+            }
+            "using" => {
+                self.bump();
+                if self.at_word("none") {
+                    self.bump();
+                    StmtKind::Using(None)
+                } else {
+                    StmtKind::Using(Some(self.string("the template path")?))
+                }
+            }
+            _ => {
+                return Err(
+                    self.unexpected("a declaration (param, var, resource, module, output, ...)")
+                );
+            }
+        };
+        Ok(Stmt {
+            decorators,
+            kind,
+            line: start.line,
+            col: start.col,
+        })
+    }
+
+    /// `with { ... }` and `as alias` after an import or extension.
+    fn with_and_alias(&mut self) -> Parsed<()> {
+        if self.at_word("with") {
+            self.bump();
+            self.object()?;
+        }
+        if self.at_word("as") {
+            self.bump();
+            self.name("an alias")?;
+        }
+        Ok(())
+    }
+
+    /// A string literal or interpolated string.
+    fn string(&mut self, wanted: &str) -> Parsed<Expr> {
+        match self.tok().tok {
+            Tok::Str(_) | Tok::StrHead(_) | Tok::Multi(_) => self.primary(),
+            _ => Err(self.unexpected(wanted)),
+        }
+    }
+
+    /// `resource SYMBOL 'Type@version' [existing] = VALUE`, at top level or nested.
+    fn resource(&mut self) -> Parsed<Resource> {
+        let keyword = self.bump();
+        let symbol = self.name("a resource symbol")?;
+        let ty = self.string("the resource type 'Namespace/type@version'")?;
+        let existing = self.at_word("existing");
+        if existing {
+            self.bump();
+        }
+        self.expect("=", "'=' after the resource type")?;
+        self.newlines();
+        Ok(Resource {
+            symbol,
+            ty,
+            existing,
+            value: self.decl_value()?,
+            line: keyword.line,
+        })
+    }
+
+    /// The value of a resource or module (or a loop body): `if (cond) {...}` or an expression.
+    fn decl_value(&mut self) -> Parsed<Expr> {
+        if self.at_word("if") && matches!(self.ahead(1), Tok::Sym("(")) {
+            let keyword = self.bump();
+            self.bump();
+            self.newlines();
+            let cond = self.expr()?;
+            self.newlines();
+            self.expect(")", "')' after the condition")?;
+            self.newlines();
+            let body = self.expr()?;
+            return Ok(Expr {
+                kind: ExprKind::If {
+                    cond: Box::new(cond),
+                    body: Box::new(body),
+                },
+                line: keyword.line,
+                col: keyword.col,
+            });
+        }
+        self.expr()
+    }
+
+    // ------------------------------------------------------------------------------- types
+
+    fn ty(&mut self) -> Parsed<Type> {
+        // A union may start on the next line, with a leading `|`.
+        if self.continues_with(&["|"]) {
+            self.newlines();
+            self.bump();
+        }
+        let mut members = vec![self.postfix_ty()?];
+        while self.continues_with(&["|"]) {
+            self.newlines();
+            self.bump();
+            self.newlines();
+            members.push(self.postfix_ty()?);
+        }
+        Ok(if members.len() == 1 {
+            members.pop().expect("one member")
+        } else {
+            Type::Union(members)
+        })
+    }
+
+    fn postfix_ty(&mut self) -> Parsed<Type> {
+        let mut ty = self.primary_ty()?;
+        loop {
+            if self.at("[") && matches!(self.ahead(1), Tok::Sym("]")) {
+                self.bump();
+                self.bump();
+                ty = Type::Array;
+            } else if self.eat("?") {
+                ty = Type::Nullable;
+            } else if self.eat(".") {
+                self.name("a member name")?;
+                ty = Type::Named;
+            } else if self.at("[") {
+                self.bump();
+                if !self.eat("*") {
+                    self.primary()?;
+                }
+                self.expect("]", "']'")?;
+                ty = Type::Named;
+            } else {
+                return Ok(ty);
+            }
+        }
+    }
+
+    fn primary_ty(&mut self) -> Parsed<Type> {
+        match &self.tok().tok {
+            Tok::Ident(word) if word == "resource" && matches!(self.ahead(1), Tok::Str(_)) => {
+                self.bump();
+                self.bump();
+                Ok(Type::Named)
+            }
+            Tok::Ident(word) if word == "true" || word == "false" => {
+                self.bump();
+                Ok(Type::Literal)
+            }
+            Tok::Ident(word) if word == "null" => {
+                self.bump();
+                Ok(Type::Nullable)
+            }
+            Tok::Ident(_) => {
+                self.bump();
+                if self.eat("<") {
+                    loop {
+                        if matches!(self.tok().tok, Tok::Str(_)) {
+                            self.bump();
+                        } else {
+                            self.ty()?;
+                        }
+                        if self.eat(">") {
+                            break;
+                        }
+                        self.expect(",", "',' or '>'")?;
+                    }
+                }
+                Ok(Type::Named)
+            }
+            Tok::Str(_) | Tok::Multi(_) | Tok::Int(_) => {
+                self.bump();
+                Ok(Type::Literal)
+            }
+            Tok::Sym("-") if matches!(self.ahead(1), Tok::Int(_)) => {
+                self.bump();
+                self.bump();
+                Ok(Type::Literal)
+            }
+            Tok::Sym("(") => {
+                self.bump();
+                self.newlines();
+                let ty = self.ty()?;
+                self.newlines();
+                self.expect(")", "')'")?;
+                Ok(ty)
+            }
+            Tok::Sym("{") => {
+                let open = self.bump();
+                self.newlines();
+                loop {
+                    if self.eat("}") {
+                        return Ok(Type::Object);
+                    }
+                    if self.tok().tok == Tok::Eof {
+                        return Err(Lexer::error(
+                            open.line,
+                            open.col,
+                            "unterminated object type",
+                        ));
+                    }
+                    while self.eat("@") {
+                        self.postfix()?;
+                        self.newlines();
+                    }
+                    if !self.eat("*") {
+                        match self.tok().tok {
+                            Tok::Ident(_) | Tok::Str(_) => {
+                                self.bump();
+                            }
+                            _ => return Err(self.unexpected("a property name")),
+                        }
+                        self.eat("?");
+                    }
+                    self.expect(":", "':' after the property name")?;
+                    self.newlines();
+                    self.ty()?;
+                    self.separator("}", "a new line or ',' between properties")?;
+                }
+            }
+            Tok::Sym("[") => {
+                let open = self.bump();
+                self.newlines();
+                loop {
+                    if self.eat("]") {
+                        return Ok(Type::Tuple);
+                    }
+                    if self.tok().tok == Tok::Eof {
+                        return Err(Lexer::error(open.line, open.col, "unterminated tuple type"));
+                    }
+                    self.ty()?;
+                    self.separator("]", "a new line or ',' between items")?;
+                }
+            }
+            _ => Err(self.unexpected("a type")),
+        }
+    }
+
+    /// After an item of an object or array: `,` or new lines, or the closing symbol next.
+    fn separator(&mut self, close: &str, wanted: &str) -> Parsed<()> {
+        if self.eat(",") || self.tok().tok == Tok::Newline {
+            self.newlines();
+            Ok(())
+        } else if self.at(close) {
+            Ok(())
+        } else {
+            Err(self.unexpected(wanted))
+        }
+    }
+
+    // ------------------------------------------------------------------------- expressions
+
+    fn expr(&mut self) -> Parsed<Expr> {
+        let cond = self.binary(0)?;
+        if !self.continues_with(&["?"]) {
+            return Ok(cond);
+        }
+        self.newlines();
+        self.bump();
+        self.newlines();
+        let then = self.expr()?;
+        self.newlines();
+        self.expect(":", "':' in the conditional expression")?;
+        self.newlines();
+        let otherwise = self.expr()?;
+        Ok(Expr {
+            line: cond.line,
+            col: cond.col,
+            kind: ExprKind::Ternary {
+                cond: Box::new(cond),
+                then: Box::new(then),
+                otherwise: Box::new(otherwise),
+            },
+        })
+    }
+
+    fn binary(&mut self, level: usize) -> Parsed<Expr> {
+        if level == BINARY.len() {
+            return self.unary();
+        }
+        let mut left = self.binary(level + 1)?;
+        loop {
+            // `??`, `||` and `&&` may start a continuation line.
+            let continued = level < 3 && self.continues_with(BINARY[level]);
+            let op = match &self.tok().tok {
+                Tok::Sym(s) if BINARY[level].contains(s) => *s,
+                _ if continued => {
+                    self.newlines();
+                    let Tok::Sym(s) = self.tok().tok else {
+                        unreachable!("continues_with saw a symbol")
+                    };
+                    s
+                }
+                _ => return Ok(left),
+            };
+            self.bump();
+            self.newlines();
+            let right = self.binary(level + 1)?;
+            left = Expr {
+                line: left.line,
+                col: left.col,
+                kind: ExprKind::Binary {
+                    op,
+                    left: Box::new(left),
+                    right: Box::new(right),
+                },
+            };
+        }
+    }
+
+    fn unary(&mut self) -> Parsed<Expr> {
+        let token = self.tok().clone();
+        let op = match token.tok {
+            Tok::Sym("!") => "!",
+            Tok::Sym("-") => "-",
+            _ => return self.postfix(),
+        };
+        self.bump();
+        let operand = self.unary()?;
+        Ok(Expr {
+            kind: ExprKind::Unary {
+                op,
+                operand: Box::new(operand),
+            },
+            line: token.line,
+            col: token.col,
+        })
+    }
+
+    fn postfix(&mut self) -> Parsed<Expr> {
+        let mut expr = self.primary()?;
+        loop {
+            let (line, col) = (expr.line, expr.col);
+            let kind = match self.tok().tok {
+                Tok::Sym(sym @ ("." | ".?" | "::")) => {
+                    self.bump();
+                    let name = self.name("a member name")?;
+                    if sym == "::" {
+                        ExprKind::Nested {
+                            base: Box::new(expr),
+                            name,
+                        }
+                    } else {
+                        ExprKind::Member {
+                            base: Box::new(expr),
+                            name,
+                            safe: sym == ".?",
+                        }
+                    }
+                }
+                Tok::Sym("[") => {
+                    self.bump();
+                    let safe = self.eat("?");
+                    self.newlines();
+                    let index = self.expr()?;
+                    self.newlines();
+                    self.expect("]", "']' after the index")?;
+                    ExprKind::Index {
+                        base: Box::new(expr),
+                        index: Box::new(index),
+                        safe,
+                    }
+                }
+                Tok::Sym("(")
+                    if matches!(expr.kind, ExprKind::Ident(_) | ExprKind::Member { .. }) =>
+                {
+                    self.bump();
+                    let mut args = Vec::new();
+                    loop {
+                        self.newlines();
+                        if self.eat(")") {
+                            break;
+                        }
+                        args.push(self.expr()?);
+                        self.newlines();
+                        if !self.eat(",") && !self.at(")") {
+                            return Err(self.unexpected("',' or ')' in the argument list"));
+                        }
+                    }
+                    ExprKind::Call {
+                        callee: Box::new(expr),
+                        args,
+                    }
+                }
+                Tok::Sym("!") => {
+                    self.bump();
+                    ExprKind::NonNull(Box::new(expr))
+                }
+                _ => return Ok(expr),
+            };
+            expr = Expr { kind, line, col };
+        }
+    }
+
+    fn primary(&mut self) -> Parsed<Expr> {
+        let token = self.tok().clone();
+        let (line, col) = (token.line, token.col);
+        let kind = match token.tok {
+            Tok::Int(n) => {
+                self.bump();
+                ExprKind::Int(n)
+            }
+            Tok::Str(text) | Tok::Multi(text) => {
+                self.bump();
+                ExprKind::Str(if text.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Part::Text(text)]
+                })
+            }
+            Tok::StrHead(text) => {
+                self.bump();
+                let mut parts = Vec::new();
+                if !text.is_empty() {
+                    parts.push(Part::Text(text));
+                }
+                loop {
+                    parts.push(Part::Hole(self.expr()?));
+                    let (text, last) = match &self.tok().tok {
+                        Tok::StrMid(text) => (text.clone(), false),
+                        Tok::StrTail(text) => (text.clone(), true),
+                        _ => return Err(self.unexpected("'}' to close the interpolation")),
+                    };
+                    self.bump();
+                    if !text.is_empty() {
+                        parts.push(Part::Text(text));
+                    }
+                    if last {
+                        break;
+                    }
+                }
+                ExprKind::Str(parts)
+            }
+            Tok::Ident(name) => {
+                self.bump();
+                match name.as_str() {
+                    "true" => ExprKind::Bool(true),
+                    "false" => ExprKind::Bool(false),
+                    "null" => ExprKind::Null,
+                    _ if self.at("=>") => {
+                        self.bump();
+                        self.newlines();
+                        ExprKind::Lambda {
+                            params: vec![name],
+                            body: Box::new(self.expr()?),
+                        }
+                    }
+                    _ => ExprKind::Ident(name),
+                }
+            }
+            Tok::Sym("{") => return self.object(),
+            Tok::Sym("[") => return self.array(),
+            Tok::Sym("(") if self.lambda_ahead() => {
+                self.bump();
+                let mut params = Vec::new();
+                while !self.eat(")") {
+                    params.push(self.name("a lambda parameter")?);
+                    self.eat(",");
+                }
+                self.expect("=>", "'=>'")?;
+                self.newlines();
+                ExprKind::Lambda {
+                    params,
+                    body: Box::new(self.expr()?),
+                }
+            }
+            Tok::Sym("(") => {
+                self.bump();
+                self.newlines();
+                let inner = self.expr()?;
+                self.newlines();
+                self.expect(")", "')'")?;
+                return Ok(inner);
+            }
+            _ => return Err(self.unexpected("an expression")),
+        };
+        Ok(Expr { kind, line, col })
+    }
+
+    /// `(` `)` `=>` or `(` a, b `)` `=>` ahead.
+    fn lambda_ahead(&self) -> bool {
+        let mut k = 1;
+        loop {
+            match self.ahead(k) {
+                Tok::Sym(")") => return matches!(self.ahead(k + 1), Tok::Sym("=>")),
+                Tok::Ident(_) => {
+                    k += 1;
+                    match self.ahead(k) {
+                        Tok::Sym(",") => k += 1,
+                        Tok::Sym(")") => {}
+                        _ => return false,
+                    }
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    fn object(&mut self) -> Parsed<Expr> {
+        let open = self.expect("{", "'{'")?;
+        let mut entries = Vec::new();
+        self.newlines();
+        loop {
+            if self.eat("}") {
+                break;
+            }
+            if self.tok().tok == Tok::Eof {
+                return Err(Lexer::error(open.line, open.col, "unterminated object"));
+            }
+            let mut decorated = false;
+            while self.eat("@") {
+                self.postfix()?;
+                self.newlines();
+                decorated = true;
+            }
+            if self.eat("...") {
+                entries.push(Entry::Spread(self.expr()?));
+            } else if self.at_word("resource") && matches!(self.ahead(1), Tok::Ident(_)) {
+                entries.push(Entry::Resource(self.resource()?));
+            } else if decorated {
+                return Err(self.unexpected("a nested resource after decorators"));
+            } else {
+                let token = self.tok().clone();
+                let key = match token.tok {
+                    Tok::Ident(name) | Tok::Str(name) => {
+                        self.bump();
+                        Key::Name(name)
+                    }
+                    Tok::StrHead(_) => Key::Interpolated(self.primary()?),
+                    _ => return Err(self.unexpected("a property name")),
+                };
+                self.expect(":", "':' after the property name")?;
+                self.newlines();
+                let value = self.expr()?;
+                entries.push(Entry::Prop {
+                    key,
+                    value,
+                    line: token.line,
+                });
+            }
+            self.separator("}", "a new line or ',' between properties")?;
+        }
+        Ok(Expr {
+            kind: ExprKind::Object(entries),
+            line: open.line,
+            col: open.col,
+        })
+    }
+
+    fn array(&mut self) -> Parsed<Expr> {
+        let open = self.expect("[", "'['")?;
+        self.newlines();
+        if self.at_word("for") {
+            self.bump();
+            let mut vars = Vec::new();
+            if self.eat("(") {
+                loop {
+                    vars.push(self.name("a loop variable")?);
+                    if self.eat(")") {
+                        break;
+                    }
+                    self.expect(",", "',' or ')'")?;
+                }
+            } else {
+                vars.push(self.name("a loop variable")?);
+            }
+            self.expect_word("in")?;
+            let source = self.expr()?;
+            self.expect(":", "':' after the loop source")?;
+            self.newlines();
+            let body = self.decl_value()?;
+            self.newlines();
+            self.expect("]", "']' to close the for-expression")?;
+            return Ok(Expr {
+                kind: ExprKind::For {
+                    vars,
+                    source: Box::new(source),
+                    body: Box::new(body),
+                },
+                line: open.line,
+                col: open.col,
+            });
+        }
+        let mut items = Vec::new();
+        loop {
+            if self.eat("]") {
+                break;
+            }
+            if self.tok().tok == Tok::Eof {
+                return Err(Lexer::error(open.line, open.col, "unterminated array"));
+            }
+            if self.eat("...") {
+                items.push(Item::Spread(self.expr()?));
+            } else {
+                items.push(Item::Value(self.expr()?));
+            }
+            self.separator("]", "a new line or ',' between items")?;
+        }
+        Ok(Expr {
+            kind: ExprKind::Array(items),
+            line: open.line,
+            col: open.col,
+        })
+    }
+}
+
+// -------------------------------------------------------------------------------- the types
+
+/// `tests/data/bicep-types.json`, with lookups.
+struct Types {
+    json: Value,
+    /// Lower-cased type → the key of `resources` (the extracted, deeply checked types).
+    extracted: HashMap<String, String>,
+    /// Lower-cased namespaces of the catalog (every type in the snapshot).
+    namespaces: BTreeSet<String>,
+    /// Lower-cased namespaces of the extracted types.
+    target_namespaces: BTreeSet<String>,
+    /// For property names that APIs conventionally model as an enum: every value any extracted
+    /// enum of that name allows (catches typos where one API types it as a free string).
+    conventional: BTreeMap<&'static str, BTreeSet<String>>,
+}
+
+const CONVENTIONAL: &[&str] = &[
+    "publicNetworkAccess",
+    "publicNetworkAccessForIngestion",
+    "publicNetworkAccessForQuery",
+    "minimumTlsVersion",
+    "minimalTlsVersion",
+    "defaultAction",
+    "principalType",
+    "enforcementMode",
+    "isolationMode",
+    "zoneRedundancy",
+    "networkRuleBypassOptions",
+    "privateEndpointNetworkPolicies",
+    "privateLinkServiceNetworkPolicies",
+];
+
+/// Keys of a resource body that are Bicep's, not the resource type's.
+const BICEP_KEYS: &[&str] = &["parent", "scope", "dependsOn"];
+
+fn types() -> &'static Types {
+    static TYPES: OnceLock<Types> = OnceLock::new();
+    TYPES.get_or_init(|| {
+        let path = repo().join("tests/data/bicep-types.json");
+        let text = fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let json: Value = serde_json::from_str(&text).expect("bicep-types.json is JSON");
+        assert_eq!(json["format"], "bicepcheck-types/1", "the types format");
+        let extracted: HashMap<String, String> = json["resources"]
+            .as_object()
+            .expect("resources")
+            .keys()
+            .map(|k| (k.to_lowercase(), k.clone()))
+            .collect();
+        let namespace = |k: &str| k.split('/').next().unwrap_or_default().to_lowercase();
+        let namespaces = json["catalog"]
+            .as_object()
+            .expect("catalog")
+            .keys()
+            .map(|k| namespace(k))
+            .collect();
+        let target_namespaces = extracted.keys().map(|k| namespace(k)).collect();
+        let mut conventional: BTreeMap<&'static str, BTreeSet<String>> =
+            CONVENTIONAL.iter().map(|n| (*n, BTreeSet::new())).collect();
+        for schema in json["schemas"].as_object().expect("schemas").values() {
+            let nodes = schema["types"].as_object().expect("types");
+            for node in nodes.values() {
+                for group in ["properties", "baseProperties"] {
+                    let Some(props) = node[group].as_object() else {
+                        continue;
+                    };
+                    for (name, prop) in props {
+                        if let Some(values) = conventional.get_mut(name.as_str()) {
+                            let target = &nodes[&prop["type"].to_string()];
+                            values.extend(strings(&target["enum"]));
+                        }
+                    }
+                }
+            }
+        }
+        Types {
+            json,
+            extracted,
+            namespaces,
+            target_namespaces,
+            conventional,
+        }
+    })
+}
+
+impl Types {
+    fn node(&self, schema: &str, id: &Value) -> &Value {
+        let node = &self.json["schemas"][schema]["types"][id.to_string()];
+        assert!(node.is_object(), "no node {id} in schema {schema}");
+        node
+    }
+}
+
+/// The strings of a JSON array (none when not an array).
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+// ------------------------------------------------------------------------------ the checker
+
+/// One problem, at a file (relative to the checked root) and line.
+///
+/// Codes as `bicepcheck` numbers them: BC001 parse error; BC010 unknown type, BC011 unknown
+/// API version, BC012 version not in the snapshot (body unchecked), BC013 interpolated type,
+/// BC014 namespace outside the catalog; BC020 unknown property, BC021 property casing; BC030
+/// value not in the enum (open or closed) or unknown discriminator value, BC031 value casing,
+/// BC032 wrong literal kind, BC033 typo in a free-string property that other APIs enumerate;
+/// BC040 missing required property, BC041 missing discriminator; BC050 read-only property set;
+/// BC060 missing module file. Warnings there are findings here, as with `--strict`. This
+/// project's own: MZ001 `main.bicep` parameter without `@description`, MZ002 `main.bicep` not at
+/// subscription scope, MZ003 module at another scope than resource group or subscription,
+/// MZ004 parameters file not `using` its template, MZ005 it sets an undeclared parameter,
+/// MZ006 it leaves a required one unset, MZ007 a module is passed an undeclared parameter,
+/// MZ008 a module's required parameter is not passed, MZ009 `#disable-...` pragma.
+#[derive(Debug)]
+struct Finding {
+    file: String,
+    line: usize,
+    /// Parse errors only.
+    col: Option<usize>,
+    code: &'static str,
+    message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)?;
+        if let Some(col) = self.col {
+            write!(f, ":{col}")?;
+        }
+        write!(f, ": {} {}", self.code, self.message)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Outcome {
+    findings: Vec<Finding>,
+    /// `.bicep` files read.
+    bicep_files: usize,
+    /// Resource declarations, nested ones included.
+    resources: usize,
+    /// Resource bodies checked against their type.
+    deep: usize,
+}
+
+struct Diag {
+    line: usize,
+    code: &'static str,
+    message: String,
+}
+
+/// Checks every `.bicep` and `.bicepparam` file under `root`.
+fn check_tree(root: &Path) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for path in entries(&dir) {
+            if path.is_dir() {
+                pending.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "bicep" || e == "bicepparam")
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort_by_key(|p| relative(root, p));
+    for path in files {
+        let name = relative(root, &path);
+        let text = fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let params_file = path.extension().is_some_and(|e| e == "bicepparam");
+        if !params_file {
+            outcome.bicep_files += 1;
+        }
+        let file = match parse(&text) {
+            Ok(file) => file,
+            Err(e) => {
+                outcome.findings.push(Finding {
+                    file: name,
+                    line: e.line,
+                    col: Some(e.col),
+                    code: "BC001",
+                    message: format!("parse error: {}", e.message),
+                });
+                continue;
+            }
+        };
+        let mut diags: Vec<Diag> = file
+            .pragmas
+            .iter()
+            .filter(|(_, text)| text.starts_with("#disable"))
+            .map(|(line, text)| Diag {
+                line: *line,
+                code: "MZ009",
+                message: format!(
+                    "'{text}' hides a compiler diagnostic; generated Bicep must not need it"
+                ),
+            })
+            .collect();
+        if params_file {
+            check_params_file(&path, &file, &mut diags);
+        } else {
+            let mut checker = Checker::new(&file);
+            for stmt in &file.statements {
+                match &stmt.kind {
+                    StmtKind::Resource(r) => checker.resource(r, None, &[]),
+                    StmtKind::Module(m) => checker.module(&path, m),
+                    _ => {}
+                }
+            }
+            outcome.resources += checker.resources;
+            outcome.deep += checker.deep;
+            diags.append(&mut checker.diags);
+            check_layout(&path, &file, &mut diags);
+        }
+        outcome.findings.extend(diags.into_iter().map(|d| Finding {
+            file: name.clone(),
+            line: d.line,
+            col: None,
+            code: d.code,
+            message: d.message,
+        }));
+    }
+    outcome
+        .findings
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    outcome
+}
+
+/// The parameters a template declares: (name, required), required when it has no default and
+/// is not nullable.
+fn declared_params(file: &BicepFile) -> Vec<(String, bool)> {
+    file.statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Param { name, ty, default } => Some((
+                name.clone(),
+                default.is_none() && !ty.as_ref().is_some_and(Type::is_nullable),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A file that exists and parses (its own findings come when it is checked itself).
+fn parse_path(path: &Path) -> Option<BicepFile> {
+    parse(&fs::read_to_string(path).ok()?).ok()
+}
+
+/// `main.bicep`: subscription scope and a description on every parameter; any other `.bicep`
+/// (a module): resource-group (no `targetScope`) or subscription scope.
+fn check_layout(path: &Path, file: &BicepFile, diags: &mut Vec<Diag>) {
+    let scope = file.statements.iter().find_map(|s| match &s.kind {
+        StmtKind::TargetScope(e) => Some((s.line, e.literal())),
+        _ => None,
+    });
+    if path.file_name().is_some_and(|n| n == "main.bicep") {
+        if scope
+            .as_ref()
+            .is_none_or(|(_, v)| v.as_deref() != Some("subscription"))
+        {
+            diags.push(Diag {
+                line: scope.map_or(1, |(line, _)| line),
+                code: "MZ002",
+                message: "main.bicep must declare targetScope = 'subscription'".to_owned(),
+            });
+        }
+        for stmt in &file.statements {
+            if let StmtKind::Param { name, .. } = &stmt.kind
+                && !stmt.has_description()
+            {
+                diags.push(Diag {
+                    line: stmt.line,
+                    code: "MZ001",
+                    message: format!("parameter '{name}' has no @description"),
+                });
+            }
+        }
+    } else if let Some((line, value)) = scope
+        && !matches!(value.as_deref(), Some("resourceGroup" | "subscription"))
+    {
+        diags.push(Diag {
+            line,
+            code: "MZ003",
+            message: format!(
+                "targetScope '{}': a module deploys to a resource group or the subscription",
+                value.as_deref().unwrap_or("(an expression)")
+            ),
+        });
+    }
+}
+
+/// `X.bicepparam`: starts with `using 'X.bicep'`, sets only parameters that file declares, and
+/// every one it requires.
+fn check_params_file(path: &Path, file: &BicepFile, diags: &mut Vec<Diag>) {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let expected = format!("{stem}.bicep");
+    let first = file.statements.first();
+    let using = first.and_then(|s| match &s.kind {
+        StmtKind::Using(Some(e)) => e.literal(),
+        _ => None,
+    });
+    let line = first.map_or(1, |s| s.line);
+    if using.as_deref() != Some(expected.as_str()) {
+        diags.push(Diag {
+            line,
+            code: "MZ004",
+            message: format!("a parameters file starts with using '{expected}'"),
+        });
+        return;
+    }
+    let target = path.with_file_name(&expected);
+    let Some(template) = parse_path(&target) else {
+        diags.push(Diag {
+            line,
+            code: "MZ004",
+            message: format!("'{expected}' is missing or does not parse"),
+        });
+        return;
+    };
+    let declared = declared_params(&template);
+    let mut set = BTreeSet::new();
+    for stmt in &file.statements {
+        if let StmtKind::Param { name, .. } = &stmt.kind {
+            set.insert(name.as_str());
+            if !declared.iter().any(|(d, _)| d == name) {
+                diags.push(Diag {
+                    line: stmt.line,
+                    code: "MZ005",
+                    message: format!("parameter '{name}' is not declared in '{expected}'"),
+                });
+            }
+        }
+    }
+    for (name, required) in &declared {
+        if *required && !set.contains(name.as_str()) {
+            diags.push(Diag {
+                line,
+                code: "MZ006",
+                message: format!("required parameter '{name}' of '{expected}' is not set"),
+            });
+        }
+    }
+}
+
+/// `value` through `if (...)` and `[for ...]` (collecting the loop variables), then each
+/// branch of a ternary.
+fn bodies<'f>(value: &'f Expr, scope: &mut Vec<String>) -> Vec<&'f Expr> {
+    let mut value = value;
+    loop {
+        match &value.kind {
+            ExprKind::If { body, .. } => value = body,
+            ExprKind::For { vars, body, .. } => {
+                scope.extend(vars.iter().cloned());
+                value = body;
+            }
+            _ => break,
+        }
+    }
+    let mut out = Vec::new();
+    let mut pending = vec![value];
+    while let Some(e) = pending.pop() {
+        match &e.kind {
+            ExprKind::Ternary {
+                then, otherwise, ..
+            } => {
+                pending.push(otherwise);
+                pending.push(then);
+            }
+            ExprKind::If { body, .. } => pending.push(body),
+            _ => out.push(e),
+        }
+    }
+    out
+}
+
+/// Checks resource declarations against the types, and modules against their files.
+struct Checker<'f> {
+    types: &'static Types,
+    vars: HashMap<&'f str, &'f Expr>,
+    diags: Vec<Diag>,
+    resources: usize,
+    deep: usize,
+}
+
+impl<'f> Checker<'f> {
+    fn new(file: &'f BicepFile) -> Self {
+        let vars = file
+            .statements
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Var { name, value } => Some((name.as_str(), value)),
+                _ => None,
+            })
+            .collect();
+        Self {
+            types: types(),
+            vars,
+            diags: Vec::new(),
+            resources: 0,
+            deep: 0,
+        }
+    }
+
+    fn diag(&mut self, line: usize, code: &'static str, message: String) {
+        self.diags.push(Diag {
+            line,
+            code,
+            message,
+        });
+    }
+
+    /// A local module file exists, and is given exactly the parameters it declares.
+    fn module(&mut self, path: &Path, m: &'f Module) {
+        let Some(target) = m.path.literal() else {
+            return;
+        };
+        let registry = target.split_once(':').is_some_and(|(scheme, _)| {
+            matches!(scheme, "br" | "ts")
+                || ((scheme.starts_with("br/") || scheme.starts_with("ts/")) && scheme.len() > 3)
+        });
+        if registry {
+            return;
+        }
+        let full = path.parent().unwrap_or(Path::new(".")).join(&target);
+        if !full.is_file() {
+            self.diag(
+                m.line,
+                "BC060",
+                format!("module '{}': local file '{target}' not found", m.symbol),
+            );
+            return;
+        }
+        let Some(module) = parse_path(&full) else {
+            return;
+        };
+        let declared = declared_params(&module);
+        for body in bodies(&m.value, &mut Vec::new()) {
+            let ExprKind::Object(entries) = &body.kind else {
+                continue;
+            };
+            let params = entries.iter().find_map(|e| match e {
+                Entry::Prop {
+                    key: Key::Name(k),
+                    value,
+                    ..
+                } if k == "params" => Some(value),
+                _ => None,
+            });
+            let given: Vec<(&str, usize)> = match params.map(|p| &p.kind) {
+                None => Vec::new(),
+                Some(ExprKind::Object(given))
+                    if !given.iter().any(|e| matches!(e, Entry::Spread(_))) =>
+                {
+                    given
+                        .iter()
+                        .filter_map(|e| match e {
+                            Entry::Prop {
+                                key: Key::Name(k),
+                                line,
+                                ..
+                            } => Some((k.as_str(), *line)),
+                            _ => None,
+                        })
+                        .collect()
+                }
+                Some(_) => continue,
+            };
+            let missing: Vec<String> = declared
+                .iter()
+                .filter(|(name, required)| *required && !given.iter().any(|(g, _)| g == name))
+                .map(|(name, _)| format!("'{name}'"))
+                .collect();
+            if !missing.is_empty() {
+                self.diag(
+                    m.line,
+                    "MZ008",
+                    format!(
+                        "module '{}': required parameter{} {} of '{target}' {} not set",
+                        m.symbol,
+                        if missing.len() == 1 { "" } else { "s" },
+                        missing.join(", "),
+                        if missing.len() == 1 { "is" } else { "are" },
+                    ),
+                );
+            }
+            for (name, line) in given {
+                if !declared.iter().any(|(d, _)| d == name) {
+                    self.diag(
+                        line,
+                        "MZ007",
+                        format!(
+                            "module '{}': '{target}' declares no parameter '{name}'",
+                            m.symbol
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A resource declaration: its type and version, its body, its nested children.
+    fn resource(
+        &mut self,
+        r: &'f Resource,
+        parent: Option<(&str, Option<&str>)>,
+        scope: &[String],
+    ) {
+        self.resources += 1;
+        let mut scope = scope.to_vec();
+        let bodies = bodies(&r.value, &mut scope);
+        let Some(full) = r.ty.literal() else {
+            self.diag(
+                r.line,
+                "BC013",
+                format!(
+                    "resource '{}': interpolated type string, not checked",
+                    r.symbol
+                ),
+            );
+            self.children(&bodies, None, &scope);
+            return;
+        };
+        let (mut name, mut version) = match full.rsplit_once('@') {
+            Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
+            None => (full.clone(), None),
+        };
+        if let Some((parent_name, parent_version)) = parent
+            && !name.contains('/')
+        {
+            name = format!("{parent_name}/{name}");
+            if version.is_none() {
+                version = parent_version.map(str::to_owned);
+            }
+        }
+        let Some(version) = version else {
+            self.diag(
+                r.line,
+                "BC011",
+                format!("resource '{}': type '{full}' has no API version", r.symbol),
+            );
+            self.children(&bodies, Some((&name, None)), &scope);
+            return;
+        };
+        let types = self.types;
+        let lower = name.to_lowercase();
+        let namespace = lower.split('/').next().unwrap_or_default().to_owned();
+        let target = types.target_namespaces.contains(&namespace);
+        let Some(catalog) = types.json["catalog"].get(&lower) else {
+            if types.namespaces.contains(&namespace) {
+                let candidates: Vec<&str> = types.json["catalog"]
+                    .as_object()
+                    .expect("catalog")
+                    .keys()
+                    .filter(|k| k.starts_with(&format!("{namespace}/")))
+                    .map(String::as_str)
+                    .collect();
+                let hint = suggest(&lower, candidates)
+                    .map(|k| {
+                        let shown = types.json["catalog"][k]["name"].as_str().unwrap_or(k);
+                        format!(" (did you mean '{shown}'?)")
+                    })
+                    .unwrap_or_default();
+                let code = "BC010";
+                let scope_note = if target {
+                    ""
+                } else {
+                    " (outside the extracted namespaces)"
+                };
+                self.diag(
+                    r.line,
+                    code,
+                    format!(
+                        "resource '{}': unknown resource type '{name}'{hint}{scope_note}",
+                        r.symbol
+                    ),
+                );
+            } else {
+                self.diag(
+                    r.line,
+                    "BC014",
+                    format!(
+                        "resource '{}': namespace of '{name}' is not in the Azure type catalog, not checked",
+                        r.symbol
+                    ),
+                );
+            }
+            self.children(&bodies, Some((&name, Some(&version))), &scope);
+            return;
+        };
+        let versions = strings(&catalog["versions"]);
+        if !versions.iter().any(|v| v.eq_ignore_ascii_case(&version)) {
+            let latest = versions[versions.len().saturating_sub(4)..].join(", ");
+            self.diag(
+                r.line,
+                "BC011",
+                format!(
+                    "resource '{}': API version '{version}' does not exist for '{name}' (latest: {latest})",
+                    r.symbol
+                ),
+            );
+            self.children(&bodies, Some((&name, Some(&version))), &scope);
+            return;
+        }
+        let extracted = types
+            .extracted
+            .get(&lower)
+            .map(|k| &types.json["resources"][k]);
+        let entry = extracted.and_then(|e| e.get(&version));
+        if let (Some(extracted), None) = (extracted, entry) {
+            let have: Vec<&String> = extracted.as_object().expect("versions").keys().collect();
+            let have: Vec<&str> = have.iter().map(|s| s.as_str()).collect();
+            self.diag(
+                r.line,
+                "BC012",
+                format!(
+                    "resource '{}': {name}@{version} exists but is not in tests/data/bicep-types.json ({}), so its body is not checked",
+                    r.symbol,
+                    have.join(", ")
+                ),
+            );
+        }
+        if let Some(entry) = entry
+            && !r.existing
+        {
+            self.deep += 1;
+            let schema = entry["schema"].as_str().expect("a schema key");
+            for body in &bodies {
+                self.value(body, schema, &entry["body"], &r.symbol, true, &scope);
+            }
+        }
+        self.children(&bodies, Some((&name, Some(&version))), &scope);
+    }
+
+    fn children(
+        &mut self,
+        bodies: &[&'f Expr],
+        parent: Option<(&str, Option<&str>)>,
+        scope: &[String],
+    ) {
+        for body in bodies {
+            if let ExprKind::Object(entries) = &body.kind {
+                for entry in entries {
+                    if let Entry::Resource(child) = entry {
+                        self.resource(child, parent, scope);
+                    }
+                }
+            }
+        }
+    }
+
+    /// An identifier naming a file-level var (not shadowed by a loop variable) is its value.
+    fn resolve(&self, mut v: &'f Expr, scope: &[String]) -> &'f Expr {
+        let mut seen = BTreeSet::new();
+        while let ExprKind::Ident(name) = &v.kind {
+            if scope.contains(name) || !seen.insert(name.as_str()) {
+                break;
+            }
+            match self.vars.get(name.as_str()) {
+                Some(value) => v = value,
+                None => break,
+            }
+        }
+        v
+    }
+
+    /// Checks `v` against node `id` of `schema`. Only literals are checked: strings without
+    /// interpolation, numbers, booleans, objects, arrays and for-expressions; through `if`,
+    /// both branches of a ternary, and vars.
+    fn value(
+        &mut self,
+        v: &'f Expr,
+        schema: &str,
+        id: &Value,
+        path: &str,
+        top: bool,
+        scope: &[String],
+    ) {
+        let types = self.types;
+        let node = types.node(schema, id);
+        let v = self.resolve(v, scope);
+        match &v.kind {
+            ExprKind::Ternary {
+                then, otherwise, ..
+            } => {
+                self.value(then, schema, id, path, top, scope);
+                self.value(otherwise, schema, id, path, top, scope);
+                return;
+            }
+            ExprKind::If { body, .. } => return self.value(body, schema, id, path, top, scope),
+            ExprKind::Null => return,
+            ExprKind::Str(_) if v.literal().is_none() => return,
+            ExprKind::Str(_)
+            | ExprKind::Int(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Object(_)
+            | ExprKind::Array(_)
+            | ExprKind::For { .. } => {}
+            _ if v.int().is_some() => {}
+            _ => return,
+        }
+        match node["kind"].as_str().unwrap_or_default() {
+            "object" | "discriminated" => match &v.kind {
+                ExprKind::For { .. } => {}
+                ExprKind::Object(entries) => {
+                    self.object(v, entries, schema, node, path, top, scope);
+                }
+                _ => self.mismatch(v, "an object", path),
+            },
+            "array" => match &v.kind {
+                ExprKind::For { vars, body, .. } => {
+                    let mut inner = scope.to_vec();
+                    inner.extend(vars.iter().cloned());
+                    self.value(
+                        body,
+                        schema,
+                        &node["items"],
+                        &format!("{path}[]"),
+                        false,
+                        &inner,
+                    );
+                }
+                ExprKind::Array(items) => {
+                    for item in items {
+                        if let Item::Value(item) = item {
+                            self.value(
+                                item,
+                                schema,
+                                &node["items"],
+                                &format!("{path}[]"),
+                                false,
+                                scope,
+                            );
+                        }
+                    }
+                }
+                _ => self.mismatch(v, "an array", path),
+            },
+            "string" => match v.literal() {
+                Some(text) => self.enumeration(&text, v.line, node, path),
+                None => self.mismatch(v, "a string", path),
+            },
+            "int" if v.int().is_none() => self.mismatch(v, "an int", path),
+            "bool" if !matches!(v.kind, ExprKind::Bool(_)) => self.mismatch(v, "a bool", path),
+            "union" => self.union(v, schema, node, path, scope),
+            _ => {}
+        }
+    }
+
+    /// Accepted when any member accepts it; otherwise the findings of the closest member.
+    fn union(&mut self, v: &'f Expr, schema: &str, node: &Value, path: &str, scope: &[String]) {
+        if let Some(text) = v.literal()
+            && node.get("enum").is_some()
+            && (strings(&node["enum"]).contains(&text) || node["extensible"] == true)
+        {
+            return;
+        }
+        let mut best: Option<Vec<Diag>> = None;
+        for member in node["elements"].as_array().into_iter().flatten() {
+            let before = self.diags.len();
+            self.value(v, schema, member, path, false, scope);
+            let found: Vec<Diag> = self.diags.drain(before..).collect();
+            if found.is_empty() {
+                return;
+            }
+            if best.as_ref().is_none_or(|b| found.len() < b.len()) {
+                best = Some(found);
+            }
+        }
+        self.diags.extend(best.unwrap_or_default());
+    }
+
+    fn mismatch(&mut self, v: &Expr, expected: &str, path: &str) {
+        let got = match &v.kind {
+            ExprKind::Object(_) => "an object".to_owned(),
+            ExprKind::Array(_) => "an array".to_owned(),
+            ExprKind::For { .. } => "an array (for-expression)".to_owned(),
+            ExprKind::Bool(b) => format!("bool {b}"),
+            _ => match (v.literal(), v.int()) {
+                (Some(text), _) => format!("string '{}'", clip(&text)),
+                (_, Some(n)) => format!("int {n}"),
+                _ => "an expression".to_owned(),
+            },
+        };
+        self.diag(
+            v.line,
+            "BC032",
+            format!("{path}: expected {expected}, got {got}"),
+        );
+    }
+
+    /// A string literal against the enum of its node (closed or open alike); without an enum,
+    /// against the values other APIs use for a conventionally enumerated property name.
+    fn enumeration(&mut self, text: &str, line: usize, node: &Value, path: &str) {
+        let allowed = strings(&node["enum"]);
+        if allowed.is_empty() {
+            let name = path
+                .rsplit('.')
+                .next()
+                .unwrap_or(path)
+                .trim_end_matches("[]");
+            let Some(known) = self.types.conventional.get(name).filter(|k| !k.is_empty()) else {
+                return;
+            };
+            if known.contains(text) {
+                return;
+            }
+            let listed = quoted(known.iter().map(String::as_str));
+            if let Some(same) = known.iter().find(|k| k.eq_ignore_ascii_case(text)) {
+                self.diag(
+                    line,
+                    "BC031",
+                    format!("{path}: value '{text}' differs only in case from '{same}'"),
+                );
+            } else {
+                self.diag(
+                    line,
+                    "BC033",
+                    format!(
+                        "{path}: value '{}' is not a value other APIs use for '{name}' ({listed}); this API types it as a free string",
+                        clip(text)
+                    ),
+                );
+            }
+            return;
+        }
+        if allowed.iter().any(|a| a == text) {
+            return;
+        }
+        if let Some(same) = allowed.iter().find(|a| a.eq_ignore_ascii_case(text)) {
+            self.diag(
+                line,
+                "BC031",
+                format!("{path}: value '{text}' differs only in case from '{same}'"),
+            );
+            return;
+        }
+        let mut listed = quoted(allowed.iter().take(12).map(String::as_str));
+        if allowed.len() > 12 {
+            listed.push_str(" ...");
+        }
+        let open = if node["extensible"] == true {
+            " (an open enum, but not a documented value)"
+        } else {
+            ""
+        };
+        let hint = suggest(text, allowed.iter().map(String::as_str))
+            .map(|s| format!(" (did you mean '{s}'?)"))
+            .unwrap_or_default();
+        self.diag(
+            line,
+            "BC030",
+            format!(
+                "{path}: value '{}' is not one of {listed}{open}{hint}",
+                clip(text)
+            ),
+        );
+    }
+
+    /// An object literal against an object or discriminated node.
+    #[allow(clippy::too_many_arguments)]
+    fn object(
+        &mut self,
+        o: &'f Expr,
+        entries: &'f [Entry],
+        schema: &str,
+        node: &Value,
+        path: &str,
+        top: bool,
+        scope: &[String],
+    ) {
+        if node["kind"] != "discriminated" {
+            let props = node["properties"].as_object().cloned().unwrap_or_default();
+            let name = node["name"].as_str().unwrap_or("object");
+            let additional = node.get("additionalProperties");
+            return self.properties(
+                o, entries, schema, &props, additional, name, path, top, scope, true,
+            );
+        }
+        let types = self.types;
+        let discriminator = node["discriminator"].as_str().expect("a discriminator");
+        let elements = node["elements"].as_object().expect("elements");
+        let mut props = node["baseProperties"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let chosen = entries.iter().rev().find_map(|e| match e {
+            Entry::Prop {
+                key: Key::Name(k),
+                value,
+                ..
+            } if k == discriminator => Some(self.resolve(value, scope)),
+            _ => None,
+        });
+        if let Some(value) = chosen
+            && let Some(text) = value.literal()
+        {
+            let element = match elements.get(&text) {
+                Some(element) => Some(element),
+                None => {
+                    let same = elements.keys().find(|k| k.eq_ignore_ascii_case(&text));
+                    if let Some(same) = same {
+                        self.diag(
+                            value.line,
+                            "BC031",
+                            format!("{path}.{discriminator}: value '{text}' differs only in case from '{same}'"),
+                        );
+                    }
+                    same.map(|k| &elements[k])
+                }
+            };
+            let Some(element) = element else {
+                let listed = quoted(elements.keys().map(String::as_str));
+                let hint = suggest(&text, elements.keys().map(String::as_str))
+                    .map(|s| format!(" (did you mean '{s}'?)"))
+                    .unwrap_or_default();
+                self.diag(
+                    value.line,
+                    "BC030",
+                    format!(
+                        "{path}.{discriminator}: value '{}' is not one of {listed}{hint}",
+                        clip(&text)
+                    ),
+                );
+                return;
+            };
+            let variant = types.node(schema, element);
+            for (k, p) in variant["properties"].as_object().into_iter().flatten() {
+                props.insert(k.clone(), p.clone());
+            }
+            let name = variant["name"].as_str().unwrap_or("object");
+            let additional = variant.get("additionalProperties");
+            return self.properties(
+                o, entries, schema, &props, additional, name, path, top, scope, true,
+            );
+        }
+        if chosen.is_none() && !entries.iter().any(|e| matches!(e, Entry::Spread(_))) {
+            self.diag(
+                o.line,
+                "BC041",
+                format!(
+                    "{path}: missing discriminator property '{discriminator}' (one of {})",
+                    quoted(elements.keys().map(String::as_str))
+                ),
+            );
+        }
+        // The variant is not known: any variant's property names, nothing required.
+        for element in elements.values() {
+            for (k, p) in types.node(schema, element)["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+            {
+                if !props.contains_key(k) {
+                    props.insert(k.clone(), p.clone());
+                }
+            }
+        }
+        let name = node["name"].as_str().unwrap_or("object");
+        self.properties(
+            o, entries, schema, &props, None, name, path, top, scope, false,
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn properties(
+        &mut self,
+        o: &'f Expr,
+        entries: &'f [Entry],
+        schema: &str,
+        props: &Map<String, Value>,
+        additional: Option<&Value>,
+        name: &str,
+        path: &str,
+        top: bool,
+        scope: &[String],
+        check_required: bool,
+    ) {
+        let mut seen = BTreeSet::new();
+        for entry in entries {
+            let Entry::Prop { key, value, line } = entry else {
+                continue;
+            };
+            let key = match key {
+                Key::Name(key) => key,
+                Key::Interpolated(_) => {
+                    if let Some(additional) = additional {
+                        self.value(
+                            value,
+                            schema,
+                            additional,
+                            &format!("{path}.<key>"),
+                            false,
+                            scope,
+                        );
+                    }
+                    continue;
+                }
+            };
+            let at = format!("{path}.{key}");
+            if top && BICEP_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            let found = match props.get_key_value(key.as_str()) {
+                Some(found) => Some(found),
+                None => {
+                    let same = props.iter().find(|(k, _)| k.eq_ignore_ascii_case(key));
+                    if let Some((real, _)) = same {
+                        self.diag(
+                            *line,
+                            "BC021",
+                            format!("{at}: property name casing differs from '{real}'"),
+                        );
+                    }
+                    same
+                }
+            };
+            let Some((real, prop)) = found else {
+                if let Some(additional) = additional {
+                    self.value(value, schema, additional, &at, false, scope);
+                    continue;
+                }
+                let mut candidates: Vec<&str> = props.keys().map(String::as_str).collect();
+                if top {
+                    candidates.extend(BICEP_KEYS);
+                }
+                let hint = suggest(key, candidates)
+                    .map(|s| format!(" (did you mean '{s}'?)"))
+                    .unwrap_or_default();
+                self.diag(
+                    *line,
+                    "BC020",
+                    format!("{at}: unknown property '{key}' on {name}{hint}"),
+                );
+                continue;
+            };
+            seen.insert(real.clone());
+            if prop["readOnly"] == true && prop["required"] != true {
+                self.diag(
+                    *line,
+                    "BC050",
+                    format!("{at}: property '{key}' is read-only and cannot be set"),
+                );
+                continue;
+            }
+            self.value(value, schema, &prop["type"], &at, false, scope);
+        }
+        if check_required && !entries.iter().any(|e| matches!(e, Entry::Spread(_))) {
+            let missing: Vec<&str> = props
+                .iter()
+                .filter(|(k, p)| {
+                    p["required"] == true && p["readOnly"] != true && !seen.contains(*k)
+                })
+                .map(|(k, _)| k.as_str())
+                .collect();
+            if !missing.is_empty() {
+                self.diag(
+                    o.line,
+                    "BC040",
+                    format!(
+                        "{path}: missing required propert{} {}",
+                        if missing.len() == 1 { "y" } else { "ies" },
+                        quoted(missing.into_iter())
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// `'a', 'b'`
+fn quoted<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items
+        .map(|i| format!("'{i}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn clip(text: &str) -> String {
+    let text = text.replace('\n', "\\n");
+    if text.chars().count() <= 60 {
+        text
+    } else {
+        text.chars().take(60).collect::<String>() + "..."
+    }
+}
+
+/// The candidate most like `word` (case-insensitive edit distance), if it is close enough.
+fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word: Vec<char> = word.to_lowercase().chars().collect();
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let other: Vec<char> = candidate.to_lowercase().chars().collect();
+        let longest = word.len().max(other.len()).max(1);
+        let similarity = 1.0 - distance(&word, &other) as f64 / longest as f64;
+        if similarity >= 0.6 && best.is_none_or(|(s, _)| similarity > s) {
+            best = Some((similarity, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Levenshtein distance.
+fn distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
