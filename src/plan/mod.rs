@@ -121,6 +121,8 @@ pub struct NetworkPlan {
     pub address_space: String,
     /// Private-endpoint subnet.
     pub endpoint_subnet: String,
+    /// Implicit outbound internet access of the subnets (retired by Azure; always off here).
+    pub default_outbound_access: bool,
     /// Compute subnet (customer mode).
     pub compute_subnet: Option<String>,
     /// Service endpoint policy on the compute subnet allowing only the zone's storage (SEC-14).
@@ -147,6 +149,8 @@ pub struct WorkspacePlan {
     pub datastore_auth: DatastoreAuth,
     /// Workspace-based Application Insights attached (OPS-05).
     pub app_insights: bool,
+    /// The legacy v1 network-isolation mode, which bypasses the managed network.
+    pub v1_legacy_mode: bool,
 }
 
 /// How the workspace reaches its storage.
@@ -206,6 +210,8 @@ pub struct KeyVaultPlan {
     pub public_network_access: bool,
     /// Network ACL default action: `Deny` or `Allow`.
     pub default_action: String,
+    /// Let trusted Azure services through the firewall (Azure ML needs it for its data plane).
+    pub trusted_services_bypass: bool,
     /// The customer-managed key, created through the management plane.
     pub key: Option<KeyPlan>,
 }
@@ -244,6 +250,10 @@ pub struct StoragePlan {
     pub public_network_access: bool,
     /// Network ACL default action.
     pub default_action: String,
+    /// Let trusted Azure services through the firewall.
+    pub trusted_services_bypass: bool,
+    /// Entra ID (not keys) by default in the portal and tools.
+    pub oauth_by_default: bool,
     /// Anonymous blob access.
     pub blob_public_access: bool,
     /// Encrypted with the customer-managed key (SEC-13).
@@ -267,6 +277,8 @@ pub struct RegistryPlan {
     pub admin_enabled: bool,
     /// Anonymous pull.
     pub anonymous_pull: bool,
+    /// Let trusted Azure services through the firewall.
+    pub trusted_services_bypass: bool,
     /// Whether the public endpoint is reachable (SEC-05).
     pub public_network_access: bool,
     /// Zone redundancy (REL-01).

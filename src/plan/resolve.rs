@@ -141,6 +141,7 @@ fn region_plan(
                 DatastoreAuth::Identity
             },
             app_insights: true,
+            v1_legacy_mode: false,
         },
         key_vault: KeyVaultPlan {
             name: names.key_vault.clone(),
@@ -150,6 +151,7 @@ fn region_plan(
             rbac_authorization: true,
             public_network_access: !private,
             default_action: if private { "Deny" } else { "Allow" }.to_owned(),
+            trusted_services_bypass: true,
             key: cmk.then(|| key_plan(profile, &names)),
         },
         storage: StoragePlan {
@@ -160,6 +162,8 @@ fn region_plan(
             shared_key_access: waived("SEC-06"),
             public_network_access: !private,
             default_action: if private { "Deny" } else { "Allow" }.to_owned(),
+            trusted_services_bypass: true,
+            oauth_by_default: true,
             blob_public_access: false,
             customer_managed_key: cmk,
             infrastructure_encryption: true,
@@ -202,6 +206,7 @@ fn network_plan(profile: &Profile, ranges: &Ranges, waived: &dyn Fn(&str) -> boo
     NetworkPlan {
         address_space: ranges.space.to_string(),
         endpoint_subnet: ranges.endpoints.to_string(),
+        default_outbound_access: false,
         compute_subnet: ranges.compute.map(|c| c.to_string()),
         storage_endpoint_policy: exfiltration_guard,
         // What Azure ML compute needs to reach when its internet outbound is closed.
@@ -502,6 +507,7 @@ fn registry_plan(regions: &[RegionPlan], waived: &dyn Fn(&str) -> bool) -> Regis
         sku: "Premium".to_owned(),
         admin_enabled: waived("SEC-06"),
         anonymous_pull: false,
+        trusted_services_bypass: true,
         public_network_access: waived("SEC-05"),
         zone_redundancy: primary.zones && !waived("REL-01"),
         geo_replications: regions[1..]
