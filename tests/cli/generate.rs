@@ -270,3 +270,42 @@ fn a_failed_write_leaves_the_directory_exactly_as_it_was() {
         "nothing changed, no temporary files left"
     );
 }
+
+#[test]
+fn an_unwritable_target_fails_without_touching_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "");
+    // A file stands where the output directory would go.
+    let out = dir.path().join("infra");
+    std::fs::write(&out, "not a directory\n").unwrap();
+    let run = generate(&p, &out).code(4);
+    assert!(text(&run.get_output().stderr).contains("cannot"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "not a directory\n");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "nothing else created"
+    );
+}
+
+#[test]
+fn a_template_error_leaves_an_existing_output_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "");
+    let out = dir.path().join("infra");
+    generate(&p, &out).success();
+    let before = snapshot(&out);
+    let overlay = dir.path().join("overlay/terraform");
+    std::fs::create_dir_all(&overlay).unwrap();
+    std::fs::write(overlay.join("main.tf.tera"), "{{ plan.missing }}\n").unwrap();
+    mlzone()
+        .arg("generate")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .arg("--templates")
+        .arg(dir.path().join("overlay"))
+        .assert()
+        .code(4);
+    assert_eq!(before, snapshot(&out));
+}
