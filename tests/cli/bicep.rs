@@ -1006,7 +1006,7 @@ struct Token {
 
 /// A syntax error at a line and column (both from 1).
 #[derive(Debug)]
-struct ParseError {
+pub(crate) struct ParseError {
     line: usize,
     col: usize,
     message: String,
@@ -1307,22 +1307,22 @@ fn describe(tok: &Tok) -> String {
 // ------------------------------------------------------------------------------------- syntax
 
 #[derive(Debug)]
-struct BicepFile {
-    statements: Vec<Stmt>,
+pub(crate) struct BicepFile {
+    pub(crate) statements: Vec<Stmt>,
     /// `#...` directives, by line.
     pragmas: Vec<(usize, String)>,
 }
 
 #[derive(Debug)]
-struct Stmt {
+pub(crate) struct Stmt {
     decorators: Vec<Expr>,
-    kind: StmtKind,
+    pub(crate) kind: StmtKind,
     line: usize,
     col: usize,
 }
 
 #[derive(Debug)]
-enum StmtKind {
+pub(crate) enum StmtKind {
     TargetScope(Expr),
     Metadata,
     Import,
@@ -1349,26 +1349,26 @@ enum StmtKind {
 }
 
 #[derive(Debug)]
-struct Resource {
-    symbol: String,
+pub(crate) struct Resource {
+    pub(crate) symbol: String,
     /// `'Namespace/type@version'`; interpolated when not a literal.
-    ty: Expr,
-    existing: bool,
-    value: Expr,
+    pub(crate) ty: Expr,
+    pub(crate) existing: bool,
+    pub(crate) value: Expr,
     line: usize,
 }
 
 #[derive(Debug)]
-struct Module {
-    symbol: String,
-    path: Expr,
-    value: Expr,
+pub(crate) struct Module {
+    pub(crate) symbol: String,
+    pub(crate) path: Expr,
+    pub(crate) value: Expr,
     line: usize,
 }
 
 /// A type expression; kept only as far as the checks need it (nullability).
 #[derive(Debug)]
-enum Type {
+pub(crate) enum Type {
     Named,
     Literal,
     Object,
@@ -1379,14 +1379,14 @@ enum Type {
 }
 
 #[derive(Debug)]
-struct Expr {
-    kind: ExprKind,
+pub(crate) struct Expr {
+    pub(crate) kind: ExprKind,
     line: usize,
     col: usize,
 }
 
 #[derive(Debug)]
-enum ExprKind {
+pub(crate) enum ExprKind {
     Str(Vec<Part>),
     Int(i64),
     Bool(bool),
@@ -1445,34 +1445,34 @@ enum ExprKind {
 }
 
 #[derive(Debug)]
-enum Part {
+pub(crate) enum Part {
     Text(String),
     Hole(Expr),
 }
 
 #[derive(Debug)]
-enum Entry {
+pub(crate) enum Entry {
     Prop { key: Key, value: Expr, line: usize },
     Spread(Expr),
     Resource(Resource),
 }
 
 #[derive(Debug)]
-enum Key {
+pub(crate) enum Key {
     Name(String),
     /// `'${...}': value`
     Interpolated(Expr),
 }
 
 #[derive(Debug)]
-enum Item {
+pub(crate) enum Item {
     Value(Expr),
     Spread(Expr),
 }
 
 impl Expr {
     /// The text of a string without interpolation.
-    fn literal(&self) -> Option<String> {
+    pub(crate) fn literal(&self) -> Option<String> {
         let ExprKind::Str(parts) = &self.kind else {
             return None;
         };
@@ -1648,7 +1648,7 @@ impl Type {
 }
 
 /// Parses a `.bicep` or `.bicepparam` file.
-fn parse(source: &str) -> Parsed<BicepFile> {
+pub(crate) fn parse(source: &str) -> Parsed<BicepFile> {
     let (toks, pragmas) = Lexer::run(source)?;
     let mut parser = Parser { toks, i: 0 };
     let mut statements = Vec::new();

@@ -8,6 +8,8 @@ mod bicep;
 mod exit_codes;
 // `mlzone generate` and `mlzone diff`: transaction, manifest, drift, security summary.
 mod generate;
+// Hostile profile text stays an inert literal in the Bicep.
+mod hostile;
 // `mlzone init`: writes a starter that validates, never overwrites.
 mod init;
 // Locked settings of golden profiles may be tightened.
@@ -16,6 +18,8 @@ mod locks;
 mod invalid;
 // Template overlays over the embedded templates.
 mod overlays;
+// The Bicep and the Terraform declare the same resources with the same security settings.
+mod parity;
 // `mlzone plan`: text and JSON.
 mod plan;
 // Committed example output is current, and snapshotted.

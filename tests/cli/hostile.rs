@@ -1,0 +1,76 @@
+//! Hostile profile text in the generated Bicep: every value comes out as an inert literal that
+//! reads back as exactly what the profile said (the Terraform side is in `terraform.rs`).
+
+use std::collections::BTreeMap;
+
+use crate::bicep::{Entry, ExprKind, Key, StmtKind, parse};
+use crate::support::{extending, mlzone, text};
+
+/// YAML double-quoted form of `s`, so any character survives the profile.
+fn yaml(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+#[test]
+fn hostile_tag_values_stay_literal_in_bicep() {
+    let tags = [
+        ("quote", "it's \"quoted\""),
+        ("backslash", r"C:\temp\new\"),
+        ("interpolation", "${subscription().id}"),
+        ("escaped", r"\${x} \' \\"),
+        ("newline", "first\nsecond\r\n"),
+        ("line-separator", "before\u{2028}after"),
+        ("right-to-left", "abc\u{202E}fed"),
+        ("key with space", "spaced"),
+        ("it's-a-key", "value"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = String::from("project: hostile\ntags:\n");
+    for (key, value) in tags {
+        body.push_str(&format!("  {}: {}\n", yaml(key), yaml(value)));
+    }
+    let profile = extending(dir.path(), "profiles/baseline.yaml", &body);
+    let out = dir.path().join("out");
+    let run = mlzone()
+        .args(["generate", "--format", "bicep", "-o"])
+        .arg(&out)
+        .arg(&profile)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let main = std::fs::read_to_string(out.join("bicep/main.bicep")).unwrap();
+    let file = parse(&main).unwrap_or_else(|e| panic!("main.bicep does not parse: {e}\n{main}"));
+    let value = file
+        .statements
+        .iter()
+        .find_map(|s| match &s.kind {
+            StmtKind::Var { name, value } if name == "tags" => Some(value),
+            _ => None,
+        })
+        .expect("main.bicep declares `var tags`");
+    let ExprKind::Object(entries) = &value.kind else {
+        panic!("tags is not an object literal");
+    };
+    let mut read: BTreeMap<String, String> = BTreeMap::new();
+    for entry in entries {
+        let Entry::Prop {
+            key: Key::Name(key),
+            value,
+            ..
+        } = entry
+        else {
+            panic!("tags has a computed entry: {entry:?}");
+        };
+        let literal = value
+            .literal()
+            .unwrap_or_else(|| panic!("tag `{key}` is not a plain string literal: {value:?}"));
+        read.insert(key.clone(), literal);
+    }
+    for (key, value) in tags {
+        assert_eq!(
+            read.get(key).map(String::as_str),
+            Some(value),
+            "tag {key:?}"
+        );
+    }
+}
