@@ -73,6 +73,14 @@ pub fn bicep_expr(value: &Value, indent: usize) -> String {
     }
 }
 
+/// `text | bicep_key`: an object key, bare when it is an identifier, else a string literal.
+pub(crate) fn bicep_key_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("bicep_key takes text"))?;
+    Ok(Value::String(bicep_key(text)))
+}
+
 /// An object key: bare when it is an identifier, else a string literal.
 fn bicep_key(key: &str) -> String {
     let identifier = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')

@@ -33,6 +33,7 @@ fn engine<S: AsRef<str>>(sources: Vec<(String, S)>) -> Result<tera::Tera, String
     tera.register_filter("md", filters::md);
     tera.register_filter("bicep", filters::bicep);
     tera.register_filter("camel", filters::camel);
+    tera.register_filter("bicep_key", filters::bicep_key_filter);
     let sources: Vec<(String, &str)> = sources
         .iter()
         .map(|(n, t)| (n.clone(), t.as_ref()))

@@ -9,10 +9,10 @@ param budgetStartDate string
 
 var tags = {
   'cost-center': '6230'
-  'environment': 'dev'
+  environment: 'dev'
   'managed-by': 'mlzone'
-  'owner': 'churn-analytics'
-  'project': 'churn-sandbox'
+  owner: 'churn-analytics'
+  project: 'churn-sandbox'
 }
 
 // primary region: West Europe

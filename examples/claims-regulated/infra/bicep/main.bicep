@@ -10,10 +10,10 @@ param budgetStartDate string
 var tags = {
   'cost-center': '7310'
   'data-classification': 'confidential'
-  'environment': 'prod'
+  environment: 'prod'
   'managed-by': 'mlzone'
-  'owner': 'claims-ml'
-  'project': 'claims'
+  owner: 'claims-ml'
+  project: 'claims'
 }
 
 // primary region: North Europe

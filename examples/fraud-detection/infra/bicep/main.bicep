@@ -10,10 +10,10 @@ param budgetStartDate string
 var tags = {
   'cost-center': '4711'
   'data-classification': 'confidential'
-  'environment': 'prod'
+  environment: 'prod'
   'managed-by': 'mlzone'
-  'owner': 'fraud-ml'
-  'project': 'fraud-detection'
+  owner: 'fraud-ml'
+  project: 'fraud-detection'
 }
 
 // primary region: West Europe

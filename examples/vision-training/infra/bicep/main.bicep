@@ -11,11 +11,11 @@ param budgetStartDate string
 
 var tags = {
   'cost-center': '5120'
-  'environment': 'prod'
+  environment: 'prod'
   'managed-by': 'mlzone'
-  'owner': 'vision-ml'
-  'project': 'vision'
-  'workload': 'gpu-training'
+  owner: 'vision-ml'
+  project: 'vision'
+  workload: 'gpu-training'
 }
 
 // primary region: East US 2

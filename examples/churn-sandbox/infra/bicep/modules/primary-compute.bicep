@@ -4,10 +4,10 @@
 
 var tags = {
   'cost-center': '6230'
-  'environment': 'dev'
+  environment: 'dev'
   'managed-by': 'mlzone'
-  'owner': 'churn-analytics'
-  'project': 'churn-sandbox'
+  owner: 'churn-analytics'
+  project: 'churn-sandbox'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {

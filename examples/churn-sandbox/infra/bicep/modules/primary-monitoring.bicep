@@ -4,10 +4,10 @@
 
 var tags = {
   'cost-center': '6230'
-  'environment': 'dev'
+  environment: 'dev'
   'managed-by': 'mlzone'
-  'owner': 'churn-analytics'
-  'project': 'churn-sandbox'
+  owner: 'churn-analytics'
+  project: 'churn-sandbox'
 }
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {

@@ -4,10 +4,10 @@
 
 var tags = {
   'cost-center': '6230'
-  'environment': 'dev'
+  environment: 'dev'
   'managed-by': 'mlzone'
-  'owner': 'churn-analytics'
-  'project': 'churn-sandbox'
+  owner: 'churn-analytics'
+  project: 'churn-sandbox'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
@@ -80,7 +80,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
       // FQDN rules run through a managed Azure Firewall, billed to the subscription.
       firewallSku: 'Standard'
       outboundRules: {
-        'pypi': {
+        pypi: {
           type: 'FQDN'
           category: 'UserDefined'
           destination: 'pypi.org'
@@ -90,12 +90,12 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
           category: 'UserDefined'
           destination: 'files.pythonhosted.org'
         }
-        'conda': {
+        conda: {
           type: 'FQDN'
           category: 'UserDefined'
           destination: 'conda.anaconda.org'
         }
-        'github': {
+        github: {
           type: 'FQDN'
           category: 'UserDefined'
           destination: 'github.com'

@@ -5,10 +5,10 @@
 var tags = {
   'cost-center': '7310'
   'data-classification': 'confidential'
-  'environment': 'prod'
+  environment: 'prod'
   'managed-by': 'mlzone'
-  'owner': 'claims-ml'
-  'project': 'claims'
+  owner: 'claims-ml'
+  project: 'claims'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {

@@ -5,10 +5,10 @@
 var tags = {
   'cost-center': '4711'
   'data-classification': 'confidential'
-  'environment': 'prod'
+  environment: 'prod'
   'managed-by': 'mlzone'
-  'owner': 'fraud-ml'
-  'project': 'fraud-detection'
+  owner: 'fraud-ml'
+  project: 'fraud-detection'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
@@ -81,7 +81,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
       // FQDN rules run through a managed Azure Firewall, billed to the subscription.
       firewallSku: 'Standard'
       outboundRules: {
-        'pypi': {
+        pypi: {
           type: 'FQDN'
           category: 'UserDefined'
           destination: 'pypi.org'

@@ -5,10 +5,10 @@
 var tags = {
   'cost-center': '4711'
   'data-classification': 'confidential'
-  'environment': 'prod'
+  environment: 'prod'
   'managed-by': 'mlzone'
-  'owner': 'fraud-ml'
-  'project': 'fraud-detection'
+  owner: 'fraud-ml'
+  project: 'fraud-detection'
 }
 
 resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-09-01' = {

@@ -6,11 +6,11 @@
 
 var tags = {
   'cost-center': '5120'
-  'environment': 'prod'
+  environment: 'prod'
   'managed-by': 'mlzone'
-  'owner': 'vision-ml'
-  'project': 'vision'
-  'workload': 'gpu-training'
+  owner: 'vision-ml'
+  project: 'vision'
+  workload: 'gpu-training'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {

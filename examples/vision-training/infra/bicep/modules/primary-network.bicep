@@ -6,11 +6,11 @@
 
 var tags = {
   'cost-center': '5120'
-  'environment': 'prod'
+  environment: 'prod'
   'managed-by': 'mlzone'
-  'owner': 'vision-ml'
-  'project': 'vision'
-  'workload': 'gpu-training'
+  owner: 'vision-ml'
+  project: 'vision'
+  workload: 'gpu-training'
 }
 
 resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-09-01' = {

@@ -6,11 +6,11 @@
 
 var tags = {
   'cost-center': '5120'
-  'environment': 'prod'
+  environment: 'prod'
   'managed-by': 'mlzone'
-  'owner': 'vision-ml'
-  'project': 'vision'
-  'workload': 'gpu-training'
+  owner: 'vision-ml'
+  project: 'vision'
+  workload: 'gpu-training'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
@@ -83,7 +83,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
       // FQDN rules run through a managed Azure Firewall, billed to the subscription.
       firewallSku: 'Standard'
       outboundRules: {
-        'pypi': {
+        pypi: {
           type: 'FQDN'
           category: 'UserDefined'
           destination: 'pypi.org'
@@ -93,7 +93,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
           category: 'UserDefined'
           destination: 'files.pythonhosted.org'
         }
-        'huggingface': {
+        huggingface: {
           type: 'FQDN'
           category: 'UserDefined'
           destination: 'huggingface.co'
