@@ -138,7 +138,8 @@ impl Report {
         } else {
             Renderer::plain()
         }
-        .decor_style(DecorStyle::Unicode);
+        .decor_style(DecorStyle::Unicode)
+        .term_width(120);
         let mut out = String::new();
         for diagnostic in &self.diagnostics {
             let level = match diagnostic.severity {
@@ -155,7 +156,18 @@ impl Report {
                 .location
                 .and_then(|l| self.sources.get(l.source).map(|s| (l, s)))
             {
-                let end = (location.offset + location.len).min(source.text.len());
+                // Underline the first line of the field, and at most 200 bytes of it: a huge
+                // value needs no huge underline.
+                let line_end = source.text[location.offset.min(source.text.len())..]
+                    .find('\n')
+                    .map_or(source.text.len(), |n| location.offset + n);
+                let mut end = (location.offset + location.len.min(200))
+                    .min(line_end)
+                    .max(location.offset)
+                    .min(source.text.len());
+                while !source.text.is_char_boundary(end) {
+                    end -= 1;
+                }
                 elements.push(Element::from(
                     Snippet::source(source.text.as_str())
                         .path(source.name.as_str())

@@ -34,13 +34,79 @@ impl Loaded {
     }
 }
 
+/// Largest profile mlzone reads; real profiles are a few kilobytes.
+pub(crate) const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+
+/// Why a profile file could not be taken as text.
+enum Unreadable {
+    Io(std::io::Error),
+    TooLarge(u64),
+    NotText { line: usize, column: usize },
+}
+
+impl Unreadable {
+    fn describe(&self, written: &str) -> (String, &'static str) {
+        match self {
+            Unreadable::Io(error) => (
+                format!("cannot read `{written}`: {error}"),
+                "the path is relative to the file that names it",
+            ),
+            Unreadable::TooLarge(bytes) => (
+                format!(
+                    "`{written}` is {bytes} bytes; mlzone reads profiles of up to {MAX_PROFILE_BYTES} bytes"
+                ),
+                "a profile is a few kilobytes of YAML; check that the path names the profile",
+            ),
+            Unreadable::NotText { line, column } => (
+                format!("`{written}` is not UTF-8 text (line {line}, column {column})"),
+                "save the profile as UTF-8",
+            ),
+        }
+    }
+}
+
+/// The text of a profile file, within the size limit and valid UTF-8.
+fn read_text(path: &Path) -> Result<String, Unreadable> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(Unreadable::Io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PROFILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Unreadable::Io)?;
+    if bytes.len() as u64 > MAX_PROFILE_BYTES {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(Unreadable::TooLarge(size));
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let text = String::from_utf8_lossy(valid);
+        let line = text.matches('\n').count() + 1;
+        let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Unreadable::NotText { line, column }
+    })
+}
+
 /// Read the profile at `path` and everything it extends.
 pub fn load(path: &Path) -> Result<Loaded, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    load_str(path, text)
+    match read_text(path) {
+        Ok(text) => load_str(path, text),
+        Err(Unreadable::Io(source)) => Err(Error::Read {
+            path: path.to_owned(),
+            source,
+        }),
+        Err(problem) => {
+            let (message, help) = problem.describe(&path.display().to_string());
+            let source = Source {
+                name: path.display().to_string(),
+                path: path.to_owned(),
+                text: String::new(),
+            };
+            Err(Error::Invalid(Report {
+                sources: vec![source],
+                diagnostics: vec![Diagnostic::error("unreadable", "", message).help(help)],
+            }))
+        }
+    }
 }
 
 /// Like [`load`], with the top file's text already in hand.
@@ -119,12 +185,13 @@ impl Loader {
                 .help(help)
         };
         let read = std::fs::canonicalize(path)
-            .and_then(|canonical| Ok((std::fs::read_to_string(path)?, canonical)));
+            .map_err(Unreadable::Io)
+            .and_then(|canonical| Ok((read_text(path)?, canonical)));
         let problem = match &read {
-            Err(error) => Some(fail(
-                format!("cannot read base profile `{written}`: {error}"),
-                "the path is relative to the file that names it",
-            )),
+            Err(problem) => {
+                let (message, help) = problem.describe(written);
+                Some(fail(format!("base profile: {message}"), help))
+            }
             Ok(_) if chain.len() >= MAX_EXTENDS_DEPTH => Some(fail(
                 format!("`extends` chain is deeper than {MAX_EXTENDS_DEPTH} profiles"),
                 "extend a golden profile directly instead of through many levels",

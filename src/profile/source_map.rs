@@ -249,6 +249,10 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// Deepest nesting a profile may have; real profiles need five or six levels, and a limit
+/// keeps hostile input from exhausting the stack.
+pub(crate) const MAX_DEPTH: usize = 32;
+
 /// Parse one YAML document of `text` (source number `source`) into a located tree.
 pub(crate) fn parse(text: &str, source: usize) -> Result<Node, Vec<Diagnostic>> {
     let lines = Lines::new(text, source);
@@ -285,7 +289,7 @@ pub(crate) fn parse(text: &str, source: usize) -> Result<Node, Vec<Diagnostic>> 
         ]);
     }
     let mut errors = Vec::new();
-    let node = convert(&doc, None, &lines, &mut errors);
+    let node = convert(&doc, None, &lines, &mut errors, 0);
     if errors.is_empty() && matches!(node.value, NodeValue::Scalar(Value::Null)) {
         errors.push(
             Diagnostic::error("empty", "", "the profile is empty")
@@ -345,8 +349,27 @@ fn convert(
     key_loc: Option<Location>,
     lines: &Lines<'_>,
     errors: &mut Vec<Diagnostic>,
+    depth: usize,
 ) -> Node {
     let loc = lines.location(yaml.span);
+    if depth > MAX_DEPTH {
+        if !errors.iter().any(|e| e.code == "too-deep") {
+            errors.push(
+                Diagnostic::error(
+                    "too-deep",
+                    "",
+                    format!("the profile nests deeper than {MAX_DEPTH} levels"),
+                )
+                .at(loc)
+                .help("a profile needs a handful of levels; flatten the structure"),
+            );
+        }
+        return Node {
+            value: NodeValue::Scalar(Value::Null),
+            loc,
+            key_loc,
+        };
+    }
     let value = match &yaml.data {
         YamlData::Value(scalar) => NodeValue::Scalar(scalar_to_json(scalar).unwrap_or_else(|| {
             // No JSON form (`.inf`, `.nan`): keep the text as written so the schema rejects
@@ -360,7 +383,7 @@ fn convert(
         YamlData::Sequence(items) => NodeValue::Seq(
             items
                 .iter()
-                .map(|item| convert(item, None, lines, errors))
+                .map(|item| convert(item, None, lines, errors, depth + 1))
                 .collect(),
         ),
         YamlData::Mapping(entries) => {
@@ -368,7 +391,10 @@ fn convert(
             for (key, value) in entries {
                 let key_loc = lines.location(key.span);
                 match key_string(key) {
-                    Some(name) => out.push((name, convert(value, Some(key_loc), lines, errors))),
+                    Some(name) => out.push((
+                        name,
+                        convert(value, Some(key_loc), lines, errors, depth + 1),
+                    )),
                     None => errors.push(
                         Diagnostic::error("yaml-syntax", "", "mapping keys must be plain strings")
                             .at(key_loc)

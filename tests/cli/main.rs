@@ -16,6 +16,8 @@ mod init;
 mod locks;
 // tests/fixtures/invalid: one mistake per file, each with its located diagnostic.
 mod invalid;
+// Resource limits: deep nesting, alias bombs, huge and binary files.
+mod limits;
 // Template overlays over the embedded templates.
 mod overlays;
 // The Bicep and the Terraform declare the same resources with the same security settings.
