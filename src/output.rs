@@ -94,6 +94,7 @@ pub fn write(
     let mut written = Written::default();
     for (relative, text) in files {
         let path = dir.join(relative);
+        inside(dir, relative)?;
         match std::fs::read(&path) {
             Ok(current) if current == text.as_bytes() => {
                 written.unchanged += 1;
@@ -132,6 +133,23 @@ pub fn write(
     }
     Transaction::default().run(&plan)?;
     Ok(written)
+}
+
+/// Refuse to write through a symbolic link below `dir`: a link in the output directory must
+/// not lead mlzone to write outside it.
+fn inside(dir: &Path, relative: &str) -> Result<(), Error> {
+    let mut path = dir.to_path_buf();
+    for component in Path::new(relative).components() {
+        path.push(component);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Refused {
+                path,
+                reason: "is a symbolic link; mlzone writes only inside the output directory"
+                    .to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A path inside the output directory: relative, without `..`.

@@ -309,3 +309,22 @@ fn a_template_error_leaves_an_existing_output_as_it_was() {
         .code(4);
     assert_eq!(before, snapshot(&out));
 }
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_in_the_output_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "");
+    let out = dir.path().join("infra");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("terraform")).unwrap();
+    let run = generate(&p, &out).code(4);
+    assert!(text(&run.get_output().stderr).contains("is a symbolic link"));
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written through the link"
+    );
+}
