@@ -97,9 +97,16 @@ fn value_problem(
 ) -> Diagnostic {
     let node = schema_at(pointer);
     let location = loaded.map.value(pointer);
-    let located = |d: Diagnostic| match location {
-        Some(location) => d.at(location),
-        None => d,
+    let located = |d: Diagnostic| {
+        let d = if d.help.is_none() {
+            d.help("`mlzone schema` documents what this field takes")
+        } else {
+            d
+        };
+        match location {
+            Some(location) => d.at(location),
+            None => d,
+        }
     };
     // Quote a scalar as the user wrote it (`.inf`, `1e3`, a number too big for 64 bits).
     let written = location

@@ -16,6 +16,8 @@ mod init;
 mod locks;
 // tests/fixtures/invalid: one mistake per file, each with its located diagnostic.
 mod invalid;
+// Property tests: no panic on any document or field value.
+mod properties;
 // Resource limits: deep nesting, alias bombs, huge and binary files.
 mod limits;
 // Template overlays over the embedded templates.
