@@ -30,6 +30,10 @@ fn pipeline(text: String) {
         if name.ends_with(".tf") {
             hcl::parse(text).unwrap_or_else(|e| panic!("{name} does not parse: {e}\n{text}"));
         }
+        if name.ends_with(".bicep") {
+            crate::bicep::parse(text)
+                .unwrap_or_else(|e| panic!("{name} does not parse: {e}\n{text}"));
+        }
     }
 }
 
