@@ -91,6 +91,12 @@ pub fn field_path(pointer: &str) -> String {
     let mut out = String::new();
     for segment in pointer.split('/').skip(1) {
         let segment = segment.replace("~1", "/").replace("~0", "~");
+        // A key with a line break or other control character must not break the message.
+        let segment = if segment.chars().any(char::is_control) {
+            segment.escape_debug().to_string()
+        } else {
+            segment
+        };
         if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
             let _ = write!(out, "[{segment}]");
         } else {

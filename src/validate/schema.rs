@@ -9,8 +9,46 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, did_you_mean, field_path, one_of};
 use crate::profile::{Loaded, Profile, SourceMap};
 
-static SCHEMA: LazyLock<Value> =
-    LazyLock::new(|| serde_json::to_value(schemars::schema_for!(Profile)).unwrap_or(Value::Null));
+static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
+    let mut schema = serde_json::to_value(schemars::schema_for!(Profile)).unwrap_or(Value::Null);
+    non_nullable(&mut schema);
+    schema
+});
+
+/// Optional fields may be left out, not written as `null`: drop the `null` alternatives
+/// schemars adds for `Option<T>`, so errors inside an optional mapping point at the field at
+/// fault instead of at "none of the alternatives matched".
+fn non_nullable(node: &mut Value) {
+    let is_null = |v: &Value| v.get("type").and_then(Value::as_str) == Some("null");
+    if let Value::Object(map) = node {
+        let real = match map.get("anyOf") {
+            Some(Value::Array(branches)) if branches.len() == 2 && branches.iter().any(is_null) => {
+                branches.iter().find(|b| !is_null(b)).cloned()
+            }
+            _ => None,
+        };
+        if let Some(Value::Object(real)) = real {
+            map.remove("anyOf");
+            for (key, value) in real {
+                map.entry(key).or_insert(value);
+            }
+        }
+        if let Some(Value::Array(types)) = map.get_mut("type") {
+            types.retain(|t| t.as_str() != Some("null"));
+            if types.len() == 1 {
+                let only = types.remove(0);
+                map.insert("type".to_owned(), only);
+            }
+        }
+        for value in map.values_mut() {
+            non_nullable(value);
+        }
+    } else if let Value::Array(items) = node {
+        for item in items {
+            non_nullable(item);
+        }
+    }
+}
 
 static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
     jsonschema::validator_for(&SCHEMA)
@@ -225,24 +263,15 @@ fn schema_at(pointer: &str) -> Option<&'static Value> {
     Some(node)
 }
 
-/// Follow `$ref`, and unwrap `anyOf [T, null]` (an optional field) to `T`.
+/// Follow `$ref`.
 fn resolve(node: &'static Value) -> Option<&'static Value> {
     let mut node = node;
     for _ in 0..8 {
-        if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
-            let name = reference.strip_prefix("#/$defs/")?;
-            node = SCHEMA.get("$defs")?.get(name)?;
-        } else if let Some(Value::Array(branches)) = node.get("anyOf") {
-            let mut real = branches
-                .iter()
-                .filter(|b| b.get("type").and_then(Value::as_str) != Some("null"));
-            match (real.next(), real.next()) {
-                (Some(only), None) => node = only,
-                _ => return Some(node),
-            }
-        } else {
+        let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
             return Some(node);
-        }
+        };
+        let name = reference.strip_prefix("#/$defs/")?;
+        node = SCHEMA.get("$defs")?.get(name)?;
     }
     Some(node)
 }
