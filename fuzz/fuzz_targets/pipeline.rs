@@ -6,7 +6,9 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let loaded = match mlzone::profile::load_str(Path::new("fuzz.yaml"), text.to_owned()) {
         Ok(loaded) => loaded,
         Err(mlzone::Error::Invalid(report)) => {
