@@ -74,3 +74,65 @@ fn hostile_tag_values_stay_literal_in_bicep() {
         );
     }
 }
+
+#[test]
+fn hostile_waiver_reasons_stay_inside_comments_and_cells() {
+    let reason = "pilot\nresource \"azurerm_resource_group\" \"evil\" {}\r\n// x\u{2028}*/ | <b>bold</b> -->";
+    let dir = tempfile::tempdir().unwrap();
+    let body = format!(
+        "project: hostile\nregions: {{primary: westeurope, secondary: none}}\nwaivers:\n  - {{id: REL-07, reason: {}, expires: 2027-01-31}}\n",
+        yaml(reason)
+    );
+    let profile = extending(dir.path(), "profiles/baseline.yaml", &body);
+    let out = dir.path().join("out");
+    let run = mlzone()
+        .arg("generate")
+        .arg("-o")
+        .arg(&out)
+        .arg(&profile)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let main_tf = std::fs::read_to_string(out.join("terraform/main.tf")).unwrap();
+    let body = hcl::parse(&main_tf).unwrap();
+    let groups: Vec<String> = body
+        .blocks()
+        .filter(|b| b.identifier() == "resource")
+        .map(|b| {
+            b.labels()
+                .iter()
+                .map(|l| l.as_str().to_owned())
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        ["azurerm_resource_group.primary"],
+        "no resource smuggled in"
+    );
+    assert!(
+        main_tf
+            .lines()
+            .any(|l| l.starts_with("# WAIVED REL-07") && l.contains("pilot\\u000aresource"))
+    );
+    let main_bicep = std::fs::read_to_string(out.join("bicep/main.bicep")).unwrap();
+    let file = parse(&main_bicep).unwrap();
+    let resources = file
+        .statements
+        .iter()
+        .filter(|s| matches!(s.kind, StmtKind::Resource(_)))
+        .count();
+    assert_eq!(resources, 1, "only the resource group");
+    let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap();
+    let row = compliance
+        .lines()
+        .find(|l| l.starts_with("| REL-07 | Recovery"))
+        .expect("the waiver row");
+    assert_eq!(
+        row.matches(" | ").count(),
+        4,
+        "five cells, none broken: {row}"
+    );
+    assert!(!compliance.contains("<b>"), "markup is escaped");
+}
