@@ -123,6 +123,8 @@ pub struct NetworkPlan {
     pub endpoint_subnet: String,
     /// Implicit outbound internet access of the subnets (retired by Azure; always off here).
     pub default_outbound_access: bool,
+    /// NSGs and route tables apply to private endpoints in the endpoint subnet.
+    pub endpoint_network_policies: bool,
     /// Compute subnet (customer mode).
     pub compute_subnet: Option<String>,
     /// Service endpoint policy on the compute subnet allowing only the zone's storage (SEC-14).
@@ -225,6 +227,8 @@ pub struct KeyPlan {
     pub key_type: String,
     /// Key size in bits.
     pub key_size: u32,
+    /// What the key may be used for: wrapping data keys only.
+    pub operations: Vec<String>,
     /// Rotate this long after creation (ISO-8601).
     pub rotate_after: String,
     /// Expire this long after creation (ISO-8601).

@@ -207,6 +207,7 @@ fn network_plan(profile: &Profile, ranges: &Ranges, waived: &dyn Fn(&str) -> boo
         address_space: ranges.space.to_string(),
         endpoint_subnet: ranges.endpoints.to_string(),
         default_outbound_access: false,
+        endpoint_network_policies: true,
         compute_subnet: ranges.compute.map(|c| c.to_string()),
         storage_endpoint_policy: exfiltration_guard,
         // What Azure ML compute needs to reach when its internet outbound is closed.
@@ -293,6 +294,7 @@ fn key_plan(profile: &Profile, names: &Names) -> KeyPlan {
         name: names.key.clone(),
         key_type: "RSA".to_owned(),
         key_size: 3072,
+        operations: vec!["wrapKey".to_owned(), "unwrapKey".to_owned()],
         rotate_after: days_iso(rotate),
         expire_after: days_iso(Duration::from_secs(rotate.seconds * 2)),
         notify_before_expiry: "P30D".to_owned(),
