@@ -11,6 +11,26 @@ pub(crate) fn hcl(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Val
     Ok(Value::String(hcl_expr(value)))
 }
 
+/// A tera filter from a text transformation: `text | name`.
+pub(crate) fn text(
+    name: &'static str,
+    transform: fn(&str) -> String,
+) -> impl Fn(&Value, &HashMap<String, Value>) -> tera::Result<Value> + Send + Sync {
+    move |value, _| match value.as_str() {
+        Some(text) => Ok(Value::String(transform(text))),
+        None => Err(tera::Error::msg(format!("`{name}` takes text"))),
+    }
+}
+
+/// `flag | enabled`: a boolean as the ARM literal `'Enabled'` or `'Disabled'`.
+pub(crate) fn enabled(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    match value.as_bool() {
+        Some(true) => Ok(Value::String("'Enabled'".to_owned())),
+        Some(false) => Ok(Value::String("'Disabled'".to_owned())),
+        None => Err(tera::Error::msg("`enabled` takes true or false")),
+    }
+}
+
 /// `value | bicep(indent=N)`: a JSON value as a Bicep expression; strings become escaped
 /// `'...'` literals, objects and arrays span lines indented from column `indent`.
 pub(crate) fn bicep(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
@@ -73,16 +93,8 @@ pub fn bicep_expr(value: &Value, indent: usize) -> String {
     }
 }
 
-/// `text | bicep_key`: an object key, bare when it is an identifier, else a string literal.
-pub(crate) fn bicep_key_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg("bicep_key takes text"))?;
-    Ok(Value::String(bicep_key(text)))
-}
-
 /// An object key: bare when it is an identifier, else a string literal.
-fn bicep_key(key: &str) -> String {
+pub fn bicep_key(key: &str) -> String {
     let identifier = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if identifier {
@@ -92,11 +104,8 @@ fn bicep_key(key: &str) -> String {
     }
 }
 
-/// `value | camel`: a Bicep symbol from words: `Key Vault Reader` → `keyVaultReader`.
-pub(crate) fn camel(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg("camel takes text"))?;
+/// A Bicep symbol from words: `Key Vault Reader` → `keyVaultReader`.
+pub fn camel(text: &str) -> String {
     let mut out = String::new();
     for (i, word) in text
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -116,25 +125,7 @@ pub(crate) fn camel(value: &Value, _: &HashMap<String, Value>) -> tera::Result<V
     if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
         out.insert(0, 'x');
     }
-    Ok(Value::String(out))
-}
-
-/// `value | tf_id`: a Terraform identifier (resource label) from arbitrary text.
-pub(crate) fn tf_id(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg("tf_id takes text"))?;
-    Ok(Value::String(identifier(text)))
-}
-
-/// `text | comment`: text safe inside a `#` or `//` line comment: anything that could end
-/// the line (newlines, other control characters, Unicode separators, bidi controls) is shown
-/// as an escape instead.
-pub(crate) fn comment(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg("comment takes text"))?;
-    Ok(Value::String(comment_text(text)))
+    out
 }
 
 /// Text safe inside a line comment: anything that could end the line is escaped.
@@ -148,15 +139,6 @@ pub fn comment_text(text: &str) -> String {
         }
     }
     out
-}
-
-/// `text | md`: text safe inside a Markdown table cell: `|`, `<`, `>`, `` ` ``, `*`, `_`,
-/// `[`, `]` and `\` are escaped, line breaks and other controls become spaces.
-pub(crate) fn md(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg("md takes text"))?;
-    Ok(Value::String(md_text(text)))
 }
 
 /// Text safe inside a Markdown table cell.

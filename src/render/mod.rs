@@ -28,12 +28,13 @@ fn engine<S: AsRef<str>>(sources: Vec<(String, S)>) -> Result<tera::Tera, String
     let mut tera = tera::Tera::default();
     tera.autoescape_on(Vec::new());
     tera.register_filter("hcl", filters::hcl);
-    tera.register_filter("tf_id", filters::tf_id);
-    tera.register_filter("comment", filters::comment);
-    tera.register_filter("md", filters::md);
     tera.register_filter("bicep", filters::bicep);
-    tera.register_filter("camel", filters::camel);
-    tera.register_filter("bicep_key", filters::bicep_key_filter);
+    tera.register_filter("enabled", filters::enabled);
+    tera.register_filter("tf_id", filters::text("tf_id", filters::identifier));
+    tera.register_filter("comment", filters::text("comment", filters::comment_text));
+    tera.register_filter("md", filters::text("md", filters::md_text));
+    tera.register_filter("camel", filters::text("camel", filters::camel));
+    tera.register_filter("bicep_key", filters::text("bicep_key", filters::bicep_key));
     let sources: Vec<(String, &str)> = sources
         .iter()
         .map(|(n, t)| (n.clone(), t.as_ref()))
