@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-use crate::support::{mlzone, repo};
+use crate::support::{files_under, mlzone, repo, shipped_profiles};
 
 // ------------------------------------------------------------------------------------ tests
 
@@ -613,7 +613,7 @@ fn generated_bicep_matches_the_bicep_types() {
     let temp = tempfile::tempdir().expect("a temporary directory");
     let root = keep_dir("generated").unwrap_or_else(|| temp.path().to_path_buf());
     let mut failures = String::new();
-    for (label, profile) in profiles() {
+    for (label, profile) in shipped_profiles() {
         let dir = generate(&profile, &root.join(slug(&label)));
         let outcome = check_kept(&dir);
         assert!(
@@ -644,7 +644,7 @@ fn generated_bicep_is_deterministic() {
     // own working directory.
     let first = tempfile::tempdir().expect("a temporary directory");
     let second = tempfile::tempdir().expect("a temporary directory");
-    for (label, profile) in profiles() {
+    for (label, profile) in shipped_profiles() {
         let out = slug(&label);
         for cwd in [first.path(), second.path()] {
             mlzone()
@@ -895,44 +895,6 @@ fn parse_expression(source: &str) -> Expr {
     }
 }
 
-/// Every golden profile (`profiles/*.yaml`) and worked example (`examples/*/profile.yaml`),
-/// as (path relative to the repository, absolute path).
-fn profiles() -> Vec<(String, PathBuf)> {
-    let root = repo();
-    let mut golden: Vec<PathBuf> = entries(&root.join("profiles"))
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    let mut examples: Vec<PathBuf> = entries(&root.join("examples"))
-        .into_iter()
-        .map(|dir| dir.join("profile.yaml"))
-        .filter(|p| p.is_file())
-        .collect();
-    golden.sort();
-    examples.sort();
-    assert!(golden.len() >= 5, "found {} golden profiles", golden.len());
-    assert!(examples.len() >= 3, "found {} examples", examples.len());
-    golden
-        .into_iter()
-        .chain(examples)
-        .map(|path| {
-            let label = path
-                .strip_prefix(&root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            (label, path)
-        })
-        .collect()
-}
-
-fn entries(dir: &Path) -> Vec<PathBuf> {
-    fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|entry| entry.expect("a directory entry").path())
-        .collect()
-}
-
 /// A directory name for a label.
 fn slug(label: &str) -> String {
     label.replace(['/', '.', ' ', ','], "_")
@@ -949,31 +911,6 @@ fn generate(profile: &Path, out: &Path) -> PathBuf {
         .assert()
         .success();
     out.join("bicep")
-}
-
-/// Every file under `dir`, by path relative to it.
-fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for path in entries(&current) {
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let bytes = fs::read(&path).expect("a readable file");
-                files.insert(relative(dir, &path), bytes);
-            }
-        }
-    }
-    files
-}
-
-/// `path` relative to `root`, with forward slashes.
-fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 // ---------------------------------------------------------------------------------- tokens
@@ -2682,25 +2619,15 @@ struct Diag {
 /// Checks every `.bicep` and `.bicepparam` file under `root`.
 fn check_tree(root: &Path) -> Outcome {
     let mut outcome = Outcome::default();
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for path in entries(&dir) {
-            if path.is_dir() {
-                pending.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "bicep" || e == "bicepparam")
-            {
-                files.push(path);
-            }
-        }
-    }
-    files.sort_by_key(|p| relative(root, p));
-    for path in files {
-        let name = relative(root, &path);
-        let text = fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let files = files_under(root).into_iter().filter(|(name, _)| {
+        Path::new(name)
+            .extension()
+            .is_some_and(|e| e == "bicep" || e == "bicepparam")
+    });
+    for (name, bytes) in files {
+        let path = root.join(&name);
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| panic!("{} is not UTF-8: {e}", path.display()));
         let params_file = path.extension().is_some_and(|e| e == "bicepparam");
         if !params_file {
             outcome.bicep_files += 1;

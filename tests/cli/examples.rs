@@ -4,17 +4,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::support::repo;
+use crate::support::{examples, files_under, repo};
 
-fn examples() -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(repo().join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("profile.yaml").is_file())
-        .collect();
-    found.sort();
-    assert!(found.len() >= 3, "expected at least three examples");
-    found
+/// Every worked example's directory.
+fn example_dirs() -> Vec<PathBuf> {
+    examples()
+        .into_iter()
+        .map(|profile| profile.parent().unwrap().to_path_buf())
+        .collect()
 }
 
 /// What mlzone renders for an example, named as `mlzone generate examples/X/profile.yaml`
@@ -31,30 +28,16 @@ fn rendered(example: &Path) -> BTreeMap<String, String> {
 }
 
 fn on_disk(dir: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.insert(relative, std::fs::read_to_string(&path).unwrap());
-            }
-        }
-    }
-    files
+    files_under(dir)
+        .into_iter()
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
+        .collect()
 }
 
 #[test]
 fn committed_example_output_is_current() {
     let mut stale = Vec::new();
-    for example in examples() {
+    for example in example_dirs() {
         let expected = rendered(&example);
         let committed = on_disk(&example.join("infra"));
         let name = example.file_name().unwrap().to_string_lossy().into_owned();
@@ -82,7 +65,7 @@ fn committed_example_output_is_current() {
 
 #[test]
 fn mlzone_diff_finds_no_drift_in_the_examples() {
-    for example in examples() {
+    for example in example_dirs() {
         let name = example.file_name().unwrap().to_string_lossy().into_owned();
         let mut cmd = assert_cmd::Command::cargo_bin("mlzone").unwrap();
         cmd.current_dir(repo())
@@ -95,7 +78,7 @@ fn mlzone_diff_finds_no_drift_in_the_examples() {
 
 #[test]
 fn example_output_snapshots() {
-    for example in examples() {
+    for example in example_dirs() {
         let name = example.file_name().unwrap().to_string_lossy().into_owned();
         let all: String = rendered(&example)
             .iter()

@@ -25,7 +25,7 @@ use saphyr::{LoadableYamlNode, Yaml};
 use serde_json::{Map, Value};
 
 use crate::bicep::{self, BicepFile, Entry, Expr, ExprKind, Item, Key, Part, Resource, StmtKind};
-use crate::support::{mlzone, repo};
+use crate::support::{files_under, mlzone, repo, shipped_profiles};
 
 // ------------------------------------------------------------------------------------ tests
 
@@ -36,7 +36,7 @@ fn bicep_and_terraform_declare_the_same_landing_zone() {
     let mut failures = String::new();
     let mut sizes = String::new();
     let mut kinds = BTreeSet::new();
-    for (label, profile) in profiles() {
+    for (label, profile) in shipped_profiles() {
         let output = generate(&profile, &temp.path().join(slug(&label)));
         let terraform = terraform_inventory(&output.terraform, &roles);
         let bicep = bicep_inventory(&output.bicep, &roles);
@@ -256,37 +256,6 @@ fn difference(terraform: &Inventory, bicep: &Inventory) -> Option<String> {
     Some(out)
 }
 
-/// Every golden profile and worked example, as (path relative to the repository, path).
-fn profiles() -> Vec<(String, PathBuf)> {
-    let root = repo();
-    let mut found: Vec<PathBuf> = fs::read_dir(root.join("profiles"))
-        .expect("profiles/ lists")
-        .map(|e| e.expect("an entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    let mut examples: Vec<PathBuf> = fs::read_dir(root.join("examples"))
-        .expect("examples/ lists")
-        .map(|e| e.expect("an entry").path().join("profile.yaml"))
-        .filter(|p| p.is_file())
-        .collect();
-    found.sort();
-    examples.sort();
-    assert!(found.len() >= 5, "found {} golden profiles", found.len());
-    assert!(examples.len() >= 3, "found {} examples", examples.len());
-    found
-        .into_iter()
-        .chain(examples)
-        .map(|path| {
-            let label = path
-                .strip_prefix(&root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            (label, path)
-        })
-        .collect()
-}
-
 fn slug(label: &str) -> String {
     label.replace(['/', '.', ' '], "_")
 }
@@ -325,24 +294,11 @@ fn generate(profile: &Path, out: &Path) -> Output {
 
 /// The files under `dir` whose name ends in `.ext`, by path relative to `dir`.
 fn texts(dir: &Path, ext: &str) -> BTreeMap<String, String> {
-    let mut found = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in fs::read_dir(&current).expect("a readable directory") {
-            let path = entry.expect("an entry").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e == ext) {
-                let relative = path
-                    .strip_prefix(dir)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                found.insert(relative, fs::read_to_string(&path).expect("a text file"));
-            }
-        }
-    }
-    found
+    files_under(dir)
+        .into_iter()
+        .filter(|(name, _)| Path::new(name).extension().is_some_and(|e| e == ext))
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("a text file")))
+        .collect()
 }
 
 // -------------------------------------------------------------------------------- the lines

@@ -1,38 +1,11 @@
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{mlzone, relative, repo, text};
+use crate::support::{examples, golden_profiles, mlzone, relative, repo, text};
 
 /// Entries in the recommendation catalog.
 const CATALOG_LEN: usize = 58;
-
-/// Every `*.yaml` in `profiles/`, sorted.
-fn golden_profiles() -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(repo().join("profiles"))
-        .expect("profiles/ is readable")
-        .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    found.sort();
-    found
-}
-
-/// Every `examples/*/profile.yaml`, sorted.
-fn examples() -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(repo().join("examples"))
-        .expect("examples/ is readable")
-        .map(|entry| {
-            entry
-                .expect("a directory entry")
-                .path()
-                .join("profile.yaml")
-        })
-        .filter(|path| path.is_file())
-        .collect();
-    found.sort();
-    found
-}
 
 /// `mlzone plan --json PROFILE`, parsed.
 fn plan(profile: &Path) -> Value {

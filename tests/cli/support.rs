@@ -1,5 +1,6 @@
 //! Shared test helpers: the binary with a fixed date and no colour, run from `tests/`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The date tests judge waivers and retirements against.
@@ -22,10 +23,7 @@ pub(crate) fn mlzone() -> assert_cmd::Command {
 
 /// `path` relative to `tests/`, with forward slashes, as snapshots show it.
 pub(crate) fn relative(path: &Path) -> String {
-    path.strip_prefix(repo().join("tests"))
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
+    slashed(path.strip_prefix(repo().join("tests")).unwrap_or(path))
 }
 
 /// Stdout or stderr as text.
@@ -41,4 +39,68 @@ pub(crate) fn extending(dir: &Path, golden: &str, body: &str) -> PathBuf {
     std::fs::write(&path, format!("extends: {}\n{body}", base.display()))
         .expect("the profile is written");
     path
+}
+
+/// Every golden profile (`profiles/*.yaml`), sorted.
+pub(crate) fn golden_profiles() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = entries(&repo().join("profiles"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    found.sort();
+    assert!(found.len() >= 5, "found {} golden profiles", found.len());
+    found
+}
+
+/// Every worked example's profile (`examples/*/profile.yaml`), sorted.
+pub(crate) fn examples() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = entries(&repo().join("examples"))
+        .into_iter()
+        .map(|dir| dir.join("profile.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    found.sort();
+    assert!(found.len() >= 3, "found {} examples", found.len());
+    found
+}
+
+/// Every golden profile and worked example, as (path relative to the repository, path).
+pub(crate) fn shipped_profiles() -> Vec<(String, PathBuf)> {
+    let root = repo();
+    golden_profiles()
+        .into_iter()
+        .chain(examples())
+        .map(|path| (slashed(path.strip_prefix(&root).unwrap_or(&path)), path))
+        .collect()
+}
+
+/// Every file under `dir`, by path relative to it with forward slashes.
+pub(crate) fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for path in entries(&current) {
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path)
+                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+                files.insert(slashed(path.strip_prefix(dir).unwrap_or(&path)), bytes);
+            }
+        }
+    }
+    files
+}
+
+/// The entries of a directory, unsorted.
+pub(crate) fn entries(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect()
+}
+
+/// A path as text with forward slashes.
+fn slashed(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
 }
