@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-use crate::support::{files_under, mlzone, repo, shipped_profiles};
+use crate::support::{files_under, generate_into, mlzone, repo, shipped_profiles, slug};
 
 // ------------------------------------------------------------------------------------ tests
 
@@ -895,21 +895,9 @@ fn parse_expression(source: &str) -> Expr {
     }
 }
 
-/// A directory name for a label.
-fn slug(label: &str) -> String {
-    label.replace(['/', '.', ' ', ','], "_")
-}
-
 /// `mlzone generate PROFILE -o OUT --format bicep`; returns `OUT/bicep`.
 fn generate(profile: &Path, out: &Path) -> PathBuf {
-    mlzone()
-        .arg("generate")
-        .arg(profile)
-        .arg("-o")
-        .arg(out)
-        .args(["--format", "bicep"])
-        .assert()
-        .success();
+    generate_into(profile, out, "bicep");
     out.join("bicep")
 }
 

@@ -25,7 +25,7 @@ use saphyr::{LoadableYamlNode, Yaml};
 use serde_json::{Map, Value};
 
 use crate::bicep::{self, BicepFile, Entry, Expr, ExprKind, Item, Key, Part, Resource, StmtKind};
-use crate::support::{files_under, mlzone, repo, shipped_profiles};
+use crate::support::{files_under, generate_into, repo, shipped_profiles, slug};
 
 // ------------------------------------------------------------------------------------ tests
 
@@ -256,10 +256,6 @@ fn difference(terraform: &Inventory, bicep: &Inventory) -> Option<String> {
     Some(out)
 }
 
-fn slug(label: &str) -> String {
-    label.replace(['/', '.', ' '], "_")
-}
-
 /// One generated output: each format's files by path relative to its directory.
 struct Output {
     terraform: BTreeMap<String, String>,
@@ -267,14 +263,7 @@ struct Output {
 }
 
 fn generate(profile: &Path, out: &Path) -> Output {
-    mlzone()
-        .arg("generate")
-        .arg(profile)
-        .arg("-o")
-        .arg(out)
-        .args(["--format", "terraform,bicep"])
-        .assert()
-        .success();
+    generate_into(profile, out, "terraform,bicep");
     let output = Output {
         terraform: texts(&out.join("terraform"), "tf"),
         bicep: texts(&out.join("bicep"), "bicep"),

@@ -41,6 +41,23 @@ pub(crate) fn extending(dir: &Path, golden: &str, body: &str) -> PathBuf {
     path
 }
 
+/// `mlzone generate PROFILE -o OUT --format FORMATS`, which must succeed.
+pub(crate) fn generate_into(profile: &Path, out: &Path, formats: &str) {
+    mlzone()
+        .arg("generate")
+        .arg(profile)
+        .arg("-o")
+        .arg(out)
+        .args(["--format", formats])
+        .assert()
+        .success();
+}
+
+/// A directory name for a label.
+pub(crate) fn slug(label: &str) -> String {
+    label.replace(['/', '.', ' ', ','], "_")
+}
+
 /// Every golden profile (`profiles/*.yaml`), sorted.
 pub(crate) fn golden_profiles() -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = entries(&repo().join("profiles"))
