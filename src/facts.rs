@@ -1,6 +1,6 @@
 //! Facts about Azure that mlzone relies on, embedded from `data/` (each file names its source):
 //! regions and their pairs, VM sizes, policy definitions, private DNS zones, and mlzone's own
-//! recommendation catalog. Parsed once per process.
+//! recommendation catalog. Converted to JSON at build time, parsed once per process.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -8,11 +8,15 @@ use std::sync::LazyLock;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::profile::yaml_to_json;
+/// A fact file from `data/`, as the JSON that `build.rs` made of its YAML.
+macro_rules! fact {
+    ($name:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/data/", $name, ".json"))
+    };
+}
 
-fn parse<T: DeserializeOwned>(name: &str, text: &str) -> T {
-    let value = yaml_to_json(text).unwrap_or_else(|| panic!("embedded {name} is not valid YAML"));
-    serde_json::from_value(value).unwrap_or_else(|e| panic!("embedded {name} is malformed: {e}"))
+fn parse<T: DeserializeOwned>(name: &str, json: &str) -> T {
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("embedded {name} is malformed: {e}"))
 }
 
 /// An Azure region.
@@ -35,9 +39,8 @@ struct RegionsFile {
     regions: BTreeMap<String, Region>,
 }
 
-static REGIONS: LazyLock<BTreeMap<String, Region>> = LazyLock::new(|| {
-    parse::<RegionsFile>("data/regions.yaml", include_str!("../data/regions.yaml")).regions
-});
+static REGIONS: LazyLock<BTreeMap<String, Region>> =
+    LazyLock::new(|| parse::<RegionsFile>("data/regions.yaml", fact!("regions")).regions);
 
 /// Every region mlzone accepts, by programmatic name.
 pub fn regions() -> &'static BTreeMap<String, Region> {
@@ -112,7 +115,7 @@ struct SkuSize {
 }
 
 static SKUS: LazyLock<BTreeMap<String, Sku>> = LazyLock::new(|| {
-    let file: SkuFile = parse("data/vm-skus.yaml", include_str!("../data/vm-skus.yaml"));
+    let file: SkuFile = parse("data/vm-skus.yaml", fact!("vm-skus"));
     let mut out = BTreeMap::new();
     for (family, f) in file.families {
         for size in f.sizes {
@@ -201,7 +204,7 @@ pub fn allowed_compute_sizes() -> &'static PolicyTarget {
 }
 
 static POLICIES: LazyLock<PoliciesFile> =
-    LazyLock::new(|| parse("data/policies.yaml", include_str!("../data/policies.yaml")));
+    LazyLock::new(|| parse("data/policies.yaml", fact!("policies")));
 
 /// The built-in policy with `key`.
 pub fn policy(key: &str) -> &'static PolicyDefinition {
@@ -243,11 +246,7 @@ struct ZonesFile {
 }
 
 static ZONES: LazyLock<Vec<EndpointZones>> = LazyLock::new(|| {
-    parse::<ZonesFile>(
-        "data/private-dns-zones.yaml",
-        include_str!("../data/private-dns-zones.yaml"),
-    )
-    .endpoints
+    parse::<ZonesFile>("data/private-dns-zones.yaml", fact!("private-dns-zones")).endpoints
 });
 
 /// Every private endpoint kind mlzone creates, with its DNS zones.
@@ -267,9 +266,8 @@ struct RolesFile {
     roles: BTreeMap<String, String>,
 }
 
-static ROLES: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
-    parse::<RolesFile>("data/roles.yaml", include_str!("../data/roles.yaml")).roles
-});
+static ROLES: LazyLock<BTreeMap<String, String>> =
+    LazyLock::new(|| parse::<RolesFile>("data/roles.yaml", fact!("roles")).roles);
 
 /// The role definition GUID of built-in role `name` (empty if unknown: a test keeps every
 /// role mlzone assigns in `data/roles.yaml`).
@@ -283,11 +281,7 @@ struct ApiVersionsFile {
 }
 
 static API_VERSIONS: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
-    parse::<ApiVersionsFile>(
-        "data/api-versions.yaml",
-        include_str!("../data/api-versions.yaml"),
-    )
-    .api_versions
+    parse::<ApiVersionsFile>("data/api-versions.yaml", fact!("api-versions")).api_versions
 });
 
 /// ARM API versions by resource type, for the bodies mlzone writes.
@@ -330,11 +324,7 @@ struct CatalogFile {
 }
 
 static CATALOG: LazyLock<Vec<Recommendation>> = LazyLock::new(|| {
-    parse::<CatalogFile>(
-        "data/recommendations.yaml",
-        include_str!("../data/recommendations.yaml"),
-    )
-    .recommendations
+    parse::<CatalogFile>("data/recommendations.yaml", fact!("recommendations")).recommendations
 });
 
 /// The recommendation catalog, in catalog order.

@@ -11,10 +11,11 @@ use crate::output::{self, Drift};
 pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> Result<u8, Error> {
     let Rendered {
         files,
-        manifest,
+        security,
         out,
+        ..
     } = rendered(&args.target, ctx)?;
-    let drift = output::diff(&files, &out, &manifest.security);
+    let drift = output::diff(&files, &out, &security);
     if args.json {
         let mut value = serde_json::to_value(&drift).unwrap_or_default();
         value["drift"] = serde_json::Value::Bool(drift.is_drift());

@@ -7,12 +7,9 @@ use crate::error::{EXIT_OK, Error};
 use crate::output;
 
 pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> Result<u8, Error> {
-    let Rendered {
-        files,
-        manifest,
-        out,
-    } = rendered(&args.target, ctx)?;
-    let written = output::write(&files, &manifest, &out, args.force)?;
+    let rendered = rendered(&args.target, ctx)?;
+    let Rendered { files, out, .. } = &rendered;
+    let written = output::write(files, &rendered.manifest(), out, args.force)?;
     println!(
         "wrote {} to {} ({} unchanged{})",
         plural(written.changed.len(), "file"),

@@ -106,11 +106,29 @@ fn overlay_dir(
     Some(base.join(written))
 }
 
-/// Files rendered for a target, with their manifest and directory.
+/// Files rendered for a target, with what their manifest records and their directory.
 pub(crate) struct Rendered {
     pub(crate) files: FileSet,
-    pub(crate) manifest: Manifest,
+    /// The security settings of the plan (the manifest's, and what `diff` compares).
+    pub(crate) security: Vec<security::Setting>,
+    /// The profile as named on the command line.
+    pub(crate) profile: String,
+    /// Every source file of the profile, each followed by a NUL, for the profile hash.
+    sources: Vec<u8>,
     pub(crate) out: PathBuf,
+}
+
+impl Rendered {
+    /// The manifest `generate` writes. Hashing every file costs as much as a diff, so only
+    /// writing pays for it.
+    pub(crate) fn manifest(&self) -> Manifest {
+        Manifest::new(
+            self.profile.clone(),
+            output::hash(&self.sources),
+            &self.files,
+            self.security.clone(),
+        )
+    }
 }
 
 /// Load, validate, resolve and render `target` in memory.
@@ -148,15 +166,11 @@ pub(crate) fn rendered(target: &Target, ctx: &Context) -> Result<Rendered, Error
         .iter()
         .flat_map(|s| s.text.bytes().chain(std::iter::once(0)))
         .collect();
-    let manifest = Manifest::new(
-        meta.profile,
-        output::hash(&sources),
-        &files,
-        security::settings(&plan),
-    );
     Ok(Rendered {
         files,
-        manifest,
+        security: security::settings(&plan),
+        profile: meta.profile,
+        sources,
         out,
     })
 }

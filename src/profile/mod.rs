@@ -7,7 +7,7 @@ mod locks;
 mod source_map;
 
 pub use load::{Loaded, load, load_str};
-pub use source_map::{Location, Source, SourceMap, yaml_to_json};
+pub use source_map::{Location, Source, SourceMap};
 
 use std::collections::BTreeMap;
 

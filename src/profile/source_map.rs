@@ -457,11 +457,6 @@ fn scalar_to_json(scalar: &Scalar<'_>) -> Option<Value> {
     })
 }
 
-/// Parse embedded YAML data (mlzone's own fact files) into JSON.
-pub fn yaml_to_json(text: &str) -> Option<Value> {
-    parse(text, 0).ok().map(|node| node.into_json().0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,44 +1,61 @@
-//! Tera filters that turn plan values into literals of the target language. Every string from
+//! Template filters that turn plan values into literals of the target language. Every string from
 //! a profile reaches generated code through one of them, so it stays data, never code.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use minijinja::value::{Kwargs, Value as TemplateValue, ValueKind};
+use minijinja::{Error, ErrorKind};
 use serde_json::Value;
 
-/// `value | hcl`: a JSON value as an HCL expression; strings become quoted, escaped literals.
-pub(crate) fn hcl(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(hcl_expr(value)))
+/// `value | hcl`: a plan value as an HCL expression; strings become quoted, escaped literals.
+pub(crate) fn hcl(value: &TemplateValue) -> Result<String, Error> {
+    Ok(match value.as_str() {
+        Some(text) => hcl_string(text),
+        None => hcl_expr(&json(value)?),
+    })
 }
 
-/// A tera filter from a text transformation: `text | name`.
+/// A filter from a text transformation: `text | name`.
 pub(crate) fn text(
     name: &'static str,
     transform: fn(&str) -> String,
-) -> impl Fn(&Value, &HashMap<String, Value>) -> tera::Result<Value> + Send + Sync {
-    move |value, _| match value.as_str() {
-        Some(text) => Ok(Value::String(transform(text))),
-        None => Err(tera::Error::msg(format!("`{name}` takes text"))),
+) -> impl Fn(&TemplateValue) -> Result<String, Error> + Send + Sync + 'static {
+    move |value| match value.as_str() {
+        Some(text) => Ok(transform(text)),
+        None => Err(invalid(format!(
+            "`{name}` takes text, not {}",
+            value.kind()
+        ))),
     }
 }
 
 /// `flag | enabled`: a boolean as the ARM literal `'Enabled'` or `'Disabled'`.
-pub(crate) fn enabled(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    match value.as_bool() {
-        Some(true) => Ok(Value::String("'Enabled'".to_owned())),
-        Some(false) => Ok(Value::String("'Disabled'".to_owned())),
-        None => Err(tera::Error::msg("`enabled` takes true or false")),
+pub(crate) fn enabled(value: &TemplateValue) -> Result<&'static str, Error> {
+    match value.kind() {
+        ValueKind::Bool if value.is_true() => Ok("'Enabled'"),
+        ValueKind::Bool => Ok("'Disabled'"),
+        _ => Err(invalid("`enabled` takes true or false".to_owned())),
     }
 }
 
-/// `value | bicep(indent=N)`: a JSON value as a Bicep expression; strings become escaped
+/// `value | bicep(indent=N)`: a plan value as a Bicep expression; strings become escaped
 /// `'...'` literals, objects and arrays span lines indented from column `indent`.
-pub(crate) fn bicep(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let indent = args.get("indent").and_then(Value::as_u64).unwrap_or(0);
-    Ok(Value::String(bicep_expr(
-        value,
-        usize::try_from(indent).unwrap_or(0),
-    )))
+pub(crate) fn bicep(value: &TemplateValue, args: Kwargs) -> Result<String, Error> {
+    let indent: Option<usize> = args.get("indent")?;
+    args.assert_all_used()?;
+    Ok(match value.as_str() {
+        Some(text) => bicep_string(text),
+        None => bicep_expr(&json(value)?, indent.unwrap_or(0)),
+    })
+}
+
+/// A template value as JSON, for the printers below.
+fn json(value: &TemplateValue) -> Result<Value, Error> {
+    serde_json::to_value(value).map_err(|e| invalid(e.to_string()))
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorKind::InvalidOperation, message)
 }
 
 /// A Bicep string literal with `'`, `\`, `${` and control characters escaped.

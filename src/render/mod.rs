@@ -1,13 +1,15 @@
-//! Stage 4: plan → files in memory. Templates under `templates/` are embedded, compiled once
-//! per process, and given the plan and nothing else to decide with: they only print.
+//! Stage 4: plan → files in memory. Templates under `templates/` are embedded, compiled at
+//! most once per process, and given the plan and nothing else to decide with: they only print.
 
 mod align;
 pub mod filters;
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use include_dir::{Dir, include_dir};
+use minijinja::value::{Serde, Value, ValueKind};
+use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior, context};
 use serde::Serialize;
 
 use crate::error::Error;
@@ -16,32 +18,51 @@ use crate::profile::OutputFormat;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
-/// Every embedded template, compiled once.
-static TERA: LazyLock<Result<tera::Tera, String>> = LazyLock::new(|| {
-    let mut sources = Vec::new();
+/// Every embedded template by name (`terraform/main.tf.tera`).
+static EMBEDDED: LazyLock<BTreeMap<String, &'static str>> = LazyLock::new(|| {
+    let mut sources = BTreeMap::new();
     collect(&TEMPLATES, &mut sources);
-    engine(sources)
+    sources
 });
 
-/// A template engine with mlzone's filters over `sources` (name, text).
-fn engine<S: AsRef<str>>(sources: Vec<(String, S)>) -> Result<tera::Tera, String> {
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(Vec::new());
-    tera.register_filter("hcl", filters::hcl);
-    tera.register_filter("bicep", filters::bicep);
-    tera.register_filter("enabled", filters::enabled);
-    tera.register_filter("tf_id", filters::text("tf_id", filters::identifier));
-    tera.register_filter("comment", filters::text("comment", filters::comment_text));
-    tera.register_filter("md", filters::text("md", filters::md_text));
-    tera.register_filter("camel", filters::text("camel", filters::camel));
-    tera.register_filter("bicep_key", filters::text("bicep_key", filters::bicep_key));
-    let sources: Vec<(String, &str)> = sources
-        .iter()
-        .map(|(n, t)| (n.clone(), t.as_ref()))
-        .collect();
-    tera.add_raw_templates(sources)
-        .map_err(|e| error_chain(&e))?;
-    Ok(tera)
+/// The engine over the embedded templates. A template compiles the first time it is used
+/// and stays compiled for the rest of the process, so a run compiles only what it renders.
+static ENGINE: LazyLock<Environment<'static>> =
+    LazyLock::new(|| engine(|name| Ok(EMBEDDED.get(name).map(|text| (*text).to_owned()))));
+
+/// A template engine with mlzone's filters, loading templates through `load`.
+fn engine<F>(load: F) -> Environment<'static>
+where
+    F: Fn(&str) -> Result<Option<String>, minijinja::Error> + Send + Sync + 'static,
+{
+    let mut env = Environment::new();
+    env.set_loader(load);
+    // Generated code is not HTML: the filters below do the escaping, per target language.
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    // A misspelt field is an error, as a missing value is; `if` may still test for absence.
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_formatter(print);
+    env.add_filter("hcl", filters::hcl);
+    env.add_filter("bicep", filters::bicep);
+    env.add_filter("enabled", filters::enabled);
+    env.add_filter("tf_id", filters::text("tf_id", filters::identifier));
+    env.add_filter("comment", filters::text("comment", filters::comment_text));
+    env.add_filter("md", filters::text("md", filters::md_text));
+    env.add_filter("camel", filters::text("camel", filters::camel));
+    env.add_filter("bicep_key", filters::text("bicep_key", filters::bicep_key));
+    env
+}
+
+/// How a bare `{{ value }}` prints: booleans as the `true`/`false` both languages spell, an
+/// absent value as nothing, the rest as text.
+fn print(out: &mut Output, state: &mut State, value: &Value) -> Result<(), minijinja::Error> {
+    let literal = match value.kind() {
+        ValueKind::Bool if value.is_true() => "true",
+        ValueKind::Bool => "false",
+        ValueKind::None => "",
+        _ => return minijinja::escape_formatter(out, state, value),
+    };
+    out.write_str(literal).map_err(minijinja::Error::from)
 }
 
 /// A platform team's templates, laid over the embedded ones file by file: same name
@@ -89,10 +110,10 @@ impl Overlay {
     }
 }
 
-fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static str)>) {
+fn collect(dir: &'static Dir<'static>, out: &mut BTreeMap<String, &'static str>) {
     for file in dir.files() {
         if let (Some(path), Some(text)) = (file.path().to_str(), file.contents_utf8()) {
-            out.push((path.to_owned(), text));
+            out.insert(path.to_owned(), text);
         }
     }
     for sub in dir.dirs() {
@@ -145,21 +166,27 @@ fn shown(path: &std::path::Path) -> String {
 /// Render `plan` in every format it asks for, with the embedded templates or, when given,
 /// an overlay over them.
 pub fn render(plan: &Plan, meta: &Meta, overlay: Option<&Overlay>) -> Result<FileSet, Error> {
-    let embedded = TERA.as_ref().map_err(|message| Error::Template {
-        name: "templates".to_owned(),
-        message: message.clone(),
-    })?;
     let layered;
-    let tera = match overlay {
-        None => embedded,
+    let env: &Environment<'static> = match overlay {
+        None => &ENGINE,
         Some(overlay) => {
-            layered = layer(overlay, embedded)?;
+            layered = layer(overlay);
             &layered
         }
     };
-    let mut context = tera::Context::new();
-    context.insert("plan", plan);
-    context.insert("meta", meta);
+    let mut names: Vec<&str> = EMBEDDED.keys().map(String::as_str).collect();
+    if let Some(overlay) = overlay {
+        names.extend(overlay.templates.keys().map(String::as_str));
+        names.sort_unstable();
+        names.dedup();
+    }
+    // Converted once; each template's context shares it.
+    let plan_value = Value::from(Serde(plan));
+    let meta_value = Value::from(Serde(meta));
+    let regions: Vec<Value> = plan_value
+        .get_attr("regions")
+        .and_then(|regions| regions.try_iter().map(Iterator::collect))
+        .unwrap_or_default();
     let mut files = FileSet::new();
     let formats = plan.outputs.iter().map(|format| match format {
         OutputFormat::Terraform => "terraform/",
@@ -167,33 +194,36 @@ pub fn render(plan: &Plan, meta: &Meta, overlay: Option<&Overlay>) -> Result<Fil
     });
     // Top-level templates (the compliance report) belong to every output.
     for dir in std::iter::once("").chain(formats) {
-        let mut names: Vec<&str> = tera
-            .get_template_names()
-            .filter(|name| {
-                if dir.is_empty() {
-                    !name.contains('/')
-                } else {
-                    name.starts_with(dir)
-                }
-            })
-            .filter(|name| name.ends_with(".tera") && !file_name(name).starts_with('_'))
-            .collect();
-        names.sort_unstable();
-        for name in names {
-            // `{region}` in a name: one file per region, the region given as `r`.
-            let regions: Vec<Option<&RegionPlan>> = if name.contains("{region}") {
-                plan.regions.iter().map(Some).collect()
+        let selected = names.iter().filter(|name| {
+            let here = if dir.is_empty() {
+                !name.contains('/')
             } else {
-                vec![None]
+                name.starts_with(dir)
             };
-            for region in regions {
+            here && name.ends_with(".tera") && !file_name(name).starts_with('_')
+        });
+        for name in selected {
+            let template = env
+                .get_template(name)
+                .map_err(|e| template_error(name, &e, overlay))?;
+            // `{region}` in a name: one file per region, the region given as `r`.
+            let per_region = name.contains("{region}");
+            let targets: Vec<(Option<&RegionPlan>, Value)> = if per_region {
+                plan.regions
+                    .iter()
+                    .zip(regions.iter().cloned())
+                    .map(|(r, v)| (Some(r), v))
+                    .collect()
+            } else {
+                vec![(None, Value::UNDEFINED)]
+            };
+            for (region, r) in targets {
                 let mut path = name.trim_end_matches(".tera").to_owned();
-                if let Some(r) = region {
-                    context.insert("r", r);
-                    path = path.replace("{region}", role(r));
+                if let Some(region) = region {
+                    path = path.replace("{region}", role(region));
                 }
-                let text = tera
-                    .render(name, &context)
+                let text = template
+                    .render(context! { plan => plan_value.clone(), meta => meta_value.clone(), r })
                     .map_err(|e| template_error(name, &e, overlay))?;
                 let text = tidy(&text);
                 // A template may decide, from the plan, that it has nothing to say.
@@ -213,38 +243,40 @@ pub fn render(plan: &Plan, meta: &Meta, overlay: Option<&Overlay>) -> Result<Fil
 }
 
 /// The overlay's templates first, the embedded ones filling the gaps.
-fn layer(overlay: &Overlay, embedded: &tera::Tera) -> Result<tera::Tera, Error> {
-    let sources: Vec<(String, &str)> = overlay
-        .templates
-        .iter()
-        .map(|(n, t)| (n.clone(), t.as_str()))
-        .collect();
-    let mut tera = engine(sources).map_err(|message| Error::Template {
-        name: format!("{} (overlay)", overlay.name),
-        message,
-    })?;
-    tera.extend(embedded).map_err(|e| Error::Template {
-        name: overlay.name.clone(),
-        message: error_chain(&e),
-    })?;
-    Ok(tera)
+fn layer(overlay: &Overlay) -> Environment<'static> {
+    let templates = Arc::new(overlay.templates.clone());
+    engine(move |name| {
+        Ok(templates
+            .get(name)
+            .cloned()
+            .or_else(|| EMBEDDED.get(name).map(|text| (*text).to_owned())))
+    })
 }
 
-/// A render failure, naming the template and, for an overlay's template, the line that uses
-/// the missing variable.
-fn template_error(name: &str, error: &tera::Error, overlay: Option<&Overlay>) -> Error {
-    let message = error_chain(error);
-    let line = overlay
-        .and_then(|o| o.templates.get(name))
-        .zip(message.split('`').nth(1))
-        .and_then(|(text, variable)| {
-            text.lines()
-                .position(|l| l.contains(variable) && (l.contains("{{") || l.contains("{%")))
-        });
+/// A template failure, naming the template and line where the engine knows them and quoting
+/// that line, and saying when the template is the overlay's.
+fn template_error(name: &str, error: &minijinja::Error, overlay: Option<&Overlay>) -> Error {
+    let failed = error.name().unwrap_or(name);
+    let from_overlay = overlay.filter(|o| o.templates.contains_key(failed));
+    let source = match from_overlay {
+        Some(o) => o.templates.get(failed).map(String::as_str),
+        None => EMBEDDED.get(failed).copied(),
+    };
+    let mut message = error_chain(error);
+    let quoted = error
+        .line()
+        .zip(source)
+        .and_then(|(line, text)| text.lines().nth(line.checked_sub(1)?));
+    if let Some(quoted) = quoted {
+        message.push_str(&format!(", in `{}`", quoted.trim()));
+    }
+    if let Some(o) = from_overlay {
+        message.push_str(&format!(" (a template of the overlay {})", o.name));
+    }
     Error::Template {
-        name: match line {
-            Some(n) => format!("{name}:{}", n + 1),
-            None => name.to_owned(),
+        name: match error.line() {
+            Some(line) => format!("{failed}:{line}"),
+            None => failed.to_owned(),
         },
         message,
     }
@@ -285,8 +317,11 @@ fn tidy(text: &str) -> String {
     out
 }
 
-fn error_chain(error: &tera::Error) -> String {
-    let mut message = error.to_string();
+fn error_chain(error: &minijinja::Error) -> String {
+    let mut message = match error.detail() {
+        Some(detail) => format!("{}: {detail}", error.kind()),
+        None => error.kind().to_string(),
+    };
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         message.push_str(": ");

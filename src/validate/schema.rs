@@ -10,7 +10,11 @@ use crate::diagnostic::{Diagnostic, did_you_mean, field_path, one_of};
 use crate::profile::{Loaded, Profile, SourceMap};
 
 static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
-    let mut schema = serde_json::to_value(schemars::schema_for!(Profile)).unwrap_or(Value::Null);
+    // Draft 7: what editors' YAML support knows best, and the cheapest meta-schema to check
+    // the schema against when the validator is built.
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let mut schema =
+        serde_json::to_value(generator.into_root_schema_for::<Profile>()).unwrap_or(Value::Null);
     non_nullable(&mut schema);
     schema
 });
@@ -50,12 +54,19 @@ fn non_nullable(node: &mut Value) {
     }
 }
 
+/// The committed `schema/profile.schema.json`, which a test keeps equal to [`profile_schema`]:
+/// validating with it spares each run generating the schema from the types.
+static COMMITTED: LazyLock<Value> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../schema/profile.schema.json"))
+        .unwrap_or_else(|e| panic!("schema/profile.schema.json is not JSON: {e}"))
+});
+
 static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
-    jsonschema::validator_for(&SCHEMA)
+    jsonschema::validator_for(&COMMITTED)
         .unwrap_or_else(|e| panic!("the profile schema is invalid: {e}"))
 });
 
-/// The profile's JSON Schema.
+/// The profile's JSON Schema, generated from the `Profile` types.
 pub fn profile_schema() -> &'static Value {
     &SCHEMA
 }
@@ -250,7 +261,7 @@ pub(super) fn field_exists(pointer: &str) -> bool {
 
 /// The schema node that governs the value at `pointer`, following `$ref`s and optionality.
 fn schema_at(pointer: &str) -> Option<&'static Value> {
-    let mut node = resolve(&SCHEMA)?;
+    let mut node = resolve(&COMMITTED)?;
     for segment in pointer.split('/').skip(1) {
         let segment = segment.replace("~1", "/").replace("~0", "~");
         let next = node
@@ -263,15 +274,17 @@ fn schema_at(pointer: &str) -> Option<&'static Value> {
     Some(node)
 }
 
-/// Follow `$ref`.
+/// Follow `$ref`, also where draft 7 wraps it as `allOf: [{$ref}]` beside a description or
+/// default (draft 7 ignores keywords beside a bare `$ref`).
 fn resolve(node: &'static Value) -> Option<&'static Value> {
     let mut node = node;
     for _ in 0..8 {
-        let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
+        let wrapped = || node.get("allOf")?.as_array()?.first()?.get("$ref");
+        let Some(reference) = node.get("$ref").or_else(wrapped).and_then(Value::as_str) else {
             return Some(node);
         };
-        let name = reference.strip_prefix("#/$defs/")?;
-        node = SCHEMA.get("$defs")?.get(name)?;
+        let name = reference.strip_prefix("#/definitions/")?;
+        node = COMMITTED.get("definitions")?.get(name)?;
     }
     Some(node)
 }
