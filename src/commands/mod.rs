@@ -32,9 +32,18 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
     };
     match cli.command {
         Command::Init(args) => init::run(&args),
-        Command::Validate(args) => validate::run(&args, &ctx),
-        Command::Generate(args) => generate::run(&args, &ctx),
-        Command::Diff(args) => diff::run(&args, &ctx),
+        Command::Validate(args) => {
+            prepare(false);
+            validate::run(&args, &ctx)
+        }
+        Command::Generate(args) => {
+            prepare(true);
+            generate::run(&args, &ctx)
+        }
+        Command::Diff(args) => {
+            prepare(true);
+            diff::run(&args, &ctx)
+        }
         Command::Plan(args) => plan::run(&args, &ctx),
         Command::Recommendations(args) => recommendations::run(&args),
         Command::Schema => schema::run(),
@@ -43,6 +52,16 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
             clap_complete::generate(shell, &mut command, "mlzone", &mut std::io::stdout());
             Ok(error::EXIT_OK)
         }
+    }
+}
+
+/// Compile the schema validator and, for commands that render, the embedded templates on
+/// other cores while this one reads the profile. Detached: a run that stops early does not
+/// wait for them.
+fn prepare(templates: bool) {
+    std::thread::spawn(crate::validate::prepare);
+    if templates {
+        std::thread::spawn(crate::render::prepare);
     }
 }
 

@@ -5,31 +5,32 @@
 /// Align the attributes of HCL `text`.
 pub(crate) fn align(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
+    let attributes: Vec<Option<(usize, &str)>> =
+        lines.iter().map(|line| one_line_attribute(line)).collect();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut i = 0;
     while i < lines.len() {
         // A run of one-line attributes at one indentation.
-        let mut end = i;
-        while end < lines.len()
-            && one_line_attribute(lines[end]).is_some_and(|(indent, _)| {
-                Some(indent) == one_line_attribute(lines[i]).map(|(indent, _)| indent)
-            })
-        {
-            end += 1;
-        }
-        if end == i {
+        let Some((indent, _)) = attributes[i] else {
             out.push_str(lines[i]);
             out.push('\n');
             i += 1;
             continue;
-        }
-        let width = lines[i..end]
+        };
+        let end = i + attributes[i..]
             .iter()
-            .filter_map(|line| one_line_attribute(line).map(|(_, key)| key.chars().count()))
+            .take_while(|a| a.is_some_and(|(at, _)| at == indent))
+            .count();
+        let width = attributes[i..end]
+            .iter()
+            .flatten()
+            .map(|(_, key)| key.chars().count())
             .max()
             .unwrap_or(0);
-        for line in &lines[i..end] {
-            let (indent, key) = one_line_attribute(line).unwrap_or((0, ""));
+        for (line, (_, key)) in lines[i..end]
+            .iter()
+            .zip(attributes[i..end].iter().flatten())
+        {
             let value = line[indent + key.len()..]
                 .trim_start()
                 .trim_start_matches('=')

@@ -30,6 +30,15 @@ static EMBEDDED: LazyLock<BTreeMap<String, &'static str>> = LazyLock::new(|| {
 static ENGINE: LazyLock<Environment<'static>> =
     LazyLock::new(|| engine(|name| Ok(EMBEDDED.get(name).map(|text| (*text).to_owned()))));
 
+/// Compile every embedded template now. `generate` and `diff` run this on another core while
+/// the profile is read and checked, so rendering finds the templates compiled.
+pub fn prepare() {
+    for name in EMBEDDED.keys() {
+        // A template that does not compile is reported when it is rendered.
+        let _ = ENGINE.get_template(name);
+    }
+}
+
 /// A template engine with mlzone's filters, loading templates through `load`.
 fn engine<F>(load: F) -> Environment<'static>
 where

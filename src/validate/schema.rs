@@ -66,6 +66,11 @@ static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("the profile schema is invalid: {e}"))
 });
 
+/// Compile the validator now, so that checking a profile finds it ready.
+pub fn prepare() {
+    LazyLock::force(&VALIDATOR);
+}
+
 /// The profile's JSON Schema, generated from the `Profile` types.
 pub fn profile_schema() -> &'static Value {
     &SCHEMA
