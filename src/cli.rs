@@ -81,12 +81,20 @@ pub enum Command {
     /// profile). Everything is rendered before anything is written; a failure leaves DIR as it
     /// was. Files mlzone did not write, or that were edited by hand, are never overwritten
     /// without `--force`; files the profile no longer produces are removed.
+    ///
+    /// Several profiles are generated in one process, each as its own transaction; one that
+    /// fails does not stop the others. Exit 3 if any profile is invalid, else 4 if any other
+    /// failed, else 0.
     Generate(GenerateArgs),
     /// Compare DIR with what the profile renders now: exit 0 when identical, 1 on drift.
     ///
     /// Prints the security-relevant settings that changed (old → new, the recommendation, and
     /// whether it weakens or strengthens), missing and extra files, and a unified diff. Use it
     /// in CI to fail when committed infrastructure code is stale.
+    ///
+    /// Several profiles (`mlzone diff */profile.yaml`) are compared in one process, each under
+    /// a `== PROFILE` heading, with a closing count. Exit 3 if any profile is invalid, else 4 if
+    /// any other failed, else 1 if any drifted, else 0.
     Diff(DiffArgs),
     /// Show the resolved plan: names, address ranges, DNS zones, policies, and what became
     /// of every recommendation (applied where, waived why, or advisory).
@@ -127,11 +135,12 @@ pub struct ValidateArgs {
 /// What to render and where: shared by `generate` and `diff`.
 #[derive(Debug, clap::Args)]
 pub struct Target {
-    /// The profile.
-    #[arg(value_name = "PROFILE")]
-    pub profile: PathBuf,
+    /// The profiles. Several (a fleet) run in one process on `--jobs` threads, each with its
+    /// output in `infra/` beside it, reported in the order given.
+    #[arg(required = true, value_name = "PROFILE")]
+    pub profiles: Vec<PathBuf>,
     /// Output directory; `terraform/`, `bicep/` and `COMPLIANCE.md` go inside it.
-    /// Default: `infra/` beside the profile.
+    /// Default: `infra/` beside the profile. Only with a single profile.
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Formats to render, overriding the profile's `outputs`.
@@ -142,6 +151,9 @@ pub struct Target {
     /// Overrides the profile's `templates:`.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Profiles to work on at once (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
 }
 
 /// Arguments of `generate`.
@@ -192,6 +204,24 @@ pub struct RecommendationsArgs {
     /// Print the catalog as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+impl Cli {
+    /// A usage error clap cannot see: `--out` with several profiles, whose outputs would land
+    /// in one directory.
+    pub fn conflict(&self) -> Option<clap::Error> {
+        let target = match &self.command {
+            Command::Generate(args) => &args.target,
+            Command::Diff(args) => &args.target,
+            _ => return None,
+        };
+        (target.out.is_some() && target.profiles.len() > 1).then(|| {
+            <Cli as clap::CommandFactory>::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "`--out` takes a single profile; with several, each writes to `infra/` beside itself",
+            )
+        })
+    }
 }
 
 fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {

@@ -46,17 +46,15 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(error::EXIT_USAGE));
         }
     };
+    if let Some(error) = cli.conflict() {
+        let _ = error.print();
+        return ExitCode::from(error::EXIT_USAGE);
+    }
     let color = commands::color(cli.color);
     match commands::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            match &error {
-                Error::Invalid(report) => {
-                    eprint!("{}", report.render(color));
-                    eprintln!("{}", commands::summary(report));
-                }
-                other => eprintln!("error: {other}"),
-            }
+            eprint!("{}", commands::failure(&error, color));
             ExitCode::from(error.exit_code())
         }
     }

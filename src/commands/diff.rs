@@ -1,38 +1,49 @@
-//! `mlzone diff PROFILE -o DIR`: render in memory and compare with DIR. Exit 0 when identical,
-//! 1 on drift; a security summary of the settings that moved comes first.
+//! `mlzone diff PROFILE... [-o DIR]`: render in memory and compare with the committed files.
+//! Exit 0 when identical, 1 on drift; a security summary of the settings that moved comes first.
 
 use std::io::IsTerminal;
+use std::path::Path;
 
+use super::batch::{Batch, Outcome};
 use super::{Context, Rendered, rendered};
 use crate::cli::DiffArgs;
 use crate::error::{EXIT_DRIFT, EXIT_OK, Error};
 use crate::output::{self, Drift};
 
 pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> Result<u8, Error> {
+    let color = std::io::stdout().is_terminal() && ctx.color_allowed;
+    let batch = Batch {
+        profiles: &args.target.profiles,
+        jobs: args.target.jobs,
+        json: args.json,
+        counted: &[(EXIT_OK, "up to date"), (EXIT_DRIFT, "drifted")],
+    };
+    Ok(batch.run(|profile| match one(profile, args, ctx, color) {
+        Ok(outcome) => outcome,
+        Err(error) => Outcome::failed(&error, ctx.color),
+    }))
+}
+
+fn one(profile: &Path, args: &DiffArgs, ctx: &Context, color: bool) -> Result<Outcome, Error> {
     let Rendered {
         files,
+        warnings,
         security,
         out,
         ..
-    } = rendered(&args.target, ctx)?;
+    } = rendered(profile, &args.target, ctx)?;
     let drift = output::diff(&files, &out, &security);
-    if args.json {
-        let mut value = serde_json::to_value(&drift).unwrap_or_default();
-        value["drift"] = serde_json::Value::Bool(drift.is_drift());
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
-    } else {
-        print!(
-            "{}",
-            describe(&drift, std::io::stdout().is_terminal() && ctx.color_allowed)
-        );
-    }
-    Ok(if drift.is_drift() {
-        EXIT_DRIFT
-    } else {
-        EXIT_OK
+    let mut json = serde_json::to_value(&drift).unwrap_or_default();
+    json["drift"] = serde_json::Value::Bool(drift.is_drift());
+    Ok(Outcome {
+        code: if drift.is_drift() {
+            EXIT_DRIFT
+        } else {
+            EXIT_OK
+        },
+        stdout: describe(&drift, color),
+        stderr: warnings,
+        json,
     })
 }
 

@@ -1,27 +1,51 @@
-//! `mlzone generate PROFILE -o DIR`: load → validate → resolve → render, then write as one
-//! transaction with a manifest.
+//! `mlzone generate PROFILE... [-o DIR]`: load → validate → resolve → render, then write each
+//! profile's files as one transaction with a manifest.
 
-use super::{Context, Rendered, rendered};
+use std::path::Path;
+
+use super::batch::{Batch, Outcome};
+use super::{Context, rendered};
 use crate::cli::GenerateArgs;
 use crate::error::{EXIT_OK, Error};
 use crate::output;
 
 pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> Result<u8, Error> {
-    let rendered = rendered(&args.target, ctx)?;
-    let Rendered { files, out, .. } = &rendered;
-    let written = output::write(files, &rendered.manifest(), out, args.force)?;
-    println!(
-        "wrote {} to {} ({} unchanged{})",
-        plural(written.changed.len(), "file"),
-        out.display(),
-        written.unchanged,
-        if written.removed.is_empty() {
-            String::new()
-        } else {
-            format!(", removed {}", written.removed.join(", "))
-        }
-    );
-    Ok(EXIT_OK)
+    let batch = Batch {
+        profiles: &args.target.profiles,
+        jobs: args.target.jobs,
+        json: false,
+        counted: &[(EXIT_OK, "generated")],
+    };
+    Ok(batch.run(|profile| match one(profile, args, ctx) {
+        Ok(outcome) => outcome,
+        Err(error) => Outcome::failed(&error, ctx.color),
+    }))
+}
+
+fn one(profile: &Path, args: &GenerateArgs, ctx: &Context) -> Result<Outcome, Error> {
+    let rendered = rendered(profile, &args.target, ctx)?;
+    let written = output::write(
+        &rendered.files,
+        &rendered.manifest(),
+        &rendered.out,
+        args.force,
+    )?;
+    let removed = if written.removed.is_empty() {
+        String::new()
+    } else {
+        format!(", removed {}", written.removed.join(", "))
+    };
+    Ok(Outcome {
+        code: EXIT_OK,
+        stdout: format!(
+            "wrote {} to {} ({} unchanged{removed})\n",
+            plural(written.changed.len(), "file"),
+            rendered.out.display(),
+            written.unchanged,
+        ),
+        stderr: rendered.warnings,
+        json: serde_json::Value::Null,
+    })
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with a `run` function; this file only dispatches and holds
 //! what they share.
 
+mod batch;
 mod diff;
 mod generate;
 mod init;
@@ -92,16 +93,24 @@ fn today() -> Date {
 
 /// Load and validate `path`, printing warnings to stderr.
 pub(crate) fn validated(path: &Path, ctx: &Context) -> Result<Validated, Error> {
-    loaded_and_validated(path, ctx).map(|(_, validated)| validated)
+    let (_, validated) = loaded_and_validated(path, ctx)?;
+    eprint!("{}", warnings(&validated, ctx));
+    Ok(validated)
 }
 
 fn loaded_and_validated(path: &Path, ctx: &Context) -> Result<(Loaded, Validated), Error> {
     let loaded = profile::load(path)?;
     let validated = crate::validate::validate(&loaded, ctx.today)?;
-    if !validated.warnings.diagnostics.is_empty() {
-        eprint!("{}", validated.warnings.render(ctx.color));
-    }
     Ok((loaded, validated))
+}
+
+/// The warnings of a valid profile, as they read on stderr (nothing when there are none).
+fn warnings(validated: &Validated, ctx: &Context) -> String {
+    if validated.warnings.diagnostics.is_empty() {
+        String::new()
+    } else {
+        validated.warnings.render(ctx.color)
+    }
 }
 
 /// The overlay directory: `--templates`, else the profile's `templates:`, relative to the
@@ -128,6 +137,8 @@ fn overlay_dir(
 /// Files rendered for a target, with what their manifest records and their directory.
 pub(crate) struct Rendered {
     pub(crate) files: FileSet,
+    /// The profile's warnings, for stderr.
+    pub(crate) warnings: String,
     /// The security settings of the plan (the manifest's, and what `diff` compares).
     pub(crate) security: Vec<security::Setting>,
     /// The profile as named on the command line.
@@ -150,9 +161,9 @@ impl Rendered {
     }
 }
 
-/// Load, validate, resolve and render `target` in memory.
-pub(crate) fn rendered(target: &Target, ctx: &Context) -> Result<Rendered, Error> {
-    let (loaded, validated) = loaded_and_validated(&target.profile, ctx)?;
+/// Load, validate, resolve and render `profile` for `target` in memory.
+pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result<Rendered, Error> {
+    let (loaded, validated) = loaded_and_validated(profile, ctx)?;
     let mut plan = resolve(&validated.profile);
     if !target.format.is_empty() {
         plan.outputs = target
@@ -166,17 +177,14 @@ pub(crate) fn rendered(target: &Target, ctx: &Context) -> Result<Rendered, Error
         plan.outputs.sort();
         plan.outputs.dedup();
     }
-    let out = target.out.clone().unwrap_or_else(|| {
-        target
-            .profile
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join("infra")
-    });
+    let out = target
+        .out
+        .clone()
+        .unwrap_or_else(|| profile.parent().unwrap_or(Path::new("")).join("infra"));
     let overlay = overlay_dir(target, &loaded, &validated.profile)
         .map(|dir| Overlay::read(&dir))
         .transpose()?;
-    let mut meta = Meta::new(&target.profile, &out);
+    let mut meta = Meta::new(profile, &out);
     meta.overlay = overlay.as_ref().map(|o| o.name.clone());
     let files = render(&plan, &meta, overlay.as_ref())?;
     let sources: Vec<u8> = validated
@@ -187,11 +195,21 @@ pub(crate) fn rendered(target: &Target, ctx: &Context) -> Result<Rendered, Error
         .collect();
     Ok(Rendered {
         files,
+        warnings: warnings(&validated, ctx),
         security: security::settings(&plan),
         profile: meta.profile,
         sources,
         out,
     })
+}
+
+/// How a failure reads on stderr: the located report of an invalid profile with its verdict,
+/// or one `error:` line.
+pub(crate) fn failure(error: &Error, color: bool) -> String {
+    match error {
+        Error::Invalid(report) => format!("{}{}\n", report.render(color), summary(report)),
+        other => format!("error: {other}\n"),
+    }
 }
 
 /// The closing line under a report: `profile.yaml: 2 errors, 1 warning`.

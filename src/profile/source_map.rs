@@ -218,6 +218,11 @@ impl<'a> Lines<'a> {
         let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
+        // Most profiles are ASCII, where characters are bytes: no need to walk the line.
+        let bytes = self.text.as_bytes();
+        if bytes.get(start..start + col).is_some_and(<[u8]>::is_ascii) {
+            return start + col;
+        }
         self.text[start..]
             .char_indices()
             .nth(col)

@@ -6,6 +6,8 @@ mod support;
 mod bicep;
 // The documented exit-code contract, one test per code.
 mod exit_codes;
+// Several profiles in one process; the large benchmark profile.
+mod fleet;
 // `mlzone generate` and `mlzone diff`: transaction, manifest, drift, security summary.
 mod generate;
 // Hostile profile text stays an inert literal in the Bicep.
