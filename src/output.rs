@@ -381,7 +381,10 @@ pub fn diff(files: &FileSet, dir: &Path, settings: &[Setting]) -> Drift {
             }
         }
     }
-    if let Some(previous) = Manifest::read(dir) {
+    // Files that match carry the settings they were made with: only drift needs the manifest.
+    if drift.is_drift()
+        && let Some(previous) = Manifest::read(dir)
+    {
         drift.security = security_changes(&previous.security, settings);
     }
     drift
