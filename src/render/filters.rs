@@ -60,6 +60,9 @@ fn invalid(message: String) -> Error {
 
 /// A Bicep string literal with `'`, `\`, `${` and control characters escaped.
 pub fn bicep_string(text: &str) -> String {
+    if let Some(plain) = plain(text, b"'\\$") {
+        return format!("'{plain}'");
+    }
     let mut out = String::with_capacity(text.len() + 2);
     out.push('\'');
     let mut chars = text.chars().peekable();
@@ -147,6 +150,9 @@ pub fn camel(text: &str) -> String {
 
 /// Text safe inside a line comment: anything that could end the line is escaped.
 pub fn comment_text(text: &str) -> String {
+    if let Some(plain) = plain(text, b"") {
+        return plain.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() || is_invisible_separator(c) {
@@ -160,6 +166,9 @@ pub fn comment_text(text: &str) -> String {
 
 /// Text safe inside a Markdown table cell.
 pub fn md_text(text: &str) -> String {
+    if let Some(plain) = plain(text, b"|`*_[]\\<>") {
+        return plain.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -178,6 +187,9 @@ pub fn md_text(text: &str) -> String {
 
 /// An HCL string literal with `"`, `\`, control characters and template sequences escaped.
 pub fn hcl_string(text: &str) -> String {
+    if let Some(plain) = plain(text, b"\"\\$%") {
+        return format!("\"{plain}\"");
+    }
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     let mut chars = text.chars().peekable();
@@ -202,6 +214,14 @@ pub fn hcl_string(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// `text` when nothing in it needs escaping: printable ASCII without any of `special`. Most
+/// plan values are, and skip the character-by-character escapers.
+fn plain<'a>(text: &'a str, special: &[u8]) -> Option<&'a str> {
+    text.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && !special.contains(&b))
+        .then_some(text)
 }
 
 /// Line and paragraph separators and bidi controls: printed as escapes so a reviewer sees them.
