@@ -68,14 +68,15 @@ fn one_line_attribute(line: &str) -> Option<(usize, &str)> {
     balanced(&after[1..]).then_some((indent, key))
 }
 
-/// Byte index of the quote that closes the string literal starting at `text[0]`.
+/// Byte index of the quote that closes the string literal starting at `text[0]`. Bytes, not
+/// characters: every delimiter is ASCII, and no byte of a multi-byte character is.
 fn string_end(text: &str) -> Option<usize> {
     let mut escaped = false;
-    for (i, c) in text.char_indices().skip(1) {
-        match c {
+    for (i, b) in text.bytes().enumerate().skip(1) {
+        match b {
             _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '"' => return Some(i),
+            b'\\' => escaped = true,
+            b'"' => return Some(i),
             _ => {}
         }
     }
@@ -87,13 +88,13 @@ fn balanced(value: &str) -> bool {
     let mut depth = 0i32;
     let mut in_string = false;
     let mut escaped = false;
-    for c in value.chars() {
-        match c {
+    for b in value.bytes() {
+        match b {
             _ if escaped => escaped = false,
-            '\\' if in_string => escaped = true,
-            '"' => in_string = !in_string,
-            '{' | '[' | '(' if !in_string => depth += 1,
-            '}' | ']' | ')' if !in_string => depth -= 1,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'{' | b'[' | b'(' if !in_string => depth += 1,
+            b'}' | b']' | b')' if !in_string => depth -= 1,
             _ => {}
         }
     }
