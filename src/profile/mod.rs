@@ -171,7 +171,7 @@ pub struct Subnets {
 #[serde(deny_unknown_fields)]
 pub struct OutboundRule {
     /// Rule name: letters, digits, hyphens and underscores, 1-64 characters.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"), length(max = 64))]
     pub name: String,
     /// Fully qualified domain name (wildcard `*.` prefix allowed), e.g. `pypi.org`. Azure
     /// provisions a managed firewall for FQDN rules.
@@ -198,7 +198,7 @@ pub struct PrivateEndpointTarget {
     /// Full Azure resource ID of the target resource.
     pub resource_id: String,
     /// Sub-resource (group ID) of the target, e.g. `vault`, `blob`, `registry`.
-    #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9_]*$"), length(max = 64))]
     pub subresource: String,
 }
 
@@ -244,7 +244,7 @@ pub struct Compute {
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
     /// Cluster name: 2-16 characters, letters, digits and hyphens, starting with a letter.
-    #[schemars(regex(pattern = r"^[a-zA-Z][a-zA-Z0-9-]{1,15}$"))]
+    #[schemars(regex(pattern = r"^[a-zA-Z][a-zA-Z0-9-]*$"), length(min = 2, max = 16))]
     pub name: String,
     /// VM size, e.g. `Standard_NC24ads_A100_v4`.
     #[schemars(regex(pattern = r"^Standard_[A-Za-z0-9_]+$"))]
@@ -308,7 +308,7 @@ pub enum Priority {
 #[serde(deny_unknown_fields)]
 pub struct Instance {
     /// Instance name: 3-24 characters, letters, digits and hyphens, starting with a letter.
-    #[schemars(regex(pattern = r"^[a-zA-Z][a-zA-Z0-9-]{2,23}$"))]
+    #[schemars(regex(pattern = r"^[a-zA-Z][a-zA-Z0-9-]*$"), length(min = 3, max = 24))]
     pub name: String,
     /// VM size, e.g. `Standard_D4_v5`.
     #[schemars(regex(pattern = r"^Standard_[A-Za-z0-9_]+$"))]
@@ -335,7 +335,7 @@ pub struct Schedule {
     pub stop: Option<String>,
     /// Time zone of the cron expressions. Default `UTC`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9 ._+/()-]{0,63}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9 ._+/()-]*$"), length(max = 64))]
     pub time_zone: Option<String>,
 }
 

@@ -10,9 +10,13 @@ use crate::diagnostic::{Diagnostic, did_you_mean, field_path, one_of};
 use crate::profile::{Loaded, Profile, SourceMap};
 
 static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
-    // Draft 7: what editors' YAML support knows best, and the cheapest meta-schema to check
-    // the schema against when the validator is built.
-    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    // Draft 7, subschemas inlined: what editors' YAML support knows best, and the cheapest to
+    // build a validator from (draft 7's meta-schema is small; no `$ref`s to resolve). Patterns
+    // avoid counted repetition (`{1,15}`), which compiles to large automata; lengths are
+    // `minLength`/`maxLength` instead.
+    let generator = schemars::generate::SchemaSettings::draft07()
+        .with(|s| s.inline_subschemas = true)
+        .into_generator();
     let mut schema =
         serde_json::to_value(generator.into_root_schema_for::<Profile>()).unwrap_or(Value::Null);
     non_nullable(&mut schema);
@@ -279,8 +283,8 @@ fn schema_at(pointer: &str) -> Option<&'static Value> {
     Some(node)
 }
 
-/// Follow `$ref`, also where draft 7 wraps it as `allOf: [{$ref}]` beside a description or
-/// default (draft 7 ignores keywords beside a bare `$ref`).
+/// Follow `$ref` (schemars keeps definitions only for recursive types), also where draft 7
+/// wraps it as `allOf: [{$ref}]` beside a description or default.
 fn resolve(node: &'static Value) -> Option<&'static Value> {
     let mut node = node;
     for _ in 0..8 {
