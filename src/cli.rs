@@ -208,20 +208,53 @@ pub struct RecommendationsArgs {
 
 impl Cli {
     /// A usage error clap cannot see: `--out` with several profiles, whose outputs would land
-    /// in one directory.
+    /// in one directory, or two profiles that `generate` would write to the same `infra/`.
     pub fn conflict(&self) -> Option<clap::Error> {
-        let target = match &self.command {
-            Command::Generate(args) => &args.target,
-            Command::Diff(args) => &args.target,
+        let (target, writes) = match &self.command {
+            Command::Generate(args) => (&args.target, true),
+            Command::Diff(args) => (&args.target, false),
             _ => return None,
         };
-        (target.out.is_some() && target.profiles.len() > 1).then(|| {
-            <Cli as clap::CommandFactory>::command().error(
-                clap::error::ErrorKind::ArgumentConflict,
-                "`--out` takes a single profile; with several, each writes to `infra/` beside itself",
-            )
-        })
+        let message = if target.out.is_some() && target.profiles.len() > 1 {
+            "`--out` takes a single profile; with several, each writes to `infra/` beside itself"
+                .to_owned()
+        } else if writes {
+            shared_output(&target.profiles)?
+        } else {
+            return None;
+        };
+        Some(
+            <Cli as clap::CommandFactory>::command()
+                .error(clap::error::ErrorKind::ArgumentConflict, message),
+        )
     }
+}
+
+/// Two profiles in one directory would both be generated into its `infra/`.
+fn shared_output(profiles: &[PathBuf]) -> Option<String> {
+    let mut seen = std::collections::BTreeMap::new();
+    for profile in profiles {
+        // The same file may be named two ways (`a/./p.yaml`); a missing one fails later.
+        let file = std::fs::canonicalize(profile).unwrap_or_else(|_| profile.clone());
+        let dir = file
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        if let Some(first) = seen.insert(dir, profile) {
+            return Some(format!(
+                "`{}` and `{}` would both be generated into `{}`; give each profile its own \
+                 directory",
+                first.display(),
+                profile.display(),
+                profile
+                    .parent()
+                    .unwrap_or(std::path::Path::new(""))
+                    .join("infra")
+                    .display()
+            ));
+        }
+    }
+    None
 }
 
 fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {

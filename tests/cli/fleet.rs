@@ -210,3 +210,26 @@ fn the_large_benchmark_profile_is_large_and_valid() {
         "benches/profiles/large.yaml is stale: run benches/large-profile.sh > benches/profiles/large.yaml"
     );
 }
+
+#[test]
+fn two_profiles_never_generate_into_one_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = extending(dir.path(), "profiles/exploratory.yaml", "project: one\n");
+    let second = dir.path().join("second.yaml");
+    std::fs::copy(&first, &second).unwrap();
+    let run = mlzone()
+        .arg("generate")
+        .arg(&first)
+        .arg(&second)
+        .assert()
+        .code(2);
+    assert!(text(&run.get_output().stderr).contains("would both be generated into"));
+    let run = mlzone()
+        .arg("generate")
+        .arg(&first)
+        .arg(&first)
+        .assert()
+        .code(2);
+    assert!(text(&run.get_output().stderr).contains("would both be generated into"));
+    assert!(!dir.path().join("infra").exists());
+}
