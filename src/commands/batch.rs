@@ -9,8 +9,9 @@ use std::sync::mpsc;
 
 use serde_json::Value;
 
-use super::failure;
+use super::{failure, print_json};
 use crate::error::{EXIT_DRIFT, EXIT_FAILURE, EXIT_INVALID, EXIT_OK, Error};
+use crate::render::shown;
 
 /// What one profile came to.
 pub(crate) struct Outcome {
@@ -148,17 +149,6 @@ fn worst(codes: &[u8]) -> u8 {
         .into_iter()
         .find(|rank| codes.contains(rank))
         .unwrap_or(EXIT_OK)
-}
-
-fn shown(path: &Path) -> String {
-    path.display().to_string().replace('\\', "/")
-}
-
-fn print_json(value: &Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    );
 }
 
 #[cfg(test)]

@@ -203,6 +203,14 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
     })
 }
 
+/// `value` as pretty JSON on stdout, the `--json` form of every command.
+pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
 /// How a failure reads on stderr: the located report of an invalid profile with its verdict,
 /// or one `error:` line.
 pub(crate) fn failure(error: &Error, color: bool) -> String {

@@ -13,10 +13,7 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
     let validated = validated(&args.profile, ctx)?;
     let plan = resolve(&validated.profile);
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&plan).unwrap_or_default()
-        );
+        super::print_json(&plan);
     } else {
         print!("{}", describe(&plan));
     }

@@ -7,10 +7,7 @@ use crate::facts::{self, Kind};
 pub(crate) fn run(args: &RecommendationsArgs) -> Result<u8, Error> {
     let catalog = facts::catalog();
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(catalog).unwrap_or_default()
-        );
+        super::print_json(catalog);
         return Ok(EXIT_OK);
     }
     let mut pillar = "";

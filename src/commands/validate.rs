@@ -32,10 +32,7 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
         }
     }
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json).unwrap_or_default()
-        );
+        super::print_json(&json);
     }
     Ok(if invalid { EXIT_INVALID } else { EXIT_OK })
 }

@@ -27,8 +27,12 @@ static EMBEDDED: LazyLock<BTreeMap<String, &'static str>> = LazyLock::new(|| {
 
 /// The engine over the embedded templates. A template compiles the first time it is used
 /// and stays compiled for the rest of the process, so a run compiles only what it renders.
-static ENGINE: LazyLock<Environment<'static>> =
-    LazyLock::new(|| engine(|name| Ok(EMBEDDED.get(name).map(|text| (*text).to_owned()))));
+static ENGINE: LazyLock<Environment<'static>> = LazyLock::new(|| engine(|name| Ok(embedded(name))));
+
+/// The text of embedded template `name`, for a loader.
+fn embedded(name: &str) -> Option<String> {
+    EMBEDDED.get(name).map(|text| (*text).to_owned())
+}
 
 /// Compile every embedded template now. `generate` and `diff` run this on another core while
 /// the profile is read and checked, so rendering finds the templates compiled.
@@ -161,9 +165,9 @@ impl Meta {
     }
 }
 
-/// A path as headers show it: forward slashes, control characters replaced (it lands in a
-/// comment, which a newline would end).
-fn shown(path: &std::path::Path) -> String {
+/// A path as headers and fleet reports show it: forward slashes, control characters replaced
+/// (in a header it lands in a comment, which a newline would end).
+pub(crate) fn shown(path: &std::path::Path) -> String {
     path.display()
         .to_string()
         .replace('\\', "/")
@@ -254,12 +258,7 @@ pub fn render(plan: &Plan, meta: &Meta, overlay: Option<&Overlay>) -> Result<Fil
 /// The overlay's templates first, the embedded ones filling the gaps.
 fn layer(overlay: &Overlay) -> Environment<'static> {
     let templates = Arc::new(overlay.templates.clone());
-    engine(move |name| {
-        Ok(templates
-            .get(name)
-            .cloned()
-            .or_else(|| EMBEDDED.get(name).map(|text| (*text).to_owned())))
-    })
+    engine(move |name| Ok(templates.get(name).cloned().or_else(|| embedded(name))))
 }
 
 /// A template failure, naming the template and line where the engine knows them and quoting
