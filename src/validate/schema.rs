@@ -11,7 +11,8 @@ use crate::profile::{Loaded, Profile, SourceMap};
 
 static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
     // Draft 7, subschemas inlined: what editors' YAML support knows best, and the cheapest to
-    // build a validator from (draft 7's meta-schema is small; no `$ref`s to resolve). Patterns
+    // build a validator from (draft 7's meta-schema is small; no `$ref`s to resolve, here or
+    // in `schema_at`). Patterns
     // avoid counted repetition (`{1,15}`), which compiles to large automata; lengths are
     // `minLength`/`maxLength` instead.
     let generator = schemars::generate::SchemaSettings::draft07()
@@ -268,32 +269,17 @@ pub(super) fn field_exists(pointer: &str) -> bool {
     schema_at(pointer).is_some()
 }
 
-/// The schema node that governs the value at `pointer`, following `$ref`s and optionality.
+/// The schema node that governs the value at `pointer`. Subschemas are inlined, so the walk
+/// follows `properties`, `items` and map values and nothing else.
 fn schema_at(pointer: &str) -> Option<&'static Value> {
-    let mut node = resolve(&COMMITTED)?;
+    let mut node: &'static Value = &COMMITTED;
     for segment in pointer.split('/').skip(1) {
         let segment = segment.replace("~1", "/").replace("~0", "~");
-        let next = node
+        node = node
             .get("properties")
             .and_then(|p| p.get(&segment))
             .or_else(|| node.get("items"))
             .or_else(|| node.get("additionalProperties").filter(|v| v.is_object()))?;
-        node = resolve(next)?;
-    }
-    Some(node)
-}
-
-/// Follow `$ref` (schemars keeps definitions only for recursive types), also where draft 7
-/// wraps it as `allOf: [{$ref}]` beside a description or default.
-fn resolve(node: &'static Value) -> Option<&'static Value> {
-    let mut node = node;
-    for _ in 0..8 {
-        let wrapped = || node.get("allOf")?.as_array()?.first()?.get("$ref");
-        let Some(reference) = node.get("$ref").or_else(wrapped).and_then(Value::as_str) else {
-            return Some(node);
-        };
-        let name = reference.strip_prefix("#/definitions/")?;
-        node = COMMITTED.get("definitions")?.get(name)?;
     }
     Some(node)
 }
