@@ -3,11 +3,15 @@
 
 use std::path::Path;
 
-use saphyr::{LoadableYamlNode, Scalar, Yaml};
-use serde_json::{Map, Number, Value};
+use saphyr::{LoadableYamlNode, Yaml};
+use serde_json::{Map, Value};
+
+#[path = "src/profile/scalar.rs"]
+mod scalar;
 
 fn main() {
     println!("cargo::rerun-if-changed=data");
+    println!("cargo::rerun-if-changed=src/profile/scalar.rs");
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("data");
     std::fs::create_dir_all(&out).expect("OUT_DIR is writable");
     let mut files: Vec<_> = std::fs::read_dir("data")
@@ -32,32 +36,19 @@ fn main() {
 
 fn to_json(yaml: &Yaml<'_>) -> Option<Value> {
     Some(match yaml {
-        Yaml::Value(scalar) => scalar_to_json(scalar)?,
+        Yaml::Value(scalar) => scalar::to_json(scalar)?,
         Yaml::Sequence(items) => Value::Array(items.iter().map(to_json).collect::<Option<_>>()?),
         Yaml::Mapping(entries) => {
             let mut map = Map::new();
             for (key, value) in entries {
-                let key = match key {
-                    Yaml::Value(Scalar::String(s)) => s.to_string(),
-                    Yaml::Value(Scalar::Integer(i)) => i.to_string(),
-                    Yaml::Value(Scalar::Boolean(b)) => b.to_string(),
-                    _ => return None,
+                let Yaml::Value(key) = key else {
+                    return None;
                 };
-                map.insert(key, to_json(value)?);
+                map.insert(scalar::key(key)?, to_json(value)?);
             }
             Value::Object(map)
         }
         Yaml::Representation(text, ..) => Value::String(text.to_string()),
         Yaml::Tagged(..) | Yaml::Alias(_) | Yaml::BadValue => return None,
-    })
-}
-
-fn scalar_to_json(scalar: &Scalar<'_>) -> Option<Value> {
-    Some(match scalar {
-        Scalar::Null => Value::Null,
-        Scalar::Boolean(b) => Value::Bool(*b),
-        Scalar::Integer(i) => Value::Number((*i).into()),
-        Scalar::FloatingPoint(f) => Value::Number(Number::from_f64(f.into_inner())?),
-        Scalar::String(s) => Value::String(s.to_string()),
     })
 }

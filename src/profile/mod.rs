@@ -4,6 +4,7 @@
 
 mod load;
 mod locks;
+mod scalar;
 mod source_map;
 
 pub use load::{Loaded, load, load_str};

@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
-use serde_json::{Map, Number, Value};
+use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
+use serde_json::{Map, Value};
 
+use super::scalar;
 use crate::diagnostic::Diagnostic;
 
 /// A file that was read, kept for rendering snippets.
@@ -376,15 +377,17 @@ fn convert(
         };
     }
     let value = match &yaml.data {
-        YamlData::Value(scalar) => NodeValue::Scalar(scalar_to_json(scalar).unwrap_or_else(|| {
-            // No JSON form (`.inf`, `.nan`): keep the text as written so the schema rejects
-            // it and messages quote it.
-            let text = lines
-                .text
-                .get(loc.offset..loc.offset + loc.len)
-                .unwrap_or_default();
-            Value::String(text.to_owned())
-        })),
+        YamlData::Value(scalar) => {
+            NodeValue::Scalar(scalar::to_json(scalar).unwrap_or_else(|| {
+                // No JSON form (`.inf`, `.nan`): keep the text as written so the schema rejects
+                // it and messages quote it.
+                let text = lines
+                    .text
+                    .get(loc.offset..loc.offset + loc.len)
+                    .unwrap_or_default();
+                Value::String(text.to_owned())
+            }))
+        }
         YamlData::Sequence(items) => NodeValue::Seq(
             items
                 .iter()
@@ -444,22 +447,9 @@ fn convert(
 
 fn key_string(key: &MarkedYaml<'_>) -> Option<String> {
     match &key.data {
-        YamlData::Value(Scalar::String(s)) => Some(s.to_string()),
-        YamlData::Value(Scalar::Integer(i)) => Some(i.to_string()),
-        YamlData::Value(Scalar::Boolean(b)) => Some(b.to_string()),
-        YamlData::Value(Scalar::FloatingPoint(f)) => Some(f.to_string()),
+        YamlData::Value(scalar) => scalar::key(scalar),
         _ => None,
     }
-}
-
-fn scalar_to_json(scalar: &Scalar<'_>) -> Option<Value> {
-    Some(match scalar {
-        Scalar::Null => Value::Null,
-        Scalar::Boolean(b) => Value::Bool(*b),
-        Scalar::Integer(i) => Value::Number((*i).into()),
-        Scalar::FloatingPoint(f) => Value::Number(Number::from_f64(f.into_inner())?),
-        Scalar::String(s) => Value::String(s.to_string()),
-    })
 }
 
 #[cfg(test)]
