@@ -2,11 +2,10 @@
 
 use serde_json::Value;
 
-use super::{Context, summary};
+use super::{Context, loaded_and_validated, summary};
 use crate::cli::ValidateArgs;
 use crate::diagnostic::Report;
 use crate::error::{EXIT_INVALID, EXIT_OK, Error};
-use crate::profile;
 
 pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
     let mut invalid = false;
@@ -38,6 +37,5 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
 }
 
 fn check(path: &std::path::Path, ctx: &Context) -> Result<Report, Error> {
-    let loaded = profile::load(path)?;
-    crate::validate::validate(&loaded, ctx.today).map(|v| v.warnings)
+    loaded_and_validated(path, ctx).map(|(_, validated)| validated.warnings)
 }
