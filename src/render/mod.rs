@@ -220,21 +220,20 @@ pub fn render(plan: &Plan, meta: &Meta, overlay: Option<&Overlay>) -> Result<Fil
                 .get_template(name)
                 .map_err(|e| template_error(name, &e, overlay))?;
             // `{region}` in a name: one file per region, the region given as `r`.
-            let per_region = name.contains("{region}");
-            let targets: Vec<(Option<&RegionPlan>, Value)> = if per_region {
-                plan.regions
-                    .iter()
-                    .zip(regions.iter().cloned())
-                    .map(|(r, v)| (Some(r), v))
-                    .collect()
+            let per_region: Vec<Option<usize>> = if name.contains("{region}") {
+                (0..plan.regions.len()).map(Some).collect()
             } else {
-                vec![(None, Value::UNDEFINED)]
+                vec![None]
             };
-            for (region, r) in targets {
+            for region in per_region {
                 let mut path = name.trim_end_matches(".tera").to_owned();
-                if let Some(region) = region {
-                    path = path.replace("{region}", role(region));
-                }
+                let r = match region {
+                    Some(i) => {
+                        path = path.replace("{region}", role(&plan.regions[i]));
+                        regions.get(i).cloned().unwrap_or_default()
+                    }
+                    None => Value::UNDEFINED,
+                };
                 let text = template
                     .render(context! { plan => plan_value.clone(), meta => meta_value.clone(), r })
                     .map_err(|e| template_error(name, &e, overlay))?;
