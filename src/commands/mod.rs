@@ -33,16 +33,13 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
     };
     match cli.command {
         Command::Init(args) => init::run(&args),
-        Command::Validate(args) => {
-            prepare(false);
-            validate::run(&args, &ctx)
-        }
+        Command::Validate(args) => validate::run(&args, &ctx),
         Command::Generate(args) => {
-            prepare(true);
+            prepare();
             generate::run(&args, &ctx)
         }
         Command::Diff(args) => {
-            prepare(true);
+            prepare();
             diff::run(&args, &ctx)
         }
         Command::Plan(args) => plan::run(&args, &ctx),
@@ -56,14 +53,10 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
     }
 }
 
-/// Compile the schema validator and, for commands that render, the embedded templates on
-/// other cores while this one reads the profile. Detached: a run that stops early does not
-/// wait for them.
-fn prepare(templates: bool) {
-    std::thread::spawn(crate::validate::prepare);
-    if templates {
-        std::thread::spawn(crate::render::prepare);
-    }
+/// Compile the embedded templates on another core while this one reads and checks the
+/// profile. Detached: a run that stops early does not wait for it.
+fn prepare() {
+    std::thread::spawn(crate::render::prepare);
 }
 
 /// What every command may need.

@@ -5,7 +5,7 @@
 mod rules;
 mod schema;
 
-pub use schema::{prepare, profile_schema};
+pub use schema::profile_schema;
 
 use jiff::civil::Date;
 

@@ -10,11 +10,9 @@ use crate::diagnostic::{Diagnostic, did_you_mean, field_path, one_of};
 use crate::profile::{Loaded, Profile, SourceMap};
 
 static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
-    // Draft 7, subschemas inlined: what editors' YAML support knows best, and the cheapest to
-    // build a validator from (draft 7's meta-schema is small; no `$ref`s to resolve, here or
-    // in `schema_at`). Patterns
-    // avoid counted repetition (`{1,15}`), which compiles to large automata; lengths are
-    // `minLength`/`maxLength` instead.
+    // Draft 7, subschemas inlined: what editors' YAML support knows best, with no `$ref`s to
+    // resolve, here or in `schema_at`. Patterns avoid counted repetition (`{1,15}`), which
+    // compiles to large automata; lengths are `minLength`/`maxLength` instead.
     let generator = schemars::generate::SchemaSettings::draft07()
         .with(|s| s.inline_subschemas = true)
         .into_generator();
@@ -66,15 +64,10 @@ static COMMITTED: LazyLock<Value> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("schema/profile.schema.json is not JSON: {e}"))
 });
 
-static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
-    jsonschema::validator_for(&COMMITTED)
-        .unwrap_or_else(|e| panic!("the profile schema is invalid: {e}"))
-});
-
-/// Compile the validator now, so that checking a profile finds it ready.
-pub fn prepare() {
-    LazyLock::force(&VALIDATOR);
-}
+/// The committed schema, compiled into Rust when the crate is built: a run checks a profile
+/// without building a validator first (which cost more than the check itself).
+#[jsonschema::validator(path = "schema/profile.schema.json")]
+struct ProfileValidator;
 
 /// The profile's JSON Schema, generated from the `Profile` types.
 pub fn profile_schema() -> &'static Value {
@@ -85,7 +78,7 @@ pub fn profile_schema() -> &'static Value {
 pub(super) fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     let map = &loaded.map;
     let mut out: Vec<Diagnostic> = Vec::new();
-    for error in VALIDATOR.iter_errors(&loaded.value) {
+    for error in ProfileValidator::iter_errors(&loaded.value) {
         let pointer = error.instance_path().to_string();
         let instance = error.instance();
         let new = match error.kind() {
