@@ -21,7 +21,7 @@ use crate::error::{self, Error};
 use crate::output::{self, Manifest};
 use crate::plan::{resolve, security};
 use crate::profile::{self, Loaded, OutputFormat};
-use crate::render::{FileSet, Meta, Overlay, render};
+use crate::render::{FileSet, Helper, Meta, Overlay, render_with};
 use crate::validate::Validated;
 
 /// Run the parsed command line; `Ok` carries the exit code.
@@ -30,18 +30,13 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
         color: color(cli.color),
         color_allowed: cli.color != Color::Never && std::env::var_os("NO_COLOR").is_none(),
         today: cli.today.unwrap_or_else(today),
+        helper: None,
     };
     match cli.command {
         Command::Init(args) => init::run(&args),
         Command::Validate(args) => validate::run(&args, &ctx),
-        Command::Generate(args) => {
-            prepare();
-            generate::run(&args, &ctx)
-        }
-        Command::Diff(args) => {
-            prepare();
-            diff::run(&args, &ctx)
-        }
+        Command::Generate(args) => generate::run(&args, &ctx.helped()),
+        Command::Diff(args) => diff::run(&args, &ctx.helped()),
         Command::Plan(args) => plan::run(&args, &ctx),
         Command::Recommendations(args) => recommendations::run(&args),
         Command::Schema => schema::run(),
@@ -53,12 +48,6 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
     }
 }
 
-/// Compile the embedded templates on another core while this one reads and checks the
-/// profile. Detached: a run that stops early does not wait for it.
-fn prepare() {
-    std::thread::spawn(crate::render::prepare);
-}
-
 /// What every command may need.
 pub(crate) struct Context {
     /// Colour diagnostics.
@@ -67,6 +56,18 @@ pub(crate) struct Context {
     pub(crate) color_allowed: bool,
     /// The date waivers and retirements are judged against.
     pub(crate) today: Date,
+    /// For commands that render: a second thread that compiles the templates while the
+    /// profile is read and checked, then renders a share of a single profile's files.
+    pub(crate) helper: Option<Helper>,
+}
+
+impl Context {
+    fn helped(self) -> Context {
+        Context {
+            helper: Some(Helper::start()),
+            ..self
+        }
+    }
 }
 
 /// Whether to colour stderr.
@@ -179,7 +180,9 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
         .transpose()?;
     let mut meta = Meta::new(profile, &out);
     meta.overlay = overlay.as_ref().map(|o| o.name.clone());
-    let files = render(&plan, &meta, overlay.as_ref())?;
+    // A fleet keeps every core busy with profiles; a single profile shares its files out.
+    let helper = ctx.helper.as_ref().filter(|_| target.profiles.len() == 1);
+    let files = render_with(&plan, &meta, overlay.as_ref(), helper)?;
     let sources: Vec<u8> = validated
         .warnings
         .sources

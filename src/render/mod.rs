@@ -3,18 +3,21 @@
 
 mod align;
 pub mod filters;
+mod work;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 
 use include_dir::{Dir, include_dir};
-use minijinja::value::{Serde, Value, ValueKind};
-use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior, context};
+use minijinja::value::{Value, ValueKind};
+use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::error::Error;
 use crate::plan::{Plan, RegionPlan, RegionRole};
 use crate::profile::OutputFormat;
+pub use work::Helper;
+use work::{Engine, Job, Work};
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -32,15 +35,6 @@ static ENGINE: LazyLock<Environment<'static>> = LazyLock::new(|| engine(|name| O
 /// The text of embedded template `name`, for a loader.
 fn embedded(name: &str) -> Option<String> {
     EMBEDDED.get(name).map(|text| (*text).to_owned())
-}
-
-/// Compile every embedded template now. `generate` and `diff` run this on another core while
-/// the profile is read and checked, so rendering finds the templates compiled.
-pub fn prepare() {
-    for name in EMBEDDED.keys() {
-        // A template that does not compile is reported when it is rendered.
-        let _ = ENGINE.get_template(name);
-    }
 }
 
 /// A template engine with mlzone's filters, loading templates through `load`.
@@ -179,13 +173,20 @@ pub(crate) fn shown(path: &std::path::Path) -> String {
 /// Render `plan` in every format it asks for, with the embedded templates or, when given,
 /// an overlay over them.
 pub fn render(plan: &Plan, meta: &Meta, overlay: Option<&Overlay>) -> Result<FileSet, Error> {
-    let layered;
-    let env: &Environment<'static> = match overlay {
-        None => &ENGINE,
-        Some(overlay) => {
-            layered = layer(overlay);
-            &layered
-        }
+    render_with(plan, meta, overlay, None)
+}
+
+/// [`render`], sharing the files out with `helper` when there is one: both threads take the
+/// next file not yet taken, so the result is the same whoever renders what.
+pub fn render_with(
+    plan: &Plan,
+    meta: &Meta,
+    overlay: Option<&Overlay>,
+    helper: Option<&Helper>,
+) -> Result<FileSet, Error> {
+    let engine = match overlay {
+        None => Engine::Embedded,
+        Some(overlay) => Engine::Layered(Box::new(layer(overlay))),
     };
     let mut names: Vec<&str> = EMBEDDED.keys().map(String::as_str).collect();
     if let Some(overlay) = overlay {
@@ -193,65 +194,64 @@ pub fn render(plan: &Plan, meta: &Meta, overlay: Option<&Overlay>) -> Result<Fil
         names.sort_unstable();
         names.dedup();
     }
-    // Converted once; each template's context shares it.
-    let plan_value = Value::from(Serde(plan));
-    let meta_value = Value::from(Serde(meta));
-    let regions: Vec<Value> = plan_value
-        .get_attr("regions")
-        .and_then(|regions| regions.try_iter().map(Iterator::collect))
-        .unwrap_or_default();
+    let mut jobs = Vec::new();
+    for name in in_render_order(&names, &plan.outputs) {
+        // `{region}` in a name: one file per region, the region given as `r`.
+        if name.contains("{region}") {
+            for (i, region) in plan.regions.iter().enumerate() {
+                let path = name.replace("{region}", role(region));
+                jobs.push(Job::new(name, &path, Some(i)));
+            }
+        } else {
+            jobs.push(Job::new(name, name, None));
+        }
+    }
+    let work = Arc::new(Work::new(engine, jobs, plan, meta));
+    if let Some(helper) = helper {
+        helper.offer(&work);
+    }
+    work.take();
     let mut files = FileSet::new();
-    let formats = plan.outputs.iter().map(|format| match format {
+    for (job, result) in work.jobs.iter().zip(work.finished()) {
+        let text = result.map_err(|e| template_error(&job.template, &e, overlay))?;
+        // A template may decide, from the plan, that it has nothing to say.
+        if !text.trim().is_empty() {
+            files.insert(job.path.clone(), text);
+        }
+    }
+    Ok(files)
+}
+
+/// The templates `outputs` render, in the order a run renders them: top-level ones (the
+/// compliance report belongs to every output), then each format's. Names starting with `_`
+/// are only imported.
+fn in_render_order<'a>(names: &[&'a str], outputs: &[OutputFormat]) -> Vec<&'a str> {
+    let dirs = outputs.iter().map(|format| match format {
         OutputFormat::Terraform => "terraform/",
         OutputFormat::Bicep => "bicep/",
     });
-    // Top-level templates (the compliance report) belong to every output.
-    for dir in std::iter::once("").chain(formats) {
-        let selected = names.iter().filter(|name| {
+    let mut ordered = Vec::new();
+    for dir in std::iter::once("").chain(dirs) {
+        ordered.extend(names.iter().copied().filter(|name| {
             let here = if dir.is_empty() {
                 !name.contains('/')
             } else {
                 name.starts_with(dir)
             };
             here && name.ends_with(".tera") && !file_name(name).starts_with('_')
-        });
-        for name in selected {
-            let template = env
-                .get_template(name)
-                .map_err(|e| template_error(name, &e, overlay))?;
-            // `{region}` in a name: one file per region, the region given as `r`.
-            let per_region: Vec<Option<usize>> = if name.contains("{region}") {
-                (0..plan.regions.len()).map(Some).collect()
-            } else {
-                vec![None]
-            };
-            for region in per_region {
-                let mut path = name.trim_end_matches(".tera").to_owned();
-                let r = match region {
-                    Some(i) => {
-                        path = path.replace("{region}", role(&plan.regions[i]));
-                        regions.get(i).cloned().unwrap_or_default()
-                    }
-                    None => Value::UNDEFINED,
-                };
-                let text = template
-                    .render(context! { plan => plan_value.clone(), meta => meta_value.clone(), r })
-                    .map_err(|e| template_error(name, &e, overlay))?;
-                let text = tidy(&text);
-                // A template may decide, from the plan, that it has nothing to say.
-                if text.trim().is_empty() {
-                    continue;
-                }
-                let text = if path.ends_with(".tf") {
-                    align::align(&text)
-                } else {
-                    text
-                };
-                files.insert(path, text);
-            }
-        }
+        }));
     }
-    Ok(files)
+    ordered
+}
+
+/// Turn a template's raw output into the file: tidy blank runs, align Terraform's `=`.
+fn finish(path: &str, text: &str) -> String {
+    let text = tidy(text);
+    if path.ends_with(".tf") {
+        align::align(&text)
+    } else {
+        text
+    }
 }
 
 /// The overlay's templates first, the embedded ones filling the gaps.

@@ -17,6 +17,12 @@ fn example_dirs() -> Vec<PathBuf> {
 /// What mlzone renders for an example, named as `mlzone generate examples/X/profile.yaml`
 /// run from the repository root would name it.
 fn rendered(example: &Path) -> BTreeMap<String, String> {
+    let (plan, meta) = planned(example);
+    mlzone::render::render(&plan, &meta, None).unwrap()
+}
+
+/// An example's plan, and the headers' facts as the command above gives them.
+fn planned(example: &Path) -> (mlzone::plan::Plan, mlzone::render::Meta) {
     let name = example.file_name().unwrap().to_string_lossy();
     let profile = PathBuf::from(format!("examples/{name}/profile.yaml"));
     let out = PathBuf::from(format!("examples/{name}/infra"));
@@ -24,7 +30,7 @@ fn rendered(example: &Path) -> BTreeMap<String, String> {
     let today = jiff::civil::date(2026, 11, 22);
     let validated = mlzone::validate::validate(&loaded, today).unwrap();
     let plan = mlzone::plan::resolve(&validated.profile);
-    mlzone::render::render(&plan, &mlzone::render::Meta::new(&profile, &out), None).unwrap()
+    (plan, mlzone::render::Meta::new(&profile, &out))
 }
 
 fn on_disk(dir: &Path) -> BTreeMap<String, String> {
@@ -32,6 +38,21 @@ fn on_disk(dir: &Path) -> BTreeMap<String, String> {
         .into_iter()
         .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
         .collect()
+}
+
+/// A single run shares its files out with a helper thread: whichever thread renders which
+/// file, the files are the ones rendered alone.
+#[test]
+fn a_helper_thread_changes_nothing_in_the_files() {
+    let helper = mlzone::render::Helper::start();
+    for example in example_dirs() {
+        let (plan, meta) = planned(&example);
+        let alone = mlzone::render::render(&plan, &meta, None).unwrap();
+        for _ in 0..5 {
+            let shared = mlzone::render::render_with(&plan, &meta, None, Some(&helper)).unwrap();
+            assert_eq!(shared, alone, "{}", example.display());
+        }
+    }
 }
 
 #[test]

@@ -1,0 +1,196 @@
+//! One plan's files as a list of jobs that more than one thread can work through: the thread
+//! that asked and, in a single run, a helper that compiled the templates while the profile
+//! was read. Each takes the next job nobody has taken; the files are the same whoever
+//! rendered which.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, TryRecvError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, ErrorKind, context};
+
+use super::{EMBEDDED, ENGINE, Meta, finish, in_render_order};
+use crate::plan::Plan;
+use crate::profile::OutputFormat;
+
+/// The templates a job renders with.
+pub(super) enum Engine {
+    /// The embedded templates, compiled once per process.
+    Embedded,
+    /// An overlay laid over them, compiled for this render.
+    Layered(Box<Environment<'static>>),
+}
+
+impl Engine {
+    fn env(&self) -> &Environment<'static> {
+        match self {
+            Engine::Embedded => &ENGINE,
+            Engine::Layered(env) => env,
+        }
+    }
+}
+
+/// One file to render: a template, and for a per-region template, the region.
+pub(super) struct Job {
+    pub(super) template: String,
+    /// The file's path in the output directory.
+    pub(super) path: String,
+    region: Option<usize>,
+}
+
+impl Job {
+    /// The job rendering `template` into `path` (the template's name, `{region}` filled in).
+    pub(super) fn new(template: &str, path: &str, region: Option<usize>) -> Job {
+        Job {
+            template: template.to_owned(),
+            path: path.trim_end_matches(".tera").to_owned(),
+            region,
+        }
+    }
+}
+
+type Outcome = Result<String, minijinja::Error>;
+
+/// The outcomes so far, and how many are still to come.
+struct Outcomes {
+    each: Vec<Option<Outcome>>,
+    left: usize,
+}
+
+/// A plan's jobs, what every template sees, and the outcomes as they come in.
+pub(super) struct Work {
+    engine: Engine,
+    pub(super) jobs: Vec<Job>,
+    plan: Value,
+    meta: Value,
+    regions: Vec<Value>,
+    next: AtomicUsize,
+    outcomes: Mutex<Outcomes>,
+    all_in: Condvar,
+}
+
+impl Work {
+    pub(super) fn new(engine: Engine, jobs: Vec<Job>, plan: &Plan, meta: &Meta) -> Work {
+        // Converted once; every template's context shares them.
+        let plan = Value::from(Serde(plan));
+        let regions = plan
+            .get_attr("regions")
+            .and_then(|regions| regions.try_iter().map(Iterator::collect))
+            .unwrap_or_default();
+        Work {
+            engine,
+            outcomes: Mutex::new(Outcomes {
+                each: jobs.iter().map(|_| None).collect(),
+                left: jobs.len(),
+            }),
+            jobs,
+            plan,
+            meta: Value::from(Serde(meta)),
+            regions,
+            next: AtomicUsize::new(0),
+            all_in: Condvar::new(),
+        }
+    }
+
+    /// Render jobs until none is left to take.
+    pub(super) fn take(&self) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = self.jobs.get(i) else {
+                return;
+            };
+            // A job that panicked must still come in, or the thread waiting for it would wait
+            // for ever.
+            let outcome =
+                catch_unwind(AssertUnwindSafe(|| self.render(job))).unwrap_or_else(|_| {
+                    Err(minijinja::Error::new(
+                        ErrorKind::InvalidOperation,
+                        "rendering stopped on an internal error",
+                    ))
+                });
+            let mut outcomes = lock(&self.outcomes);
+            outcomes.each[i] = Some(outcome);
+            outcomes.left -= 1;
+            if outcomes.left == 0 {
+                self.all_in.notify_all();
+            }
+        }
+    }
+
+    fn render(&self, job: &Job) -> Outcome {
+        let template = self.engine.env().get_template(&job.template)?;
+        let r = match job.region {
+            Some(i) => self.regions.get(i).cloned().unwrap_or_default(),
+            None => Value::UNDEFINED,
+        };
+        let text = template.render(context! {
+            plan => self.plan.clone(),
+            meta => self.meta.clone(),
+            r,
+        })?;
+        Ok(finish(&job.path, &text))
+    }
+
+    /// Every job's outcome in job order, once all are in. Only a job another thread is
+    /// rendering right now can be missing, so this waits for that one at most.
+    pub(super) fn finished(&self) -> Vec<Outcome> {
+        let mut outcomes = lock(&self.outcomes);
+        while outcomes.left > 0 {
+            outcomes = self
+                .all_in
+                .wait(outcomes)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        std::mem::take(&mut outcomes.each)
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A second thread for a single run: it compiles the embedded templates while the run reads
+/// and checks its profile, then renders its share of the files.
+pub struct Helper {
+    work: mpsc::Sender<Arc<Work>>,
+}
+
+impl Helper {
+    /// Start the helper. It is detached: a run that stops early does not wait for it.
+    pub fn start() -> Helper {
+        let (work, offered) = mpsc::channel::<Arc<Work>>();
+        std::thread::spawn(move || {
+            let names: Vec<&str> = EMBEDDED.keys().map(String::as_str).collect();
+            let every = [OutputFormat::Terraform, OutputFormat::Bicep];
+            // From the last file a run renders back to the first: the run starts from the
+            // first, so the two meet in the middle instead of compiling a template twice.
+            let mut to_compile = in_render_order(&names, &every).into_iter().rev();
+            let first = loop {
+                match offered.try_recv() {
+                    Ok(work) => break Some(work),
+                    Err(TryRecvError::Disconnected) => return,
+                    Err(TryRecvError::Empty) => match to_compile.next() {
+                        // A template that does not compile is reported when it is rendered.
+                        Some(name) => drop(ENGINE.get_template(name)),
+                        None => break None,
+                    },
+                }
+            };
+            for work in first.into_iter().chain(offered.iter()) {
+                work.take();
+            }
+        });
+        Helper { work }
+    }
+
+    /// Let the helper take jobs of `work` too.
+    pub(super) fn offer(&self, work: &Arc<Work>) {
+        // A helper that is gone leaves the jobs to the caller.
+        let _ = self.work.send(Arc::clone(work));
+    }
+}
