@@ -154,8 +154,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A second thread for a single run: it compiles the embedded templates while the run reads
-/// and checks its profile, then renders its share of the files.
+/// A second thread for a single run, on another core: it compiles the embedded templates
+/// while the run reads and checks its profile, then renders its share of the files.
 pub struct Helper {
     work: mpsc::Sender<Arc<Work>>,
 }
@@ -164,7 +164,9 @@ impl Helper {
     /// Start the helper. It is detached: a run that stops early does not wait for it.
     pub fn start() -> Helper {
         let (work, offered) = mpsc::channel::<Arc<Work>>();
+        let cores = other_cores();
         std::thread::spawn(move || {
+            move_to(cores);
             let names: Vec<&str> = EMBEDDED.keys().map(String::as_str).collect();
             let every = [OutputFormat::Terraform, OutputFormat::Bicep];
             // From the last file a run renders back to the first: the run starts from the
@@ -194,3 +196,29 @@ impl Helper {
         let _ = self.work.send(Arc::clone(work));
     }
 }
+
+/// The cores the helper may use: all this thread may use but the one it is on, when there is
+/// another. Left to itself, the kernel often starts a new thread on its parent's core, ahead
+/// of the parent, so the run would wait for its helper instead of working beside it.
+#[cfg(target_os = "linux")]
+fn other_cores() -> Option<rustix::thread::CpuSet> {
+    let mut cores = rustix::thread::sched_getaffinity(None).ok()?;
+    cores.unset(rustix::thread::sched_getcpu());
+    (cores.count() > 0).then_some(cores)
+}
+
+/// Move the calling thread to `cores`; staying where it is works too, only slower.
+#[cfg(target_os = "linux")]
+fn move_to(cores: Option<rustix::thread::CpuSet>) {
+    if let Some(cores) = cores {
+        let _ = rustix::thread::sched_setaffinity(None, &cores);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn other_cores() -> Option<()> {
+    None
+}
+
+#[cfg(not(target_os = "linux"))]
+fn move_to(_: Option<()>) {}
