@@ -92,9 +92,10 @@ pub fn write(
     let owned = previous.as_ref().map(|m| &m.files);
     let mut plan: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
     let mut written = Written::default();
+    let mut checked = BTreeSet::new();
     for (relative, text) in files {
         let path = dir.join(relative);
-        inside(dir, relative)?;
+        inside(dir, relative, &mut checked)?;
         match std::fs::read(&path) {
             Ok(current) if current == text.as_bytes() => {
                 written.unchanged += 1;
@@ -136,11 +137,15 @@ pub fn write(
 }
 
 /// Refuse to write through a symbolic link below `dir`: a link in the output directory must
-/// not lead mlzone to write outside it.
-fn inside(dir: &Path, relative: &str) -> Result<(), Error> {
+/// not lead mlzone to write outside it. `checked` holds the paths already looked at, so the
+/// directories files share are looked at once.
+fn inside(dir: &Path, relative: &str, checked: &mut BTreeSet<PathBuf>) -> Result<(), Error> {
     let mut path = dir.to_path_buf();
     for component in Path::new(relative).components() {
         path.push(component);
+        if !checked.insert(path.clone()) {
+            continue;
+        }
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
             return Err(Error::Refused {
                 path,
