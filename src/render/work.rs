@@ -3,13 +3,12 @@
 //! was read. Each takes the next job nobody has taken; the files are the same whoever
 //! rendered which.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, TryRecvError};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use minijinja::value::{Serde, Value};
-use minijinja::{Environment, ErrorKind, context};
+use minijinja::{Environment, context};
 
 use super::{EMBEDDED, ENGINE, Meta, finish, in_render_order};
 use crate::plan::Plan;
@@ -53,12 +52,6 @@ impl Job {
 
 type Outcome = Result<String, minijinja::Error>;
 
-/// The outcomes so far, and how many are still to come.
-struct Outcomes {
-    each: Vec<Option<Outcome>>,
-    left: usize,
-}
-
 /// A plan's jobs, what every template sees, and the outcomes as they come in.
 pub(super) struct Work {
     engine: Engine,
@@ -67,8 +60,8 @@ pub(super) struct Work {
     meta: Value,
     regions: Vec<Value>,
     next: AtomicUsize,
-    outcomes: Mutex<Outcomes>,
-    all_in: Condvar,
+    /// Each job's outcome once rendered, by job.
+    outcomes: Mutex<Vec<Option<Outcome>>>,
 }
 
 impl Work {
@@ -81,16 +74,12 @@ impl Work {
             .unwrap_or_default();
         Work {
             engine,
-            outcomes: Mutex::new(Outcomes {
-                each: jobs.iter().map(|_| None).collect(),
-                left: jobs.len(),
-            }),
+            outcomes: Mutex::new(jobs.iter().map(|_| None).collect()),
             jobs,
             plan,
             meta: Value::from(Serde(meta)),
             regions,
             next: AtomicUsize::new(0),
-            all_in: Condvar::new(),
         }
     }
 
@@ -101,21 +90,14 @@ impl Work {
             let Some(job) = self.jobs.get(i) else {
                 return;
             };
-            // A job that panicked must still come in, or the thread waiting for it would wait
-            // for ever.
-            let outcome =
-                catch_unwind(AssertUnwindSafe(|| self.render(job))).unwrap_or_else(|_| {
-                    Err(minijinja::Error::new(
-                        ErrorKind::InvalidOperation,
-                        "rendering stopped on an internal error",
-                    ))
-                });
-            let mut outcomes = lock(&self.outcomes);
-            outcomes.each[i] = Some(outcome);
-            outcomes.left -= 1;
-            if outcomes.left == 0 {
-                self.all_in.notify_all();
-            }
+            self.record(i, self.render(job));
+        }
+    }
+
+    /// Keep the first outcome of job `i`; one that comes after [`Work::finished`] is dropped.
+    fn record(&self, i: usize, outcome: Outcome) {
+        if let Some(slot @ None) = lock(&self.outcomes).get_mut(i) {
+            *slot = Some(outcome);
         }
     }
 
@@ -133,17 +115,17 @@ impl Work {
         Ok(finish(&job.path, &text))
     }
 
-    /// Every job's outcome in job order, once all are in. Only a job another thread is
-    /// rendering right now can be missing, so this waits for that one at most.
+    /// Every job's outcome in job order. A job the helper took but has not finished is
+    /// rendered here again rather than waited for: the helper may have lost its core to
+    /// another program, and rendering is deterministic, so either outcome is the same.
     pub(super) fn finished(&self) -> Vec<Outcome> {
-        let mut outcomes = lock(&self.outcomes);
-        while outcomes.left > 0 {
-            outcomes = self
-                .all_in
-                .wait(outcomes)
-                .unwrap_or_else(PoisonError::into_inner);
+        for (i, job) in self.jobs.iter().enumerate() {
+            let missing = lock(&self.outcomes).get(i).is_some_and(Option::is_none);
+            if missing {
+                self.record(i, self.render(job));
+            }
         }
-        std::mem::take(&mut outcomes.each)
+        std::mem::take(&mut *lock(&self.outcomes))
             .into_iter()
             .flatten()
             .collect()
