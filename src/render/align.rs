@@ -4,7 +4,7 @@
 
 /// Align the attributes of HCL `text`.
 pub(crate) fn align(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = super::lines(text).collect();
     let attributes: Vec<Option<(usize, &str)>> =
         lines.iter().map(|line| one_line_attribute(line)).collect();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
