@@ -88,8 +88,19 @@ pub fn write(
     dir: &Path,
     force: bool,
 ) -> Result<Written, Error> {
-    let previous = Manifest::read(dir);
-    let owned = previous.as_ref().map(|m| &m.files);
+    let manifest_text = serde_json::to_string_pretty(manifest).unwrap_or_default() + "\n";
+    let manifest_path = dir.join(MANIFEST);
+    let on_disk = std::fs::read(&manifest_path).ok();
+    let manifest_current = on_disk.as_deref() == Some(manifest_text.as_bytes());
+    // A manifest on disk that is this one owns what this plan writes; no need to parse it.
+    let previous = on_disk
+        .filter(|_| !manifest_current)
+        .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok());
+    let owned = if manifest_current {
+        Some(&manifest.files)
+    } else {
+        previous.as_ref().map(|m| &m.files)
+    };
     let mut plan: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
     let mut written = Written::default();
     let mut checked = BTreeSet::new();
@@ -127,9 +138,7 @@ pub fn write(
             Err(_) => {}
         }
     }
-    let manifest_text = serde_json::to_string_pretty(manifest).unwrap_or_default() + "\n";
-    let manifest_path = dir.join(MANIFEST);
-    if std::fs::read(&manifest_path).ok().as_deref() != Some(manifest_text.as_bytes()) {
+    if !manifest_current {
         plan.push((manifest_path, Some(manifest_text.into_bytes())));
     }
     Transaction::default().run(&plan)?;
