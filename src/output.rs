@@ -56,8 +56,12 @@ impl Manifest {
 
     /// The manifest in `dir`, if there is a readable one.
     pub fn read(dir: &Path) -> Option<Manifest> {
-        let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
-        serde_json::from_str(&text).ok()
+        Manifest::parse(&std::fs::read(dir.join(MANIFEST)).ok()?)
+    }
+
+    /// The manifest written as `bytes`, if they are one.
+    fn parse(bytes: &[u8]) -> Option<Manifest> {
+        serde_json::from_slice(bytes).ok()
     }
 }
 
@@ -93,14 +97,12 @@ pub fn write(
     let on_disk = std::fs::read(&manifest_path).ok();
     let manifest_current = on_disk.as_deref() == Some(manifest_text.as_bytes());
     // A manifest on disk that is this one owns what this plan writes; no need to parse it.
-    let previous = on_disk
-        .filter(|_| !manifest_current)
-        .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok());
-    let owned = if manifest_current {
-        Some(&manifest.files)
-    } else {
-        previous.as_ref().map(|m| &m.files)
+    let previous = match on_disk {
+        Some(_) if manifest_current => Some(manifest.clone()),
+        Some(bytes) => Manifest::parse(&bytes),
+        None => None,
     };
+    let owned = previous.as_ref().map(|m| &m.files);
     let mut plan: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
     let mut written = Written::default();
     let mut checked = BTreeSet::new();

@@ -216,8 +216,6 @@ pub fn hcl_string(text: &str) -> String {
     out
 }
 
-/// `text` when nothing in it needs escaping: printable ASCII without any of `special`. Most
-/// plan values are, and skip the character-by-character escapers.
 /// `text` between `quote`s, as is (cheaper than `format!`, which these filters run thousands
 /// of times per profile).
 fn quoted(quote: char, text: &str) -> String {
@@ -228,6 +226,8 @@ fn quoted(quote: char, text: &str) -> String {
     out
 }
 
+/// `text` when nothing in it needs escaping: printable ASCII without any of `special`. Most
+/// plan values are, and skip the character-by-character escapers.
 fn plain<'a>(text: &'a str, special: &[u8]) -> Option<&'a str> {
     text.bytes()
         .all(|b| (b' '..=b'~').contains(&b) && !special.contains(&b))

@@ -326,7 +326,7 @@ fn tidy(text: &str) -> String {
 
 /// The lines of `text`, as `str::lines` gives them, found with `memchr`: a profile's files run
 /// to thousands of lines, and `str::lines` spends several times more on each.
-pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
     let mut start = 0;
     std::iter::from_fn(move || {
