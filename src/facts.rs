@@ -277,16 +277,45 @@ pub fn role_id(name: &str) -> &'static str {
 
 #[derive(Deserialize)]
 struct ApiVersionsFile {
-    api_versions: BTreeMap<String, String>,
+    api_versions: BTreeMap<String, ApiVersion>,
 }
 
-static API_VERSIONS: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
+/// The ARM API version mlzone writes for a resource type, and why that one
+/// (`data/api-versions.yaml` states the rule).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiVersion {
+    /// `2025-05-01`.
+    pub version: String,
+    /// The rule's outcome in words, or `exception: <reason>` where the choice departs from it.
+    pub why: String,
+}
+
+impl ApiVersion {
+    /// Whether this choice departs from the written rule.
+    pub fn is_exception(&self) -> bool {
+        self.why.starts_with("exception:")
+    }
+}
+
+static API_VERSION_FACTS: LazyLock<BTreeMap<String, ApiVersion>> = LazyLock::new(|| {
     parse::<ApiVersionsFile>("data/api-versions.yaml", fact!("api-versions")).api_versions
+});
+
+static API_VERSIONS: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
+    API_VERSION_FACTS
+        .iter()
+        .map(|(kind, chosen)| (kind.clone(), chosen.version.clone()))
+        .collect()
 });
 
 /// ARM API versions by resource type, for the bodies mlzone writes.
 pub fn api_versions() -> &'static BTreeMap<String, String> {
     &API_VERSIONS
+}
+
+/// Each resource type's API version with the reason it was chosen.
+pub fn api_version_choices() -> &'static BTreeMap<String, ApiVersion> {
+    &API_VERSION_FACTS
 }
 
 /// How a recommendation is applied.

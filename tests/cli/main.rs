@@ -20,6 +20,8 @@ mod locks;
 mod invalid;
 // Property tests: no panic on any document or field value.
 mod properties;
+// Values the real providers accept: azurerm's allowed values and name rules, served API versions.
+mod provider_values;
 // Resource limits: deep nesting, alias bombs, huge and binary files.
 mod limits;
 // Template overlays over the embedded templates.

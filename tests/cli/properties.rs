@@ -1,5 +1,6 @@
 //! No panic, ever: arbitrary documents and arbitrary field values go through load → validate
-//! → resolve → render, and come out either as located diagnostics or as output that parses.
+//! → resolve → render, and come out either as located diagnostics or as output that parses and
+//! whose values the real providers accept (`provider_values`).
 
 use std::path::Path;
 
@@ -26,6 +27,14 @@ fn pipeline(text: String) {
     let plan = mlzone::plan::resolve(&validated.profile);
     let meta = mlzone::render::Meta::new(Path::new("property.yaml"), Path::new("out"));
     let files = mlzone::render::render(&plan, &meta, None).expect("a valid profile renders");
+    // Every accepted profile gives values the real providers accept, names included.
+    let written: Vec<(String, String)> = files.clone().into_iter().collect();
+    let refused = crate::provider_values::value_findings(&written).findings;
+    assert!(
+        refused.is_empty(),
+        "refused by the providers:\n{}",
+        refused.join("\n")
+    );
     for (name, text) in &files {
         if name.ends_with(".tf") {
             hcl::parse(text).unwrap_or_else(|e| panic!("{name} does not parse: {e}\n{text}"));

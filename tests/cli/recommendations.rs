@@ -211,7 +211,7 @@ const CASES: &[(&str, &str, Check)] = &[
         ) && tf.all(
             "azurerm_machine_learning_workspace",
             "storage_account_access_type",
-            s("identity"),
+            s("Identity"),
         )
     }),
     ("SEC-07", "", |tf| {

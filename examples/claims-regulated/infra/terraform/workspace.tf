@@ -12,7 +12,7 @@ resource "azurerm_machine_learning_workspace" "primary" {
   container_registry_id   = azurerm_container_registry.main.id
   # Every one of these defaults open in azurerm: set the hardened value explicitly.
   public_network_access_enabled  = false
-  storage_account_access_type    = "identity"
+  storage_account_access_type    = "Identity"
   primary_user_assigned_identity = azurerm_user_assigned_identity.primary.id
   v1_legacy_mode_enabled         = false
   tags                           = local.tags
@@ -88,7 +88,7 @@ resource "azurerm_machine_learning_workspace" "secondary" {
   container_registry_id   = azurerm_container_registry.main.id
   # Every one of these defaults open in azurerm: set the hardened value explicitly.
   public_network_access_enabled  = false
-  storage_account_access_type    = "identity"
+  storage_account_access_type    = "Identity"
   primary_user_assigned_identity = azurerm_user_assigned_identity.secondary.id
   v1_legacy_mode_enabled         = false
   tags                           = local.tags

@@ -22,7 +22,7 @@ resource "azurerm_key_vault" "primary" {
 # The customer-managed key (SEC-13), created through the management plane: the vault's data
 # plane is private, so azurerm_key_vault_key could not reach it from outside the network.
 resource "azapi_resource" "primary_cmk" {
-  type      = "Microsoft.KeyVault/vaults/keys@2026-02-01"
+  type      = "Microsoft.KeyVault/vaults/keys@2025-05-01"
   name      = "cmk-fraud-detection-prod"
   parent_id = azurerm_key_vault.primary.id
   body = {
@@ -117,7 +117,7 @@ resource "azurerm_key_vault" "secondary" {
 # The customer-managed key (SEC-13), created through the management plane: the vault's data
 # plane is private, so azurerm_key_vault_key could not reach it from outside the network.
 resource "azapi_resource" "secondary_cmk" {
-  type      = "Microsoft.KeyVault/vaults/keys@2026-02-01"
+  type      = "Microsoft.KeyVault/vaults/keys@2025-05-01"
   name      = "cmk-fraud-detection-prod"
   parent_id = azurerm_key_vault.secondary.id
   body = {

@@ -10,7 +10,7 @@ var tags = {
   project: 'churn-sandbox'
 }
 
-resource logs 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
+resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   name: 'log-churn-sandbox-dev-weu'
   location: 'westeurope'
   tags: tags

@@ -10,13 +10,13 @@ var tags = {
   project: 'churn-sandbox'
 }
 
-resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-09-01' = {
+resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   name: 'nsg-churn-sandbox-dev-weu-endpoints'
   location: 'westeurope'
   tags: tags
 }
 
-resource vnet 'Microsoft.Network/virtualNetworks@2025-09-01' = {
+resource vnet 'Microsoft.Network/virtualNetworks@2025-07-01' = {
   name: 'vnet-churn-sandbox-dev-weu'
   location: 'westeurope'
   tags: tags
@@ -157,7 +157,7 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
   }
 }
 
-resource endpoint1 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint1 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-mlw-churn-sandbox-dev-weu-amlworkspace'
   location: 'westeurope'
   tags: tags
@@ -179,7 +179,7 @@ resource endpoint1 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint1
   name: 'default'
   properties: {
@@ -200,7 +200,7 @@ resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint2 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-stchurnsandboxdweuag86-blob'
   location: 'westeurope'
   tags: tags
@@ -222,7 +222,7 @@ resource endpoint2 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint2
   name: 'default'
   properties: {
@@ -237,7 +237,7 @@ resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint3 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-stchurnsandboxdweuag86-file'
   location: 'westeurope'
   tags: tags
@@ -259,7 +259,7 @@ resource endpoint3 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint3
   name: 'default'
   properties: {
@@ -274,7 +274,7 @@ resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint4 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-kvchurnsandboxdweuag86-vault'
   location: 'westeurope'
   tags: tags
@@ -296,7 +296,7 @@ resource endpoint4 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint4
   name: 'default'
   properties: {
@@ -311,7 +311,7 @@ resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint5 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-crchurnsandboxdweuag86-registry'
   location: 'westeurope'
   tags: tags
@@ -333,7 +333,7 @@ resource endpoint5 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint5
   name: 'default'
   properties: {

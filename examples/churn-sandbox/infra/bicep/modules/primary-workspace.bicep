@@ -18,7 +18,7 @@ resource vault 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
   name: 'kvchurnsandboxdweuag86'
 }
 
-resource key 'Microsoft.KeyVault/vaults/keys@2026-02-01' existing = {
+resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
   parent: vault
   name: 'cmk-churn-sandbox-dev'
 }
@@ -36,7 +36,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: 'appi-churn-sandbox-dev-weu'
 }
 
-resource logs 'Microsoft.OperationalInsights/workspaces@2026-03-01' existing = {
+resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: 'log-churn-sandbox-dev-weu'
 }
 

@@ -11,13 +11,13 @@ var tags = {
   project: 'claims'
 }
 
-resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-09-01' = {
+resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   name: 'nsg-claims-prod-neu-endpoints'
   location: 'northeurope'
   tags: tags
 }
 
-resource vnet 'Microsoft.Network/virtualNetworks@2025-09-01' = {
+resource vnet 'Microsoft.Network/virtualNetworks@2025-07-01' = {
   name: 'vnet-claims-prod-neu'
   location: 'northeurope'
   tags: tags
@@ -158,7 +158,7 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
   }
 }
 
-resource endpoint1 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint1 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-mlw-claims-prod-neu-amlworkspace'
   location: 'northeurope'
   tags: tags
@@ -180,7 +180,7 @@ resource endpoint1 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint1
   name: 'default'
   properties: {
@@ -201,7 +201,7 @@ resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint2 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-stclaimspneuw0c9-blob'
   location: 'northeurope'
   tags: tags
@@ -223,7 +223,7 @@ resource endpoint2 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint2
   name: 'default'
   properties: {
@@ -238,7 +238,7 @@ resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint3 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-stclaimspneuw0c9-file'
   location: 'northeurope'
   tags: tags
@@ -260,7 +260,7 @@ resource endpoint3 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint3
   name: 'default'
   properties: {
@@ -275,7 +275,7 @@ resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint4 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-kvclaimspneuw0c9-vault'
   location: 'northeurope'
   tags: tags
@@ -297,7 +297,7 @@ resource endpoint4 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint4
   name: 'default'
   properties: {
@@ -312,7 +312,7 @@ resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint5 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-crclaimspneuw0c9-registry'
   location: 'northeurope'
   tags: tags
@@ -334,7 +334,7 @@ resource endpoint5 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint5
   name: 'default'
   properties: {

@@ -11,7 +11,7 @@ var tags = {
   project: 'claims'
 }
 
-resource logs 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
+resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   name: 'log-claims-prod-weu'
   location: 'westeurope'
   tags: tags

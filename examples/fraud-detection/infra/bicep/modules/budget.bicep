@@ -5,7 +5,7 @@
 @description('First day the budget counts from, the first of a month (YYYY-MM-01).')
 param startDate string
 
-resource budget 'Microsoft.Consumption/budgets@2026-06-01' = {
+resource budget 'Microsoft.Consumption/budgets@2024-08-01' = {
   name: 'budget-fraud-detection-prod-weu'
   properties: {
     category: 'Cost'

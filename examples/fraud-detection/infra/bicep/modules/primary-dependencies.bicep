@@ -15,7 +15,7 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' 
   name: 'id-fraud-detection-prod-weu'
 }
 
-resource logs 'Microsoft.OperationalInsights/workspaces@2026-03-01' existing = {
+resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: 'log-fraud-detection-prod-weu'
 }
 
@@ -42,7 +42,7 @@ resource vault 'Microsoft.KeyVault/vaults@2026-02-01' = {
 }
 
 // The customer-managed key (SEC-13), with its rotation policy.
-resource key 'Microsoft.KeyVault/vaults/keys@2026-02-01' = {
+resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
   parent: vault
   name: 'cmk-fraud-detection-prod'
   properties: {

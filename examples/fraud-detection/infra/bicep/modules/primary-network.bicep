@@ -11,13 +11,13 @@ var tags = {
   project: 'fraud-detection'
 }
 
-resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-09-01' = {
+resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   name: 'nsg-fraud-detection-prod-weu-endpoints'
   location: 'westeurope'
   tags: tags
 }
 
-resource vnet 'Microsoft.Network/virtualNetworks@2025-09-01' = {
+resource vnet 'Microsoft.Network/virtualNetworks@2025-07-01' = {
   name: 'vnet-fraud-detection-prod-weu'
   location: 'westeurope'
   tags: tags
@@ -158,7 +158,7 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
   }
 }
 
-resource endpoint1 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint1 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-mlw-fraud-detection-prod-weu-amlworkspace'
   location: 'westeurope'
   tags: tags
@@ -180,7 +180,7 @@ resource endpoint1 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint1
   name: 'default'
   properties: {
@@ -201,7 +201,7 @@ resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint2 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-stfrauddetectionpweua6zw-blob'
   location: 'westeurope'
   tags: tags
@@ -223,7 +223,7 @@ resource endpoint2 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint2
   name: 'default'
   properties: {
@@ -238,7 +238,7 @@ resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint3 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-stfrauddetectionpweua6zw-file'
   location: 'westeurope'
   tags: tags
@@ -260,7 +260,7 @@ resource endpoint3 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint3
   name: 'default'
   properties: {
@@ -275,7 +275,7 @@ resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint4 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-kvfrauddetectionpweua6zw-vault'
   location: 'westeurope'
   tags: tags
@@ -297,7 +297,7 @@ resource endpoint4 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint4
   name: 'default'
   properties: {
@@ -312,7 +312,7 @@ resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint5 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-crfrauddetectionpweua6zw-registry'
   location: 'westeurope'
   tags: tags
@@ -334,7 +334,7 @@ resource endpoint5 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint5
   name: 'default'
   properties: {

@@ -11,7 +11,7 @@ var tags = {
   project: 'fraud-detection'
 }
 
-resource logs 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
+resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   name: 'log-fraud-detection-prod-neu'
   location: 'northeurope'
   tags: tags

@@ -13,7 +13,7 @@ var tags = {
   workload: 'gpu-training'
 }
 
-resource logs 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
+resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   name: 'log-vision-prod-eus2'
   location: 'eastus2'
   tags: tags

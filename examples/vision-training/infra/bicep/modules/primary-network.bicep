@@ -13,13 +13,13 @@ var tags = {
   workload: 'gpu-training'
 }
 
-resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-09-01' = {
+resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   name: 'nsg-vision-prod-eus2-endpoints'
   location: 'eastus2'
   tags: tags
 }
 
-resource vnet 'Microsoft.Network/virtualNetworks@2025-09-01' = {
+resource vnet 'Microsoft.Network/virtualNetworks@2025-07-01' = {
   name: 'vnet-vision-prod-eus2'
   location: 'eastus2'
   tags: tags
@@ -160,7 +160,7 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
   }
 }
 
-resource endpoint1 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint1 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-mlw-vision-prod-eus2-amlworkspace'
   location: 'eastus2'
   tags: tags
@@ -182,7 +182,7 @@ resource endpoint1 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint1
   name: 'default'
   properties: {
@@ -203,7 +203,7 @@ resource endpoint1Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint2 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-stvisionpeus23vco-blob'
   location: 'eastus2'
   tags: tags
@@ -225,7 +225,7 @@ resource endpoint2 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint2
   name: 'default'
   properties: {
@@ -240,7 +240,7 @@ resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint3 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-stvisionpeus23vco-file'
   location: 'eastus2'
   tags: tags
@@ -262,7 +262,7 @@ resource endpoint3 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint3
   name: 'default'
   properties: {
@@ -277,7 +277,7 @@ resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint4 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-kvvisionpeus23vco-vault'
   location: 'eastus2'
   tags: tags
@@ -299,7 +299,7 @@ resource endpoint4 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint4
   name: 'default'
   properties: {
@@ -314,7 +314,7 @@ resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint5 'Microsoft.Network/privateEndpoints@2025-09-01' = {
+resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-crvisionpeus23vco-registry'
   location: 'eastus2'
   tags: tags
@@ -336,7 +336,7 @@ resource endpoint5 'Microsoft.Network/privateEndpoints@2025-09-01' = {
   }
 }
 
-resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-09-01' = {
+resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
   parent: endpoint5
   name: 'default'
   properties: {

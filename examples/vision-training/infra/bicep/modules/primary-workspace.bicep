@@ -21,7 +21,7 @@ resource vault 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
   name: 'kvvisionpeus23vco'
 }
 
-resource key 'Microsoft.KeyVault/vaults/keys@2026-02-01' existing = {
+resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
   parent: vault
   name: 'cmk-vision-prod'
 }
@@ -39,7 +39,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: 'appi-vision-prod-eus2'
 }
 
-resource logs 'Microsoft.OperationalInsights/workspaces@2026-03-01' existing = {
+resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: 'log-vision-prod-eus2'
 }
 
