@@ -54,7 +54,7 @@ for i in $(seq 1 "$count"); do
         echo "  outbound:"
         echo "    - {name: pypi, fqdn: pypi.org}"
         for r in $(seq 1 $((i % 5))); do
-            echo "    - {name: mirror-$r, fqdn: mirror$r.example.com}"
+            echo "    - {name: mirror-$r, fqdn: mirror$r.pythonhosted.org}"
         done
         echo "    - {name: entra-id, service_tag: AzureActiveDirectory}"
         if [[ $golden == exploratory ]]; then

@@ -17,9 +17,9 @@ network:
 HEAD
 for i in $(seq 1 100); do
     case $((i % 3)) in
-        0) echo "    - {name: fqdn-$i, fqdn: pkg$i.example.com}" ;;
+        0) echo "    - {name: fqdn-$i, fqdn: pkg$i.pythonhosted.org}" ;;
         1) echo "    - {name: tag-$i, service_tag: AzureActiveDirectory, ports: \"443\"}" ;;
-        2) printf '    - name: pe-%d\n      private_endpoint:\n        resource_id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub/providers/Microsoft.Storage/storageAccounts/sthub%d\n        subresource: blob\n' "$i" "$i" ;;
+        2) printf '    - name: pe-%d\n      private_endpoint:\n        resource_id: /subscriptions/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f/resourceGroups/rg-hub/providers/Microsoft.Storage/storageAccounts/sthub%d\n        subresource: blob\n' "$i" "$i" ;;
     esac
 done
 echo "compute:"

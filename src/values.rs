@@ -266,9 +266,68 @@ pub fn is_email(text: &str) -> bool {
     }
 }
 
+/// Whether `text` holds the all-zero GUID anywhere (as a subscription in a resource ID, or
+/// as an object ID): a placeholder, since Azure never issues it.
+pub fn has_nil_guid(text: &str) -> bool {
+    text.to_ascii_lowercase()
+        .contains("00000000-0000-0000-0000-000000000000")
+}
+
+/// The host of a URL (`https://host:port/path` → `host`), or `text` itself when it has no
+/// scheme.
+pub fn url_host(text: &str) -> &str {
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    host.split(':').next().unwrap_or(host)
+}
+
+/// The reserved documentation or test domain `host` lies in, if any: `example.com`,
+/// `example.net`, `example.org` and the top-level `example`, `invalid`, `localhost`, `test`
+/// (RFC 2606 section 2 and 3; RFC 6761 section 6). Hosts there never resolve in Azure.
+pub fn reserved_domain(host: &str) -> Option<&'static str> {
+    const RESERVED: [&str; 7] = [
+        "example.com",
+        "example.net",
+        "example.org",
+        "example",
+        "invalid",
+        "localhost",
+        "test",
+    ];
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    RESERVED.into_iter().find(|domain| {
+        host == *domain
+            || host
+                .strip_suffix(domain)
+                .is_some_and(|rest| rest.ends_with('.'))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_recognised() {
+        assert!(has_nil_guid(
+            "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+        ));
+        assert!(!has_nil_guid(
+            "/subscriptions/0b6f7f3e-5d7c-4a63-9a51-3c2d8f1e4b20"
+        ));
+        assert_eq!(
+            url_host("https://pkgs.example.com:8443/pypi/simple"),
+            "pkgs.example.com"
+        );
+        assert_eq!(url_host("pypi.org"), "pypi.org");
+        assert_eq!(reserved_domain("pkgs.example.com"), Some("example.com"));
+        assert_eq!(reserved_domain("EXAMPLE.ORG."), Some("example.org"));
+        assert_eq!(reserved_domain("mirror.test"), Some("test"));
+        assert_eq!(reserved_domain("counterexample.com"), None);
+        assert_eq!(reserved_domain("contest"), None);
+        assert_eq!(reserved_domain("pypi.org"), None);
+    }
 
     #[test]
     fn durations_parse_and_print_canonically() {

@@ -507,7 +507,7 @@ pub struct BudgetPlan {
     pub name: String,
     /// Monthly amount.
     pub amount: u64,
-    /// Who is notified.
+    /// Who is notified; empty when the deployer gives the addresses at deploy time.
     pub contact_emails: Vec<String>,
     /// Thresholds in percent.
     pub thresholds: Vec<u32>,

@@ -434,8 +434,10 @@ pub struct Budget {
     /// Monthly amount in the billing currency.
     #[schemars(range(min = 1, max = 100000000))]
     pub monthly: u64,
-    /// Who gets the alerts.
-    #[schemars(length(min = 1))]
+    /// Who gets the alerts. Leave it out to let the deployer give them: a deploy-time input
+    /// (`budget_contact_emails` in Terraform, `MLZONE_BUDGET_CONTACT_EMAILS` for Bicep), so a
+    /// golden profile need not carry an address that belongs to no one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contact_emails: Vec<String>,
     /// Alert thresholds in percent of the amount. Default 80, 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -45,6 +45,7 @@ pub(crate) fn check(profile: &Profile, today: Date) -> Vec<Diagnostic> {
     rules.waivers();
     rules.locks();
     rules.names();
+    rules.placeholders();
     rules.out
 }
 
@@ -779,6 +780,85 @@ impl Rules<'_> {
         }
     }
 
+    /// Values that cannot exist in Azure: the all-zero GUID (as a subscription or principal) and
+    /// the hosts RFC 2606 and RFC 6761 reserve for documentation (`example.com`, `*.test`, ...).
+    /// A golden profile must leave what only the deployer knows to the deployer.
+    fn placeholders(&mut self) {
+        const HELP_ID: &str =
+            "give the real ID (the deployer knows it), or leave the setting out of the profile";
+        const HELP_HOST: &str = "use the real host: reserved documentation domains never resolve";
+        let p = self.profile;
+        let mut ids: Vec<(String, &str)> = Vec::new();
+        for (i, rule) in p.network.outbound.iter().enumerate() {
+            if let Some(target) = &rule.private_endpoint {
+                ids.push((
+                    format!("/network/outbound/{i}/private_endpoint/resource_id"),
+                    &target.resource_id,
+                ));
+            }
+        }
+        for (zone, id) in &p.network.dns.zone_ids {
+            ids.push((format!("/network/dns/zone_ids/{}", pointer_key(zone)), id));
+        }
+        for (i, grant) in p.access.iter().enumerate() {
+            ids.push((
+                format!("/access/{i}/group_object_id"),
+                &grant.group_object_id,
+            ));
+        }
+        for (i, instance) in p.compute.instances.iter().enumerate() {
+            ids.push((
+                format!("/compute/instances/{i}/user_object_id"),
+                &instance.user_object_id,
+            ));
+        }
+        if let Some(key) = &p.integrity.code_signing_key {
+            ids.push(("/integrity/code_signing_key".to_owned(), key));
+        }
+        for (pointer, id) in ids {
+            if values::has_nil_guid(id) {
+                self.error(
+                    "placeholder",
+                    &pointer,
+                    "the all-zero GUID is a placeholder: no subscription or principal has it"
+                        .to_owned(),
+                    HELP_ID,
+                );
+            }
+        }
+        let mut hosts: Vec<(String, &str)> = Vec::new();
+        for (i, rule) in p.network.outbound.iter().enumerate() {
+            if let Some(fqdn) = &rule.fqdn {
+                hosts.push((format!("/network/outbound/{i}/fqdn"), fqdn));
+            }
+        }
+        for (i, channel) in p.integrity.python_package_channels.iter().enumerate() {
+            hosts.push((
+                format!("/integrity/python_package_channels/{i}"),
+                values::url_host(channel),
+            ));
+        }
+        for (i, registry) in p.registries.containers.iter().enumerate() {
+            hosts.push((format!("/registries/containers/{i}"), registry));
+        }
+        if let Some(budget) = &p.budget {
+            for (i, email) in budget.contact_emails.iter().enumerate() {
+                let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+                hosts.push((format!("/budget/contact_emails/{i}"), domain));
+            }
+        }
+        for (pointer, host) in hosts {
+            if let Some(reserved) = values::reserved_domain(host) {
+                self.error(
+                    "placeholder",
+                    &pointer,
+                    format!("`{reserved}` is reserved for documentation and never resolves"),
+                    HELP_HOST,
+                );
+            }
+        }
+    }
+
     fn tags(&mut self) {
         let tags = &self.profile.tags;
         for (key, value) in tags {
@@ -988,6 +1068,11 @@ impl Rules<'_> {
             }
         }
     }
+}
+
+/// A map key as one JSON-pointer segment.
+fn pointer_key(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {

@@ -1331,9 +1331,20 @@ fn budget_threshold(lines: &mut Lines<'_>, notification: &Value, format: Format)
             "{kind} {} enabled={} emails={}",
             text(at(notification, operator)),
             text(at(notification, "enabled")),
-            joined(at(notification, emails))
+            deploy_time_or(at(notification, emails))
         ),
     );
+}
+
+/// A value the deployer gives at deploy time (a Terraform variable or a Bicep parameter) reads
+/// the same in both formats; a literal list is joined.
+fn deploy_time_or(v: &Value) -> String {
+    match v {
+        Value::String(s) if s.starts_with("var.") || s.starts_with('<') => {
+            "<deploy-time input>".to_owned()
+        }
+        other => joined(other),
+    }
 }
 
 fn policy_parameters(lines: &mut Lines<'_>, parameters: &Value) {

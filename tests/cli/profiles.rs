@@ -230,3 +230,41 @@ fn customer_vnet_puts_compute_in_a_subnet_without_a_managed_network() {
     }
     assert_eq!(regions[0]["network"]["compute_subnet"], "10.50.2.0/23");
 }
+
+#[test]
+fn budget_contacts_left_out_are_asked_for_at_deploy_time() {
+    // Golden profiles carry no e-mail address that belongs to no one: the deployer gives them,
+    // validated, in either format.
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("baseline");
+    crate::support::generate_into(
+        &repo().join("profiles/baseline.yaml"),
+        &out,
+        "terraform,bicep",
+    );
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).expect(name);
+    let variables = read("terraform/variables.tf");
+    assert!(variables.contains("variable \"budget_contact_emails\""));
+    assert!(variables.contains("length(var.budget_contact_emails) > 0"));
+    assert!(read("terraform/policy.tf").contains("contact_emails = var.budget_contact_emails"));
+    let main = read("bicep/main.bicep");
+    assert!(main.contains("@minLength(1)\nparam budgetContactEmails string[]"));
+    assert!(
+        read("bicep/main.bicepparam")
+            .contains("readEnvironmentVariable('MLZONE_BUDGET_CONTACT_EMAILS')")
+    );
+    assert!(read("bicep/modules/budget.bicep").contains("contactEmails: contactEmails"));
+
+    // A profile that names its contacts gets them written in, and no input.
+    let named = crate::support::extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        "budget:\n  monthly: 100\n  contact_emails: [ml-team@contoso.com]\n",
+    );
+    let named_out = temp.path().join("named");
+    crate::support::generate_into(&named, &named_out, "terraform,bicep");
+    let variables = std::fs::read_to_string(named_out.join("terraform/variables.tf")).unwrap();
+    assert!(!variables.contains("budget_contact_emails"));
+    let policy = std::fs::read_to_string(named_out.join("terraform/policy.tf")).unwrap();
+    assert!(policy.contains("\"ml-team@contoso.com\""));
+}

@@ -7,6 +7,10 @@ targetScope = 'subscription'
 @description('First day the budget counts from, the first of a month (YYYY-MM-01).')
 param budgetStartDate string
 
+@description('Who gets the budget alerts (the profile leaves them to the deployer).')
+@minLength(1)
+param budgetContactEmails string[]
+
 var tags = {
   'cost-center': '6230'
   environment: 'dev'
@@ -78,6 +82,7 @@ module governance 'modules/governance.bicep' = {
   name: 'mlzone-governance'
   params: {
     budgetStartDate: budgetStartDate
+    budgetContactEmails: budgetContactEmails
   }
   dependsOn: [
     primaryGroup

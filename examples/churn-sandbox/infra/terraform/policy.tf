@@ -227,13 +227,13 @@ resource "azurerm_consumption_budget_resource_group" "primary" {
     enabled        = true
     operator       = "GreaterThanOrEqualTo"
     threshold      = 80
-    contact_emails = ["churn-analytics@example.com"]
+    contact_emails = var.budget_contact_emails
   }
 
   notification {
     enabled        = true
     operator       = "GreaterThanOrEqualTo"
     threshold      = 100
-    contact_emails = ["churn-analytics@example.com"]
+    contact_emails = var.budget_contact_emails
   }
 }

@@ -27,3 +27,12 @@ variable "budget_start_date" {
     error_message = "The budget must start on the first day of a month, as YYYY-MM-01T00:00:00Z."
   }
 }
+
+variable "budget_contact_emails" {
+  type        = list(string)
+  description = "Who gets the budget alerts (the profile leaves them to the deployer)."
+  validation {
+    condition     = length(var.budget_contact_emails) > 0 && alltrue([for e in var.budget_contact_emails : can(regex("^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$", e))])
+    error_message = "Give at least one e-mail address, each of the form name@domain."
+  }
+}

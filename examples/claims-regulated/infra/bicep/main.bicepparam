@@ -4,3 +4,6 @@ using 'main.bicep'
 
 // The first day of the current month or a later one.
 param budgetStartDate = '2027-01-01'
+
+// Who gets the budget alerts: comma-separated, from the deployer's environment.
+param budgetContactEmails = split(readEnvironmentVariable('MLZONE_BUDGET_CONTACT_EMAILS'), ',')

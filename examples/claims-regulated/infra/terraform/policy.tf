@@ -155,7 +155,7 @@ resource "azurerm_subscription_policy_assignment" "compute_allowed_python_packag
   policy_definition_id = "/providers/Microsoft.Authorization/policyDefinitions/77eeea86-7e81-4a7d-9067-de844d096752"
   display_name         = "[Preview]: Configure allowed Python packages for specified Azure Machine Learning computes"
   parameters = jsonencode({
-    "allowedPythonPackageChannels" = { value = ["https://pkgs.example.com/pypi/simple"] }
+    "allowedPythonPackageChannels" = { value = ["https://pypi.org/simple"] }
     "effect"                       = { value = "enforceSetting" }
   })
 }
@@ -240,13 +240,13 @@ resource "azurerm_consumption_budget_resource_group" "primary" {
     enabled        = true
     operator       = "GreaterThanOrEqualTo"
     threshold      = 80
-    contact_emails = ["claims-ml@example.com", "finops@example.com"]
+    contact_emails = var.budget_contact_emails
   }
 
   notification {
     enabled        = true
     operator       = "GreaterThanOrEqualTo"
     threshold      = 100
-    contact_emails = ["claims-ml@example.com", "finops@example.com"]
+    contact_emails = var.budget_contact_emails
   }
 }

@@ -56,10 +56,15 @@ resource "azapi_update_resource" "primary_outbound_rules" {
         # FQDN rules run through a managed Azure Firewall, billed to the subscription.
         firewallSku = "Standard"
         outboundRules = {
-          "pypi-mirror" = {
+          "pypi" = {
             type        = "FQDN"
             category    = "UserDefined"
-            destination = "pkgs.example.com"
+            destination = "pypi.org"
+          }
+          "pypi-files" = {
+            type        = "FQDN"
+            category    = "UserDefined"
+            destination = "files.pythonhosted.org"
           }
           "entra-id" = {
             type     = "ServiceTag"
@@ -132,10 +137,15 @@ resource "azapi_update_resource" "secondary_outbound_rules" {
         # FQDN rules run through a managed Azure Firewall, billed to the subscription.
         firewallSku = "Standard"
         outboundRules = {
-          "pypi-mirror" = {
+          "pypi" = {
             type        = "FQDN"
             category    = "UserDefined"
-            destination = "pkgs.example.com"
+            destination = "pypi.org"
+          }
+          "pypi-files" = {
+            type        = "FQDN"
+            category    = "UserDefined"
+            destination = "files.pythonhosted.org"
           }
           "entra-id" = {
             type     = "ServiceTag"

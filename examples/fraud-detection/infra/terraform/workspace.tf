@@ -66,15 +66,6 @@ resource "azapi_update_resource" "primary_outbound_rules" {
             category    = "UserDefined"
             destination = "files.pythonhosted.org"
           }
-          "hub-keyvault" = {
-            type     = "PrivateEndpoint"
-            category = "UserDefined"
-            destination = {
-              serviceResourceId = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub-shared/providers/Microsoft.KeyVault/vaults/kv-hub-shared"
-              subresourceTarget = "vault"
-              sparkEnabled      = false
-            }
-          }
           "entra-id" = {
             type     = "ServiceTag"
             category = "UserDefined"
@@ -83,15 +74,6 @@ resource "azapi_update_resource" "primary_outbound_rules" {
               protocol   = "TCP"
               portRanges = "443"
               action     = "Allow"
-            }
-          }
-          "txn-lake" = {
-            type     = "PrivateEndpoint"
-            category = "UserDefined"
-            destination = {
-              serviceResourceId = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data-lake/providers/Microsoft.Storage/storageAccounts/sttxnlake"
-              subresourceTarget = "dfs"
-              sparkEnabled      = false
             }
           }
         }
@@ -165,15 +147,6 @@ resource "azapi_update_resource" "secondary_outbound_rules" {
             category    = "UserDefined"
             destination = "files.pythonhosted.org"
           }
-          "hub-keyvault" = {
-            type     = "PrivateEndpoint"
-            category = "UserDefined"
-            destination = {
-              serviceResourceId = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub-shared/providers/Microsoft.KeyVault/vaults/kv-hub-shared"
-              subresourceTarget = "vault"
-              sparkEnabled      = false
-            }
-          }
           "entra-id" = {
             type     = "ServiceTag"
             category = "UserDefined"
@@ -182,15 +155,6 @@ resource "azapi_update_resource" "secondary_outbound_rules" {
               protocol   = "TCP"
               portRanges = "443"
               action     = "Allow"
-            }
-          }
-          "txn-lake" = {
-            type     = "PrivateEndpoint"
-            category = "UserDefined"
-            destination = {
-              serviceResourceId = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data-lake/providers/Microsoft.Storage/storageAccounts/sttxnlake"
-              subresourceTarget = "dfs"
-              sparkEnabled      = false
             }
           }
         }

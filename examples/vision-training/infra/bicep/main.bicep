@@ -9,6 +9,10 @@ targetScope = 'subscription'
 @description('First day the budget counts from, the first of a month (YYYY-MM-01).')
 param budgetStartDate string
 
+@description('Who gets the budget alerts (the profile leaves them to the deployer).')
+@minLength(1)
+param budgetContactEmails string[]
+
 var tags = {
   'cost-center': '5120'
   environment: 'prod'
@@ -81,6 +85,7 @@ module governance 'modules/governance.bicep' = {
   name: 'mlzone-governance'
   params: {
     budgetStartDate: budgetStartDate
+    budgetContactEmails: budgetContactEmails
   }
   dependsOn: [
     primaryGroup

@@ -7,6 +7,9 @@ targetScope = 'subscription'
 @description('First day the budget counts from, the first of a month (YYYY-MM-01).')
 param budgetStartDate string
 
+@description('Who gets the budget alerts.')
+param budgetContactEmails string[]
+
 // POL-01: Azure Machine Learning Workspaces should disable public network access
 resource workspacePublicNetworkAccess 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
   name: 'mlz-churn-sandbox-workspace-public-network-access'
@@ -309,5 +312,6 @@ module budget 'budget.bicep' = {
   scope: resourceGroup('rg-churn-sandbox-dev-weu')
   params: {
     startDate: budgetStartDate
+    contactEmails: budgetContactEmails
   }
 }

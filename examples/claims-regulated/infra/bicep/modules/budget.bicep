@@ -5,6 +5,9 @@
 @description('First day the budget counts from, the first of a month (YYYY-MM-01).')
 param startDate string
 
+@description('Who gets the alerts.')
+param contactEmails string[]
+
 resource budget 'Microsoft.Consumption/budgets@2024-08-01' = {
   name: 'budget-claims-prod-neu'
   properties: {
@@ -19,19 +22,13 @@ resource budget 'Microsoft.Consumption/budgets@2024-08-01' = {
         enabled: true
         operator: 'GreaterThanOrEqualTo'
         threshold: 80
-        contactEmails: [
-          'claims-ml@example.com'
-          'finops@example.com'
-        ]
+        contactEmails: contactEmails
       }
       actual100: {
         enabled: true
         operator: 'GreaterThanOrEqualTo'
         threshold: 100
-        contactEmails: [
-          'claims-ml@example.com'
-          'finops@example.com'
-        ]
+        contactEmails: contactEmails
       }
     }
   }

@@ -7,6 +7,9 @@ targetScope = 'subscription'
 @description('First day the budget counts from, the first of a month (YYYY-MM-01).')
 param budgetStartDate string
 
+@description('Who gets the budget alerts.')
+param budgetContactEmails string[]
+
 // POL-01: Azure Machine Learning Workspaces should disable public network access
 resource workspacePublicNetworkAccess 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
   name: 'mlz-claims-workspace-public-network-access'
@@ -206,7 +209,7 @@ resource computeAllowedPythonPackages 'Microsoft.Authorization/policyAssignments
     parameters: {
       allowedPythonPackageChannels: {
         value: [
-          'https://pkgs.example.com/pypi/simple'
+          'https://pypi.org/simple'
         ]
       }
       effect: {
@@ -328,5 +331,6 @@ module budget 'budget.bicep' = {
   scope: resourceGroup('rg-claims-prod-neu')
   params: {
     startDate: budgetStartDate
+    contactEmails: budgetContactEmails
   }
 }

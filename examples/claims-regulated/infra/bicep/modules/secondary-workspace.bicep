@@ -81,10 +81,15 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
       // FQDN rules run through a managed Azure Firewall, billed to the subscription.
       firewallSku: 'Standard'
       outboundRules: {
-        'pypi-mirror': {
+        pypi: {
           type: 'FQDN'
           category: 'UserDefined'
-          destination: 'pkgs.example.com'
+          destination: 'pypi.org'
+        }
+        'pypi-files': {
+          type: 'FQDN'
+          category: 'UserDefined'
+          destination: 'files.pythonhosted.org'
         }
         'entra-id': {
           type: 'ServiceTag'

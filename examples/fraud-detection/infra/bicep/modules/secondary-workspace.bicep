@@ -91,15 +91,6 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
           category: 'UserDefined'
           destination: 'files.pythonhosted.org'
         }
-        'hub-keyvault': {
-          type: 'PrivateEndpoint'
-          category: 'UserDefined'
-          destination: {
-            serviceResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub-shared/providers/Microsoft.KeyVault/vaults/kv-hub-shared'
-            subresourceTarget: 'vault'
-            sparkEnabled: false
-          }
-        }
         'entra-id': {
           type: 'ServiceTag'
           category: 'UserDefined'
@@ -108,15 +99,6 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
             protocol: 'TCP'
             portRanges: '443'
             action: 'Allow'
-          }
-        }
-        'txn-lake': {
-          type: 'PrivateEndpoint'
-          category: 'UserDefined'
-          destination: {
-            serviceResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data-lake/providers/Microsoft.Storage/storageAccounts/sttxnlake'
-            subresourceTarget: 'dfs'
-            sparkEnabled: false
           }
         }
       }

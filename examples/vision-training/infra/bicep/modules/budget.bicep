@@ -5,6 +5,9 @@
 @description('First day the budget counts from, the first of a month (YYYY-MM-01).')
 param startDate string
 
+@description('Who gets the alerts.')
+param contactEmails string[]
+
 resource budget 'Microsoft.Consumption/budgets@2024-08-01' = {
   name: 'budget-vision-prod-eus2'
   properties: {
@@ -19,25 +22,19 @@ resource budget 'Microsoft.Consumption/budgets@2024-08-01' = {
         enabled: true
         operator: 'GreaterThanOrEqualTo'
         threshold: 50
-        contactEmails: [
-          'vision-ml@example.com'
-        ]
+        contactEmails: contactEmails
       }
       actual80: {
         enabled: true
         operator: 'GreaterThanOrEqualTo'
         threshold: 80
-        contactEmails: [
-          'vision-ml@example.com'
-        ]
+        contactEmails: contactEmails
       }
       actual100: {
         enabled: true
         operator: 'GreaterThanOrEqualTo'
         threshold: 100
-        contactEmails: [
-          'vision-ml@example.com'
-        ]
+        contactEmails: contactEmails
       }
     }
   }
