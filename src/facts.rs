@@ -318,6 +318,47 @@ pub fn api_version_choices() -> &'static BTreeMap<String, ApiVersion> {
     &API_VERSION_FACTS
 }
 
+/// A resource provider namespace and when a landing zone needs it registered
+/// (`data/resource-providers.yaml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ResourceProvider {
+    /// `Microsoft.MachineLearningServices`, spelled as Azure lists it.
+    pub namespace: String,
+    /// Which zones need it.
+    pub when: Needed,
+    /// What the zone deploys there.
+    pub why: String,
+}
+
+/// Which zones need a resource provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Needed {
+    /// Every zone.
+    Always,
+    /// Zones with customer-managed keys.
+    Cmk,
+    /// Zones with a budget.
+    Budget,
+    /// Zones that enable Defender for Cloud plans.
+    Defender,
+}
+
+#[derive(Deserialize)]
+struct ResourceProvidersFile {
+    resource_providers: Vec<ResourceProvider>,
+}
+
+static RESOURCE_PROVIDERS: LazyLock<Vec<ResourceProvider>> = LazyLock::new(|| {
+    parse::<ResourceProvidersFile>("data/resource-providers.yaml", fact!("resource-providers"))
+        .resource_providers
+});
+
+/// Every resource provider a landing zone may need, in the fact file's order.
+pub fn resource_providers() -> &'static [ResourceProvider] {
+    &RESOURCE_PROVIDERS
+}
+
 /// How a recommendation is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]

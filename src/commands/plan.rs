@@ -186,7 +186,11 @@ pub(crate) fn describe(plan: &Plan) -> String {
             b.name,
             b.amount,
             b.thresholds,
-            b.contact_emails.join(", ")
+            if b.contact_emails.is_empty() {
+                "the addresses given at deploy time".to_owned()
+            } else {
+                b.contact_emails.join(", ")
+            }
         );
     }
     for a in &plan.access {
@@ -198,6 +202,11 @@ pub(crate) fn describe(plan: &Plan) -> String {
             a.role
         );
     }
+    let _ = writeln!(
+        out,
+        "\nresource providers (the Terraform registers them): {}",
+        plan.resource_providers.join(", ")
+    );
     let _ = writeln!(
         out,
         "\npolicy assignments ({} scope)",

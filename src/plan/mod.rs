@@ -46,6 +46,9 @@ pub struct Plan {
     pub budget: Option<BudgetPlan>,
     /// Formats to generate.
     pub outputs: Vec<OutputFormat>,
+    /// Resource provider namespaces the zone deploys into, sorted: the Terraform registers
+    /// them (azurerm 5.x registers none by default).
+    pub resource_providers: Vec<String>,
     /// ARM API versions of the bodies written directly (azapi, Bicep), by resource type.
     pub api_versions: BTreeMap<String, String>,
     /// Every catalog recommendation and what became of it.

@@ -15,7 +15,7 @@ use super::{
     PrivateEndpointPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment, SchedulePlan,
     StoragePlan, WorkspacePlan,
 };
-use crate::facts;
+use crate::facts::{self, Needed};
 use crate::naming::{Names, environment_name};
 use crate::profile::{
     Environment, NetworkMode, PolicyEffect, PrincipalType, Priority, Profile, Purpose, Role, Scope,
@@ -80,12 +80,35 @@ pub fn resolve(profile: &Profile) -> Plan {
         registry,
         governance,
         api_versions: facts::api_versions().clone(),
+        resource_providers: Vec::new(),
         recommendations: Vec::new(),
         waivers: Vec::new(),
     };
+    plan.resource_providers = resource_providers(&plan);
     plan.recommendations = statuses(profile, &plan);
     plan.waivers = waiver_notes(&plan.recommendations);
     plan
+}
+
+/// The namespaces `plan` deploys into, from the fact file's conditions.
+fn resource_providers(plan: &Plan) -> Vec<String> {
+    let cmk = plan
+        .regions
+        .iter()
+        .any(|r| r.workspace.customer_managed_key || r.storage.customer_managed_key)
+        || plan.registry.customer_managed_key;
+    let mut namespaces: Vec<String> = facts::resource_providers()
+        .iter()
+        .filter(|rp| match rp.when {
+            Needed::Always => true,
+            Needed::Cmk => cmk,
+            Needed::Budget => plan.budget.is_some(),
+            Needed::Defender => !plan.governance.defender_plans.is_empty(),
+        })
+        .map(|rp| rp.namespace.clone())
+        .collect();
+    namespaces.sort_by_key(|ns| ns.to_ascii_lowercase());
+    namespaces
 }
 
 fn default_space() -> ipnet::Ipv4Net {

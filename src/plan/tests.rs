@@ -358,3 +358,43 @@ fn policy_effects_follow_the_profile() {
         "AllowOnlyApprovedOutbound"
     );
 }
+
+#[test]
+fn the_zone_registers_exactly_the_resource_providers_it_deploys_into() {
+    let plan = plan_of(&base());
+    for namespace in [
+        "Microsoft.MachineLearningServices",
+        "Microsoft.KeyVault",
+        "microsoft.insights",
+        "Microsoft.DocumentDB",
+        "Microsoft.Search",
+        "Microsoft.Security",
+    ] {
+        assert!(
+            plan.resource_providers.iter().any(|ns| ns == namespace),
+            "{namespace} missing from {:?}",
+            plan.resource_providers
+        );
+    }
+    // No budget in the base profile: nothing is registered for one.
+    assert!(
+        !plan
+            .resource_providers
+            .iter()
+            .any(|ns| ns == "Microsoft.Consumption")
+    );
+
+    // Without customer-managed keys, the workspace needs neither Cosmos DB nor Search.
+    let mut profile = base();
+    waive(&mut profile, "SEC-13");
+    profile["encryption"] = json!({"customer_managed_key": false});
+    let plan = plan_of(&profile);
+    assert!(
+        !plan
+            .resource_providers
+            .iter()
+            .any(|ns| ns == "Microsoft.DocumentDB" || ns == "Microsoft.Search"),
+        "{:?}",
+        plan.resource_providers
+    );
+}

@@ -1615,3 +1615,51 @@ fn template_parts(expr: &Expression) -> usize {
         _ => 0,
     }
 }
+
+#[test]
+fn the_provider_registers_the_zone_s_resource_providers() {
+    // azurerm 5.x registers none by default: the provider block names exactly the plan's.
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    for (label, profile) in shipped_profiles() {
+        let dir = generate(&profile, &temp.path().join(slug(&label)));
+        let body = hcl::parse(&fs::read_to_string(dir.join("providers.tf")).unwrap()).unwrap();
+        let azurerm = body
+            .blocks()
+            .find(|b| b.identifier() == "provider" && labels(b) == ["azurerm"])
+            .expect("an azurerm provider block");
+        let attribute = |name: &str| {
+            azurerm
+                .body()
+                .attributes()
+                .find(|a| a.key() == name)
+                .map(|a| a.expr().clone())
+        };
+        assert_eq!(
+            attribute("resource_provider_registrations"),
+            Some(Expression::String("none".to_owned())),
+            "{label}"
+        );
+        let plan: serde_json::Value = serde_json::from_slice(
+            &mlzone()
+                .args(["plan", "--json"])
+                .arg(&profile)
+                .assert()
+                .success()
+                .get_output()
+                .stdout,
+        )
+        .unwrap();
+        let expected: Vec<Expression> = plan["resource_providers"]
+            .as_array()
+            .expect("the plan lists its resource providers")
+            .iter()
+            .map(|ns| Expression::String(ns.as_str().unwrap().to_owned()))
+            .collect();
+        assert!(expected.len() >= 9, "{label}: {expected:?}");
+        assert_eq!(
+            attribute("resource_providers_to_register"),
+            Some(Expression::Array(expected)),
+            "{label}"
+        );
+    }
+}
