@@ -46,6 +46,11 @@ pub struct Plan {
     pub budget: Option<BudgetPlan>,
     /// Formats to generate.
     pub outputs: Vec<OutputFormat>,
+    /// How long what uses a role assignment made in the same run waits for it to reach the
+    /// data plane that checks it (Terraform `time_sleep`). Microsoft documents up to ten
+    /// minutes for Key Vault ("Azure role-based access control for Key Vault", known limits);
+    /// two minutes covers the usual case, and a rerun finishes the rare slower one.
+    pub role_propagation: String,
     /// Resource provider namespaces the zone deploys into, sorted: the Terraform registers
     /// them (azurerm 5.x registers none by default).
     pub resource_providers: Vec<String>,

@@ -81,6 +81,7 @@ pub fn resolve(profile: &Profile) -> Plan {
         governance,
         api_versions: facts::api_versions().clone(),
         resource_providers: Vec::new(),
+        role_propagation: ROLE_PROPAGATION.to_owned(),
         recommendations: Vec::new(),
         waivers: Vec::new(),
     };
@@ -89,6 +90,9 @@ pub fn resolve(profile: &Profile) -> Plan {
     plan.waivers = waiver_notes(&plan.recommendations);
     plan
 }
+
+/// How long a new role assignment is given to take effect before it is used.
+const ROLE_PROPAGATION: &str = "120s";
 
 /// The namespaces `plan` deploys into, from the fact file's conditions.
 fn resource_providers(plan: &Plan) -> Vec<String> {

@@ -1684,6 +1684,8 @@ fn terraform_resource(
                 budget_threshold(&mut lines, notification, Format::Terraform);
             }
         }
+        // Terraform's own wait for role propagation: ARM has no counterpart (README).
+        "time_sleep" => {}
         _ => {
             inventory.insert(format!("unhandled terraform {ty} {name}"));
         }

@@ -682,17 +682,21 @@ struct Schemas {
 fn schemas() -> &'static Schemas {
     static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
     SCHEMAS.get_or_init(|| {
-        let providers = ["azurerm-schema.json", "azapi-schema.json"]
-            .into_iter()
-            .map(|file| {
-                let path = repo().join("tests").join("data").join(file);
-                let text = fs::read_to_string(&path)
-                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-                let snapshot: Snapshot = serde_json::from_str(&text)
-                    .unwrap_or_else(|e| panic!("{} is not a schema snapshot: {e}", path.display()));
-                (snapshot.name().to_owned(), snapshot)
-            })
-            .collect();
+        let providers = [
+            "azurerm-schema.json",
+            "azapi-schema.json",
+            "time-schema.json",
+        ]
+        .into_iter()
+        .map(|file| {
+            let path = repo().join("tests").join("data").join(file);
+            let text = fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let snapshot: Snapshot = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} is not a schema snapshot: {e}", path.display()));
+            (snapshot.name().to_owned(), snapshot)
+        })
+        .collect();
         Schemas { providers }
     })
 }
@@ -1660,6 +1664,100 @@ fn the_provider_registers_the_zone_s_resource_providers() {
             attribute("resource_providers_to_register"),
             Some(Expression::Array(expected)),
             "{label}"
+        );
+    }
+}
+
+#[test]
+fn what_uses_a_new_role_assignment_waits_for_it() {
+    // A role assignment reaches the data plane that checks it only after a while: the
+    // workspace, and storage and registry encrypted with the key, depend on a `time_sleep`
+    // whose triggers hold every role assignment they use, so a first apply does not fail on
+    // KeyVaultAuthenticationFailure.
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    for (label, profile) in shipped_profiles() {
+        let dir = generate(&profile, &temp.path().join(slug(&label)));
+        let mut blocks: BTreeMap<String, Block> = BTreeMap::new();
+        for (_, text) in tf_files(&dir) {
+            for block in hcl::parse(&text).unwrap().into_blocks() {
+                if block.identifier() == "resource" {
+                    blocks.insert(block_address(&block), block);
+                }
+            }
+        }
+        let attribute = |block: &Block, name: &str| -> Option<String> {
+            block
+                .body()
+                .attributes()
+                .find(|a| a.key() == name)
+                .map(|a| a.expr().to_string())
+        };
+        // The sleeps each consumer waits on, and what those sleeps wait for.
+        let waited_for = |consumer: &Block| -> String {
+            let depends = attribute(consumer, "depends_on").unwrap_or_default();
+            blocks
+                .iter()
+                .filter(|(address, _)| {
+                    address.starts_with("time_sleep.") && depends.contains(address.as_str())
+                })
+                .map(|(_, sleep)| {
+                    assert!(
+                        attribute(sleep, "create_duration").is_some_and(|d| d.contains('s')),
+                        "{label}: a sleep without a duration"
+                    );
+                    sleep.body().blocks().count().to_string()
+                        + &sleep
+                            .body()
+                            .attributes()
+                            .map(|a| a.expr().to_string())
+                            .collect::<String>()
+                })
+                .collect()
+        };
+        let mut consumers = 0;
+        for (address, block) in &blocks {
+            let region = address.rsplit('.').next().unwrap_or_default();
+            let kind = address.split('.').next().unwrap_or_default();
+            let needs: Vec<String> = match kind {
+                "azurerm_machine_learning_workspace" => blocks
+                    .keys()
+                    .filter(|a| {
+                        a.starts_with(&format!("azurerm_role_assignment.{region}_identity_"))
+                    })
+                    .cloned()
+                    .collect(),
+                "azurerm_storage_account" | "azurerm_container_registry"
+                    if block.body().blocks().any(|b| {
+                        b.identifier() == "customer_managed_key" || b.identifier() == "encryption"
+                    }) =>
+                {
+                    let region = if kind == "azurerm_container_registry" {
+                        "primary"
+                    } else {
+                        region
+                    };
+                    vec![format!(
+                        "azurerm_role_assignment.{region}_identity_key_vault_key_vault_crypto_service_encryption_user"
+                    )]
+                }
+                _ => continue,
+            };
+            consumers += 1;
+            assert!(
+                !needs.is_empty(),
+                "{label}: {address} uses no role assignment?"
+            );
+            let waited = waited_for(block);
+            for need in needs {
+                assert!(
+                    waited.contains(&format!("{need}.id")),
+                    "{label}: {address} does not wait for {need}"
+                );
+            }
+        }
+        assert!(
+            consumers >= 2,
+            "{label}: only {consumers} consumers checked"
         );
     }
 }

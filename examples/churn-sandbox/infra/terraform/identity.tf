@@ -43,3 +43,28 @@ resource "azurerm_role_assignment" "primary_identity_key_vault_key_vault_crypto_
   principal_id         = azurerm_user_assigned_identity.primary.principal_id
   principal_type       = "ServicePrincipal"
 }
+
+# Role assignments take a while to reach the data planes that check them: what uses a role
+# made in the same run waits for it (a new or replaced assignment starts the wait again).
+resource "time_sleep" "primary_key_access" {
+  create_duration = "120s"
+  triggers = {
+    role_assignments = join(",", [
+      azurerm_role_assignment.primary_identity_key_vault_key_vault_secrets_officer.id,
+      azurerm_role_assignment.primary_identity_key_vault_key_vault_crypto_service_encryption_user.id,
+    ])
+  }
+}
+
+resource "time_sleep" "primary_identity_roles" {
+  create_duration = "120s"
+  triggers = {
+    role_assignments = join(",", [
+      azurerm_role_assignment.primary_identity_storage_storage_blob_data_contributor.id,
+      azurerm_role_assignment.primary_identity_storage_storage_file_data_privileged_contributor.id,
+      azurerm_role_assignment.primary_identity_registry_acrpush.id,
+      azurerm_role_assignment.primary_identity_key_vault_key_vault_secrets_officer.id,
+      azurerm_role_assignment.primary_identity_key_vault_key_vault_crypto_service_encryption_user.id,
+    ])
+  }
+}

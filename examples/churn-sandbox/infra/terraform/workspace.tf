@@ -33,14 +33,8 @@ resource "azurerm_machine_learning_workspace" "primary" {
     user_assigned_identity_id = azurerm_user_assigned_identity.primary.id
   }
 
-  # The identity needs its roles on the dependencies before the workspace uses them.
-  depends_on = [
-    azurerm_role_assignment.primary_identity_storage_storage_blob_data_contributor,
-    azurerm_role_assignment.primary_identity_storage_storage_file_data_privileged_contributor,
-    azurerm_role_assignment.primary_identity_registry_acrpush,
-    azurerm_role_assignment.primary_identity_key_vault_key_vault_secrets_officer,
-    azurerm_role_assignment.primary_identity_key_vault_key_vault_crypto_service_encryption_user,
-  ]
+  # The identity needs its roles on the dependencies, in effect, before the workspace uses them.
+  depends_on = [time_sleep.primary_identity_roles]
 }
 
 # Approved outbound rules (SEC-04), all declared inline in one update of the workspace: azurerm's

@@ -92,7 +92,7 @@ resource "azurerm_storage_account" "primary" {
   }
 
   # The identity must be able to use the key before the account is encrypted with it.
-  depends_on = [azurerm_role_assignment.primary_identity_key_vault_key_vault_crypto_service_encryption_user]
+  depends_on = [time_sleep.primary_key_access]
 
 }
 
@@ -187,7 +187,7 @@ resource "azurerm_storage_account" "secondary" {
   }
 
   # The identity must be able to use the key before the account is encrypted with it.
-  depends_on = [azurerm_role_assignment.secondary_identity_key_vault_key_vault_crypto_service_encryption_user]
+  depends_on = [time_sleep.secondary_key_access]
 
 }
 
@@ -224,6 +224,6 @@ resource "azurerm_container_registry" "main" {
   }
 
   # The identity must be able to use the key before the registry is encrypted with it.
-  depends_on = [azurerm_role_assignment.primary_identity_key_vault_key_vault_crypto_service_encryption_user]
+  depends_on = [time_sleep.primary_key_access]
 
 }

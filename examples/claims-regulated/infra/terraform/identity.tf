@@ -44,6 +44,31 @@ resource "azurerm_role_assignment" "primary_identity_key_vault_key_vault_crypto_
   principal_type       = "ServicePrincipal"
 }
 
+# Role assignments take a while to reach the data planes that check them: what uses a role
+# made in the same run waits for it (a new or replaced assignment starts the wait again).
+resource "time_sleep" "primary_key_access" {
+  create_duration = "120s"
+  triggers = {
+    role_assignments = join(",", [
+      azurerm_role_assignment.primary_identity_key_vault_key_vault_secrets_officer.id,
+      azurerm_role_assignment.primary_identity_key_vault_key_vault_crypto_service_encryption_user.id,
+    ])
+  }
+}
+
+resource "time_sleep" "primary_identity_roles" {
+  create_duration = "120s"
+  triggers = {
+    role_assignments = join(",", [
+      azurerm_role_assignment.primary_identity_storage_storage_blob_data_contributor.id,
+      azurerm_role_assignment.primary_identity_storage_storage_file_data_privileged_contributor.id,
+      azurerm_role_assignment.primary_identity_registry_acrpush.id,
+      azurerm_role_assignment.primary_identity_key_vault_key_vault_secrets_officer.id,
+      azurerm_role_assignment.primary_identity_key_vault_key_vault_crypto_service_encryption_user.id,
+    ])
+  }
+}
+
 # The workspace's primary identity, also used by compute and for the customer-managed key (SEC-06).
 resource "azurerm_user_assigned_identity" "secondary" {
   name                = "id-claims-prod-weu"
@@ -85,4 +110,29 @@ resource "azurerm_role_assignment" "secondary_identity_key_vault_key_vault_crypt
   role_definition_name = "Key Vault Crypto Service Encryption User"
   principal_id         = azurerm_user_assigned_identity.secondary.principal_id
   principal_type       = "ServicePrincipal"
+}
+
+# Role assignments take a while to reach the data planes that check them: what uses a role
+# made in the same run waits for it (a new or replaced assignment starts the wait again).
+resource "time_sleep" "secondary_key_access" {
+  create_duration = "120s"
+  triggers = {
+    role_assignments = join(",", [
+      azurerm_role_assignment.secondary_identity_key_vault_key_vault_secrets_officer.id,
+      azurerm_role_assignment.secondary_identity_key_vault_key_vault_crypto_service_encryption_user.id,
+    ])
+  }
+}
+
+resource "time_sleep" "secondary_identity_roles" {
+  create_duration = "120s"
+  triggers = {
+    role_assignments = join(",", [
+      azurerm_role_assignment.secondary_identity_storage_storage_blob_data_contributor.id,
+      azurerm_role_assignment.secondary_identity_storage_storage_file_data_privileged_contributor.id,
+      azurerm_role_assignment.secondary_identity_registry_acrpush.id,
+      azurerm_role_assignment.secondary_identity_key_vault_key_vault_secrets_officer.id,
+      azurerm_role_assignment.secondary_identity_key_vault_key_vault_crypto_service_encryption_user.id,
+    ])
+  }
 }

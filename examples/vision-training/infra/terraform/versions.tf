@@ -13,5 +13,10 @@ terraform {
       source  = "Azure/azapi"
       version = "~> 2.13"
     }
+    # time_sleep: what uses a new role assignment waits until it is in effect.
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.14"
+    }
   }
 }
