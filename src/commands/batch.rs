@@ -55,7 +55,7 @@ impl Batch<'_> {
             } else if self.json {
                 print_json(&outcome.json);
             } else {
-                print!("{}", outcome.stdout);
+                out!("{}", outcome.stdout);
             }
             return outcome.code;
         }
@@ -71,14 +71,14 @@ impl Batch<'_> {
                 }
                 json.push(value);
             } else {
-                println!("== {}", shown(profile));
-                print!("{}", outcome.stdout);
+                outln!("== {}", shown(profile));
+                out!("{}", outcome.stdout);
             }
         });
         if self.json {
             print_json(&Value::Array(json));
         } else {
-            println!("{}", self.count(&codes));
+            outln!("{}", self.count(&codes));
         }
         worst(&codes)
     }

@@ -28,13 +28,13 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8, Error> {
         let _ = std::fs::remove_file(&schema);
         return Err(error);
     }
-    println!(
+    outln!(
         "wrote {} (from the `{}` golden profile) and {}",
         profile.display(),
         args.from,
         schema.display()
     );
-    println!(
+    outln!(
         "next: edit `project`, `regions` and `access`, then `mlzone validate {}`",
         profile.display()
     );

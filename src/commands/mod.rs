@@ -1,6 +1,16 @@
 //! One module per subcommand, each with a `run` function; this file only dispatches and holds
 //! what they share.
 
+/// `print!` for command output: see [`print`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::commands::print(format_args!($($arg)*)) };
+}
+
+/// `println!` for command output: see [`print`].
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::commands::print(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod batch;
 mod diff;
 mod generate;
@@ -201,10 +211,24 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
 
 /// `value` as pretty JSON on stdout, the `--json` form of every command.
 pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()
     );
+}
+
+/// Command output on stdout. A reader that has gone away (`mlzone recommendations | head`)
+/// ends the run quietly with exit 0, as a pipeline expects; any other failure to write ends it
+/// with exit 4 and says why.
+pub(crate) fn print(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    if let Err(error) = std::io::stdout().lock().write_fmt(args) {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(i32::from(error::EXIT_OK));
+        }
+        eprintln!("error: cannot write to standard output: {error}");
+        std::process::exit(i32::from(error::EXIT_FAILURE));
+    }
 }
 
 /// How a failure reads on stderr: the located report of an invalid profile with its verdict,

@@ -15,7 +15,7 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
     if args.json {
         super::print_json(&plan);
     } else {
-        print!("{}", describe(&plan));
+        out!("{}", describe(&plan));
     }
     Ok(EXIT_OK)
 }

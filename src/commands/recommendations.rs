@@ -14,7 +14,7 @@ pub(crate) fn run(args: &RecommendationsArgs) -> Result<u8, Error> {
     for r in catalog {
         if r.pillar != pillar {
             pillar = &r.pillar;
-            println!("\n{pillar}");
+            outln!("\n{pillar}");
         }
         let kind = match r.kind {
             Kind::Enforced => "enforced",
@@ -22,9 +22,9 @@ pub(crate) fn run(args: &RecommendationsArgs) -> Result<u8, Error> {
             Kind::Advisory => "advisory",
         };
         let waiver = if r.waivable { "waivable" } else { "" };
-        println!("  {:<8} {kind:<12} {waiver:<8} {}", r.id, r.title);
+        outln!("  {:<8} {kind:<12} {waiver:<8} {}", r.id, r.title);
     }
-    println!(
+    outln!(
         "\n{} recommendations. Waive one in a profile with `waivers: [{{id, reason, expires}}]`.",
         catalog.len()
     );

@@ -3,7 +3,7 @@
 use crate::error::{EXIT_OK, Error};
 
 pub(crate) fn run() -> Result<u8, Error> {
-    println!("{}", schema_text());
+    outln!("{}", schema_text());
     Ok(EXIT_OK)
 }
 

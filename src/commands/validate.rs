@@ -26,7 +26,7 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
             if report.has_errors() {
                 eprintln!("{}", summary(&report));
             } else {
-                println!("{}", summary(&report));
+                outln!("{}", summary(&report));
             }
         }
     }

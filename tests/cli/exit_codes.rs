@@ -103,3 +103,27 @@ fn completions_are_printed_for_each_shell() {
     }
     mlzone().args(["completions", "tcsh"]).assert().code(2);
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    // `mlzone recommendations | head`: once the reader has gone, writing fails with a broken
+    // pipe; mlzone stops quietly with exit 0 instead of panicking.
+    for args in [
+        vec!["recommendations"],
+        vec!["schema"],
+        vec!["recommendations", "--json"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mlzone"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("mlzone starts");
+        // Close the read end before mlzone writes anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("mlzone ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
