@@ -77,6 +77,8 @@ pub enum SkuStatus {
 /// A VM size.
 #[derive(Debug, Clone)]
 pub struct Sku {
+    /// The size as Azure spells it, e.g. `Standard_NC24ads_A100_v4`.
+    pub name: String,
     /// The family key, e.g. `nc_a100_v4`.
     pub family: String,
     /// The series, e.g. `NC_A100_v4`.
@@ -122,6 +124,7 @@ static SKUS: LazyLock<BTreeMap<String, Sku>> = LazyLock::new(|| {
             out.insert(
                 size.name.to_lowercase(),
                 Sku {
+                    name: size.name.clone(),
                     family: family.clone(),
                     series: f.series.clone(),
                     kind: f.kind,
@@ -139,6 +142,11 @@ static SKUS: LazyLock<BTreeMap<String, Sku>> = LazyLock::new(|| {
 /// The VM size named `name` (case-insensitive, as Azure treats it).
 pub fn sku(name: &str) -> Option<&'static Sku> {
     SKUS.get(&name.to_lowercase())
+}
+
+/// Every VM size in the family table, as Azure spells them.
+pub fn sku_names() -> impl Iterator<Item = &'static str> {
+    SKUS.values().map(|sku| sku.name.as_str())
 }
 
 /// A built-in policy definition mlzone assigns.

@@ -91,6 +91,12 @@ pub fn resolve(profile: &Profile) -> Plan {
     plan
 }
 
+/// A VM size as Azure spells it where the family table knows it (sizes match whatever their
+/// case, so the profile may write `standard_d8_v5`), else as written.
+fn canonical_sku(name: &str) -> String {
+    facts::sku(name).map_or_else(|| name.to_owned(), |sku| sku.name.clone())
+}
+
 /// How long a new role assignment is given to take effect before it is used.
 const ROLE_PROPAGATION: &str = "120s";
 
@@ -427,7 +433,7 @@ fn clusters(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<ClusterPlan
                 .unwrap_or(DEFAULT_SCALE_DOWN);
             ClusterPlan {
                 name: c.name.clone(),
-                sku: c.sku.clone(),
+                sku: canonical_sku(&c.sku),
                 sku_kind: facts::sku(&c.sku).map(|s| s.kind),
                 purpose: c.purpose,
                 vm_priority: match priority(profile, c.purpose, c.priority, waived) {
@@ -477,7 +483,7 @@ fn instances(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<InstancePl
         .iter()
         .map(|i| InstancePlan {
             name: i.name.clone(),
-            sku: i.sku.clone(),
+            sku: canonical_sku(&i.sku),
             user_object_id: i.user_object_id.to_lowercase(),
             idle_shutdown: (!waived("COST-09")).then(|| {
                 i.idle_shutdown
@@ -681,8 +687,8 @@ fn governance_plan(
             .compute
             .clusters
             .iter()
-            .map(|c| c.sku.clone())
-            .chain(profile.compute.instances.iter().map(|i| i.sku.clone()))
+            .map(|c| canonical_sku(&c.sku))
+            .chain(profile.compute.instances.iter().map(|i| canonical_sku(&i.sku)))
             .collect();
         skus.sort_by_key(|s| s.to_lowercase());
         skus.dedup_by_key(|s| s.to_lowercase());

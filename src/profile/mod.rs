@@ -248,7 +248,7 @@ pub struct Cluster {
     #[schemars(regex(pattern = r"^[a-zA-Z][a-zA-Z0-9-]*$"), length(min = 2, max = 16))]
     pub name: String,
     /// VM size, e.g. `Standard_NC24ads_A100_v4`.
-    #[schemars(regex(pattern = r"^Standard_[A-Za-z0-9_]+$"))]
+    #[schemars(regex(pattern = r"^[Ss][Tt][Aa][Nn][Dd][Aa][Rr][Dd]_[A-Za-z0-9_]+$"))]
     pub sku: String,
     /// What the cluster is for; decides the default priority and the SKU check.
     pub purpose: Purpose,
@@ -312,7 +312,7 @@ pub struct Instance {
     #[schemars(regex(pattern = r"^[a-zA-Z][a-zA-Z0-9-]*$"), length(min = 3, max = 24))]
     pub name: String,
     /// VM size, e.g. `Standard_D4_v5`.
-    #[schemars(regex(pattern = r"^Standard_[A-Za-z0-9_]+$"))]
+    #[schemars(regex(pattern = r"^[Ss][Tt][Aa][Nn][Dd][Aa][Rr][Dd]_[A-Za-z0-9_]+$"))]
     pub sku: String,
     /// Object ID (GUID) of the Microsoft Entra user the instance is assigned to.
     pub user_object_id: String,

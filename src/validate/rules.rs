@@ -599,11 +599,15 @@ impl Rules<'_> {
     /// Check a VM size against the family table; returns its kind when known.
     fn sku(&mut self, pointer: &str, name: &str) -> Option<SkuKind> {
         let Some(sku) = facts::sku(name) else {
+            let help = match did_you_mean(name, facts::sku_names()) {
+                Some(near) => format!("did you mean `{near}`? A new size is fine too"),
+                None => "check the name with `az ml compute list-sizes`; a new size is fine".to_owned(),
+            };
             self.warn(
                 "unknown-sku",
                 pointer,
                 format!("mlzone does not know the VM size `{name}` and cannot check its family"),
-                "check the name with `az ml compute list-sizes`; a new size is fine",
+                &help,
             );
             return None;
         };
@@ -959,6 +963,12 @@ impl Rules<'_> {
                     &at("/expires"),
                     format!("the waiver of {} expired on {}", waiver.id, waiver.expires),
                     "renew it with a new date and a fresh reason, or remove it and apply the recommendation",
+                ),
+                Ok(expires) if expires <= self.today.saturating_add(jiff::Span::new().days(30)) => self.warn(
+                    "waiver-expiring",
+                    &at("/expires"),
+                    format!("the waiver of {} expires on {}, within 30 days", waiver.id, waiver.expires),
+                    "renew it with a new date and a fresh reason, or plan to apply the recommendation",
                 ),
                 Ok(expires) if expires > self.today.saturating_add(jiff::Span::new().days(731)) => self.warn(
                     "waiver-long",

@@ -127,3 +127,43 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_waiver_near_its_expiry_and_a_misspelt_size_are_warnings() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let profile = dir.path().join("profile.yaml");
+    std::fs::write(
+        &profile,
+        "version: 1\nproject: fraud\nenvironment: dev\nregions: {primary: westeurope}\n\
+         compute:\n  clusters:\n    - {name: cpu-train, sku: standard_d8_V5x, purpose: training, max_nodes: 4}\n\
+         waivers:\n  - {id: REL-07, reason: single-region pilot, expires: 2026-12-10}\n",
+    )
+    .unwrap();
+    let out = crate::support::mlzone()
+        .args(["validate", "--today", "2026-11-30"])
+        .arg(&profile)
+        .assert()
+        .success();
+    let stderr = crate::support::text(&out.get_output().stderr);
+    assert!(
+        stderr.contains("warning[waiver-expiring]") && stderr.contains("within 30 days"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning[unknown-sku]") && stderr.contains("did you mean `Standard_D8_v5`?"),
+        "{stderr}"
+    );
+    // Sizes match whatever their case, as in Azure: no warning for a known size.
+    std::fs::write(
+        &profile,
+        "version: 1\nproject: fraud\nenvironment: dev\nregions: {primary: westeurope}\n\
+         compute:\n  clusters:\n    - {name: cpu-train, sku: STANDARD_D8_V5, purpose: training, max_nodes: 4}\n",
+    )
+    .unwrap();
+    let out = crate::support::mlzone()
+        .arg("validate")
+        .arg(&profile)
+        .assert()
+        .success();
+    assert!(!crate::support::text(&out.get_output().stderr).contains("warning"));
+}
