@@ -272,15 +272,25 @@ pub fn zone_names() -> impl Iterator<Item = &'static str> {
 #[derive(Deserialize)]
 struct RolesFile {
     roles: BTreeMap<String, String>,
+    first_party_applications: BTreeMap<String, String>,
 }
 
-static ROLES: LazyLock<BTreeMap<String, String>> =
-    LazyLock::new(|| parse::<RolesFile>("data/roles.yaml", fact!("roles")).roles);
+static ROLES_FILE: LazyLock<RolesFile> =
+    LazyLock::new(|| parse::<RolesFile>("data/roles.yaml", fact!("roles")));
+
+/// The application (client) ID of Microsoft first-party application `name` (empty if unknown:
+/// a test keeps every one mlzone names in `data/roles.yaml`).
+pub fn first_party_application(name: &str) -> &'static str {
+    ROLES_FILE
+        .first_party_applications
+        .get(name)
+        .map_or("", String::as_str)
+}
 
 /// The role definition GUID of built-in role `name` (empty if unknown: a test keeps every
 /// role mlzone assigns in `data/roles.yaml`).
 pub fn role_id(name: &str) -> &'static str {
-    ROLES.get(name).map_or("", String::as_str)
+    ROLES_FILE.roles.get(name).map_or("", String::as_str)
 }
 
 #[derive(Deserialize)]

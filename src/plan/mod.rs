@@ -46,6 +46,9 @@ pub struct Plan {
     pub budget: Option<BudgetPlan>,
     /// Formats to generate.
     pub outputs: Vec<OutputFormat>,
+    /// Key access for the Azure Cosmos DB service principal, where a workspace has a
+    /// customer-managed key: its object ID is given at deploy time.
+    pub cosmos_db_key_access: Option<FirstPartyGrant>,
     /// How long what uses a role assignment made in the same run waits for it to reach the
     /// data plane that checks it (Terraform `time_sleep`). Microsoft documents up to ten
     /// minutes for Key Vault ("Azure role-based access control for Key Vault", known limits);
@@ -60,6 +63,20 @@ pub struct Plan {
     pub recommendations: Vec<RecommendationStatus>,
     /// The waived recommendations, for the notes generated files carry.
     pub waivers: Vec<WaiverNote>,
+}
+
+/// A role for a Microsoft first-party application's service principal, whose object ID differs
+/// per tenant: the deployer looks it up and gives it at deploy time.
+#[derive(Debug, Clone, Serialize)]
+pub struct FirstPartyGrant {
+    /// The application, e.g. `Azure Cosmos DB`.
+    pub application: String,
+    /// Its application (client) ID.
+    pub application_id: String,
+    /// The built-in role it gets on each key vault.
+    pub role: String,
+    /// The role's definition GUID.
+    pub role_definition_id: String,
 }
 
 /// A waiver, as generated files record it.
@@ -299,6 +316,8 @@ pub struct RegistryPlan {
     pub geo_replications: Vec<GeoReplication>,
     /// Encrypted with the customer-managed key (SEC-13).
     pub customer_managed_key: bool,
+    /// Why the registry is not encrypted with the key although the zone has one.
+    pub customer_managed_key_gap: Option<String>,
     /// Dedicated, region-specific data endpoints (reached through the private endpoint).
     pub data_endpoint: bool,
     /// Days untagged manifests are kept before cleanup.

@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 use super::derive::{self, Ranges};
 use super::status::{statuses, waiver_notes};
 use super::{
-    BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan, GeoReplication,
-    GovernancePlan, IdentityRole, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan,
-    ManagedNetworkPlan, MonitoringPlan, NetworkPlan, OutboundRulePlan, Plan, PolicyAssignment,
-    PrivateEndpointPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment, SchedulePlan,
-    StoragePlan, WorkspacePlan,
+    BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan, FirstPartyGrant,
+    GeoReplication, GovernancePlan, IdentityRole, InitiativeAssignment, InstancePlan, KeyPlan,
+    KeyVaultPlan, ManagedNetworkPlan, MonitoringPlan, NetworkPlan, OutboundRulePlan, Plan,
+    PolicyAssignment, PrivateEndpointPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment,
+    SchedulePlan, StoragePlan, WorkspacePlan,
 };
 use crate::facts::{self, Needed};
 use crate::naming::{Names, environment_name};
@@ -82,10 +82,24 @@ pub fn resolve(profile: &Profile) -> Plan {
         api_versions: facts::api_versions().clone(),
         resource_providers: Vec::new(),
         role_propagation: ROLE_PROPAGATION.to_owned(),
+        cosmos_db_key_access: None,
         recommendations: Vec::new(),
         waivers: Vec::new(),
     };
     plan.resource_providers = resource_providers(&plan);
+    plan.cosmos_db_key_access = plan
+        .regions
+        .iter()
+        .any(|r| r.workspace.customer_managed_key)
+        .then(|| {
+            let role = "Key Vault Crypto Service Encryption User";
+            FirstPartyGrant {
+                application: "Azure Cosmos DB".to_owned(),
+                application_id: facts::first_party_application("Azure Cosmos DB").to_owned(),
+                role: role.to_owned(),
+                role_definition_id: facts::role_id(role).to_owned(),
+            }
+        });
     plan.recommendations = statuses(profile, &plan);
     plan.waivers = waiver_notes(&plan.recommendations);
     plan
@@ -534,8 +548,14 @@ fn access(profile: &Profile) -> Vec<RoleAssignment> {
     out
 }
 
+/// Why a zone with customer-managed keys leaves its registry on platform-managed keys.
+const REGISTRY_CMK_GAP: &str = "a registry takes its key only at creation and reaches a firewalled vault only through its system-assigned identity, which exists only after it: no single pass can encrypt it (container registry CMK docs, Key Vault firewall; MicrosoftDocs/azure-docs#61064)";
+
 fn registry_plan(regions: &[RegionPlan], waived: &dyn Fn(&str) -> bool) -> RegistryPlan {
     let primary = &regions[0];
+    // Only a vault the registry can reach at creation: one open to the public network.
+    let registry_cmk =
+        primary.workspace.customer_managed_key && primary.key_vault.public_network_access;
     RegistryPlan {
         name: primary.names.registry.clone(),
         login_server: format!("{}.azurecr.io", primary.names.registry),
@@ -552,7 +572,9 @@ fn registry_plan(regions: &[RegionPlan], waived: &dyn Fn(&str) -> bool) -> Regis
                 zone_redundancy: r.zones && !waived("REL-01"),
             })
             .collect(),
-        customer_managed_key: primary.workspace.customer_managed_key,
+        customer_managed_key: registry_cmk,
+        customer_managed_key_gap: (primary.workspace.customer_managed_key && !registry_cmk)
+            .then(|| REGISTRY_CMK_GAP.to_owned()),
         data_endpoint: true,
         untagged_retention_days: UNTAGGED_RETENTION_DAYS,
     }
@@ -688,7 +710,13 @@ fn governance_plan(
             .clusters
             .iter()
             .map(|c| canonical_sku(&c.sku))
-            .chain(profile.compute.instances.iter().map(|i| canonical_sku(&i.sku)))
+            .chain(
+                profile
+                    .compute
+                    .instances
+                    .iter()
+                    .map(|i| canonical_sku(&i.sku)),
+            )
             .collect();
         skus.sort_by_key(|s| s.to_lowercase());
         skus.dedup_by_key(|s| s.to_lowercase());

@@ -278,7 +278,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             if primary.key_vault.key.is_none() {
                 return Err("customer-managed keys are off".to_owned());
             }
-            each(&|r| {
+            let mut applied = each(&|r| {
                 let key = r.key_vault.key.as_ref().map_or(String::new(), |k| {
                     format!("{} rotated after {}", k.name, k.rotate_after)
                 });
@@ -286,7 +286,14 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                     "key vault {}: key {key}; workspace {} and storage {} encrypted with it",
                     r.key_vault.name, r.workspace.name, r.storage.name
                 )
-            })
+            });
+            if let Some(gap) = &plan.registry.customer_managed_key_gap {
+                applied.push(format!(
+                    "not the registry {}, on platform-managed keys: {gap}",
+                    plan.registry.name
+                ));
+            }
+            applied
         }
         "SEC-14" => match profile.network.mode {
             NetworkMode::Managed => each(&|r| {

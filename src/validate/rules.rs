@@ -601,7 +601,9 @@ impl Rules<'_> {
         let Some(sku) = facts::sku(name) else {
             let help = match did_you_mean(name, facts::sku_names()) {
                 Some(near) => format!("did you mean `{near}`? A new size is fine too"),
-                None => "check the name with `az ml compute list-sizes`; a new size is fine".to_owned(),
+                None => {
+                    "check the name with `az ml compute list-sizes`; a new size is fine".to_owned()
+                }
             };
             self.warn(
                 "unknown-sku",

@@ -150,7 +150,8 @@ fn a_waiver_near_its_expiry_and_a_misspelt_size_are_warnings() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("warning[unknown-sku]") && stderr.contains("did you mean `Standard_D8_v5`?"),
+        stderr.contains("warning[unknown-sku]")
+            && stderr.contains("did you mean `Standard_D8_v5`?"),
         "{stderr}"
     );
     // Sizes match whatever their case, as in Azure: no warning for a known size.

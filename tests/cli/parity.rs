@@ -1290,7 +1290,7 @@ fn role_line(
         "role",
         format!(
             "{role} principal={} type={}",
-            text(principal),
+            deploy_time_input(principal).unwrap_or_else(|| text(principal)),
             text(principal_type)
         ),
     );
@@ -1334,6 +1334,25 @@ fn budget_threshold(lines: &mut Lines<'_>, notification: &Value, format: Format)
             deploy_time_or(at(notification, emails))
         ),
     );
+}
+
+/// The name of a deploy-time input, as both formats spell it: `var.cosmos_db_principal_object_id`
+/// in Terraform, `<cosmosDbPrincipalObjectId>` (a Bicep parameter) become
+/// `input cosmos_db_principal_object_id`.
+fn deploy_time_input(v: &Value) -> Option<String> {
+    let Value::String(s) = v else { return None };
+    if let Some(name) = s.strip_prefix("var.") {
+        return Some(format!("input {name}"));
+    }
+    let camel = s.strip_prefix('<')?.strip_suffix('>')?;
+    let mut snake = String::new();
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() {
+            snake.push('_');
+        }
+        snake.push(c.to_ascii_lowercase());
+    }
+    Some(format!("input {snake}"))
 }
 
 /// A value the deployer gives at deploy time (a Terraform variable or a Bicep parameter) reads

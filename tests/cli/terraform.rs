@@ -1761,3 +1761,63 @@ fn what_uses_a_new_role_assignment_waits_for_it() {
         );
     }
 }
+
+#[test]
+fn a_cmk_zone_has_every_documented_key_prerequisite() {
+    // A CMK workspace keeps its metadata in Azure Cosmos DB: that service principal (its object
+    // ID given at deploy time) gets the key role on every vault, before the workspace. A
+    // registry cannot reach the private vault at creation: it stays on platform-managed keys,
+    // and the compliance report says so.
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let mut cmk_profiles = 0;
+    for (label, profile) in shipped_profiles() {
+        let out = temp.path().join(slug(&label));
+        crate::support::generate_into(&profile, &out, "terraform,bicep");
+        let read = |name: &str| fs::read_to_string(out.join(name)).unwrap_or_default();
+        let identity = read("terraform/identity.tf");
+        if !read("terraform/workspace.tf").contains("encryption {") {
+            assert!(!identity.contains("cosmos_db"), "{label}");
+            continue;
+        }
+        cmk_profiles += 1;
+        assert!(
+            read("terraform/variables.tf").contains("variable \"cosmos_db_principal_object_id\""),
+            "{label}"
+        );
+        for region in ["primary", "secondary"] {
+            if !identity.contains(&format!("\"azurerm_user_assigned_identity\" \"{region}\"")) {
+                continue;
+            }
+            let grant = format!("azurerm_role_assignment\" \"{region}_cosmos_db_key\"");
+            assert!(identity.contains(&grant), "{label}: no {grant}");
+            assert!(
+                identity.contains(&format!(
+                    "azurerm_role_assignment.{region}_cosmos_db_key.id,"
+                )),
+                "{label}: the {region} workspace does not wait for the Cosmos DB grant"
+            );
+        }
+        assert!(read("bicep/main.bicep").contains("param cosmosDbPrincipalObjectId string"));
+        assert!(
+            read("bicep/main.bicepparam")
+                .contains("readEnvironmentVariable('MLZONE_COSMOS_DB_PRINCIPAL_OBJECT_ID')")
+        );
+        assert!(
+            read("bicep/modules/primary-dependencies.bicep").contains("resource cosmosDbKeyRole")
+        );
+        let dependencies = read("terraform/dependencies.tf");
+        let registry = &dependencies[dependencies
+            .find("resource \"azurerm_container_registry\"")
+            .expect("a registry")..];
+        assert!(
+            !registry.contains("encryption {")
+                && registry.contains("SEC-13: platform-managed keys here"),
+            "{label}: the registry cannot reach the private vault at creation"
+        );
+        assert!(
+            read("COMPLIANCE.md").contains("on platform-managed keys"),
+            "{label}"
+        );
+    }
+    assert!(cmk_profiles >= 4, "only {cmk_profiles} CMK profiles");
+}

@@ -4,6 +4,11 @@
 
 targetScope = 'subscription'
 
+@description('Object ID in this tenant of the Azure Cosmos DB service principal, which needs the workspace key: az ad sp show --id a232010e-820c-4083-83bb-3ace5fc29d0b --query id -o tsv')
+@minLength(36)
+@maxLength(36)
+param cosmosDbPrincipalObjectId string
+
 @description('First day the budget counts from, the first of a month (YYYY-MM-01).')
 param budgetStartDate string
 
@@ -39,6 +44,9 @@ module primaryMonitoring 'modules/primary-monitoring.bicep' = {
 module primaryDependencies 'modules/primary-dependencies.bicep' = {
   name: 'mlzone-primary-dependencies'
   scope: primaryGroup
+  params: {
+    cosmosDbPrincipalObjectId: cosmosDbPrincipalObjectId
+  }
   dependsOn: [
     primaryMonitoring
     primaryIdentity

@@ -116,12 +116,6 @@ resource "azurerm_container_registry" "main" {
     identity_ids = [azurerm_user_assigned_identity.primary.id]
   }
 
-  encryption {
-    key_vault_key_id   = azapi_resource.primary_cmk.output.properties.keyUri
-    identity_client_id = azurerm_user_assigned_identity.primary.client_id
-  }
-
-  # The identity must be able to use the key before the registry is encrypted with it.
-  depends_on = [time_sleep.primary_key_access]
+  # SEC-13: platform-managed keys here: a registry takes its key only at creation and reaches a firewalled vault only through its system-assigned identity, which exists only after it: no single pass can encrypt it (container registry CMK docs, Key Vault firewall; MicrosoftDocs/azure-docs#61064).
 
 }

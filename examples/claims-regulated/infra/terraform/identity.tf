@@ -44,6 +44,15 @@ resource "azurerm_role_assignment" "primary_identity_key_vault_key_vault_crypto_
   principal_type       = "ServicePrincipal"
 }
 
+# A workspace with a customer-managed key keeps its metadata in Azure Cosmos DB, whose service
+# principal must be able to use the key.
+resource "azurerm_role_assignment" "primary_cosmos_db_key" {
+  scope                = azurerm_key_vault.primary.id
+  role_definition_name = "Key Vault Crypto Service Encryption User"
+  principal_id         = var.cosmos_db_principal_object_id
+  principal_type       = "ServicePrincipal"
+}
+
 # Role assignments take a while to reach the data planes that check them: what uses a role
 # made in the same run waits for it (a new or replaced assignment starts the wait again).
 resource "time_sleep" "primary_key_access" {
@@ -65,6 +74,7 @@ resource "time_sleep" "primary_identity_roles" {
       azurerm_role_assignment.primary_identity_registry_acrpush.id,
       azurerm_role_assignment.primary_identity_key_vault_key_vault_secrets_officer.id,
       azurerm_role_assignment.primary_identity_key_vault_key_vault_crypto_service_encryption_user.id,
+      azurerm_role_assignment.primary_cosmos_db_key.id,
     ])
   }
 }
@@ -112,6 +122,15 @@ resource "azurerm_role_assignment" "secondary_identity_key_vault_key_vault_crypt
   principal_type       = "ServicePrincipal"
 }
 
+# A workspace with a customer-managed key keeps its metadata in Azure Cosmos DB, whose service
+# principal must be able to use the key.
+resource "azurerm_role_assignment" "secondary_cosmos_db_key" {
+  scope                = azurerm_key_vault.secondary.id
+  role_definition_name = "Key Vault Crypto Service Encryption User"
+  principal_id         = var.cosmos_db_principal_object_id
+  principal_type       = "ServicePrincipal"
+}
+
 # Role assignments take a while to reach the data planes that check them: what uses a role
 # made in the same run waits for it (a new or replaced assignment starts the wait again).
 resource "time_sleep" "secondary_key_access" {
@@ -133,6 +152,7 @@ resource "time_sleep" "secondary_identity_roles" {
       azurerm_role_assignment.secondary_identity_registry_acrpush.id,
       azurerm_role_assignment.secondary_identity_key_vault_key_vault_secrets_officer.id,
       azurerm_role_assignment.secondary_identity_key_vault_key_vault_crypto_service_encryption_user.id,
+      azurerm_role_assignment.secondary_cosmos_db_key.id,
     ])
   }
 }

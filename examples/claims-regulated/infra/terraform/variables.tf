@@ -19,6 +19,15 @@ variable "tenant_id" {
   }
 }
 
+variable "cosmos_db_principal_object_id" {
+  type        = string
+  description = "Object ID in this tenant of the Azure Cosmos DB service principal, which needs the workspace key: az ad sp show --id a232010e-820c-4083-83bb-3ace5fc29d0b --query id -o tsv"
+  validation {
+    condition     = can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", var.cosmos_db_principal_object_id))
+    error_message = "The object ID must be a GUID (not the application ID a232010e-820c-4083-83bb-3ace5fc29d0b)."
+  }
+}
+
 variable "budget_start_date" {
   type        = string
   description = "First day the budget counts from, the first of a month (e.g. 2027-01-01T00:00:00Z)."

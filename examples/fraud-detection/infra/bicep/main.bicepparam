@@ -2,6 +2,9 @@
 // Change the profile, then run: mlzone generate examples/fraud-detection/profile.yaml -o examples/fraud-detection/infra
 using 'main.bicep'
 
+// Object ID of the Azure Cosmos DB service principal in this tenant: az ad sp show --id a232010e-820c-4083-83bb-3ace5fc29d0b --query id -o tsv
+param cosmosDbPrincipalObjectId = readEnvironmentVariable('MLZONE_COSMOS_DB_PRINCIPAL_OBJECT_ID')
+
 // The first day of the current month or a later one.
 param budgetStartDate = '2027-01-01'
 

@@ -211,10 +211,7 @@ resource "azurerm_container_registry" "main" {
     identity_ids = [azurerm_user_assigned_identity.primary.id]
   }
 
-  encryption {
-    key_vault_key_id   = azapi_resource.primary_cmk.output.properties.keyUri
-    identity_client_id = azurerm_user_assigned_identity.primary.client_id
-  }
+  # SEC-13: platform-managed keys here: a registry takes its key only at creation and reaches a firewalled vault only through its system-assigned identity, which exists only after it: no single pass can encrypt it (container registry CMK docs, Key Vault firewall; MicrosoftDocs/azure-docs#61064).
 
   georeplications {
     location                        = "northeurope"
@@ -222,8 +219,5 @@ resource "azurerm_container_registry" "main" {
     global_endpoint_routing_enabled = false
     tags                            = local.tags
   }
-
-  # The identity must be able to use the key before the registry is encrypted with it.
-  depends_on = [time_sleep.primary_key_access]
 
 }

@@ -11,6 +11,9 @@ var tags = {
   project: 'fraud-detection'
 }
 
+@description('Object ID in this tenant of the Azure Cosmos DB service principal.')
+param cosmosDbPrincipalObjectId string
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: 'id-fraud-detection-prod-weu'
 }
@@ -94,6 +97,18 @@ resource keyVaultCryptoServiceEncryptionUserRole 'Microsoft.Authorization/roleAs
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'e147488a-f6f5-4113-8e2d-b22465e65bf6')
     principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// A workspace with a customer-managed key keeps its metadata in Azure Cosmos DB, whose service
+// principal must be able to use the key.
+resource cosmosDbKeyRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, cosmosDbPrincipalObjectId, 'e147488a-f6f5-4113-8e2d-b22465e65bf6')
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'e147488a-f6f5-4113-8e2d-b22465e65bf6')
+    principalId: cosmosDbPrincipalObjectId
     principalType: 'ServicePrincipal'
   }
 }
@@ -213,18 +228,8 @@ resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
         days: 7
       }
     }
-    encryption: {
-      status: 'enabled'
-      keyVaultProperties: {
-        keyIdentifier: key.properties.keyUri
-        identity: identity.properties.clientId
-      }
-    }
+    // SEC-13: platform-managed keys here: a registry takes its key only at creation and reaches a firewalled vault only through its system-assigned identity, which exists only after it: no single pass can encrypt it (container registry CMK docs, Key Vault firewall; MicrosoftDocs/azure-docs#61064).
   }
-  // The identity must be able to use the key before the registry is encrypted with it.
-  dependsOn: [
-    keyVaultCryptoServiceEncryptionUserRole
-  ]
 }
 
 resource replica1 'Microsoft.ContainerRegistry/registries/replications@2025-11-01' = {

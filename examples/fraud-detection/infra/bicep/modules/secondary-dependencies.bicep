@@ -11,6 +11,9 @@ var tags = {
   project: 'fraud-detection'
 }
 
+@description('Object ID in this tenant of the Azure Cosmos DB service principal.')
+param cosmosDbPrincipalObjectId string
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: 'id-fraud-detection-prod-neu'
 }
@@ -94,6 +97,18 @@ resource keyVaultCryptoServiceEncryptionUserRole 'Microsoft.Authorization/roleAs
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'e147488a-f6f5-4113-8e2d-b22465e65bf6')
     principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// A workspace with a customer-managed key keeps its metadata in Azure Cosmos DB, whose service
+// principal must be able to use the key.
+resource cosmosDbKeyRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, cosmosDbPrincipalObjectId, 'e147488a-f6f5-4113-8e2d-b22465e65bf6')
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'e147488a-f6f5-4113-8e2d-b22465e65bf6')
+    principalId: cosmosDbPrincipalObjectId
     principalType: 'ServicePrincipal'
   }
 }
