@@ -113,9 +113,18 @@ pub enum Command {
 /// Arguments of `init`.
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
-    /// Golden profile to start from.
+    /// Golden profile to start from: its text is copied into the new profile.
     #[arg(long, value_name = "NAME", default_value = "baseline", value_parser = crate::golden::names())]
     pub from: String,
+    /// Instead of copying a golden profile, extend the one at PATH (your platform team's):
+    /// the new profile holds only `extends`, `project` and `access`. PATH is written as given,
+    /// relative to the new profile.
+    #[arg(long, value_name = "PATH", conflicts_with = "from")]
+    pub extends: Option<String>,
+    /// Project name (lowercase letters, digits and `-`, 2 to 20 characters). Default: derived
+    /// from the directory's name.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
     /// Directory to write into.
     #[arg(default_value = ".")]
     pub dir: PathBuf,

@@ -60,6 +60,9 @@ pub enum Error {
     /// The profile has errors.
     #[error("invalid profile")]
     Invalid(Report),
+    /// An argument the command line parser cannot judge was wrong.
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl Error {
@@ -67,6 +70,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Invalid(_) => EXIT_INVALID,
+            Error::Usage(_) => EXIT_USAGE,
             Error::Read { .. }
             | Error::Write { .. }
             | Error::InitExists { .. }

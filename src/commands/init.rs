@@ -1,4 +1,5 @@
-//! `mlzone init`: a starter profile from a golden profile, plus its JSON Schema for editors.
+//! `mlzone init`: a starter profile from a golden profile (copied, or extended by path), with
+//! the project's name and an `access` section, plus its JSON Schema for editors.
 
 use std::path::Path;
 
@@ -9,7 +10,23 @@ use crate::golden;
 /// The editor modeline `init` puts on the first line.
 const MODELINE: &str = "# yaml-language-server: $schema=profile.schema.json";
 
+/// What a new profile says about access when it starts: no one yet, and how to add a group.
+const ACCESS: &str = "\
+# Entra groups and their workspace roles (SEC-11): data_scientist, compute_operator or reader.
+access: []
+#  - {group_object_id: <object ID of an Entra group>, role: data_scientist}
+";
+
 pub(crate) fn run(args: &InitArgs) -> Result<u8, Error> {
+    let project = match &args.project {
+        Some(name) if is_project_name(name) => name.clone(),
+        Some(name) => {
+            return Err(Error::Usage(format!(
+                "`{name}` is not a project name: use 2 to 20 lowercase letters, digits and `-`, starting with a letter"
+            )));
+        }
+        None => derived_name(&args.dir),
+    };
     let profile = args.dir.join("profile.yaml");
     let schema = args.dir.join("profile.schema.json");
     for path in [&profile, &schema] {
@@ -21,7 +38,13 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8, Error> {
         path: args.dir.clone(),
         source,
     })?;
-    let text = starter(&args.from);
+    let (text, origin) = match &args.extends {
+        Some(path) => (extending(path, &project), format!("extending `{path}`")),
+        None => (
+            starter(&args.from, &project),
+            format!("from the `{}` golden profile", args.from),
+        ),
+    };
     write_new(&schema, &(super::schema::schema_text() + "\n"))?;
     if let Err(error) = write_new(&profile, &text) {
         // Leave nothing half-written.
@@ -29,27 +52,105 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8, Error> {
         return Err(error);
     }
     outln!(
-        "wrote {} (from the `{}` golden profile) and {}",
+        "wrote {} for project `{project}` ({origin}) and {}",
         profile.display(),
-        args.from,
         schema.display()
     );
     outln!(
-        "next: edit `project`, `regions` and `access`, then `mlzone validate {}`",
+        "next: add your Entra groups under `access`, check `regions`, then `mlzone validate {}`",
         profile.display()
     );
     Ok(EXIT_OK)
 }
 
-/// The golden profile's text with the modeline pointing at the schema beside it.
-pub(crate) fn starter(name: &str) -> String {
+/// The golden profile's text with the modeline pointing at the schema beside it, the project's
+/// name in place of the golden's, and an `access` section if the golden has none.
+pub(crate) fn starter(name: &str, project: &str) -> String {
     let text = golden::text(name).unwrap_or_default();
-    let body = text
+    let mut body: Vec<String> = text
         .lines()
         .filter(|line| !line.starts_with("# yaml-language-server:"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    format!("{MODELINE}\n{body}\n")
+        .map(|line| match line.strip_prefix("project:") {
+            Some(rest) => {
+                // Keep the golden's comment on the line.
+                let comment = rest.find('#').map(|at| &rest[at..]).unwrap_or_default();
+                let value = format!("project: {project}");
+                if comment.is_empty() {
+                    value
+                } else {
+                    format!("{value:<33} {comment}")
+                }
+            }
+            None => line.to_owned(),
+        })
+        .collect();
+    if !text.lines().any(|line| line.starts_with("access:")) {
+        while body.last().is_some_and(|line| line.trim().is_empty()) {
+            body.pop();
+        }
+        body.push(String::new());
+        body.extend(ACCESS.lines().map(str::to_owned));
+    }
+    format!("{MODELINE}\n{}\n", body.join("\n"))
+}
+
+/// A project profile that extends the golden profile at `path`.
+fn extending(path: &str, project: &str) -> String {
+    format!(
+        "{MODELINE}\n# Project `{project}` on the golden profile `{path}`: set here only what differs.\n\
+         # Lists replace the golden's lists; maps merge key by key.\n\
+         version: 1\nextends: {}\nproject: {project}\n\n{ACCESS}",
+        yaml_string(path)
+    )
+}
+
+/// `text` as a YAML scalar: plain where that reads back unchanged, else double-quoted.
+fn yaml_string(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "./_-".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
+}
+
+/// Whether `name` satisfies the profile's rule for `project`.
+fn is_project_name(name: &str) -> bool {
+    (2..=20).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// A project name from the directory's last component (`ML Fraud_Detection` →
+/// `ml-fraud-detection`), or `my-project` where nothing usable remains.
+fn derived_name(dir: &Path) -> String {
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
+    let raw = absolute
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut name = String::new();
+    for c in raw.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            name.push(c);
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
+    let name: String = name.chars().take(20).collect();
+    let name = name.trim_end_matches('-');
+    if is_project_name(name) {
+        name.to_owned()
+    } else {
+        "my-project".to_owned()
+    }
 }
 
 /// Create `path`, failing if it appeared meanwhile.
@@ -66,4 +167,26 @@ fn write_new(path: &Path, text: &str) -> Result<(), Error> {
         path: path.to_owned(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_names_are_derived_from_the_directory() {
+        assert_eq!(
+            derived_name(Path::new("/x/ML Fraud_Detection")),
+            "ml-fraud-detection"
+        );
+        assert_eq!(derived_name(Path::new("/x/2024-churn")), "churn");
+        assert_eq!(
+            derived_name(Path::new("/x/a-very-long-project-name-indeed")),
+            "a-very-long-project"
+        );
+        assert_eq!(derived_name(Path::new("/x/__")), "my-project");
+        assert!(is_project_name("fraud-2"));
+        assert!(!is_project_name("Fraud"));
+        assert!(!is_project_name("f"));
+    }
 }

@@ -62,3 +62,71 @@ fn init_refuses_when_only_the_schema_exists() {
     mlzone().arg("init").arg(dir.path()).assert().code(4);
     assert!(!dir.path().join("profile.yaml").exists());
 }
+
+#[test]
+fn init_names_the_project_and_writes_an_access_section() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("Fraud Detection");
+    let out = mlzone().arg("init").arg(&dir).assert().success();
+    assert!(text(&out.get_output().stdout).contains("project `fraud-detection`"));
+    let profile = std::fs::read_to_string(dir.join("profile.yaml")).unwrap();
+    assert!(profile.contains("\nproject: fraud-detection "), "{profile}");
+    assert!(profile.contains("\naccess: []\n"), "{profile}");
+    mlzone()
+        .arg("validate")
+        .arg(dir.join("profile.yaml"))
+        .assert()
+        .success();
+
+    // --project names it; a name the profile would refuse is a usage error, nothing written.
+    let named = root.path().join("named");
+    mlzone()
+        .args(["init", "--project", "churn-2"])
+        .arg(&named)
+        .assert()
+        .success();
+    let profile = std::fs::read_to_string(named.join("profile.yaml")).unwrap();
+    assert!(profile.contains("\nproject: churn-2 "), "{profile}");
+    let bad = root.path().join("bad");
+    let out = mlzone()
+        .args(["init", "--project", "Churn"])
+        .arg(&bad)
+        .assert()
+        .code(2);
+    assert!(text(&out.get_output().stderr).contains("is not a project name"));
+    assert!(!bad.exists());
+}
+
+#[test]
+fn init_can_extend_a_platform_team_s_golden_profile() {
+    let root = tempfile::tempdir().unwrap();
+    let golden = root.path().join("golden");
+    std::fs::create_dir_all(&golden).unwrap();
+    std::fs::copy(
+        crate::support::repo().join("profiles/exploratory.yaml"),
+        golden.join("team.yaml"),
+    )
+    .unwrap();
+    let dir = root.path().join("projects/churn");
+    mlzone()
+        .args(["init", "--extends", "../../golden/team.yaml"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let profile = std::fs::read_to_string(dir.join("profile.yaml")).unwrap();
+    assert!(
+        profile.contains("\nextends: ../../golden/team.yaml\nproject: churn\n"),
+        "{profile}"
+    );
+    mlzone()
+        .arg("validate")
+        .arg(dir.join("profile.yaml"))
+        .assert()
+        .success();
+    // --from and --extends exclude each other.
+    mlzone()
+        .args(["init", "--from", "baseline", "--extends", "x.yaml"])
+        .arg(root.path().join("both"))
+        .assert()
+        .code(2);
+}
