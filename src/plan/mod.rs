@@ -538,6 +538,8 @@ pub struct BudgetPlan {
     pub contact_emails: Vec<String>,
     /// Thresholds in percent.
     pub thresholds: Vec<u32>,
+    /// First day the budget counts (`2027-01-01`), or none when given at deploy time.
+    pub start_date: Option<String>,
 }
 
 /// What became of one recommendation.

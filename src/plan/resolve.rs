@@ -590,6 +590,7 @@ fn budget(profile: &Profile, names: &Names) -> Option<BudgetPlan> {
             amount: b.monthly,
             contact_emails: b.contact_emails.clone(),
             thresholds,
+            start_date: b.start_date.clone(),
         }
     })
 }

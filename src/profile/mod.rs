@@ -439,6 +439,11 @@ pub struct Budget {
     /// golden profile need not carry an address that belongs to no one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contact_emails: Vec<String>,
+    /// First month the budget counts, as its first day (`2027-01-01`). Leave it out to give it
+    /// at deploy time (`budget_start_date` in Terraform, `MLZONE_BUDGET_START_DATE` for Bicep).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-01$"))]
+    pub start_date: Option<String>,
     /// Alert thresholds in percent of the amount. Default 80, 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thresholds: Option<Vec<u32>>,

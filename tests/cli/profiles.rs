@@ -232,7 +232,7 @@ fn customer_vnet_puts_compute_in_a_subnet_without_a_managed_network() {
 }
 
 #[test]
-fn budget_contacts_left_out_are_asked_for_at_deploy_time() {
+fn budget_contacts_and_start_left_out_are_asked_for_at_deploy_time() {
     // Golden profiles carry no e-mail address that belongs to no one: the deployer gives them,
     // validated, in either format.
     let temp = tempfile::tempdir().expect("a temporary directory");
@@ -254,12 +254,17 @@ fn budget_contacts_left_out_are_asked_for_at_deploy_time() {
             .contains("readEnvironmentVariable('MLZONE_BUDGET_CONTACT_EMAILS')")
     );
     assert!(read("bicep/modules/budget.bicep").contains("contactEmails: contactEmails"));
+    assert!(
+        read("bicep/main.bicepparam").contains(
+            "param budgetStartDate = readEnvironmentVariable('MLZONE_BUDGET_START_DATE')"
+        )
+    );
 
     // A profile that names its contacts gets them written in, and no input.
     let named = crate::support::extending(
         temp.path(),
         "profiles/baseline.yaml",
-        "budget:\n  monthly: 100\n  contact_emails: [ml-team@contoso.com]\n",
+        "budget:\n  monthly: 100\n  contact_emails: [ml-team@contoso.com]\n  start_date: 2027-03-01\n",
     );
     let named_out = temp.path().join("named");
     crate::support::generate_into(&named, &named_out, "terraform,bicep");
@@ -267,4 +272,13 @@ fn budget_contacts_left_out_are_asked_for_at_deploy_time() {
     assert!(!variables.contains("budget_contact_emails"));
     let policy = std::fs::read_to_string(named_out.join("terraform/policy.tf")).unwrap();
     assert!(policy.contains("\"ml-team@contoso.com\""));
+    assert!(
+        variables.contains("= \"2027-03-01T00:00:00Z\""),
+        "{variables}"
+    );
+    let params = std::fs::read_to_string(named_out.join("bicep/main.bicepparam")).unwrap();
+    assert!(
+        params.contains("param budgetStartDate = '2027-03-01'"),
+        "{params}"
+    );
 }

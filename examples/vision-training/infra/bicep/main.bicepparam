@@ -5,8 +5,8 @@ using 'main.bicep'
 // Object ID of the Azure Cosmos DB service principal in this tenant: az ad sp show --id a232010e-820c-4083-83bb-3ace5fc29d0b --query id -o tsv
 param cosmosDbPrincipalObjectId = readEnvironmentVariable('MLZONE_COSMOS_DB_PRINCIPAL_OBJECT_ID')
 
-// The first day of the current month or a later one.
-param budgetStartDate = '2027-01-01'
+// The first day of the current month or a later one: given at deploy time (YYYY-MM-01).
+param budgetStartDate = readEnvironmentVariable('MLZONE_BUDGET_START_DATE')
 
 // Who gets the budget alerts: comma-separated, from the deployer's environment.
 param budgetContactEmails = split(readEnvironmentVariable('MLZONE_BUDGET_CONTACT_EMAILS'), ',')
