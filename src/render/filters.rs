@@ -3,15 +3,14 @@
 
 use std::fmt::Write as _;
 
-use minijinja::value::{Kwargs, Value as TemplateValue, ValueKind};
-use minijinja::{Error, ErrorKind};
 use serde_json::Value;
+use tera::{Error, Kwargs, State, TeraResult, Value as TemplateValue};
 
 /// `value | hcl`: a plan value as an HCL expression; strings become quoted, escaped literals.
-pub(crate) fn hcl(value: &TemplateValue) -> Result<String, Error> {
+pub(crate) fn hcl(value: &TemplateValue, _: Kwargs, _: &State) -> TeraResult<String> {
     Ok(match value.as_str() {
         Some(text) => hcl_string(text),
-        None => hcl_expr(&json(value)?),
+        None => hcl_expr(&json("hcl", value)?),
     })
 }
 
@@ -19,43 +18,53 @@ pub(crate) fn hcl(value: &TemplateValue) -> Result<String, Error> {
 pub(crate) fn text(
     name: &'static str,
     transform: fn(&str) -> String,
-) -> impl Fn(&TemplateValue) -> Result<String, Error> + Send + Sync + 'static {
-    move |value| match value.as_str() {
+) -> impl Fn(&TemplateValue, Kwargs, &State) -> TeraResult<String> + Send + Sync + 'static {
+    move |value, _, _| match value.as_str() {
         Some(text) => Ok(transform(text)),
-        None => Err(invalid(format!(
-            "`{name}` takes text, not {}",
-            value.kind()
-        ))),
+        None => Err(invalid(name, "text", value)),
     }
 }
 
 /// `flag | enabled`: a boolean as the ARM literal `'Enabled'` or `'Disabled'`.
-pub(crate) fn enabled(value: &TemplateValue) -> Result<&'static str, Error> {
-    match value.kind() {
-        ValueKind::Bool if value.is_true() => Ok("'Enabled'"),
-        ValueKind::Bool => Ok("'Disabled'"),
-        _ => Err(invalid("`enabled` takes true or false".to_owned())),
+pub(crate) fn enabled(value: &TemplateValue, _: Kwargs, _: &State) -> TeraResult<&'static str> {
+    match value.as_bool() {
+        Some(true) => Ok("'Enabled'"),
+        Some(false) => Ok("'Disabled'"),
+        None => Err(invalid("enabled", "true or false", value)),
     }
 }
 
 /// `value | bicep(indent=N)`: a plan value as a Bicep expression; strings become escaped
 /// `'...'` literals, objects and arrays span lines indented from column `indent`.
-pub(crate) fn bicep(value: &TemplateValue, args: Kwargs) -> Result<String, Error> {
+pub(crate) fn bicep(value: &TemplateValue, args: Kwargs, _: &State) -> TeraResult<String> {
+    if let Some((key, _)) = args.iter().find(|(key, _)| key.as_str() != Some("indent")) {
+        return Err(Error::message(format!(
+            "`bicep` takes only `indent`, not `{}`",
+            key.as_str().unwrap_or("?")
+        )));
+    }
     let indent: Option<usize> = args.get("indent")?;
-    args.assert_all_used()?;
     Ok(match value.as_str() {
         Some(text) => bicep_string(text),
-        None => bicep_expr(&json(value)?, indent.unwrap_or(0)),
+        None => bicep_expr(&json("bicep", value)?, indent.unwrap_or(0)),
     })
 }
 
 /// A template value as JSON, for the printers below.
-fn json(value: &TemplateValue) -> Result<Value, Error> {
-    serde_json::to_value(value).map_err(|e| invalid(e.to_string()))
+fn json(name: &str, value: &TemplateValue) -> TeraResult<Value> {
+    if value.is_undefined() {
+        return Err(invalid(name, "a value", value));
+    }
+    serde_json::to_value(value).map_err(|e| Error::message(e.to_string()))
 }
 
-fn invalid(message: String) -> Error {
-    Error::new(ErrorKind::InvalidOperation, message)
+/// The error of filter `name`, which takes `expected`, given `value`.
+fn invalid(name: &str, expected: &str, value: &TemplateValue) -> Error {
+    if value.is_undefined() {
+        Error::message(format!("`{name}` was given a value that is not defined"))
+    } else {
+        Error::message(format!("`{name}` takes {expected}, not {}", value.name()))
+    }
 }
 
 /// A Bicep string literal with `'`, `\`, `${` and control characters escaped.

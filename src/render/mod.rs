@@ -1,23 +1,23 @@
-//! Stage 4: plan → files in memory. Templates under `templates/` are embedded, compiled at
-//! most once per process, and given the plan and nothing else to decide with: they only print.
+//! Stage 4: plan → files in memory. Templates under `templates/` are embedded, compiled with
+//! tera at most once per process, and given the plan and nothing else to decide with: they only
+//! print.
 
 mod align;
 pub mod filters;
 mod work;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use include_dir::{Dir, include_dir};
-use minijinja::value::{Value, ValueKind};
-use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior};
 use serde::Serialize;
+use tera::Tera;
 
 use crate::error::Error;
 use crate::plan::{Plan, RegionPlan, RegionRole};
 use crate::profile::OutputFormat;
 pub use work::Helper;
-use work::{Engine, Job, Work};
+use work::{Job, Templates, Work};
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -28,48 +28,82 @@ static EMBEDDED: LazyLock<BTreeMap<String, &'static str>> = LazyLock::new(|| {
     sources
 });
 
-/// The engine over the embedded templates. A template compiles the first time it is used
-/// and stays compiled for the rest of the process, so a run compiles only what it renders.
-static ENGINE: LazyLock<Environment<'static>> = LazyLock::new(|| engine(|name| Ok(embedded(name))));
+/// The embedded templates of each [`Group`], compiled by the first thread that needs them (or
+/// by a [`Helper`], ahead of the run), then shared by every thread for the rest of the process.
+static COMPILED: [OnceLock<Result<Tera, tera::Error>>; 3] = [const { OnceLock::new() }; 3];
 
-/// The text of embedded template `name`, for a loader.
-fn embedded(name: &str) -> Option<String> {
-    EMBEDDED.get(name).map(|text| (*text).to_owned())
+/// Templates compiled together: the top level's (the compliance report, which every run
+/// renders) or one format's directory. Compiling is most of what a single run spends on
+/// templates, so a run compiles only the groups it renders, each at most once per process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Top,
+    Terraform,
+    Bicep,
 }
 
-/// A template engine with mlzone's filters, loading templates through `load`.
-fn engine<F>(load: F) -> Environment<'static>
-where
-    F: Fn(&str) -> Result<Option<String>, minijinja::Error> + Send + Sync + 'static,
-{
-    let mut env = Environment::new();
-    env.set_loader(load);
+impl Group {
+    fn of(format: OutputFormat) -> Group {
+        match format {
+            OutputFormat::Terraform => Group::Terraform,
+            OutputFormat::Bicep => Group::Bicep,
+        }
+    }
+
+    /// The directory of the group's templates, `None` for the top level.
+    fn dir(self) -> Option<&'static str> {
+        match self {
+            Group::Top => None,
+            Group::Terraform => Some("terraform"),
+            Group::Bicep => Some("bicep"),
+        }
+    }
+
+    /// Whether template `name` is the group's own.
+    fn owns(self, name: &str) -> bool {
+        name.split_once('/').map(|(dir, _)| dir) == self.dir()
+    }
+
+    /// Whether template `name` is compiled with the group: its own templates, and the
+    /// components of the top level (`_*.tera` files there), which every group sees.
+    fn compiles(self, name: &str) -> bool {
+        self.owns(name) || (!name.contains('/') && file_name(name).starts_with('_'))
+    }
+
+    /// Whether template `name` renders to one of the group's files. Templates whose file name
+    /// starts with `_` hold components and are never rendered as files.
+    fn renders(self, name: &str) -> bool {
+        self.owns(name) && name.ends_with(".tera") && !file_name(name).starts_with('_')
+    }
+}
+
+/// The embedded templates of `group`, compiled.
+fn embedded(group: Group) -> Result<&'static Tera, &'static tera::Error> {
+    COMPILED[group as usize]
+        .get_or_init(|| {
+            let sources = EMBEDDED.iter().map(|(name, text)| (name.as_str(), *text));
+            compile(sources.filter(|(name, _)| group.compiles(name)))
+        })
+        .as_ref()
+}
+
+/// A tera instance with mlzone's filters over `templates` (name, text). Components are global
+/// in tera: every template of a group sees those of the others.
+fn compile<'a>(templates: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Tera, tera::Error> {
+    let mut tera = Tera::default();
     // Generated code is not HTML: the filters below do the escaping, per target language.
-    env.set_auto_escape_callback(|_| AutoEscape::None);
-    // A misspelt field is an error, as a missing value is; `if` may still test for absence.
-    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
-    env.set_formatter(print);
-    env.add_filter("hcl", filters::hcl);
-    env.add_filter("bicep", filters::bicep);
-    env.add_filter("enabled", filters::enabled);
-    env.add_filter("tf_id", filters::text("tf_id", filters::identifier));
-    env.add_filter("comment", filters::text("comment", filters::comment_text));
-    env.add_filter("md", filters::text("md", filters::md_text));
-    env.add_filter("camel", filters::text("camel", filters::camel));
-    env.add_filter("bicep_key", filters::text("bicep_key", filters::bicep_key));
-    env
-}
-
-/// How a bare `{{ value }}` prints: booleans as the `true`/`false` both languages spell, an
-/// absent value as nothing, the rest as text.
-fn print(out: &mut Output, state: &mut State, value: &Value) -> Result<(), minijinja::Error> {
-    let literal = match value.kind() {
-        ValueKind::Bool if value.is_true() => "true",
-        ValueKind::Bool => "false",
-        ValueKind::None => "",
-        _ => return minijinja::escape_formatter(out, state, value),
-    };
-    out.write_str(literal).map_err(minijinja::Error::from)
+    tera.autoescape_on(Vec::<&str>::new());
+    // Filters first: tera checks, as it compiles, that every filter a template uses exists.
+    tera.register_filter("hcl", filters::hcl);
+    tera.register_filter("bicep", filters::bicep);
+    tera.register_filter("enabled", filters::enabled);
+    tera.register_filter("tf_id", filters::text("tf_id", filters::identifier));
+    tera.register_filter("comment", filters::text("comment", filters::comment_text));
+    tera.register_filter("md", filters::text("md", filters::md_text));
+    tera.register_filter("camel", filters::text("camel", filters::camel));
+    tera.register_filter("bicep_key", filters::text("bicep_key", filters::bicep_key));
+    tera.add_raw_templates(templates)?;
+    Ok(tera)
 }
 
 /// A platform team's templates, laid over the embedded ones file by file: same name
@@ -114,6 +148,30 @@ impl Overlay {
             name: dir.display().to_string().replace('\\', "/"),
             templates,
         })
+    }
+
+    /// `groups` compiled from the overlay's templates and the embedded ones it does not
+    /// replace, for one render.
+    fn compiled(&self, groups: &[Group]) -> Result<Vec<(Group, Tera)>, Error> {
+        let mut compiled = Vec::new();
+        for group in groups {
+            let sources = self
+                .over_embedded()
+                .filter(|(name, _)| group.compiles(name));
+            let tera = compile(sources).map_err(|e| template_error(&e, Some(self), None))?;
+            compiled.push((*group, tera));
+        }
+        Ok(compiled)
+    }
+
+    /// The overlay's templates and the embedded ones it does not replace, by name.
+    fn over_embedded(&self) -> impl Iterator<Item = (&str, &str)> {
+        let own = self.templates.iter().map(|(n, t)| (n.as_str(), t.as_str()));
+        let embedded = EMBEDDED
+            .iter()
+            .filter(|(name, _)| !self.templates.contains_key(*name))
+            .map(|(name, text)| (name.as_str(), *text));
+        own.chain(embedded)
     }
 }
 
@@ -184,64 +242,48 @@ pub fn render_with(
     overlay: Option<&Overlay>,
     helper: Option<&Helper>,
 ) -> Result<FileSet, Error> {
-    let engine = match overlay {
-        None => Engine::Embedded,
-        Some(overlay) => Engine::Layered(Box::new(layer(overlay))),
+    let mut groups = vec![Group::Top];
+    groups.extend(plan.outputs.iter().map(|format| Group::of(*format)));
+    let names: Vec<&str> = match overlay {
+        None => EMBEDDED.keys().map(String::as_str).collect(),
+        Some(overlay) => {
+            let mut names: Vec<&str> = overlay.over_embedded().map(|(name, _)| name).collect();
+            names.sort_unstable();
+            names
+        }
     };
-    let mut names: Vec<&str> = EMBEDDED.keys().map(String::as_str).collect();
-    if let Some(overlay) = overlay {
-        names.extend(overlay.templates.keys().map(String::as_str));
-        names.sort_unstable();
-        names.dedup();
-    }
     let mut jobs = Vec::new();
-    for name in in_render_order(&names, &plan.outputs) {
-        // `{region}` in a name: one file per region, the region given as `r`.
-        if name.contains("{region}") {
-            for (i, region) in plan.regions.iter().enumerate() {
-                let path = name.replace("{region}", role(region));
-                jobs.push(Job::new(name, &path, Some(i)));
+    for group in &groups {
+        for name in names.iter().filter(|name| group.renders(name)) {
+            // `{region}` in a name: one file per region, the region given as `r`.
+            if name.contains("{region}") {
+                for (i, region) in plan.regions.iter().enumerate() {
+                    let path = name.replace("{region}", role(region));
+                    jobs.push(Job::new(*group, name, &path, Some(i)));
+                }
+            } else {
+                jobs.push(Job::new(*group, name, name, None));
             }
-        } else {
-            jobs.push(Job::new(name, name, None));
         }
     }
-    let work = Arc::new(Work::new(engine, jobs, plan, meta));
+    let templates = match overlay {
+        None => Templates::Embedded,
+        Some(overlay) => Templates::Layered(overlay.compiled(&groups)?),
+    };
+    let work = Arc::new(Work::new(templates, jobs, plan, meta));
     if let Some(helper) = helper {
         helper.offer(&work);
     }
     work.take();
     let mut files = FileSet::new();
-    for (job, result) in work.jobs.iter().zip(work.finished()) {
-        let text = result.map_err(|e| template_error(&job.template, &e, overlay))?;
+    for (job, outcome) in work.jobs.iter().zip(work.finished()) {
+        let text = outcome.map_err(|e| template_error(&e, overlay, Some(&job.template)))?;
         // A template may decide, from the plan, that it has nothing to say.
         if !text.trim().is_empty() {
             files.insert(job.path.clone(), text);
         }
     }
     Ok(files)
-}
-
-/// The templates `outputs` render, in the order a run renders them: top-level ones (the
-/// compliance report belongs to every output), then each format's. Names starting with `_`
-/// are only imported.
-fn in_render_order<'a>(names: &[&'a str], outputs: &[OutputFormat]) -> Vec<&'a str> {
-    let dirs = outputs.iter().map(|format| match format {
-        OutputFormat::Terraform => "terraform/",
-        OutputFormat::Bicep => "bicep/",
-    });
-    let mut ordered = Vec::new();
-    for dir in std::iter::once("").chain(dirs) {
-        ordered.extend(names.iter().copied().filter(|name| {
-            let here = if dir.is_empty() {
-                !name.contains('/')
-            } else {
-                name.starts_with(dir)
-            };
-            here && name.ends_with(".tera") && !file_name(name).starts_with('_')
-        }));
-    }
-    ordered
 }
 
 /// Turn a template's raw output into the file: tidy blank runs, align Terraform's `=`.
@@ -254,38 +296,96 @@ fn finish(path: &str, text: &str) -> String {
     }
 }
 
-/// The overlay's templates first, the embedded ones filling the gaps.
-fn layer(overlay: &Overlay) -> Environment<'static> {
-    let templates = Arc::new(overlay.templates.clone());
-    engine(move |name| Ok(templates.get(name).cloned().or_else(|| embedded(name))))
-}
-
-/// A template failure, naming the template and line where the engine knows them and quoting
-/// that line, and saying when the template is the overlay's.
-fn template_error(name: &str, error: &minijinja::Error, overlay: Option<&Overlay>) -> Error {
-    let failed = error.name().unwrap_or(name);
+/// A template failure as mlzone reports it: the template's file and line where tera knows
+/// them, the line's text, and a hint. A template of the overlay is named by its file.
+/// `rendering` is the template being rendered, `None` when compiling failed.
+fn template_error(
+    error: &tera::Error,
+    overlay: Option<&Overlay>,
+    rendering: Option<&str>,
+) -> Error {
+    let text;
+    let (failed, line, what) = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => (
+            report.filename(),
+            Some(report.span().start_line),
+            report.message(),
+        ),
+        _ => {
+            text = error.to_string();
+            match located(&text) {
+                Some((name, line, message)) => (name, Some(line), message),
+                None => {
+                    let whole = overlay.map(|o| o.name.as_str()).or(rendering);
+                    (whole.unwrap_or("templates"), None, text.as_str())
+                }
+            }
+        }
+    };
+    // Tera's first sentence says what failed; the rest (the fields there are) helps.
+    let (what, help) = what.split_once(". ").unwrap_or((what, ""));
     let from_overlay = overlay.filter(|o| o.templates.contains_key(failed));
     let source = match from_overlay {
         Some(o) => o.templates.get(failed).map(String::as_str),
         None => EMBEDDED.get(failed).copied(),
     };
-    let mut message = error_chain(error);
-    let quoted = error
-        .line()
+    let mut message = sentence(what);
+    let quoted = line
         .zip(source)
         .and_then(|(line, text)| text.lines().nth(line.checked_sub(1)?));
     if let Some(quoted) = quoted {
         message.push_str(&format!(", in `{}`", quoted.trim()));
     }
-    if let Some(o) = from_overlay {
-        message.push_str(&format!(" (a template of the overlay {})", o.name));
+    if let Some(rendering) = rendering.filter(|r| *r != failed) {
+        message.push_str(&format!(" (rendering `{rendering}`)"));
     }
+    if let Some(o) = from_overlay {
+        message.push_str(&format!(" (a template of the overlay `{}`)", o.name));
+    }
+    message.push_str("\n  help: ");
+    if !help.is_empty() {
+        message.push_str(&sentence(help));
+        message.push_str("; ");
+    }
+    message.push_str(if rendering.is_none() {
+        "templates are tera 2 templates: docs/templates.md shows the syntax, the filters and \
+         the components"
+    } else {
+        "a template sees `plan` and `meta` (and `r`, the region, in a `{region}` template); \
+         `mlzone plan --json PROFILE` prints the plan"
+    });
+    let file = match from_overlay {
+        Some(o) => format!("{}/{failed}", o.name.trim_end_matches('/')),
+        None => failed.to_owned(),
+    };
     Error::Template {
-        name: match error.line() {
-            Some(line) => format!("{failed}:{line}"),
-            None => failed.to_owned(),
+        name: match line {
+            Some(line) => format!("{file}:{line}"),
+            None => file,
         },
         message,
+    }
+}
+
+/// `(template, line, message)` of the first report in a message of tera's that holds
+/// reports (a template using a filter or component that does not exist):
+/// `error: MESSAGE` then ` --> TEMPLATE:LINE:COLUMN`.
+fn located(text: &str) -> Option<(&str, usize, &str)> {
+    let mut lines = text.lines();
+    let message = lines.next()?.strip_prefix("error: ")?;
+    let at = lines.next()?.trim_start().strip_prefix("--> ")?;
+    let (at, _column) = at.rsplit_once(':')?;
+    let (name, line) = at.rsplit_once(':')?;
+    Some((name, line.parse().ok()?, message))
+}
+
+/// Tera's message in the house style: lowercase first, no full stop at the end.
+fn sentence(message: &str) -> String {
+    let message = message.trim().trim_end_matches('.');
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -340,22 +440,26 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn error_chain(error: &minijinja::Error) -> String {
-    let mut message = match error.detail() {
-        Some(detail) => format!("{}: {detail}", error.kind()),
-        None => error.kind().to_string(),
-    };
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
-}
-
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reports_in_tera_messages_are_located() {
+        let text = "error: Unknown filter `nosuch`\n --> terraform/x.tf.tera:12:25\n   |\n12 | ...";
+        assert_eq!(
+            super::located(text),
+            Some(("terraform/x.tf.tera", 12, "Unknown filter `nosuch`"))
+        );
+        assert_eq!(super::located("Component `x` is defined twice"), None);
+    }
+
+    #[test]
+    fn tera_messages_read_in_the_house_style() {
+        assert_eq!(
+            super::sentence("Field `x` is not defined."),
+            "field `x` is not defined"
+        );
+    }
+
     #[test]
     fn lines_are_the_lines_str_gives() {
         let cases = [

@@ -1,38 +1,28 @@
 //! One plan's files as a list of jobs that more than one thread can work through: the thread
-//! that asked and, in a single run, a helper that compiled the templates while the profile
-//! was read. Each takes the next job nobody has taken; the files are the same whoever
-//! rendered which.
+//! that asked and, in a single run, a helper that compiled the templates of both formats while
+//! the profile was read. Each takes the next job nobody has taken; the files are the same
+//! whoever rendered which.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, TryRecvError};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use minijinja::value::{Serde, Value};
-use minijinja::{Environment, context};
+use tera::{Context, Tera, Value};
 
-use super::{EMBEDDED, ENGINE, Meta, finish, in_render_order};
+use super::{Group, Meta, embedded, finish};
 use crate::plan::Plan;
-use crate::profile::OutputFormat;
 
-/// The templates a job renders with.
-pub(super) enum Engine {
-    /// The embedded templates, compiled once per process.
+/// The templates the jobs render with.
+pub(super) enum Templates {
+    /// The embedded ones, each group compiled once per process.
     Embedded,
-    /// An overlay laid over them, compiled for this render.
-    Layered(Box<Environment<'static>>),
+    /// An overlay laid over them, each group compiled for this render.
+    Layered(Vec<(Group, Tera)>),
 }
 
-impl Engine {
-    fn env(&self) -> &Environment<'static> {
-        match self {
-            Engine::Embedded => &ENGINE,
-            Engine::Layered(env) => env,
-        }
-    }
-}
-
-/// One file to render: a template, and for a per-region template, the region.
+/// One file to render: a template of a group, and for a `{region}` template, the region.
 pub(super) struct Job {
+    group: Group,
     pub(super) template: String,
     /// The file's path in the output directory.
     pub(super) path: String,
@@ -41,8 +31,9 @@ pub(super) struct Job {
 
 impl Job {
     /// The job rendering `template` into `path` (the template's name, `{region}` filled in).
-    pub(super) fn new(template: &str, path: &str, region: Option<usize>) -> Job {
+    pub(super) fn new(group: Group, template: &str, path: &str, region: Option<usize>) -> Job {
         Job {
+            group,
             template: template.to_owned(),
             path: path.trim_end_matches(".tera").to_owned(),
             region,
@@ -50,14 +41,15 @@ impl Job {
     }
 }
 
-type Outcome = Result<String, minijinja::Error>;
+type Outcome = Result<String, tera::Error>;
 
 /// A plan's jobs, what every template sees, and the outcomes as they come in.
 pub(super) struct Work {
-    engine: Engine,
+    templates: Templates,
     pub(super) jobs: Vec<Job>,
-    plan: Value,
-    meta: Value,
+    /// `plan` and `meta`, converted once; every template's context shares them.
+    context: Context,
+    /// Each region of the plan, converted, for the `{region}` templates.
     regions: Vec<Value>,
     next: AtomicUsize,
     /// Each job's outcome once rendered, by job.
@@ -65,19 +57,21 @@ pub(super) struct Work {
 }
 
 impl Work {
-    pub(super) fn new(engine: Engine, jobs: Vec<Job>, plan: &Plan, meta: &Meta) -> Work {
-        // Converted once; every template's context shares them.
-        let plan = Value::from(Serde(plan));
+    pub(super) fn new(templates: Templates, jobs: Vec<Job>, plan: &Plan, meta: &Meta) -> Work {
+        let plan = Value::from_serializable(plan);
         let regions = plan
-            .get_attr("regions")
-            .and_then(|regions| regions.try_iter().map(Iterator::collect))
-            .unwrap_or_default();
+            .get_from_path("regions")
+            .and_then(Value::as_array)
+            .unwrap_or_default()
+            .to_vec();
+        let mut context = Context::new();
+        context.insert_value("plan", plan);
+        context.insert_value("meta", Value::from_serializable(meta));
         Work {
-            engine,
+            templates,
             outcomes: Mutex::new(jobs.iter().map(|_| None).collect()),
             jobs,
-            plan,
-            meta: Value::from(Serde(meta)),
+            context,
             regions,
             next: AtomicUsize::new(0),
         }
@@ -102,16 +96,22 @@ impl Work {
     }
 
     fn render(&self, job: &Job) -> Outcome {
-        let template = self.engine.env().get_template(&job.template)?;
-        let r = match job.region {
-            Some(i) => self.regions.get(i).cloned().unwrap_or_default(),
-            None => Value::UNDEFINED,
+        let tera = match &self.templates {
+            // A group that does not compile fails each of its jobs the same way.
+            Templates::Embedded => embedded(job.group).map_err(tera::Error::message)?,
+            Templates::Layered(compiled) => compiled
+                .iter()
+                .find_map(|(group, tera)| (*group == job.group).then_some(tera))
+                .ok_or_else(|| tera::Error::message("the group is not compiled"))?,
         };
-        let text = template.render(context! {
-            plan => self.plan.clone(),
-            meta => self.meta.clone(),
-            r,
-        })?;
+        let text = match job.region.and_then(|i| self.regions.get(i)) {
+            Some(region) => {
+                let mut context = self.context.clone();
+                context.insert_value("r", region.clone());
+                tera.render(&job.template, &context)?
+            }
+            None => tera.render(&job.template, &self.context)?,
+        };
         Ok(finish(&job.path, &text))
     }
 
@@ -136,8 +136,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A second thread for a single run, on another core: it compiles the embedded templates
-/// while the run reads and checks its profile, then renders its share of the files.
+/// A second thread for a single run, on another core: it compiles the embedded templates of
+/// both formats while the run reads and checks its profile (before the plan says which
+/// formats the run renders), then renders its share of the files.
 pub struct Helper {
     work: mpsc::Sender<Arc<Work>>,
 }
@@ -149,23 +150,14 @@ impl Helper {
         let cores = other_cores();
         std::thread::spawn(move || {
             move_to(cores);
-            let names: Vec<&str> = EMBEDDED.keys().map(String::as_str).collect();
-            let every = [OutputFormat::Terraform, OutputFormat::Bicep];
-            // From the last file a run renders back to the first: the run starts from the
-            // first, so the two meet in the middle instead of compiling a template twice.
-            let mut to_compile = in_render_order(&names, &every).into_iter().rev();
-            let first = loop {
-                match offered.try_recv() {
-                    Ok(work) => break Some(work),
-                    Err(TryRecvError::Disconnected) => return,
-                    Err(TryRecvError::Empty) => match to_compile.next() {
-                        // A template that does not compile is reported when it is rendered.
-                        Some(name) => drop(ENGINE.get_template(name)),
-                        None => break None,
-                    },
-                }
-            };
-            for work in first.into_iter().chain(offered.iter()) {
+            // The formats in the order a run renders them; the run compiles the small top
+            // level itself, first thing. A template that does not compile is reported when
+            // its file is rendered. Taking work only after compiling both keeps the two
+            // threads from waiting for each other's compiling.
+            for group in [Group::Terraform, Group::Bicep] {
+                let _ = embedded(group);
+            }
+            for work in offered.iter() {
                 work.take();
             }
         });
