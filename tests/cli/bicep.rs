@@ -561,6 +561,73 @@ output keyId string = vault::key.id
         parse("using 'main.bicep'\n\nparam location = 'westeurope'\n").expect("a bicepparam");
     assert_eq!(params.statements.len(), 2);
 
+    // What the linter reads: each string as written, in tokens, with its whole length; not
+    // resource type strings, module paths, `metadata`, `@description`; quoted property names.
+    let file = parse(
+        "metadata about = 'https://management.azure.com/'
+@sys.description('Where it goes: https://management.azure.com/')
+param zone string = 'privatelink.${'blob'}.core.windows.net'
+resource sa 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
+  name: 'st\\u{41}'
+  'quoted': '''
+multi'''
+}
+module m 'modules/m.bicep' = {
+  name: 'm'
+}
+",
+    )
+    .expect("strings parse");
+    // (each token with its line and column, the string's length)
+    type Shown<'a> = (Vec<(&'a str, usize, usize)>, usize);
+    let strings: Vec<Shown> = file
+        .strings
+        .iter()
+        .map(|l| {
+            let tokens = l
+                .tokens
+                .iter()
+                .map(|(t, line, col)| (t.as_str(), *line, *col));
+            (tokens.collect(), l.span)
+        })
+        .collect();
+    assert_eq!(
+        strings,
+        [
+            (vec![("'blob'", 3, 36)], 6),
+            (
+                vec![("'privatelink.${", 3, 21), ("}.core.windows.net'", 3, 42)],
+                40
+            ),
+            (vec![("'st\\u{41}'", 5, 9)], 10),
+            (vec![("'quoted'", 6, 3)], 8),
+            (vec![("'''\nmulti'''", 6, 13)], 12),
+            (vec![("'m'", 10, 9)], 3),
+        ]
+    );
+    let StmtKind::Param {
+        ty: Some(Type::Named(ty)),
+        ..
+    } = &file.statements[1].kind
+    else {
+        panic!("not a param of a named type")
+    };
+    assert_eq!(ty, "string");
+    let StmtKind::Resource(sa) = &file.statements[2].kind else {
+        panic!("not a resource")
+    };
+    let ExprKind::Object(entries) = &sa.value.kind else {
+        panic!("not an object")
+    };
+    let quoted: Vec<bool> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Prop { quoted, .. } => Some(*quoted),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(quoted, [false, true]);
+
     // Imported names one per line; a union type that starts on the next line.
     let file = parse(
         "import {\n  first\n  second as other\n} from 'types.bicep'\n\nparam mode\n  | 'Default'\n  | 'Copy'\n",
@@ -927,6 +994,9 @@ struct Token {
     tok: Tok,
     line: usize,
     col: usize,
+    /// Where the token's source text starts and ends, in characters.
+    start: usize,
+    end: usize,
 }
 
 /// A syntax error at a line and column (both from 1).
@@ -1004,8 +1074,16 @@ impl Lexer {
         Some(c)
     }
 
-    fn push(&mut self, tok: Tok, line: usize, col: usize) {
-        self.tokens.push(Token { tok, line, col });
+    /// A token that starts at `start` (line `line`, column `col`) and ends here.
+    fn push(&mut self, tok: Tok, line: usize, col: usize, start: usize) {
+        let end = self.pos;
+        self.tokens.push(Token {
+            tok,
+            line,
+            col,
+            start,
+            end,
+        });
     }
 
     fn error(line: usize, col: usize, message: impl Into<String>) -> ParseError {
@@ -1026,10 +1104,10 @@ impl Lexer {
 
     fn all(&mut self) -> Parsed<()> {
         while let Some(c) = self.peek(0) {
-            let (line, col) = (self.line, self.col);
+            let (line, col, start) = (self.line, self.col, self.pos);
             if c == '\n' {
                 self.bump();
-                self.push(Tok::Newline, line, col);
+                self.push(Tok::Newline, line, col, start);
             } else if c.is_whitespace() || c == '\u{feff}' {
                 self.bump();
             } else if c == '#' && self.at_line_start() {
@@ -1054,10 +1132,10 @@ impl Lexer {
                 self.bump();
                 self.bump();
             } else if self.looking_at("'''") {
-                self.multi_line(line, col)?;
+                self.multi_line(line, col, start)?;
             } else if c == '\'' {
                 self.bump();
-                self.string(line, col, true)?;
+                self.string(line, col, start, true)?;
             } else if c.is_ascii_alphabetic() || c == '_' {
                 let mut name = String::new();
                 while let Some(c) = self
@@ -1067,7 +1145,7 @@ impl Lexer {
                     name.push(c);
                     self.bump();
                 }
-                self.push(Tok::Ident(name), line, col);
+                self.push(Tok::Ident(name), line, col, start);
             } else if c.is_ascii_digit() {
                 let mut digits = String::new();
                 while let Some(c) = self.peek(0).filter(char::is_ascii_digit) {
@@ -1077,11 +1155,11 @@ impl Lexer {
                 let value = digits.parse().map_err(|_| {
                     Self::error(line, col, format!("integer {digits} out of range"))
                 })?;
-                self.push(Tok::Int(value), line, col);
+                self.push(Tok::Int(value), line, col, start);
             } else if c == '}' && self.holes.last().is_some_and(|h| h.0 == self.braces) {
                 self.holes.pop();
                 self.bump();
-                self.string(line, col, false)?;
+                self.string(line, col, start, false)?;
             } else {
                 let Some(symbol) = SYMBOLS.iter().find(|s| self.looking_at(s)) else {
                     return Err(Self::error(
@@ -1098,18 +1176,19 @@ impl Lexer {
                     "}" => self.braces = self.braces.saturating_sub(1),
                     _ => {}
                 }
-                self.push(Tok::Sym(symbol), line, col);
+                self.push(Tok::Sym(symbol), line, col, start);
             }
         }
         if let Some(&(_, line, col)) = self.holes.last() {
             return Err(Self::error(line, col, "unterminated interpolation"));
         }
-        self.push(Tok::Eof, self.line, self.col);
+        self.push(Tok::Eof, self.line, self.col, self.pos);
         Ok(())
     }
 
-    /// The rest of a single-line string, after `'` (`head`) or after the `}` of a hole.
-    fn string(&mut self, line: usize, col: usize, head: bool) -> Parsed<()> {
+    /// The rest of a single-line string, after `'` (`head`) or after the `}` of a hole, both
+    /// at `start`.
+    fn string(&mut self, line: usize, col: usize, start: usize, head: bool) -> Parsed<()> {
         let mut text = String::new();
         loop {
             let (at_line, at_col) = (self.line, self.col);
@@ -1145,7 +1224,7 @@ impl Lexer {
                     } else {
                         Tok::StrMid(text)
                     };
-                    self.push(tok, line, col);
+                    self.push(tok, line, col, start);
                     return Ok(());
                 }
                 Some('\'') => {
@@ -1155,7 +1234,7 @@ impl Lexer {
                     } else {
                         Tok::StrTail(text)
                     };
-                    self.push(tok, line, col);
+                    self.push(tok, line, col, start);
                     return Ok(());
                 }
                 Some(c) => {
@@ -1188,7 +1267,7 @@ impl Lexer {
 
     /// `'''...'''`: verbatim; a run of more than three quotes ends at its last three; a newline
     /// right after the opening quotes is dropped.
-    fn multi_line(&mut self, line: usize, col: usize) -> Parsed<()> {
+    fn multi_line(&mut self, line: usize, col: usize, start: usize) -> Parsed<()> {
         for _ in 0..3 {
             self.bump();
         }
@@ -1212,7 +1291,7 @@ impl Lexer {
             .or_else(|| text.strip_prefix('\n'))
             .unwrap_or(&text)
             .to_owned();
-        self.push(Tok::Multi(text), line, col);
+        self.push(Tok::Multi(text), line, col, start);
         Ok(())
     }
 }
@@ -1236,6 +1315,20 @@ pub(crate) struct BicepFile {
     pub(crate) statements: Vec<Stmt>,
     /// `#...` directives, by line.
     pragmas: Vec<(usize, String)>,
+    /// The string literals the linter's `no-hardcoded-env-urls` reads, in source order: every
+    /// string syntax except string literal types, resource type strings of declarations, module
+    /// paths, `metadata` declarations and the arguments of `@description` and `@metadata`.
+    strings: Vec<Lit>,
+}
+
+/// A string literal as the source spells it, for the linter.
+#[derive(Debug)]
+struct Lit {
+    /// Each token's source text (`'text${`, `}text${`, `}text'`, `'text'` or `'''text'''`,
+    /// escapes undecoded), with its line and column.
+    tokens: Vec<(String, usize, usize)>,
+    /// The length of the whole string, holes included, in UTF-16 code units.
+    span: usize,
 }
 
 #[derive(Debug)]
@@ -1291,10 +1384,13 @@ pub(crate) struct Module {
     line: usize,
 }
 
-/// A type expression; kept only as far as the checks need it (nullability).
+/// A type expression; kept only as far as the checks need it (nullability, and the name of a
+/// named type for the linter).
 #[derive(Debug)]
 pub(crate) enum Type {
-    Named,
+    /// `string`, `sys.object`, `resource '...'` (as `resource`), or an index into a type (as
+    /// an empty name).
+    Named(String),
     Literal,
     Object,
     Tuple,
@@ -1377,7 +1473,13 @@ pub(crate) enum Part {
 
 #[derive(Debug)]
 pub(crate) enum Entry {
-    Prop { key: Key, value: Expr, line: usize },
+    Prop {
+        key: Key,
+        value: Expr,
+        line: usize,
+        /// Written as a string (`'name': value`), not an identifier.
+        quoted: bool,
+    },
     Spread(Expr),
     Resource(Resource),
 }
@@ -1575,7 +1677,13 @@ impl Type {
 /// Parses a `.bicep` or `.bicepparam` file.
 pub(crate) fn parse(source: &str) -> Parsed<BicepFile> {
     let (toks, pragmas) = Lexer::run(source)?;
-    let mut parser = Parser { toks, i: 0 };
+    let mut parser = Parser {
+        toks,
+        i: 0,
+        source: source.chars().collect(),
+        strings: Vec::new(),
+        quiet: 0,
+    };
     let mut statements = Vec::new();
     loop {
         parser.newlines();
@@ -1590,12 +1698,18 @@ pub(crate) fn parse(source: &str) -> Parsed<BicepFile> {
     Ok(BicepFile {
         statements,
         pragmas,
+        strings: parser.strings,
     })
 }
 
 struct Parser {
     toks: Vec<Token>,
     i: usize,
+    source: Vec<char>,
+    /// String literals read so far, for [`BicepFile::strings`].
+    strings: Vec<Lit>,
+    /// Above zero while reading what the linter skips (see [`BicepFile::strings`]).
+    quiet: usize,
 }
 
 /// Binary operators by precedence, loosest first.
@@ -1612,6 +1726,51 @@ const BINARY: &[&[&str]] = &[
 impl Parser {
     fn tok(&self) -> &Token {
         &self.toks[self.i]
+    }
+
+    /// Keeps the string made of `tokens` for the linter, unless reading quietly.
+    fn record(&mut self, tokens: &[Token]) {
+        let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+            return;
+        };
+        if self.quiet > 0 {
+            return;
+        }
+        let utf16 = |chars: &[char]| chars.iter().map(|c| c.len_utf16()).sum();
+        self.strings.push(Lit {
+            tokens: tokens
+                .iter()
+                .map(|t| {
+                    let text = self.source[t.start..t.end].iter().collect();
+                    (text, t.line, t.col)
+                })
+                .collect(),
+            span: utf16(&self.source[first.start..last.end]),
+        });
+    }
+
+    /// `read`, with the strings it reads kept from the linter.
+    fn quietly<T>(&mut self, read: impl FnOnce(&mut Self) -> Parsed<T>) -> Parsed<T> {
+        self.quiet += 1;
+        let result = read(self);
+        self.quiet -= 1;
+        result
+    }
+
+    /// A decorator after `@`, read quietly when it is `description` or `metadata` (plain or
+    /// `sys.`), whose texts the linter does not read.
+    fn decorator(&mut self) -> Parsed<Expr> {
+        let documents = |k: usize| {
+            matches!(self.ahead(k), Tok::Ident(n) if n == "description" || n == "metadata")
+                && matches!(self.ahead(k + 1), Tok::Sym("("))
+        };
+        let sys = matches!(self.ahead(0), Tok::Ident(n) if n == "sys")
+            && matches!(self.ahead(1), Tok::Sym("."));
+        if documents(0) || (sys && documents(2)) {
+            self.quietly(Self::postfix)
+        } else {
+            self.postfix()
+        }
     }
 
     fn ahead(&self, k: usize) -> &Tok {
@@ -1699,7 +1858,7 @@ impl Parser {
     fn statement(&mut self) -> Parsed<Stmt> {
         let mut decorators = Vec::new();
         while self.eat("@") {
-            decorators.push(self.postfix()?);
+            decorators.push(self.decorator()?);
             self.newlines();
         }
         let start = self.tok().clone();
@@ -1714,17 +1873,21 @@ impl Parser {
                 self.expect("=", "'=' after targetScope")?;
                 StmtKind::TargetScope(self.expr()?)
             }
-            "metadata" | "assert" => {
+            "metadata" => {
+                self.bump();
+                self.name("a name")?;
+                self.expect("=", "'='")?;
+                self.newlines();
+                self.quietly(Self::expr)?;
+                StmtKind::Metadata
+            }
+            "assert" => {
                 self.bump();
                 self.name("a name")?;
                 self.expect("=", "'='")?;
                 self.newlines();
                 self.expr()?;
-                if keyword == "metadata" {
-                    StmtKind::Metadata
-                } else {
-                    StmtKind::Assert
-                }
+                StmtKind::Assert
             }
             "param" => {
                 self.bump();
@@ -1756,7 +1919,8 @@ impl Parser {
                 let name = self.name("an output name")?;
                 if self.at_word("resource") && matches!(self.ahead(1), Tok::Str(_)) {
                     self.bump();
-                    self.bump();
+                    let ty = self.bump();
+                    self.record(&[ty]);
                 } else {
                     self.ty()?;
                 }
@@ -1796,7 +1960,7 @@ impl Parser {
             "module" => {
                 self.bump();
                 let symbol = self.name("a module symbol")?;
-                let path = self.string("the module path")?;
+                let path = self.quietly(|p| p.string("the module path"))?;
                 self.expect("=", "'=' after the module path")?;
                 self.newlines();
                 StmtKind::Module(Module {
@@ -1892,7 +2056,7 @@ impl Parser {
     fn resource(&mut self) -> Parsed<Resource> {
         let keyword = self.bump();
         let symbol = self.name("a resource symbol")?;
-        let ty = self.string("the resource type 'Namespace/type@version'")?;
+        let ty = self.quietly(|p| p.string("the resource type 'Namespace/type@version'"))?;
         let existing = self.at_word("existing");
         if existing {
             self.bump();
@@ -1963,15 +2127,18 @@ impl Parser {
             } else if self.eat("?") {
                 ty = Type::Nullable;
             } else if self.eat(".") {
-                self.name("a member name")?;
-                ty = Type::Named;
+                let member = self.name("a member name")?;
+                ty = Type::Named(match ty {
+                    Type::Named(base) => format!("{base}.{member}"),
+                    _ => member,
+                });
             } else if self.at("[") {
                 self.bump();
                 if !self.eat("*") {
                     self.primary()?;
                 }
                 self.expect("]", "']'")?;
-                ty = Type::Named;
+                ty = Type::Named(String::new());
             } else {
                 return Ok(ty);
             }
@@ -1982,8 +2149,9 @@ impl Parser {
         match &self.tok().tok {
             Tok::Ident(word) if word == "resource" && matches!(self.ahead(1), Tok::Str(_)) => {
                 self.bump();
-                self.bump();
-                Ok(Type::Named)
+                let ty = self.bump();
+                self.record(&[ty]);
+                Ok(Type::Named("resource".to_owned()))
             }
             Tok::Ident(word) if word == "true" || word == "false" => {
                 self.bump();
@@ -1993,7 +2161,8 @@ impl Parser {
                 self.bump();
                 Ok(Type::Nullable)
             }
-            Tok::Ident(_) => {
+            Tok::Ident(name) => {
+                let name = name.clone();
                 self.bump();
                 if self.eat("<") {
                     loop {
@@ -2008,7 +2177,7 @@ impl Parser {
                         self.expect(",", "',' or '>'")?;
                     }
                 }
-                Ok(Type::Named)
+                Ok(Type::Named(name))
             }
             Tok::Str(_) | Tok::Multi(_) | Tok::Int(_) => {
                 self.bump();
@@ -2042,13 +2211,17 @@ impl Parser {
                         ));
                     }
                     while self.eat("@") {
-                        self.postfix()?;
+                        self.decorator()?;
                         self.newlines();
                     }
                     if !self.eat("*") {
                         match self.tok().tok {
-                            Tok::Ident(_) | Tok::Str(_) => {
+                            Tok::Ident(_) => {
                                 self.bump();
+                            }
+                            Tok::Str(_) => {
+                                let key = self.bump();
+                                self.record(&[key]);
                             }
                             _ => return Err(self.unexpected("a property name")),
                         }
@@ -2243,7 +2416,8 @@ impl Parser {
                 ExprKind::Int(n)
             }
             Tok::Str(text) | Tok::Multi(text) => {
-                self.bump();
+                let whole = self.bump();
+                self.record(&[whole]);
                 ExprKind::Str(if text.is_empty() {
                     Vec::new()
                 } else {
@@ -2251,7 +2425,7 @@ impl Parser {
                 })
             }
             Tok::StrHead(text) => {
-                self.bump();
+                let mut pieces = vec![self.bump()];
                 let mut parts = Vec::new();
                 if !text.is_empty() {
                     parts.push(Part::Text(text));
@@ -2263,7 +2437,7 @@ impl Parser {
                         Tok::StrTail(text) => (text.clone(), true),
                         _ => return Err(self.unexpected("'}' to close the interpolation")),
                     };
-                    self.bump();
+                    pieces.push(self.bump());
                     if !text.is_empty() {
                         parts.push(Part::Text(text));
                     }
@@ -2271,6 +2445,7 @@ impl Parser {
                         break;
                     }
                 }
+                self.record(&pieces);
                 ExprKind::Str(parts)
             }
             Tok::Ident(name) => {
@@ -2351,7 +2526,7 @@ impl Parser {
             }
             let mut decorated = false;
             while self.eat("@") {
-                self.postfix()?;
+                self.decorator()?;
                 self.newlines();
                 decorated = true;
             }
@@ -2363,9 +2538,15 @@ impl Parser {
                 return Err(self.unexpected("a nested resource after decorators"));
             } else {
                 let token = self.tok().clone();
+                let quoted = !matches!(token.tok, Tok::Ident(_));
                 let key = match token.tok {
-                    Tok::Ident(name) | Tok::Str(name) => {
+                    Tok::Ident(name) => {
                         self.bump();
+                        Key::Name(name)
+                    }
+                    Tok::Str(name) => {
+                        let key = self.bump();
+                        self.record(&[key]);
                         Key::Name(name)
                     }
                     Tok::StrHead(_) => Key::Interpolated(self.primary()?),
@@ -2378,6 +2559,7 @@ impl Parser {
                     key,
                     value,
                     line: token.line,
+                    quoted,
                 });
             }
             self.separator("}", "a new line or ',' between properties")?;
@@ -3426,7 +3608,10 @@ impl<'f> Checker<'f> {
     ) {
         let mut seen = BTreeSet::new();
         for entry in entries {
-            let Entry::Prop { key, value, line } = entry else {
+            let Entry::Prop {
+                key, value, line, ..
+            } = entry
+            else {
                 continue;
             };
             let key = match key {
