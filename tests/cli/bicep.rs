@@ -655,6 +655,154 @@ output managedBy string = tags['managed-by']
                 "tags.bicep:11: prefer-unquoted-property-names: ['owner'] can be .owner",
             ],
         ),
+        (
+            "use-parent-property: child names that start with their parent's, not ones with parent: or another parent",
+            &[(
+                "keys.bicep",
+                "resource vault 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
+  name: 'kv-mlzone'
+}
+
+resource byName 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
+  name: '${vault.name}/cmk'
+}
+
+resource byLiteral 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
+  name: 'kv-mlzone/other'
+}
+
+resource withParent 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
+  parent: vault
+  name: 'third'
+}
+
+resource elsewhere 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
+  name: 'kv-other/fourth'
+}
+
+output ids array = [
+  byName.id
+  byLiteral.id
+  withParent.id
+  elsewhere.id
+]
+",
+            )],
+            &[
+                "keys.bicep:5: use-parent-property: resource 'byName': name it relative to 'parent: vault' instead of prefixing the parent's name",
+                "keys.bicep:9: use-parent-property: resource 'byLiteral': name it relative to 'parent: vault' instead of prefixing the parent's name",
+            ],
+        ),
+        (
+            "simplify-interpolation, prefer-interpolation, simplify-json-null, use-safe-access, and their look-alikes",
+            &[(
+                "style.bicep",
+                "param prefix string
+param count int
+param settings object
+
+var name = '${prefix}'
+var label = '${count}'
+var both = '${prefix}-${count}'
+var joined = concat(prefix, '-x')
+var lists = concat([prefix], ['x'])
+var nothing = json('null')
+var something = json('{}')
+var tier = contains(settings, 'tier') ? settings.tier : 'Standard'
+var size = contains(settings, 'tier') ? settings.size : 'Standard'
+
+output all array = [
+  name
+  label
+  both
+  joined
+  lists
+  nothing
+  something
+  tier
+  size
+]
+",
+            )],
+            &[
+                "style.bicep:5: simplify-interpolation: '${prefix}' is the string prefix itself",
+                "style.bicep:8: prefer-interpolation: concat(...) of strings can be an interpolated string",
+                "style.bicep:10: simplify-json-null: json('null') is null",
+                "style.bicep:12: use-safe-access: contains(settings, k) ? settings.k : x can be settings.?k ?? x",
+            ],
+        ),
+        (
+            "secure-secrets-in-params, secure-parameter-default, outputs-should-not-contain-secrets, and what they allow",
+            &[(
+                "secrets.bicep",
+                "param adminPassword string
+param secretName string
+param pwdCount int = 3
+
+@secure()
+param apiKey string = ''
+
+@secure()
+param token string = 'abc'
+
+@secure()
+param seed string = newGuid()
+
+param copy string = token
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
+  name: 'stmlzone'
+}
+
+output password string = adminPassword
+output keys object = storage.listKeys()
+output leaked string = 'key ${apiKey}'
+
+@secure()
+output safe string = '${token}${seed}'
+
+output others array = [
+  secretName
+  pwdCount
+  copy
+]
+",
+            )],
+            &[
+                "secrets.bicep:1: secure-secrets-in-params: parameter 'adminPassword' may hold a secret but is not @secure()",
+                "secrets.bicep:9: secure-parameter-default: @secure() parameter 'token' has a default value",
+                "secrets.bicep:14: secure-secrets-in-params: parameter 'copy' may hold a secret but is not @secure()",
+                "secrets.bicep:20: outputs-should-not-contain-secrets: output 'password' is named like a password",
+                "secrets.bicep:21: outputs-should-not-contain-secrets: output 'keys' may contain a secret: function 'listKeys'",
+                "secrets.bicep:22: outputs-should-not-contain-secrets: output 'leaked' may contain a secret: secure value 'apiKey'",
+            ],
+        ),
+        (
+            "no-deployments-resources and decompiler-cleanup, and names they allow",
+            &[(
+                "legacy.bicep",
+                "var settings_var = {}
+var _var = {}
+var plain = {}
+
+resource nested_resource 'Microsoft.Resources/deployments@2025-04-01' existing = {
+  name: 'nested'
+}
+
+output all array = [
+  settings_var
+  _var
+  plain
+  nested_resource.id
+]
+",
+            )],
+            &[
+                "legacy.bicep:1: decompiler-cleanup: variable 'settings_var' is named like decompiler output",
+                "legacy.bicep:5: no-deployments-resources: resource 'nested_resource': a Microsoft.Resources/deployments resource; use a module",
+                "legacy.bicep:5: decompiler-cleanup: resource 'nested_resource' is named like decompiler output",
+            ],
+        ),
     ];
     let mut failures = String::new();
     for (what, files, expected) in cases {
@@ -4100,18 +4248,37 @@ impl<'f> Checker<'f> {
 //   [`Linter::unnecessary_depends_on`]), or one listed twice.
 // - prefer-unquoted-property-names: `'name': value` or `x['name']` where `name` is an
 //   identifier (and not `true`, `false` or `null`).
+// - use-parent-property: a child resource without `parent:` whose name starts with its
+//   parent's name and a `/` (`'${vault.name}/key'`, or the name of a resource of the parent
+//   type declared in the file).
+// - simplify-interpolation: `'${x}'` as the value of a property, var, output or parameter
+//   default where `x` is certainly a string (a string parameter or var, a resource's `id`,
+//   `name`, `type` or `apiVersion`, a string function): without a type checker, only then.
+// - prefer-interpolation: `concat(...)` of two or more arguments, one of them certainly a
+//   string.
+// - use-safe-access: `contains(a, 'b') ? a.b : c` (or `a['b']`). Not its other half, an access
+//   to a nullable property, which needs the types of expressions.
+// - simplify-json-null: `json('null')`.
+// - secure-secrets-in-params: a `string` or `object` parameter without `@secure()` whose name
+//   contains password, pwd, secret, accountkey or acctkey (but not secretpermissions,
+//   secretversion, secreturi, secreturl or secretname), or whose default refers to a secure one.
+// - secure-parameter-default: a `@secure()` parameter whose default is not `''`, `{}`, a secure
+//   parameter or an expression calling `newGuid()`.
+// - outputs-should-not-contain-secrets: an output without `@secure()` whose name contains
+//   "password", or whose value refers to a secure parameter or calls a `list*` function
+//   (`listKeys(...)`, `az.list*(...)`, `resource.list*()`); not secure-typed properties of
+//   resources, which need the types.
+// - no-deployments-resources: a `Microsoft.Resources/deployments` resource.
+// - decompiler-cleanup: a resource named `..._resource` or a var named `..._var`.
 //
 // Default-on rules not checked here, and why:
 //
-// - use-parent-property, simplify-interpolation, prefer-interpolation, use-safe-access,
-//   simplify-json-null, secure-secrets-in-params, secure-parameter-default,
-//   outputs-should-not-contain-secrets, no-deployments-resources, decompiler-cleanup: not yet.
 // - adminusername-should-not-be-literal, use-stable-vm-image, protect-commandtoexecute-secrets,
 //   use-recent-az-powershell-version: about virtual machines, VM extensions and deployment
 //   scripts, which mlzone never generates.
 // - artifacts-parameters: about `_artifactsLocation` parameters, which mlzone never generates.
 // - secure-params-in-nested-deploy, nested-deployment-template-scoping (an error): about
-//   `Microsoft.Resources/deployments` resources, which mlzone never generates.
+//   `Microsoft.Resources/deployments` resources, which no-deployments-resources reports.
 // - use-resource-symbol-reference, use-recognized-resource-type: about `reference()` and
 //   `list*()` calls, which mlzone never generates (BC010 checks declared types).
 // - use-secure-value-for-secure-inputs: needs the secure flag of resource properties, which
@@ -4153,6 +4320,35 @@ const EXCLUDED_HOSTS: &[&str] = &["schema.management.azure.com"];
 /// The properties of a resource whose reading does not read its body: a reference through them
 /// is a weak dependency (`EmitConstants.ResourceInfoProperties`).
 const RESOURCE_INFO: &[&str] = &["id", "name", "type", "apiVersion"];
+
+/// Functions that certainly return a string, for `simplify-interpolation` and
+/// `prefer-interpolation`.
+const STRING_FUNCTIONS: &[&str] = &[
+    "base64",
+    "base64ToString",
+    "dataUri",
+    "dataUriToString",
+    "extensionResourceId",
+    "format",
+    "guid",
+    "managementGroupResourceId",
+    "newGuid",
+    "padLeft",
+    "replace",
+    "resourceId",
+    "string",
+    "subscriptionResourceId",
+    "substring",
+    "tenantResourceId",
+    "toLower",
+    "toUpper",
+    "trim",
+    "uniqueString",
+    "uri",
+    "uriComponent",
+    "uriComponentToString",
+    "utcNow",
+];
 
 /// Every place of `host` in `text` (both UTF-16, as .NET strings are) that no letter or digit
 /// touches, as (start, length), the way the rule's `FindHostnameMatches` finds them: an
@@ -4294,6 +4490,45 @@ fn decorated(stmt: &Stmt, name: &str) -> bool {
     })
 }
 
+/// A call to the built-in function `name` (`name(...)`, `sys.name(...)` or `az.name(...)`):
+/// its arguments.
+fn system_call<'f>(e: &'f Expr, name: &str) -> Option<&'f [Expr]> {
+    let ExprKind::Call { callee, args } = &e.kind else {
+        return None;
+    };
+    let named = match &callee.kind {
+        ExprKind::Ident(n) => n == name,
+        ExprKind::Member { base, name: n, .. } => {
+            n == name && matches!(&base.kind, ExprKind::Ident(ns) if ns == "sys" || ns == "az")
+        }
+        _ => false,
+    };
+    named.then_some(args.as_slice())
+}
+
+/// `name` ends in `suffix` right after a letter or digit (`[a-zA-Z0-9]+_resource$`).
+fn decompiled(name: &str, suffix: &str) -> bool {
+    name.strip_suffix(suffix)
+        .and_then(|rest| rest.chars().last())
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+/// A string's text segments (one more than its holes, empty ones included) and its holes.
+fn segments(parts: &[Part]) -> (Vec<String>, Vec<&Expr>) {
+    let mut texts = vec![String::new()];
+    let mut holes = Vec::new();
+    for part in parts {
+        match part {
+            Part::Text(text) => texts.last_mut().expect("a segment").push_str(text),
+            Part::Hole(e) => {
+                holes.push(e);
+                texts.push(String::new());
+            }
+        }
+    }
+    (texts, holes)
+}
+
 /// The object of a resource or module value, through `if (...)` and `[for ...]`, and whether
 /// it is a collection (`[for ...]`).
 fn decl_body(value: &Expr) -> (Option<&[Entry]>, bool) {
@@ -4312,6 +4547,18 @@ fn decl_body(value: &Expr) -> (Option<&[Entry]>, bool) {
     }
 }
 
+/// The value of property `key` of an object.
+fn property<'f>(entries: &'f [Entry], key: &str) -> Option<&'f Expr> {
+    entries.iter().find_map(|e| match e {
+        Entry::Prop {
+            key: Key::Name(k),
+            value,
+            ..
+        } if k == key => Some(value),
+        _ => None,
+    })
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DeclKind {
     Param,
@@ -4327,8 +4574,13 @@ struct Decl<'f> {
     line: usize,
     stmt: Option<&'f Stmt>,
     resource: Option<&'f Resource>,
+    /// Modules and resources: the body object (through `if` and `for`).
+    body: Option<&'f [Entry]>,
     /// A `[for ...]` module or resource.
     collection: bool,
+    /// Resources: the type without the API version, when a literal (a nested resource's
+    /// prefixed with its parent's).
+    ty: Option<String>,
     /// Nested resources: the resource they are declared in.
     parent: Option<usize>,
     /// Resources: the resources declared in them, by symbol.
@@ -4380,9 +4632,11 @@ fn lint(file: &BicepFile, params_file: bool) -> Vec<Diag> {
         scopes: Vec::new(),
     };
     linter.declare_all(file);
-    linter.walk(file);
+    linter.walk(file, params_file);
     linter.unused(params_file);
     linter.unnecessary_depends_on();
+    linter.parent_property();
+    linter.declarations(file, params_file);
     if !params_file {
         for (line, text, host) in hardcoded_hosts(file) {
             linter.diag(
@@ -4418,7 +4672,7 @@ impl<'f> Linter<'f> {
                     continue;
                 }
                 StmtKind::Module(m) => {
-                    let (_, collection) = decl_body(&m.value);
+                    let (body, collection) = decl_body(&m.value);
                     self.top.insert(&m.symbol, self.decls.len());
                     self.decls.push(Decl {
                         name: &m.symbol,
@@ -4426,7 +4680,9 @@ impl<'f> Linter<'f> {
                         line: m.line,
                         stmt: Some(stmt),
                         resource: None,
+                        body,
                         collection,
+                        ty: None,
                         parent: None,
                         children: Vec::new(),
                     });
@@ -4441,7 +4697,9 @@ impl<'f> Linter<'f> {
                 line: stmt.line,
                 stmt: Some(stmt),
                 resource: None,
+                body: None,
                 collection: false,
+                ty: None,
                 parent: None,
                 children: Vec::new(),
             });
@@ -4451,13 +4709,22 @@ impl<'f> Linter<'f> {
     fn declare_resource(&mut self, r: &'f Resource, parent: Option<usize>) -> usize {
         let index = self.decls.len();
         let (body, collection) = decl_body(&r.value);
+        let ty = r.ty.literal().map(|full| {
+            let name = full.rsplit_once('@').map_or(full.as_str(), |(n, _)| n);
+            match parent.and_then(|p| self.decls[p].ty.as_deref()) {
+                Some(parent_ty) if !name.contains('/') => format!("{parent_ty}/{name}"),
+                _ => name.to_owned(),
+            }
+        });
         self.decls.push(Decl {
             name: &r.symbol,
             kind: DeclKind::Resource,
             line: r.line,
             stmt: None,
             resource: Some(r),
+            body,
             collection,
+            ty,
             parent,
             children: Vec::new(),
         });
@@ -4539,7 +4806,7 @@ impl<'f> Linter<'f> {
         }
     }
 
-    fn walk(&mut self, file: &'f BicepFile) {
+    fn walk(&mut self, file: &'f BicepFile, params_file: bool) {
         for stmt in &file.statements {
             let owner = match &stmt.kind {
                 StmtKind::Param { name, .. } | StmtKind::Var { name, .. } => {
@@ -4559,7 +4826,13 @@ impl<'f> Linter<'f> {
                     default: Some(e), ..
                 }
                 | StmtKind::Var { value: e, .. }
-                | StmtKind::Output { value: e, .. } => self.expr(e),
+                | StmtKind::Output { value: e, .. } => {
+                    // A parameter of a `.bicepparam` file is an assignment, not a default.
+                    if !(params_file && matches!(stmt.kind, StmtKind::Param { .. })) {
+                        self.simplify_interpolation(e);
+                    }
+                    self.expr(e);
+                }
                 StmtKind::Resource(Resource { value, .. })
                 | StmtKind::Module(Module { value, .. }) => {
                     if let Some(owner) = owner {
@@ -4601,6 +4874,7 @@ impl<'f> Linter<'f> {
                             line,
                         } => {
                             self.unquoted(key, *quoted, *line);
+                            self.simplify_interpolation(value);
                             match key.as_str() {
                                 "parent" | "scope" => {
                                     self.weak_zone = true;
@@ -4635,6 +4909,7 @@ impl<'f> Linter<'f> {
                             ..
                         } => {
                             self.expr(key);
+                            self.simplify_interpolation(value);
                             self.expr(value);
                         }
                         Entry::Spread(e) => self.expr(e),
@@ -4713,6 +4988,7 @@ impl<'f> Linter<'f> {
                             value,
                             ..
                         } => {
+                            self.simplify_interpolation(value);
                             self.expr(value);
                         }
                         Entry::Prop {
@@ -4721,6 +4997,7 @@ impl<'f> Linter<'f> {
                             ..
                         } => {
                             self.expr(key);
+                            self.simplify_interpolation(value);
                             self.expr(value);
                         }
                         Entry::Spread(inner) => self.expr(inner),
@@ -4780,7 +5057,8 @@ impl<'f> Linter<'f> {
         }
     }
 
-    /// The rules on a single expression: prefer-unquoted-property-names.
+    /// The rules on a single expression: prefer-unquoted-property-names, prefer-interpolation,
+    /// simplify-json-null, use-safe-access.
     fn expression_rules(&mut self, e: &'f Expr) {
         match &e.kind {
             ExprKind::Object(entries) => {
@@ -4805,7 +5083,107 @@ impl<'f> Linter<'f> {
                     );
                 }
             }
+            ExprKind::Ternary { cond, then, .. } => {
+                if let Some([object, name]) = system_call(cond, "contains") {
+                    let checked = match &then.kind {
+                        ExprKind::Member { base, name: n, .. } => {
+                            base.show() == object.show() && name.literal().as_deref() == Some(n)
+                        }
+                        ExprKind::Index { base, index, .. } => {
+                            base.show() == object.show() && index.show() == name.show()
+                        }
+                        _ => false,
+                    };
+                    if checked {
+                        self.diag(
+                            e.line,
+                            "use-safe-access",
+                            format!(
+                                "contains({0}, k) ? {0}.k : x can be {0}.?k ?? x",
+                                brief(object)
+                            ),
+                        );
+                    }
+                }
+            }
             _ => {}
+        }
+        if let Some(args) = system_call(e, "json")
+            && let [arg] = args
+            && arg.literal().is_some_and(|t| t.trim() == "null")
+        {
+            self.diag(
+                e.line,
+                "simplify-json-null",
+                "json('null') is null".to_owned(),
+            );
+        }
+        if let Some(args) = system_call(e, "concat")
+            && args.len() > 1
+            && args.iter().any(|a| self.is_string(a, 0))
+        {
+            self.diag(
+                e.line,
+                "prefer-interpolation",
+                "concat(...) of strings can be an interpolated string".to_owned(),
+            );
+        }
+    }
+
+    /// simplify-interpolation on the value of a property, var, output or parameter default.
+    fn simplify_interpolation(&mut self, value: &'f Expr) {
+        let ExprKind::Str(parts) = &value.kind else {
+            return;
+        };
+        if let [Part::Hole(inner)] = parts.as_slice()
+            && self.is_string(inner, 0)
+        {
+            let shown = brief(inner);
+            self.diag(
+                value.line,
+                "simplify-interpolation",
+                format!("'${{{shown}}}' is the string {shown} itself"),
+            );
+        }
+    }
+
+    /// `e` is certainly a string (without a type checker: only in the plain cases).
+    fn is_string(&self, e: &Expr, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        match &e.kind {
+            ExprKind::Str(_) => true,
+            ExprKind::Ident(name) => self.lookup(name).is_some_and(|d| {
+                let decl = &self.decls[d];
+                match decl.stmt.map(|s| &s.kind) {
+                    Some(StmtKind::Param {
+                        ty: Some(Type::Named(ty)),
+                        ..
+                    }) => ty == "string" || ty == "sys.string",
+                    Some(StmtKind::Var { value, .. }) => self.is_string(value, depth + 1),
+                    _ => false,
+                }
+            }),
+            ExprKind::Member { base, name, .. } => {
+                let of_resource = self
+                    .target(base)
+                    .is_some_and(|d| self.decls[d].kind == DeclKind::Resource);
+                let of_scope = ["resourceGroup", "subscription", "tenant", "deployment"]
+                    .iter()
+                    .any(|f| system_call(base, f).is_some());
+                (of_resource && RESOURCE_INFO.contains(&name.as_str()))
+                    || (of_scope
+                        && matches!(
+                            name.as_str(),
+                            "id" | "name" | "location" | "subscriptionId" | "tenantId"
+                        ))
+            }
+            ExprKind::Call { .. } => STRING_FUNCTIONS.iter().any(|f| system_call(e, f).is_some()),
+            ExprKind::Ternary {
+                then, otherwise, ..
+            } => self.is_string(then, depth + 1) && self.is_string(otherwise, depth + 1),
+            _ => false,
         }
     }
 
@@ -4922,6 +5300,380 @@ impl<'f> Linter<'f> {
             self.diag(line, "no-unnecessary-dependson", message);
         }
     }
+
+    /// use-parent-property: a top-level child resource without `parent:` whose string name
+    /// starts with its parent's, then `/`.
+    fn parent_property(&mut self) {
+        let mut found = Vec::new();
+        for decl in &self.decls {
+            let (Some(ty), Some(body), None) = (&decl.ty, decl.body, decl.parent) else {
+                continue;
+            };
+            let type_segments: Vec<&str> = ty.split('/').collect();
+            if type_segments.len() < 2 || property(body, "parent").is_some() {
+                continue;
+            }
+            let Some(ExprKind::Str(parts)) = property(body, "name").map(|n| &n.kind) else {
+                continue;
+            };
+            let (texts, holes) = segments(parts);
+            let is_parent_of = |other: &str| {
+                let other: Vec<&str> = other.split('/').collect();
+                other.len() + 1 == type_segments.len()
+                    && other
+                        .iter()
+                        .zip(&type_segments)
+                        .all(|(a, b)| a.eq_ignore_ascii_case(b))
+            };
+            // `'${parent.name}/...'`.
+            let mut parent = None;
+            if texts.len() > 1
+                && texts[1].starts_with('/')
+                && let ExprKind::Member { base, name, .. } = &holes[0].kind
+                && name == "name"
+                && let Some(p) = self.target(base.as_ref())
+                && self.decls[p]
+                    .ty
+                    .as_deref()
+                    .is_some_and(|t| self.decls[p].kind == DeclKind::Resource && is_parent_of(t))
+            {
+                parent = Some(p);
+            }
+            // The name of a resource of the parent type, then `/`.
+            let parent_ty = type_segments[..type_segments.len() - 1].join("/");
+            for (p, candidate) in self.decls.iter().enumerate() {
+                if parent.is_some() {
+                    break;
+                }
+                if candidate.kind != DeclKind::Resource
+                    || candidate.collection
+                    || !candidate
+                        .ty
+                        .as_deref()
+                        .is_some_and(|t| t.eq_ignore_ascii_case(&parent_ty))
+                {
+                    continue;
+                }
+                let Some(parent_name) = candidate.body.and_then(|b| property(b, "name")) else {
+                    continue;
+                };
+                let prefixed = match &parent_name.kind {
+                    ExprKind::Str(parent_parts) => {
+                        let (p_texts, p_holes) = segments(parent_parts);
+                        let last = p_texts.len() - 1;
+                        texts.len() >= p_texts.len()
+                            && holes.len() >= p_holes.len()
+                            && p_texts[..last] == texts[..last]
+                            && texts[last].len() > p_texts[last].len()
+                            && texts[last].starts_with(p_texts[last].as_str())
+                            && texts[last][p_texts[last].len()..].starts_with('/')
+                            && p_holes
+                                .iter()
+                                .zip(&holes)
+                                .all(|(a, b)| a.show() == b.show())
+                    }
+                    _ => {
+                        texts.len() > 1
+                            && texts[1].starts_with('/')
+                            && holes[0].show() == parent_name.show()
+                    }
+                };
+                if prefixed {
+                    parent = Some(p);
+                }
+            }
+            if let Some(p) = parent {
+                found.push((
+                    decl.line,
+                    format!(
+                        "resource '{}': name it relative to 'parent: {}' instead of prefixing the parent's name",
+                        decl.name, self.decls[p].name
+                    ),
+                ));
+            }
+        }
+        for (line, message) in found {
+            self.diag(line, "use-parent-property", message);
+        }
+    }
+
+    /// The rules on declarations: secure-secrets-in-params, secure-parameter-default,
+    /// outputs-should-not-contain-secrets, no-deployments-resources, decompiler-cleanup.
+    fn declarations(&mut self, file: &'f BicepFile, params_file: bool) {
+        let secure: BTreeSet<usize> = self
+            .decls
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| {
+                d.kind == DeclKind::Param && d.stmt.is_some_and(|s| decorated(s, "secure"))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let secret_name = |name: &str| {
+            let lower = name.to_lowercase();
+            ["password", "pwd", "secret", "accountkey", "acctkey"]
+                .iter()
+                .any(|w| lower.contains(w))
+                && ![
+                    "secretpermissions",
+                    "secretversion",
+                    "secreturi",
+                    "secreturl",
+                    "secretname",
+                ]
+                .iter()
+                .any(|w| lower.contains(w))
+        };
+        let mut found = Vec::new();
+        for (index, decl) in self.decls.iter().enumerate() {
+            let refers_to_secure = self
+                .uses
+                .iter()
+                .any(|u| u.from == Some(index) && secure.contains(&u.to));
+            match (decl.kind, decl.stmt.map(|s| &s.kind)) {
+                (DeclKind::Param, Some(StmtKind::Param { ty, default, .. })) if !params_file => {
+                    if !secure.contains(&index) {
+                        let string_or_object = match ty {
+                            Some(Type::Named(name)) => matches!(
+                                name.as_str(),
+                                "string" | "object" | "sys.string" | "sys.object"
+                            ),
+                            Some(Type::Object) => true,
+                            _ => false,
+                        };
+                        if (string_or_object && secret_name(decl.name)) || refers_to_secure {
+                            found.push((
+                                decl.line,
+                                "secure-secrets-in-params",
+                                format!(
+                                    "parameter '{}' may hold a secret but is not @secure()",
+                                    decl.name
+                                ),
+                            ));
+                        }
+                    } else if let Some(default) = default {
+                        let harmless = match &default.kind {
+                            ExprKind::Str(parts) => parts.is_empty(),
+                            ExprKind::Object(entries) => entries.is_empty(),
+                            ExprKind::Ident(name) => self
+                                .top
+                                .get(name.as_str())
+                                .is_some_and(|d| secure.contains(d)),
+                            _ => false,
+                        } || calls(default, "newGuid");
+                        if !harmless {
+                            found.push((
+                                decl.line,
+                                "secure-parameter-default",
+                                format!("@secure() parameter '{}' has a default value", decl.name),
+                            ));
+                        }
+                    }
+                }
+                (DeclKind::Resource, _) => {
+                    if decl
+                        .ty
+                        .as_deref()
+                        .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.Resources/deployments"))
+                    {
+                        found.push((
+                            decl.line,
+                            "no-deployments-resources",
+                            format!(
+                                "resource '{}': a Microsoft.Resources/deployments resource; use a module",
+                                decl.name
+                            ),
+                        ));
+                    }
+                    let string_name = decl
+                        .body
+                        .and_then(|b| property(b, "name"))
+                        .is_some_and(|n| matches!(n.kind, ExprKind::Str(_)));
+                    if string_name && decompiled(decl.name, "_resource") {
+                        found.push((
+                            decl.line,
+                            "decompiler-cleanup",
+                            format!("resource '{}' is named like decompiler output", decl.name),
+                        ));
+                    }
+                }
+                (DeclKind::Var, _) if decl.parent.is_none() && decompiled(decl.name, "_var") => {
+                    found.push((
+                        decl.line,
+                        "decompiler-cleanup",
+                        format!("variable '{}' is named like decompiler output", decl.name),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        // Outputs are no declarations an expression can refer to: their uses are found again.
+        for stmt in &file.statements {
+            let StmtKind::Output { name, value } = &stmt.kind else {
+                continue;
+            };
+            if decorated(stmt, "secure") {
+                continue;
+            }
+            if name.to_lowercase().contains("password") {
+                found.push((
+                    stmt.line,
+                    "outputs-should-not-contain-secrets",
+                    format!("output '{name}' is named like a password"),
+                ));
+            }
+            let mut secrets = BTreeSet::new();
+            self.possible_secrets(value, &secure, &mut secrets);
+            for secret in secrets {
+                found.push((
+                    stmt.line,
+                    "outputs-should-not-contain-secrets",
+                    format!("output '{name}' may contain a secret: {secret}"),
+                ));
+            }
+        }
+        for (line, code, message) in found {
+            self.diag(line, code, message);
+        }
+    }
+
+    /// What in an output's value may be a secret: a secure parameter, or a `list*` function.
+    fn possible_secrets(&self, e: &Expr, secure: &BTreeSet<usize>, out: &mut BTreeSet<String>) {
+        visit(e, &mut |e| match &e.kind {
+            ExprKind::Ident(name)
+                if self
+                    .top
+                    .get(name.as_str())
+                    .is_some_and(|d| secure.contains(d)) =>
+            {
+                out.insert(format!("secure value '{name}'"));
+            }
+            ExprKind::Call { callee, .. } => {
+                let function = match &callee.kind {
+                    ExprKind::Ident(f) => Some(f),
+                    ExprKind::Member { base, name, .. } => {
+                        let resource = self.resource_behind(base);
+                        let az = matches!(&base.kind, ExprKind::Ident(n) if n == "az");
+                        (resource || az).then_some(name)
+                    }
+                    _ => None,
+                };
+                if let Some(f) = function.filter(|f| f.to_lowercase().starts_with("list")) {
+                    out.insert(format!("function '{f}'"));
+                }
+            }
+            _ => {}
+        });
+    }
+
+    /// `e` is a resource, or a var whose value is one.
+    fn resource_behind(&self, e: &Expr) -> bool {
+        let mut e = e;
+        for _ in 0..16 {
+            let Some(d) = self.target(e) else {
+                return false;
+            };
+            match (self.decls[d].kind, self.decls[d].stmt.map(|s| &s.kind)) {
+                (DeclKind::Resource, _) => return true,
+                (DeclKind::Var, Some(StmtKind::Var { value, .. })) => e = value,
+                _ => return false,
+            }
+        }
+        false
+    }
+}
+
+/// Calls `f` on `e` and every expression in it, nested resources included.
+fn visit<'f>(e: &'f Expr, f: &mut dyn FnMut(&'f Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::Str(parts) => {
+            for part in parts {
+                if let Part::Hole(hole) = part {
+                    visit(hole, f);
+                }
+            }
+        }
+        ExprKind::Object(entries) => {
+            for entry in entries {
+                match entry {
+                    Entry::Prop { key, value, .. } => {
+                        if let Key::Interpolated(key) = key {
+                            visit(key, f);
+                        }
+                        visit(value, f);
+                    }
+                    Entry::Spread(inner) => visit(inner, f),
+                    Entry::Resource(r) => visit(&r.value, f),
+                }
+            }
+        }
+        ExprKind::Array(items) => {
+            for item in items {
+                let (Item::Value(inner) | Item::Spread(inner)) = item;
+                visit(inner, f);
+            }
+        }
+        ExprKind::For { source, body, .. } => {
+            visit(source, f);
+            visit(body, f);
+        }
+        ExprKind::If { cond, body } => {
+            visit(cond, f);
+            visit(body, f);
+        }
+        ExprKind::Member { base, .. }
+        | ExprKind::Nested { base, .. }
+        | ExprKind::NonNull(base)
+        | ExprKind::Unary { operand: base, .. }
+        | ExprKind::Lambda { body: base, .. } => visit(base, f),
+        ExprKind::Index { base, index, .. } => {
+            visit(base, f);
+            visit(index, f);
+        }
+        ExprKind::Call { callee, args } => {
+            visit(callee, f);
+            for arg in args {
+                visit(arg, f);
+            }
+        }
+        ExprKind::Binary { left, right, .. } => {
+            visit(left, f);
+            visit(right, f);
+        }
+        ExprKind::Ternary {
+            cond,
+            then,
+            otherwise,
+        } => {
+            visit(cond, f);
+            visit(then, f);
+            visit(otherwise, f);
+        }
+        ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::Null | ExprKind::Ident(_) => {}
+    }
+}
+
+/// A short rendering of an expression for a message: names, members, calls; `...` for the
+/// rest.
+fn brief(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Ident(name) => name.clone(),
+        ExprKind::Member { base, name, safe } => {
+            format!("{}{}{name}", brief(base), if *safe { ".?" } else { "." })
+        }
+        ExprKind::Nested { base, name } => format!("{}::{name}", brief(base)),
+        ExprKind::Call { callee, .. } => format!("{}(...)", brief(callee)),
+        ExprKind::Index { base, .. } => format!("{}[...]", brief(base)),
+        _ => "...".to_owned(),
+    }
+}
+
+/// `e` calls the system function `name` somewhere.
+fn calls(e: &Expr, name: &str) -> bool {
+    let mut found = false;
+    visit(e, &mut |e| found |= system_call(e, name).is_some());
+    found
 }
 
 /// `'a', 'b'`
