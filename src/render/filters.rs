@@ -122,6 +122,38 @@ pub fn bicep_expr(value: &Value, indent: usize) -> String {
     }
 }
 
+/// Cloud host suffixes Bicep's linter forbids in literals (`no-hardcoded-env-urls`, its
+/// default host list, Azure/bicep `src/Bicep.Core/Configuration/bicepconfig.json` @ 9beb0fee),
+/// with the `environment().suffixes` member that holds each in the deploying cloud and that
+/// member's AzureCloud value (Microsoft Learn, Bicep deployment functions, `environment`).
+const CLOUD_SUFFIXES: [(&str, &str); 2] = [
+    ("core.windows.net", "storage"),
+    (".vault.azure.net", "keyvaultDns"),
+];
+
+/// A DNS name (or a resource ID that ends in one) as a Bicep string whose cloud suffix comes
+/// from `environment()`: `privatelink.blob.core.windows.net` →
+/// `'privatelink.blob.${environment().suffixes.storage}'`, right in every cloud and clean for
+/// the linter. Names without such a suffix are plain literals.
+pub fn bicep_host(text: &str) -> String {
+    for (suffix, member) in CLOUD_SUFFIXES {
+        // The suffix must start at a label: after a `.` or `/`, or be the whole text.
+        let Some(prefix) = text.strip_suffix(suffix) else {
+            continue;
+        };
+        let at_label = suffix.starts_with('.')
+            || prefix.is_empty()
+            || prefix.ends_with('.')
+            || prefix.ends_with('/');
+        if at_label {
+            let literal = bicep_string(prefix);
+            let open = &literal[..literal.len() - 1];
+            return format!("{open}${{environment().suffixes.{member}}}'");
+        }
+    }
+    bicep_string(text)
+}
+
 /// An object key: bare when it is an identifier, else a string literal.
 pub fn bicep_key(key: &str) -> String {
     let identifier = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
@@ -290,6 +322,34 @@ pub fn identifier(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bicep_hosts_take_their_cloud_suffix_from_the_environment() {
+        assert_eq!(
+            bicep_host("privatelink.blob.core.windows.net"),
+            "'privatelink.blob.${environment().suffixes.storage}'"
+        );
+        assert_eq!(
+            bicep_host(
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.file.core.windows.net"
+            ),
+            "'/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.file.${environment().suffixes.storage}'"
+        );
+        assert_eq!(
+            bicep_host("kv1.vault.azure.net"),
+            "'kv1${environment().suffixes.keyvaultDns}'"
+        );
+        // Not a suffix at a label, or none at all: plain literals, escaped as ever.
+        assert_eq!(bicep_host("evilcore.windows.net"), "'evilcore.windows.net'");
+        assert_eq!(
+            bicep_host("privatelink.vaultcore.azure.net"),
+            "'privatelink.vaultcore.azure.net'"
+        );
+        assert_eq!(
+            bicep_host("a'${x}.core.windows.net"),
+            "'a\\'\\${x}.${environment().suffixes.storage}'"
+        );
+    }
 
     #[test]
     fn hcl_strings_escape_everything_that_could_become_code() {

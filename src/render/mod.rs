@@ -102,6 +102,10 @@ fn compile<'a>(templates: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Te
     tera.register_filter("md", filters::text("md", filters::md_text));
     tera.register_filter("camel", filters::text("camel", filters::camel));
     tera.register_filter("bicep_key", filters::text("bicep_key", filters::bicep_key));
+    tera.register_filter(
+        "bicep_host",
+        filters::text("bicep_host", filters::bicep_host),
+    );
     tera.add_raw_templates(templates)?;
     Ok(tera)
 }

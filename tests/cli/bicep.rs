@@ -1192,29 +1192,10 @@ impl KnownFinding {
     }
 }
 
-/// Every linter finding on the Bicep of the shipped profiles, each to fix in the templates
-/// (templates/bicep/). Nothing else may be listed here: a finding of the type checker (BC...)
+/// Linter findings on the Bicep of the shipped profiles still to fix in the templates
+/// (templates/bicep/); none today. Nothing else may be listed here: a finding of the type checker (BC...)
 /// or of this project's layout rules (MZ...) always fails the test.
-const KNOWN_LINTER_FINDINGS: &[KnownFinding] = &[
-    KnownFinding {
-        rule: "no-hardcoded-env-urls",
-        file: "modules/*-network.bicep",
-        thing: "privatelink.blob.core.windows.net",
-        reason: "the blob private DNS zone names the public cloud's storage suffix; to fix in the templates: 'privatelink.blob.${environment().suffixes.storage}'",
-    },
-    KnownFinding {
-        rule: "no-hardcoded-env-urls",
-        file: "modules/*-network.bicep",
-        thing: "privatelink.file.core.windows.net",
-        reason: "the file private DNS zone names the public cloud's storage suffix; to fix in the templates: 'privatelink.file.${environment().suffixes.storage}'",
-    },
-    KnownFinding {
-        rule: "no-unused-existing-resources",
-        file: "modules/*-access.bicep",
-        thing: "workspace",
-        reason: "the access module declares the workspace even when the profile assigns no roles; to fix in the templates: declare it only with role assignments",
-    },
-];
+const KNOWN_LINTER_FINDINGS: &[KnownFinding] = &[];
 
 /// `text` matches `pattern`, where `*` stands for any text.
 fn glob(pattern: &str, text: &str) -> bool {

@@ -2383,6 +2383,10 @@ impl<'a> BicepContext<'a> {
                     Item::Spread(_) => Value::String("<spread>".to_owned()),
                 })
                 .collect(),
+            // `environment().suffixes.storage`: the public cloud's value, as Terraform writes it.
+            ExprKind::Member { base, name, .. } if is_environment_suffixes(base) => {
+                Value::String(cloud_suffix(name).to_owned())
+            }
             // `x.id`, `x.properties.principalId`, `tenant().tenantId`: what the root names.
             ExprKind::Member { base, .. } | ExprKind::NonNull(base) => self.value(base),
             ExprKind::Call { callee, args } => self.call(callee, args),
@@ -2413,6 +2417,27 @@ impl<'a> BicepContext<'a> {
             }
             other => Value::String(format!("{other}(...)")),
         }
+    }
+}
+
+/// Whether `expr` is `environment().suffixes`.
+fn is_environment_suffixes(expr: &Expr) -> bool {
+    let ExprKind::Member { base, name, .. } = &expr.kind else {
+        return false;
+    };
+    let ExprKind::Call { callee, .. } = &base.kind else {
+        return false;
+    };
+    name == "suffixes" && matches!(&callee.kind, ExprKind::Ident(f) if f == "environment")
+}
+
+/// `environment().suffixes.<member>` in AzureCloud (Microsoft Learn, Bicep deployment
+/// functions, `environment`), which the Terraform names literally.
+fn cloud_suffix(member: &str) -> &'static str {
+    match member {
+        "storage" => "core.windows.net",
+        "keyvaultDns" => ".vault.azure.net",
+        _ => "<unknown cloud suffix>",
     }
 }
 

@@ -83,7 +83,7 @@ resource zone2Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
 }
 
 resource zone3 'Microsoft.Network/privateDnsZones@2024-06-01' = {
-  name: 'privatelink.blob.core.windows.net'
+  name: 'privatelink.blob.${environment().suffixes.storage}'
   location: 'global'
   tags: tags
 }
@@ -102,7 +102,7 @@ resource zone3Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
 }
 
 resource zone4 'Microsoft.Network/privateDnsZones@2024-06-01' = {
-  name: 'privatelink.file.core.windows.net'
+  name: 'privatelink.file.${environment().suffixes.storage}'
   location: 'global'
   tags: tags
 }
