@@ -171,8 +171,10 @@ pub struct Subnets {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutboundRule {
-    /// Rule name: letters, digits, hyphens and underscores, 1-64 characters.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"), length(max = 64))]
+    /// Rule name: 3-33 letters, digits, hyphens and underscores, starting with a letter or
+    /// digit. It names the rule's Azure resource (`workspaces/outboundRules`), whose names
+    /// Azure limits to this.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_-]{2,32}$"))]
     pub name: String,
     /// Fully qualified domain name (wildcard `*.` prefix allowed), e.g. `pypi.org`. Azure
     /// provisions a managed firewall for FQDN rules.
