@@ -59,10 +59,29 @@ pub struct Plan {
     pub resource_providers: Vec<String>,
     /// ARM API versions of the bodies written directly (azapi, Bicep), by resource type.
     pub api_versions: BTreeMap<String, String>,
+    /// How the Bicep is deployed: as a deployment stack, which deletes what leaves the template.
+    pub bicep_deployment: BicepDeploymentPlan,
     /// Every catalog recommendation and what became of it.
     pub recommendations: Vec<RecommendationStatus>,
     /// The waived recommendations, for the notes generated files carry.
     pub waivers: Vec<WaiverNote>,
+}
+
+/// The Bicep's deployment: a subscription-scope deployment stack. A plain deployment is
+/// incremental and leaves in Azure whatever the template no longer declares (an outbound rule
+/// removed from the profile would stay allowed); a stack whose `actionOnUnmanage` deletes
+/// resources removes it ("Deployment stacks", Microsoft Learn, Azure Resource Manager / Bicep).
+#[derive(Debug, Clone, Serialize)]
+pub struct BicepDeploymentPlan {
+    /// Stack name (one per zone: project, environment and primary region).
+    pub stack: String,
+    /// Where the stack's metadata lives: the primary region.
+    pub location: String,
+    /// `az stack sub create --action-on-unmanage`: `deleteResources` deletes the resources that
+    /// leave the template and detaches resource groups.
+    pub action_on_unmanage: String,
+    /// `--deny-settings-mode`: `none`, no deny assignments on the managed resources.
+    pub deny_settings_mode: String,
 }
 
 /// A role for a Microsoft first-party application's service principal, whose object ID differs
@@ -199,6 +218,9 @@ pub struct ManagedNetworkPlan {
     pub outbound_rules: Vec<OutboundRulePlan>,
     /// Whether FQDN rules make Azure provision a managed firewall (cost).
     pub firewall: bool,
+    /// SKU of that managed Azure Firewall (`managedNetwork.firewallSku`: `Standard` or
+    /// `Basic`), set where there is one.
+    pub firewall_sku: Option<String>,
 }
 
 /// One approved outbound rule.
@@ -220,6 +242,10 @@ pub struct OutboundRulePlan {
     pub protocol: Option<String>,
     /// Service tag ports.
     pub ports: Option<String>,
+    /// The rule deployed just before this one, which this one waits for (none for the first):
+    /// each rule is a resource of its own, and rules written to one workspace at the same time
+    /// get lost or fail (azapi issues 453 and 498), so they are written one after the other.
+    pub after: Option<String>,
 }
 
 /// Key vault.

@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 use super::derive::{self, Ranges};
 use super::status::{statuses, waiver_notes};
 use super::{
-    BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan, FirstPartyGrant,
-    GeoReplication, GovernancePlan, IdentityRole, InitiativeAssignment, InstancePlan, KeyPlan,
-    KeyVaultPlan, ManagedNetworkPlan, MonitoringPlan, NetworkPlan, OutboundRulePlan, Plan,
-    PolicyAssignment, PrivateEndpointPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment,
-    SchedulePlan, StoragePlan, WorkspacePlan,
+    BicepDeploymentPlan, BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan,
+    FirstPartyGrant, GeoReplication, GovernancePlan, IdentityRole, InitiativeAssignment,
+    InstancePlan, KeyPlan, KeyVaultPlan, ManagedNetworkPlan, MonitoringPlan, NetworkPlan,
+    OutboundRulePlan, Plan, PolicyAssignment, PrivateEndpointPlan, RegionPlan, RegionRole,
+    RegistryPlan, RoleAssignment, SchedulePlan, StoragePlan, WorkspacePlan,
 };
 use crate::facts::{self, Needed};
 use crate::naming::{Names, environment_name};
@@ -62,6 +62,7 @@ pub fn resolve(profile: &Profile) -> Plan {
         .collect();
     let registry = registry_plan(&regions, &waived);
     let governance = governance_plan(profile, &regions, &registry, &waived);
+    let bicep_deployment = bicep_deployment(profile, &regions[0]);
     let mut plan = Plan {
         project: profile.project.clone(),
         environment: profile.environment,
@@ -80,6 +81,7 @@ pub fn resolve(profile: &Profile) -> Plan {
         registry,
         governance,
         api_versions: facts::api_versions().clone(),
+        bicep_deployment,
         resource_providers: Vec::new(),
         role_propagation: ROLE_PROPAGATION.to_owned(),
         cosmos_db_key_access: None,
@@ -103,6 +105,22 @@ pub fn resolve(profile: &Profile) -> Plan {
     plan.recommendations = statuses(profile, &plan);
     plan.waivers = waiver_notes(&plan.recommendations);
     plan
+}
+
+/// The Bicep deploys as a deployment stack that deletes the resources leaving the template, so
+/// that what leaves the profile (an outbound rule, above all) leaves Azure, as in Terraform.
+fn bicep_deployment(profile: &Profile, primary: &RegionPlan) -> BicepDeploymentPlan {
+    BicepDeploymentPlan {
+        stack: format!(
+            "stack-{}-{}-{}",
+            profile.project,
+            environment_name(profile.environment),
+            primary.code
+        ),
+        location: primary.location.clone(),
+        action_on_unmanage: "deleteResources".to_owned(),
+        deny_settings_mode: "none".to_owned(),
+    }
 }
 
 /// A VM size as Azure spells it where the family table knows it (sizes match whatever their
@@ -280,7 +298,7 @@ fn network_plan(profile: &Profile, ranges: &Ranges, waived: &dyn Fn(&str) -> boo
 
 fn managed_network(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> ManagedNetworkPlan {
     let internet = profile.network.internet_outbound && waived("SEC-04");
-    let outbound_rules: Vec<OutboundRulePlan> = profile
+    let mut outbound_rules: Vec<OutboundRulePlan> = profile
         .network
         .outbound
         .iter()
@@ -313,9 +331,15 @@ fn managed_network(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> ManagedN
                     protocol.unwrap_or_else(|_| "TCP".to_owned())
                 }),
                 ports: tag.then(|| rule.ports.clone().unwrap_or_else(|| "443".to_owned())),
+                after: None,
             }
         })
         .collect();
+    // One at a time, in the profile's order.
+    for i in 1..outbound_rules.len() {
+        outbound_rules[i].after = Some(outbound_rules[i - 1].name.clone());
+    }
+    let firewall = !internet && outbound_rules.iter().any(|r| r.kind == "FQDN");
     ManagedNetworkPlan {
         isolation_mode: if internet {
             "AllowInternetOutbound"
@@ -323,7 +347,9 @@ fn managed_network(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> ManagedN
             "AllowOnlyApprovedOutbound"
         }
         .to_owned(),
-        firewall: !internet && outbound_rules.iter().any(|r| r.kind == "FQDN"),
+        firewall,
+        // Standard, as mlzone has always set it.
+        firewall_sku: firewall.then(|| "Standard".to_owned()),
         outbound_rules,
     }
 }

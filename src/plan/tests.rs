@@ -398,3 +398,38 @@ fn the_zone_registers_exactly_the_resource_providers_it_deploys_into() {
         plan.resource_providers
     );
 }
+
+#[test]
+fn outbound_rules_wait_for_each_other_and_fqdn_rules_get_a_firewall() {
+    let mut profile = base();
+    profile["network"]["outbound"] = json!([
+        {"name": "entra-id", "service_tag": "AzureActiveDirectory"},
+        {"name": "pypi", "fqdn": "pypi.org"},
+        {"name": "pypi-files", "fqdn": "files.pythonhosted.org"}
+    ]);
+    let plan = plan_of(&profile);
+    let network = plan.regions[0].workspace.managed_network.as_ref().unwrap();
+    let after: Vec<(&str, Option<&str>)> = network
+        .outbound_rules
+        .iter()
+        .map(|r| (r.name.as_str(), r.after.as_deref()))
+        .collect();
+    assert_eq!(
+        after,
+        [
+            ("entra-id", None),
+            ("pypi", Some("entra-id")),
+            ("pypi-files", Some("pypi"))
+        ],
+        "one at a time, in the profile's order"
+    );
+    assert_eq!(network.firewall_sku.as_deref(), Some("Standard"));
+    assert_eq!(plan.bicep_deployment.action_on_unmanage, "deleteResources");
+    assert_eq!(plan.bicep_deployment.stack, "stack-unit-prod-weu");
+
+    profile["network"]["outbound"] =
+        json!([{"name": "entra-id", "service_tag": "AzureActiveDirectory"}]);
+    let plan = plan_of(&profile);
+    let network = plan.regions[0].workspace.managed_network.as_ref().unwrap();
+    assert_eq!(network.firewall_sku, None, "no FQDN rule, no firewall");
+}
