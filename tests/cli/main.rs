@@ -26,6 +26,8 @@ mod provider_values;
 mod limits;
 // Template overlays over the embedded templates.
 mod overlays;
+// Outbound rules are owned, one resource each: removing one from the profile removes it.
+mod outbound_rules;
 // The Bicep and the Terraform declare the same resources with the same security settings.
 mod parity;
 // `mlzone plan`: text and JSON.

@@ -127,6 +127,43 @@ fn the_comparison_catches_one_flipped_setting() {
 }
 
 #[test]
+fn the_comparison_catches_outbound_rules_written_at_the_same_time() {
+    let roles = Roles::load();
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let output = generate(&repo().join("profiles/baseline.yaml"), temp.path());
+    let terraform = terraform_inventory(&output.terraform, &roles);
+    let bicep = bicep_inventory(&output.bicep, &roles);
+    assert!(difference(&terraform, &bicep).is_none());
+
+    // The second rule stops waiting for the first in the Bicep only.
+    let file = "modules/primary-workspace.bicep";
+    let text = &output.bicep[file];
+    let wait = "  dependsOn: [\n    outboundRule1\n  ]\n";
+    assert_eq!(text.matches(wait).count(), 1, "{file}: {wait:?}");
+    let mut unordered = output.bicep.clone();
+    unordered.insert(file.to_owned(), text.replace(wait, ""));
+    let unordered = bicep_inventory(&unordered, &roles);
+
+    let (only_terraform, only_bicep) = sides(&terraform, &unordered);
+    let [waits] = only_terraform.iter().collect::<Vec<_>>()[..] else {
+        panic!("one line differs, not {only_terraform:?}");
+    };
+    let [races] = only_bicep.iter().collect::<Vec<_>>()[..] else {
+        panic!("one line differs, not {only_bicep:?}");
+    };
+    assert!(
+        waits.starts_with("outbound_rule ")
+            && waits.contains("/outboundRules/pypi-files: after=")
+            && waits.ends_with("/outboundRules/pypi"),
+        "{waits}"
+    );
+    assert!(
+        races.ends_with("/outboundRules/pypi-files: after=none"),
+        "{races}"
+    );
+}
+
+#[test]
 fn each_inventory_covers_the_landing_zone() {
     let roles = Roles::load();
     let temp = tempfile::tempdir().expect("a temporary directory");
@@ -183,6 +220,7 @@ const BASELINE_KINDS: &[&str] = &[
     "private_dns_zone",
     "private_endpoint",
     "workspace",
+    "outbound_rule",
     "cluster",
     "role_assignment",
     "policy_assignment",
@@ -210,6 +248,7 @@ const ALL_KINDS: &[&str] = &[
     "private_dns_zone",
     "private_endpoint",
     "workspace",
+    "outbound_rule",
     "cluster",
     "instance",
     "role_assignment",
@@ -1279,6 +1318,31 @@ fn managed_network_lines(lines: &mut Lines<'_>, network: &Value) {
     }
 }
 
+/// An approved outbound rule of a workspace's managed network, a resource of its own: same ARM
+/// body in azapi and Bicep, and the rule it waits for among what it depends on (Terraform
+/// `depends_on`, Bicep `dependsOn`), so that a format that stops writing them one at a time
+/// differs.
+fn outbound_rule_lines(inventory: &mut Inventory, name: &str, body: &Value, depends_on: &Value) {
+    let mut lines = Lines::of(inventory, "outbound_rule", name);
+    let properties = at(body, "properties");
+    lines.set("type", text(at(properties, "type")));
+    lines.set("category", text(at(properties, "category")));
+    lines.set("destination", text(at(properties, "destination")));
+    let after: Vec<String> = items(depends_on)
+        .iter()
+        .map(text)
+        .filter(|d| d.contains("/outboundRules/"))
+        .collect();
+    lines.set(
+        "after",
+        if after.is_empty() {
+            "none".to_owned()
+        } else {
+            sorted(after)
+        },
+    );
+}
+
 fn role_line(
     inventory: &mut Inventory,
     scope: &str,
@@ -1627,6 +1691,12 @@ fn terraform_resource(
                     text(at(body, &format!("body/properties/{key}"))),
                 );
             }
+        }
+        "azapi_resource"
+            if type_of(body)
+                .starts_with("Microsoft.MachineLearningServices/workspaces/outboundRules@") =>
+        {
+            outbound_rule_lines(inventory, name, at(body, "body"), at(body, "depends_on"));
         }
         "azapi_resource" if type_of(body).starts_with("Microsoft.KeyVault/vaults/keys@") => {
             key_lines(inventory, name, at(body, "body/properties"));
@@ -2186,6 +2256,9 @@ fn bicep_resource(
                 );
             }
             managed_network_lines(&mut lines, at(&body, "properties/managedNetwork"));
+        }
+        "Microsoft.MachineLearningServices/workspaces/outboundRules" => {
+            outbound_rule_lines(inventory, &name, &body, at(&body, "dependsOn"));
         }
         "Microsoft.MachineLearningServices/workspaces/computes" => {
             let compute = format!("{}/{}", parent(), text(at(&body, "name")));

@@ -37,51 +37,108 @@ resource "azurerm_machine_learning_workspace" "primary" {
   depends_on = [time_sleep.primary_identity_roles]
 }
 
-# Approved outbound rules (SEC-04), all declared inline in one update of the workspace: azurerm's
-# private-endpoint rule does not take every sub-resource, and rules created as separate child
-# resources in one apply are known to conflict.
-resource "azapi_update_resource" "primary_outbound_rules" {
+# FQDN outbound rules run through a managed Azure Firewall, billed to the subscription. azurerm's
+# managed_network block has no firewall SKU (isolation_mode and provision_on_creation_enabled
+# only, azurerm 5.x schema), so azapi sets it. azapi_update_resource merges its body into the
+# workspace, and deleting it changes nothing in Azure: it holds only these two keys, which are
+# always set and never removed. The outbound rules are resources of their own, below.
+resource "azapi_update_resource" "primary_managed_network" {
   type        = "Microsoft.MachineLearningServices/workspaces@2026-05-01"
   resource_id = azurerm_machine_learning_workspace.primary.id
   body = {
     properties = {
       managedNetwork = {
         isolationMode = "AllowOnlyApprovedOutbound"
-        # FQDN rules run through a managed Azure Firewall, billed to the subscription.
-        firewallSku = "Standard"
-        outboundRules = {
-          "pypi" = {
-            type        = "FQDN"
-            category    = "UserDefined"
-            destination = "pypi.org"
-          }
-          "pypi-files" = {
-            type        = "FQDN"
-            category    = "UserDefined"
-            destination = "files.pythonhosted.org"
-          }
-          "conda" = {
-            type        = "FQDN"
-            category    = "UserDefined"
-            destination = "conda.anaconda.org"
-          }
-          "github" = {
-            type        = "FQDN"
-            category    = "UserDefined"
-            destination = "github.com"
-          }
-          "entra-id" = {
-            type     = "ServiceTag"
-            category = "UserDefined"
-            destination = {
-              serviceTag = "AzureActiveDirectory"
-              protocol   = "TCP"
-              portRanges = "443"
-              action     = "Allow"
-            }
-          }
-        }
+        firewallSku   = "Standard"
       }
     }
   }
+  locks = [azurerm_machine_learning_workspace.primary.id]
+}
+
+# Approved outbound rules (SEC-04), each a resource of its own, so that a rule removed from the
+# profile is destroyed in Azure. azapi, not azurerm: the sub_resource_target of azurerm's
+# private-endpoint rule takes only vault, amlworkspace, blob, table, queue, file, web, dfs and
+# redisCache (azurerm 5.x source), no registry, and one resource type keeps the three kinds
+# alike. Rules written to one workspace at the same time get lost or fail (azapi issues 453,
+# 498): each rule waits for the one before it, and azapi's lock on the workspace keeps
+# deletions and updates in one apply apart too.
+resource "azapi_resource" "primary_outbound_pypi" {
+  type      = "Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01"
+  name      = "pypi"
+  parent_id = azurerm_machine_learning_workspace.primary.id
+  body = {
+    properties = {
+      type        = "FQDN"
+      category    = "UserDefined"
+      destination = "pypi.org"
+    }
+  }
+  locks      = [azurerm_machine_learning_workspace.primary.id]
+  depends_on = [azapi_update_resource.primary_managed_network]
+}
+
+resource "azapi_resource" "primary_outbound_pypi-files" {
+  type      = "Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01"
+  name      = "pypi-files"
+  parent_id = azurerm_machine_learning_workspace.primary.id
+  body = {
+    properties = {
+      type        = "FQDN"
+      category    = "UserDefined"
+      destination = "files.pythonhosted.org"
+    }
+  }
+  locks      = [azurerm_machine_learning_workspace.primary.id]
+  depends_on = [azapi_resource.primary_outbound_pypi]
+}
+
+resource "azapi_resource" "primary_outbound_conda" {
+  type      = "Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01"
+  name      = "conda"
+  parent_id = azurerm_machine_learning_workspace.primary.id
+  body = {
+    properties = {
+      type        = "FQDN"
+      category    = "UserDefined"
+      destination = "conda.anaconda.org"
+    }
+  }
+  locks      = [azurerm_machine_learning_workspace.primary.id]
+  depends_on = [azapi_resource.primary_outbound_pypi-files]
+}
+
+resource "azapi_resource" "primary_outbound_github" {
+  type      = "Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01"
+  name      = "github"
+  parent_id = azurerm_machine_learning_workspace.primary.id
+  body = {
+    properties = {
+      type        = "FQDN"
+      category    = "UserDefined"
+      destination = "github.com"
+    }
+  }
+  locks      = [azurerm_machine_learning_workspace.primary.id]
+  depends_on = [azapi_resource.primary_outbound_conda]
+}
+
+resource "azapi_resource" "primary_outbound_entra-id" {
+  type      = "Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01"
+  name      = "entra-id"
+  parent_id = azurerm_machine_learning_workspace.primary.id
+  body = {
+    properties = {
+      type     = "ServiceTag"
+      category = "UserDefined"
+      destination = {
+        serviceTag = "AzureActiveDirectory"
+        protocol   = "TCP"
+        portRanges = "443"
+        action     = "Allow"
+      }
+    }
+  }
+  locks      = [azurerm_machine_learning_workspace.primary.id]
+  depends_on = [azapi_resource.primary_outbound_github]
 }

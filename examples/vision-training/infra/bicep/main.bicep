@@ -2,7 +2,9 @@
 // Change the profile, then run: mlzone generate examples/vision-training/profile.yaml -o examples/vision-training/infra
 // WAIVED REL-07 (Recovery strategy covering the workspace and all its dependencies) until 2027-03-31: Pilot: H100 quota granted in eastus2 only; add centralus once quota is approved.
 // WAIVED REL-08 (Multi-region model deployment) until 2027-03-31: Pilot: H100 quota granted in eastus2 only; add centralus once quota is approved.
-// Deploy: az deployment sub create --location eastus2 --template-file main.bicep --parameters main.bicepparam
+// Deploy as a deployment stack, which deletes what leaves the template (an outbound rule removed
+// from the profile, say); a plain `az deployment sub create` is incremental and leaves it in Azure:
+// az stack sub create --name stack-vision-prod-eus2 --location eastus2 --template-file main.bicep --parameters main.bicepparam --action-on-unmanage deleteResources --deny-settings-mode none
 
 targetScope = 'subscription'
 

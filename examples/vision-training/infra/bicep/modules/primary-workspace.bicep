@@ -82,40 +82,81 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
       isolationMode: 'AllowOnlyApprovedOutbound'
       // FQDN rules run through a managed Azure Firewall, billed to the subscription.
       firewallSku: 'Standard'
-      outboundRules: {
-        pypi: {
-          type: 'FQDN'
-          category: 'UserDefined'
-          destination: 'pypi.org'
-        }
-        'pypi-files': {
-          type: 'FQDN'
-          category: 'UserDefined'
-          destination: 'files.pythonhosted.org'
-        }
-        huggingface: {
-          type: 'FQDN'
-          category: 'UserDefined'
-          destination: 'huggingface.co'
-        }
-        'huggingface-cdn': {
-          type: 'FQDN'
-          category: 'UserDefined'
-          destination: '*.hf.co'
-        }
-        'entra-id': {
-          type: 'ServiceTag'
-          category: 'UserDefined'
-          destination: {
-            serviceTag: 'AzureActiveDirectory'
-            protocol: 'TCP'
-            portRanges: '443'
-            action: 'Allow'
-          }
-        }
-      }
     }
   }
+}
+
+// Approved outbound rules (SEC-04), each a child resource of its own rather than an entry of the
+// workspace's managedNetwork.outboundRules, so that each is owned: a plain (incremental) ARM
+// deployment leaves a resource the template no longer declares in place, and deploying this
+// template as a deployment stack with actionOnUnmanage deleteResources (main.bicep) deletes a rule
+// removed from the profile. Rules written to one workspace at the same time get lost or fail
+// (azapi issues 453, 498): each rule waits for the one before it.
+resource outboundRule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
+  parent: workspace
+  name: 'pypi'
+  properties: {
+    type: 'FQDN'
+    category: 'UserDefined'
+    destination: 'pypi.org'
+  }
+}
+
+resource outboundRule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
+  parent: workspace
+  name: 'pypi-files'
+  properties: {
+    type: 'FQDN'
+    category: 'UserDefined'
+    destination: 'files.pythonhosted.org'
+  }
+  dependsOn: [
+    outboundRule1
+  ]
+}
+
+resource outboundRule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
+  parent: workspace
+  name: 'huggingface'
+  properties: {
+    type: 'FQDN'
+    category: 'UserDefined'
+    destination: 'huggingface.co'
+  }
+  dependsOn: [
+    outboundRule2
+  ]
+}
+
+resource outboundRule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
+  parent: workspace
+  name: 'huggingface-cdn'
+  properties: {
+    type: 'FQDN'
+    category: 'UserDefined'
+    destination: '*.hf.co'
+  }
+  dependsOn: [
+    outboundRule3
+  ]
+}
+
+resource outboundRule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
+  parent: workspace
+  name: 'entra-id'
+  properties: {
+    type: 'ServiceTag'
+    category: 'UserDefined'
+    destination: {
+      serviceTag: 'AzureActiveDirectory'
+      protocol: 'TCP'
+      portRanges: '443'
+      action: 'Allow'
+    }
+  }
+  dependsOn: [
+    outboundRule4
+  ]
 }
 
 // All resource logs and metrics to Log Analytics (OPS-05).
