@@ -82,6 +82,10 @@ pub struct BicepDeploymentPlan {
     pub action_on_unmanage: String,
     /// `--deny-settings-mode`: `none`, no deny assignments on the managed resources.
     pub deny_settings_mode: String,
+    /// What the module deployments' names start with: `mlzone-<project>-<environment>-<region
+    /// code>`. A subscription-scope deployment keeps its first location, so two zones in one
+    /// subscription (another project, environment or region) must never share a name.
+    pub prefix: String,
 }
 
 /// A role for a Microsoft first-party application's service principal, whose object ID differs

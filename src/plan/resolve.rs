@@ -119,6 +119,12 @@ fn bicep_deployment(profile: &Profile, primary: &RegionPlan) -> BicepDeploymentP
         ),
         location: primary.location.clone(),
         action_on_unmanage: "deleteResources".to_owned(),
+        prefix: format!(
+            "mlzone-{}-{}-{}",
+            profile.project,
+            environment_name(profile.environment),
+            primary.code
+        ),
         deny_settings_mode: "none".to_owned(),
     }
 }

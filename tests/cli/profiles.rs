@@ -282,3 +282,57 @@ fn budget_contacts_and_start_left_out_are_asked_for_at_deploy_time() {
         "{params}"
     );
 }
+
+#[test]
+fn two_zones_in_one_subscription_never_share_a_deployment_name() {
+    // A subscription-scope deployment keeps its first location, and a stack its resources:
+    // another project, environment or region gets names of its own, each one ARM accepts.
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let names = |body: &str, dir: &str| -> std::collections::BTreeSet<String> {
+        let sub = temp.path().join(dir);
+        std::fs::create_dir_all(&sub).unwrap();
+        let profile = crate::support::extending(&sub, "profiles/baseline.yaml", body);
+        let out = sub.join("infra");
+        crate::support::generate_into(&profile, &out, "bicep");
+        let mut found = std::collections::BTreeSet::new();
+        for file in ["bicep/main.bicep", "bicep/modules/governance.bicep"] {
+            let text = std::fs::read_to_string(out.join(file)).unwrap();
+            for line in text.lines() {
+                if let Some(name) = line.trim().strip_prefix("name: '")
+                    && line.contains("mlzone-")
+                {
+                    let name = name.trim_end_matches('\'').to_owned();
+                    assert!(name.len() <= 64, "{name}: longer than ARM allows");
+                    assert!(
+                        name.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "-_.()".contains(c)),
+                        "{name}"
+                    );
+                    found.insert(name);
+                }
+            }
+        }
+        assert!(found.len() >= 8, "{found:?}");
+        found
+    };
+    let zone = names("project: fraud\n", "a");
+    for other in [
+        names("project: churn\n", "b"),
+        names("project: fraud\nenvironment: test\n", "c"),
+        names("project: fraud\nregions: {primary: swedencentral}\n", "d"),
+    ] {
+        assert!(
+            zone.is_disjoint(&other),
+            "{zone:?} and {other:?} share a name"
+        );
+    }
+    let stack = |dir: &str| {
+        let text =
+            std::fs::read_to_string(temp.path().join(dir).join("infra/bicep/main.bicep")).unwrap();
+        text.lines()
+            .find(|l| l.contains("az stack sub create"))
+            .map(str::to_owned)
+            .unwrap()
+    };
+    assert_ne!(stack("a"), stack("c"));
+}

@@ -34,17 +34,17 @@ resource primaryGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
 }
 
 module primaryIdentity 'modules/primary-identity.bicep' = {
-  name: 'mlzone-primary-identity'
+  name: 'mlzone-churn-sandbox-dev-weu-primary-identity'
   scope: primaryGroup
 }
 
 module primaryMonitoring 'modules/primary-monitoring.bicep' = {
-  name: 'mlzone-primary-monitoring'
+  name: 'mlzone-churn-sandbox-dev-weu-primary-monitoring'
   scope: primaryGroup
 }
 
 module primaryDependencies 'modules/primary-dependencies.bicep' = {
-  name: 'mlzone-primary-dependencies'
+  name: 'mlzone-churn-sandbox-dev-weu-primary-dependencies'
   scope: primaryGroup
   params: {
     cosmosDbPrincipalObjectId: cosmosDbPrincipalObjectId
@@ -56,7 +56,7 @@ module primaryDependencies 'modules/primary-dependencies.bicep' = {
 }
 
 module primaryWorkspace 'modules/primary-workspace.bicep' = {
-  name: 'mlzone-primary-workspace'
+  name: 'mlzone-churn-sandbox-dev-weu-primary-workspace'
   scope: primaryGroup
   dependsOn: [
     primaryMonitoring
@@ -65,7 +65,7 @@ module primaryWorkspace 'modules/primary-workspace.bicep' = {
 }
 
 module primaryNetwork 'modules/primary-network.bicep' = {
-  name: 'mlzone-primary-network'
+  name: 'mlzone-churn-sandbox-dev-weu-primary-network'
   scope: primaryGroup
   dependsOn: [
     primaryWorkspace
@@ -73,7 +73,7 @@ module primaryNetwork 'modules/primary-network.bicep' = {
 }
 
 module primaryCompute 'modules/primary-compute.bicep' = {
-  name: 'mlzone-primary-compute'
+  name: 'mlzone-churn-sandbox-dev-weu-primary-compute'
   scope: primaryGroup
   dependsOn: [
     primaryNetwork
@@ -81,7 +81,7 @@ module primaryCompute 'modules/primary-compute.bicep' = {
 }
 
 module primaryAccess 'modules/primary-access.bicep' = {
-  name: 'mlzone-primary-access'
+  name: 'mlzone-churn-sandbox-dev-weu-primary-access'
   scope: primaryGroup
   dependsOn: [
     primaryWorkspace
@@ -89,7 +89,7 @@ module primaryAccess 'modules/primary-access.bicep' = {
 }
 
 module governance 'modules/governance.bicep' = {
-  name: 'mlzone-governance'
+  name: 'mlzone-churn-sandbox-dev-weu-governance'
   params: {
     budgetStartDate: budgetStartDate
     budgetContactEmails: budgetContactEmails

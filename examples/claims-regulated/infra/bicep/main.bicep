@@ -35,12 +35,12 @@ resource primaryGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
 }
 
 module primaryIdentity 'modules/primary-identity.bicep' = {
-  name: 'mlzone-primary-identity'
+  name: 'mlzone-claims-prod-neu-primary-identity'
   scope: primaryGroup
 }
 
 module primaryMonitoring 'modules/primary-monitoring.bicep' = {
-  name: 'mlzone-primary-monitoring'
+  name: 'mlzone-claims-prod-neu-primary-monitoring'
   scope: primaryGroup
 }
 
@@ -52,17 +52,17 @@ resource secondaryGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
 }
 
 module secondaryIdentity 'modules/secondary-identity.bicep' = {
-  name: 'mlzone-secondary-identity'
+  name: 'mlzone-claims-prod-neu-secondary-identity'
   scope: secondaryGroup
 }
 
 module secondaryMonitoring 'modules/secondary-monitoring.bicep' = {
-  name: 'mlzone-secondary-monitoring'
+  name: 'mlzone-claims-prod-neu-secondary-monitoring'
   scope: secondaryGroup
 }
 
 module primaryDependencies 'modules/primary-dependencies.bicep' = {
-  name: 'mlzone-primary-dependencies'
+  name: 'mlzone-claims-prod-neu-primary-dependencies'
   scope: primaryGroup
   params: {
     cosmosDbPrincipalObjectId: cosmosDbPrincipalObjectId
@@ -75,7 +75,7 @@ module primaryDependencies 'modules/primary-dependencies.bicep' = {
 }
 
 module primaryWorkspace 'modules/primary-workspace.bicep' = {
-  name: 'mlzone-primary-workspace'
+  name: 'mlzone-claims-prod-neu-primary-workspace'
   scope: primaryGroup
   dependsOn: [
     primaryMonitoring
@@ -84,7 +84,7 @@ module primaryWorkspace 'modules/primary-workspace.bicep' = {
 }
 
 module primaryNetwork 'modules/primary-network.bicep' = {
-  name: 'mlzone-primary-network'
+  name: 'mlzone-claims-prod-neu-primary-network'
   scope: primaryGroup
   dependsOn: [
     primaryWorkspace
@@ -92,7 +92,7 @@ module primaryNetwork 'modules/primary-network.bicep' = {
 }
 
 module primaryCompute 'modules/primary-compute.bicep' = {
-  name: 'mlzone-primary-compute'
+  name: 'mlzone-claims-prod-neu-primary-compute'
   scope: primaryGroup
   dependsOn: [
     primaryNetwork
@@ -100,7 +100,7 @@ module primaryCompute 'modules/primary-compute.bicep' = {
 }
 
 module primaryAccess 'modules/primary-access.bicep' = {
-  name: 'mlzone-primary-access'
+  name: 'mlzone-claims-prod-neu-primary-access'
   scope: primaryGroup
   dependsOn: [
     primaryWorkspace
@@ -108,7 +108,7 @@ module primaryAccess 'modules/primary-access.bicep' = {
 }
 
 module secondaryDependencies 'modules/secondary-dependencies.bicep' = {
-  name: 'mlzone-secondary-dependencies'
+  name: 'mlzone-claims-prod-neu-secondary-dependencies'
   scope: secondaryGroup
   params: {
     cosmosDbPrincipalObjectId: cosmosDbPrincipalObjectId
@@ -122,7 +122,7 @@ module secondaryDependencies 'modules/secondary-dependencies.bicep' = {
 }
 
 module secondaryWorkspace 'modules/secondary-workspace.bicep' = {
-  name: 'mlzone-secondary-workspace'
+  name: 'mlzone-claims-prod-neu-secondary-workspace'
   scope: secondaryGroup
   dependsOn: [
     secondaryMonitoring
@@ -132,7 +132,7 @@ module secondaryWorkspace 'modules/secondary-workspace.bicep' = {
 }
 
 module secondaryNetwork 'modules/secondary-network.bicep' = {
-  name: 'mlzone-secondary-network'
+  name: 'mlzone-claims-prod-neu-secondary-network'
   scope: secondaryGroup
   dependsOn: [
     secondaryWorkspace
@@ -140,7 +140,7 @@ module secondaryNetwork 'modules/secondary-network.bicep' = {
 }
 
 module secondaryCompute 'modules/secondary-compute.bicep' = {
-  name: 'mlzone-secondary-compute'
+  name: 'mlzone-claims-prod-neu-secondary-compute'
   scope: secondaryGroup
   dependsOn: [
     secondaryNetwork
@@ -148,7 +148,7 @@ module secondaryCompute 'modules/secondary-compute.bicep' = {
 }
 
 module secondaryAccess 'modules/secondary-access.bicep' = {
-  name: 'mlzone-secondary-access'
+  name: 'mlzone-claims-prod-neu-secondary-access'
   scope: secondaryGroup
   dependsOn: [
     secondaryWorkspace
@@ -156,7 +156,7 @@ module secondaryAccess 'modules/secondary-access.bicep' = {
 }
 
 module governance 'modules/governance.bicep' = {
-  name: 'mlzone-governance'
+  name: 'mlzone-claims-prod-neu-governance'
   params: {
     budgetStartDate: budgetStartDate
     budgetContactEmails: budgetContactEmails

@@ -37,17 +37,17 @@ resource primaryGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
 }
 
 module primaryIdentity 'modules/primary-identity.bicep' = {
-  name: 'mlzone-primary-identity'
+  name: 'mlzone-vision-prod-eus2-primary-identity'
   scope: primaryGroup
 }
 
 module primaryMonitoring 'modules/primary-monitoring.bicep' = {
-  name: 'mlzone-primary-monitoring'
+  name: 'mlzone-vision-prod-eus2-primary-monitoring'
   scope: primaryGroup
 }
 
 module primaryDependencies 'modules/primary-dependencies.bicep' = {
-  name: 'mlzone-primary-dependencies'
+  name: 'mlzone-vision-prod-eus2-primary-dependencies'
   scope: primaryGroup
   params: {
     cosmosDbPrincipalObjectId: cosmosDbPrincipalObjectId
@@ -59,7 +59,7 @@ module primaryDependencies 'modules/primary-dependencies.bicep' = {
 }
 
 module primaryWorkspace 'modules/primary-workspace.bicep' = {
-  name: 'mlzone-primary-workspace'
+  name: 'mlzone-vision-prod-eus2-primary-workspace'
   scope: primaryGroup
   dependsOn: [
     primaryMonitoring
@@ -68,7 +68,7 @@ module primaryWorkspace 'modules/primary-workspace.bicep' = {
 }
 
 module primaryNetwork 'modules/primary-network.bicep' = {
-  name: 'mlzone-primary-network'
+  name: 'mlzone-vision-prod-eus2-primary-network'
   scope: primaryGroup
   dependsOn: [
     primaryWorkspace
@@ -76,7 +76,7 @@ module primaryNetwork 'modules/primary-network.bicep' = {
 }
 
 module primaryCompute 'modules/primary-compute.bicep' = {
-  name: 'mlzone-primary-compute'
+  name: 'mlzone-vision-prod-eus2-primary-compute'
   scope: primaryGroup
   dependsOn: [
     primaryNetwork
@@ -84,7 +84,7 @@ module primaryCompute 'modules/primary-compute.bicep' = {
 }
 
 module primaryAccess 'modules/primary-access.bicep' = {
-  name: 'mlzone-primary-access'
+  name: 'mlzone-vision-prod-eus2-primary-access'
   scope: primaryGroup
   dependsOn: [
     primaryWorkspace
@@ -92,7 +92,7 @@ module primaryAccess 'modules/primary-access.bicep' = {
 }
 
 module governance 'modules/governance.bicep' = {
-  name: 'mlzone-governance'
+  name: 'mlzone-vision-prod-eus2-governance'
   params: {
     budgetStartDate: budgetStartDate
     budgetContactEmails: budgetContactEmails

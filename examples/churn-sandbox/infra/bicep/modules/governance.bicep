@@ -308,7 +308,7 @@ resource allowedSizesAssignment 'Microsoft.Authorization/policyAssignments@2026-
 }
 
 module budget 'budget.bicep' = {
-  name: 'mlzone-budget'
+  name: 'mlzone-churn-sandbox-dev-weu-budget'
   scope: resourceGroup('rg-churn-sandbox-dev-weu')
   params: {
     startDate: budgetStartDate

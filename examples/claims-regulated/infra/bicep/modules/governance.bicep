@@ -327,7 +327,7 @@ resource allowedSizesAssignment 'Microsoft.Authorization/policyAssignments@2026-
 }
 
 module budget 'budget.bicep' = {
-  name: 'mlzone-budget'
+  name: 'mlzone-claims-prod-neu-budget'
   scope: resourceGroup('rg-claims-prod-neu')
   params: {
     startDate: budgetStartDate

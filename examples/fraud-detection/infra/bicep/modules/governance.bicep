@@ -307,7 +307,7 @@ resource allowedSizesAssignment 'Microsoft.Authorization/policyAssignments@2026-
 }
 
 module budget 'budget.bicep' = {
-  name: 'mlzone-budget'
+  name: 'mlzone-fraud-detection-prod-weu-budget'
   scope: resourceGroup('rg-fraud-detection-prod-weu')
   params: {
     startDate: budgetStartDate

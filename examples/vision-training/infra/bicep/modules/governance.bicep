@@ -307,7 +307,7 @@ resource allowedSizesAssignment 'Microsoft.Authorization/policyAssignments@2026-
 }
 
 module budget 'budget.bicep' = {
-  name: 'mlzone-budget'
+  name: 'mlzone-vision-prod-eus2-budget'
   scope: resourceGroup('rg-vision-prod-eus2')
   params: {
     startDate: budgetStartDate
