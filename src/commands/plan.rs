@@ -55,14 +55,15 @@ pub(crate) fn describe(plan: &Plan) -> String {
                     w.managed_network.as_ref().map_or_else(
                         || "no managed network".to_owned(),
                         |m| format!(
-                            "{} with {} outbound rule(s){}",
+                            "{} with {} outbound rule(s){}, provisioned before compute (timeout {})",
                             m.isolation_mode,
                             m.outbound_rules.len(),
                             if m.firewall {
                                 " (managed firewall)"
                             } else {
                                 ""
-                            }
+                            },
+                            m.provisioning.timeout
                         )
                     )
                 ),

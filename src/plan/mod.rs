@@ -225,6 +225,23 @@ pub struct ManagedNetworkPlan {
     /// SKU of that managed Azure Firewall (`managedNetwork.firewallSku`: `Standard` or
     /// `Basic`), set where there is one.
     pub firewall_sku: Option<String>,
+    /// The managed network is provisioned explicitly, before any compute is created (in
+    /// Terraform, once its outbound rules are set).
+    pub provisioning: ProvisioningPlan,
+}
+
+/// Explicit provisioning of a managed network. Left to itself, Azure provisions it when the
+/// first compute is created, which can then time out; Microsoft recommends provisioning it
+/// first ("Manually provision a managed VNet", how-to-managed-network).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvisioningPlan {
+    /// Also provision the network of serverless Spark (`includeSpark`).
+    pub include_spark: bool,
+    /// How long Microsoft documents the first provisioning to take, in minutes: about 30, and
+    /// about 10 more with the first FQDN rule.
+    pub expected_minutes: u32,
+    /// How long the deployment waits for it (Terraform `timeouts.create`), e.g. `60m`.
+    pub timeout: String,
 }
 
 /// One approved outbound rule.

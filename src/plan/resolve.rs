@@ -12,8 +12,8 @@ use super::{
     BicepDeploymentPlan, BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan,
     FirstPartyGrant, GeoReplication, GovernancePlan, IdentityRole, InitiativeAssignment,
     InstancePlan, KeyPlan, KeyVaultPlan, ManagedNetworkPlan, MonitoringPlan, NetworkPlan,
-    OutboundRulePlan, Plan, PolicyAssignment, PrivateEndpointPlan, RegionPlan, RegionRole,
-    RegistryPlan, RoleAssignment, SchedulePlan, StoragePlan, WorkspacePlan,
+    OutboundRulePlan, Plan, PolicyAssignment, PrivateEndpointPlan, ProvisioningPlan, RegionPlan,
+    RegionRole, RegistryPlan, RoleAssignment, SchedulePlan, StoragePlan, WorkspacePlan,
 };
 use crate::facts::{self, Needed};
 use crate::naming::{Names, environment_name};
@@ -38,6 +38,11 @@ const SOFT_DELETE_DAYS_STORAGE: u32 = 14;
 const UNTAGGED_RETENTION_DAYS: u32 = 7;
 /// Azure ML registry used for model deployments when the profile names none (SEC-12).
 const DEFAULT_MODEL_REGISTRY: &str = "azureml";
+/// First provisioning of a managed network: "around 30 minutes"; the first FQDN rule adds
+/// "around 10 minutes" (Microsoft Learn, how-to-managed-network, "Manually provision a managed
+/// VNet").
+const PROVISIONING_MINUTES: u32 = 30;
+const FQDN_PROVISIONING_MINUTES: u32 = 10;
 
 /// Resolve a validated profile into the plan of its landing zone.
 pub fn resolve(profile: &Profile) -> Plan {
@@ -357,6 +362,23 @@ fn managed_network(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> ManagedN
         // Standard, as mlzone has always set it.
         firewall_sku: firewall.then(|| "Standard".to_owned()),
         outbound_rules,
+        provisioning: provisioning(firewall),
+    }
+}
+
+/// Provision the managed network before compute, waiting twice the documented time: Microsoft
+/// warns that many outbound rules take longer still.
+fn provisioning(fqdn_rules: bool) -> ProvisioningPlan {
+    let expected = PROVISIONING_MINUTES
+        + if fqdn_rules {
+            FQDN_PROVISIONING_MINUTES
+        } else {
+            0
+        };
+    ProvisioningPlan {
+        include_spark: false,
+        expected_minutes: expected,
+        timeout: format!("{}m", expected * 2),
     }
 }
 

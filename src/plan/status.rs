@@ -185,15 +185,16 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             out
         }
         "SEC-02" => match profile.network.mode {
-            NetworkMode::Managed => each(&|r| {
-                format!(
-                    "workspace {}: managed network {}",
+            NetworkMode::Managed => each(&|r| match &r.workspace.managed_network {
+                Some(m) => format!(
+                    "workspace {}: managed network {}, provisioned before any compute (about {} min; Terraform after its {} outbound rule(s), waiting up to {})",
                     r.workspace.name,
-                    r.workspace
-                        .managed_network
-                        .as_ref()
-                        .map_or("off", |m| m.isolation_mode.as_str())
-                )
+                    m.isolation_mode,
+                    m.provisioning.expected_minutes,
+                    m.outbound_rules.len(),
+                    m.provisioning.timeout
+                ),
+                None => format!("workspace {}: managed network off", r.workspace.name),
             }),
             NetworkMode::Customer => each(&|r| {
                 format!(

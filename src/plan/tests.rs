@@ -433,3 +433,27 @@ fn outbound_rules_wait_for_each_other_and_fqdn_rules_get_a_firewall() {
     let network = plan.regions[0].workspace.managed_network.as_ref().unwrap();
     assert_eq!(network.firewall_sku, None, "no FQDN rule, no firewall");
 }
+
+#[test]
+fn the_managed_network_is_provisioned_with_twice_the_documented_time() {
+    // Microsoft: about 30 minutes for the first provisioning, about 10 more with the first
+    // FQDN rule (how-to-managed-network, "Manually provision a managed VNet").
+    let with_fqdn = plan_of(&base());
+    let network = with_fqdn.regions[0]
+        .workspace
+        .managed_network
+        .as_ref()
+        .unwrap();
+    assert!(network.firewall);
+    assert_eq!(network.provisioning.expected_minutes, 40);
+    assert_eq!(network.provisioning.timeout, "80m");
+    assert!(!network.provisioning.include_spark);
+
+    let mut profile = base();
+    profile["network"]["outbound"] =
+        json!([{"name": "aad", "service_tag": "AzureActiveDirectory"}]);
+    let plan = plan_of(&profile);
+    let network = plan.regions[0].workspace.managed_network.as_ref().unwrap();
+    assert_eq!(network.provisioning.expected_minutes, 30);
+    assert_eq!(network.provisioning.timeout, "60m");
+}

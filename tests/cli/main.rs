@@ -16,6 +16,8 @@ mod hostile;
 mod init;
 // Locked settings of golden profiles may be tightened.
 mod locks;
+// The managed network is provisioned after its rules and before compute.
+mod managed_network;
 // tests/fixtures/invalid: one mistake per file, each with its located diagnostic.
 mod invalid;
 // Property tests: no panic on any document or field value.

@@ -1698,6 +1698,15 @@ fn terraform_resource(
         {
             outbound_rule_lines(inventory, name, at(body, "body"), at(body, "depends_on"));
         }
+        // Terraform provisions the managed network with an action after its rules; Bicep asks
+        // for it when it creates the workspace (`provisionNetworkNow`).
+        "azapi_resource_action"
+            if type_of(body).starts_with("Microsoft.MachineLearningServices/workspaces@")
+                && text(at(body, "action")) == "provisionManagedNetwork" =>
+        {
+            Lines::of(inventory, "workspace", text(at(body, "resource_id")))
+                .set("managed_network_provisioned", "true");
+        }
         "azapi_resource" if type_of(body).starts_with("Microsoft.KeyVault/vaults/keys@") => {
             key_lines(inventory, name, at(body, "body/properties"));
         }
@@ -2256,6 +2265,9 @@ fn bicep_resource(
                 );
             }
             managed_network_lines(&mut lines, at(&body, "properties/managedNetwork"));
+            if at(&body, "properties/provisionNetworkNow") == &Value::Bool(true) {
+                lines.set("managed_network_provisioned", "true");
+            }
         }
         "Microsoft.MachineLearningServices/workspaces/outboundRules" => {
             outbound_rule_lines(inventory, &name, &body, at(&body, "dependsOn"));

@@ -76,6 +76,7 @@ module primaryCompute 'modules/primary-compute.bicep' = {
   name: 'mlzone-churn-sandbox-dev-weu-primary-compute'
   scope: primaryGroup
   dependsOn: [
+    primaryWorkspace
     primaryNetwork
   ]
 }

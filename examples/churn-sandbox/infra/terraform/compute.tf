@@ -23,6 +23,9 @@ resource "azurerm_machine_learning_compute_cluster" "primary_experiment" {
     max_node_count                       = 6
     scale_down_nodes_after_idle_duration = "PT15M"
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.primary_provision_managed_network]
 }
 
 # azapi: azurerm's compute instance has no idle shutdown or schedules (COST-09).
@@ -79,6 +82,9 @@ resource "azapi_resource" "primary_dana-dev" {
       }
     }
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.primary_provision_managed_network]
 }
 
 # azapi: azurerm's compute instance has no idle shutdown or schedules (COST-09).
@@ -113,4 +119,7 @@ resource "azapi_resource" "primary_omar-dev" {
       }
     }
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.primary_provision_managed_network]
 }

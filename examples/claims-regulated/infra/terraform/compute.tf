@@ -23,6 +23,9 @@ resource "azurerm_machine_learning_compute_cluster" "primary_claims-train" {
     max_node_count                       = 4
     scale_down_nodes_after_idle_duration = "PT15M"
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.primary_provision_managed_network]
 }
 
 resource "azurerm_machine_learning_compute_cluster" "primary_claims-batch" {
@@ -47,6 +50,9 @@ resource "azurerm_machine_learning_compute_cluster" "primary_claims-batch" {
     max_node_count                       = 6
     scale_down_nodes_after_idle_duration = "PT15M"
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.primary_provision_managed_network]
 }
 
 resource "azurerm_machine_learning_compute_cluster" "secondary_claims-train" {
@@ -71,6 +77,9 @@ resource "azurerm_machine_learning_compute_cluster" "secondary_claims-train" {
     max_node_count                       = 4
     scale_down_nodes_after_idle_duration = "PT15M"
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.secondary_provision_managed_network]
 }
 
 resource "azurerm_machine_learning_compute_cluster" "secondary_claims-batch" {
@@ -95,4 +104,7 @@ resource "azurerm_machine_learning_compute_cluster" "secondary_claims-batch" {
     max_node_count                       = 6
     scale_down_nodes_after_idle_duration = "PT15M"
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.secondary_provision_managed_network]
 }

@@ -113,6 +113,28 @@ resource "azapi_resource" "primary_outbound_entra-id" {
   depends_on = [azapi_resource.primary_outbound_pypi-files]
 }
 
+# Provision the managed network once its outbound rules are set, before any compute (SEC-02):
+# left to the first compute, provisioning can make its creation time out. azapi: azurerm
+# provisions only at workspace creation (provision_on_creation_enabled, which replaces an
+# existing workspace), before the rules exist.
+resource "azapi_resource_action" "primary_provision_managed_network" {
+  type        = "Microsoft.MachineLearningServices/workspaces@2026-05-01"
+  resource_id = azurerm_machine_learning_workspace.primary.id
+  action      = "provisionManagedNetwork"
+  method      = "POST"
+  body = {
+    includeSpark = false
+  }
+  locks      = [azurerm_machine_learning_workspace.primary.id]
+  depends_on = [azapi_update_resource.primary_managed_network, azapi_resource.primary_outbound_pypi, azapi_resource.primary_outbound_pypi-files, azapi_resource.primary_outbound_entra-id]
+
+  # Microsoft documents about 40 minutes for the first provisioning.
+  timeouts {
+    create = "80m"
+    update = "80m"
+  }
+}
+
 resource "azurerm_machine_learning_workspace" "secondary" {
   name                    = "mlw-claims-prod-weu"
   location                = azurerm_resource_group.secondary.location
@@ -223,4 +245,26 @@ resource "azapi_resource" "secondary_outbound_entra-id" {
   }
   locks      = [azurerm_machine_learning_workspace.secondary.id]
   depends_on = [azapi_resource.secondary_outbound_pypi-files]
+}
+
+# Provision the managed network once its outbound rules are set, before any compute (SEC-02):
+# left to the first compute, provisioning can make its creation time out. azapi: azurerm
+# provisions only at workspace creation (provision_on_creation_enabled, which replaces an
+# existing workspace), before the rules exist.
+resource "azapi_resource_action" "secondary_provision_managed_network" {
+  type        = "Microsoft.MachineLearningServices/workspaces@2026-05-01"
+  resource_id = azurerm_machine_learning_workspace.secondary.id
+  action      = "provisionManagedNetwork"
+  method      = "POST"
+  body = {
+    includeSpark = false
+  }
+  locks      = [azurerm_machine_learning_workspace.secondary.id]
+  depends_on = [azapi_update_resource.secondary_managed_network, azapi_resource.secondary_outbound_pypi, azapi_resource.secondary_outbound_pypi-files, azapi_resource.secondary_outbound_entra-id]
+
+  # Microsoft documents about 40 minutes for the first provisioning.
+  timeouts {
+    create = "80m"
+    update = "80m"
+  }
 }

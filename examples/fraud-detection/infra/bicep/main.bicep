@@ -95,6 +95,7 @@ module primaryCompute 'modules/primary-compute.bicep' = {
   name: 'mlzone-fraud-detection-prod-weu-primary-compute'
   scope: primaryGroup
   dependsOn: [
+    primaryWorkspace
     primaryNetwork
   ]
 }
@@ -143,6 +144,7 @@ module secondaryCompute 'modules/secondary-compute.bicep' = {
   name: 'mlzone-fraud-detection-prod-weu-secondary-compute'
   scope: secondaryGroup
   dependsOn: [
+    secondaryWorkspace
     secondaryNetwork
   ]
 }

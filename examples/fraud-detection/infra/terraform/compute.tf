@@ -23,6 +23,9 @@ resource "azurerm_machine_learning_compute_cluster" "primary_xgb-train" {
     max_node_count                       = 6
     scale_down_nodes_after_idle_duration = "PT15M"
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.primary_provision_managed_network]
 }
 
 resource "azurerm_machine_learning_compute_cluster" "primary_nightly-score" {
@@ -47,6 +50,9 @@ resource "azurerm_machine_learning_compute_cluster" "primary_nightly-score" {
     max_node_count                       = 10
     scale_down_nodes_after_idle_duration = "PT15M"
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.primary_provision_managed_network]
 }
 
 resource "azurerm_machine_learning_compute_cluster" "secondary_xgb-train" {
@@ -71,6 +77,9 @@ resource "azurerm_machine_learning_compute_cluster" "secondary_xgb-train" {
     max_node_count                       = 6
     scale_down_nodes_after_idle_duration = "PT15M"
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.secondary_provision_managed_network]
 }
 
 resource "azurerm_machine_learning_compute_cluster" "secondary_nightly-score" {
@@ -95,4 +104,7 @@ resource "azurerm_machine_learning_compute_cluster" "secondary_nightly-score" {
     max_node_count                       = 10
     scale_down_nodes_after_idle_duration = "PT15M"
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.secondary_provision_managed_network]
 }

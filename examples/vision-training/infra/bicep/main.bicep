@@ -79,6 +79,7 @@ module primaryCompute 'modules/primary-compute.bicep' = {
   name: 'mlzone-vision-prod-eus2-primary-compute'
   scope: primaryGroup
   dependsOn: [
+    primaryWorkspace
     primaryNetwork
   ]
 }

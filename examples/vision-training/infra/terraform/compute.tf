@@ -23,6 +23,9 @@ resource "azurerm_machine_learning_compute_cluster" "primary_h100-train" {
     max_node_count                       = 4
     scale_down_nodes_after_idle_duration = "PT10M"
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.primary_provision_managed_network]
 }
 
 resource "azurerm_machine_learning_compute_cluster" "primary_batch-t4" {
@@ -47,4 +50,7 @@ resource "azurerm_machine_learning_compute_cluster" "primary_batch-t4" {
     max_node_count                       = 4
     scale_down_nodes_after_idle_duration = "PT15M"
   }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.primary_provision_managed_network]
 }

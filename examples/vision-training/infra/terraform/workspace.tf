@@ -144,3 +144,25 @@ resource "azapi_resource" "primary_outbound_entra-id" {
   locks      = [azurerm_machine_learning_workspace.primary.id]
   depends_on = [azapi_resource.primary_outbound_huggingface-cdn]
 }
+
+# Provision the managed network once its outbound rules are set, before any compute (SEC-02):
+# left to the first compute, provisioning can make its creation time out. azapi: azurerm
+# provisions only at workspace creation (provision_on_creation_enabled, which replaces an
+# existing workspace), before the rules exist.
+resource "azapi_resource_action" "primary_provision_managed_network" {
+  type        = "Microsoft.MachineLearningServices/workspaces@2026-05-01"
+  resource_id = azurerm_machine_learning_workspace.primary.id
+  action      = "provisionManagedNetwork"
+  method      = "POST"
+  body = {
+    includeSpark = false
+  }
+  locks      = [azurerm_machine_learning_workspace.primary.id]
+  depends_on = [azapi_update_resource.primary_managed_network, azapi_resource.primary_outbound_pypi, azapi_resource.primary_outbound_pypi-files, azapi_resource.primary_outbound_huggingface, azapi_resource.primary_outbound_huggingface-cdn, azapi_resource.primary_outbound_entra-id]
+
+  # Microsoft documents about 40 minutes for the first provisioning.
+  timeouts {
+    create = "80m"
+    update = "80m"
+  }
+}

@@ -81,6 +81,11 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
       // FQDN rules run through a managed Azure Firewall, billed to the subscription.
       firewallSku: 'Standard'
     }
+    // Provision the managed network now (Microsoft documents about 40 minutes the first
+    // time), not when the first compute is created (SEC-02). ARM cannot call the provisioning
+    // action once the rules below exist: they are added to the provisioned network, and compute
+    // deploys after this module.
+    provisionNetworkNow: true
   }
 }
 

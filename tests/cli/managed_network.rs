@@ -1,0 +1,374 @@
+//! The managed network is provisioned after its outbound rules and before any compute, read off
+//! the generated Terraform (hcl-rs) and Bicep (the parser in `bicep.rs`) of every shipped
+//! profile. Microsoft Learn, how-to-managed-network: "Manually provision a managed VNet" (about
+//! 30 minutes, the first FQDN rule about 10 more).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use hcl::{Block, BlockLabel, Expression};
+use serde_json::Value;
+
+use crate::bicep::{self, BicepFile, Entry, Expr, ExprKind, Item, Key, StmtKind};
+use crate::support::{generate_into, mlzone, shipped_profiles, slug};
+
+#[test]
+fn the_managed_network_is_provisioned_after_its_rules_and_before_compute() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let mut provisioned = 0;
+    for (label, profile) in shipped_profiles() {
+        let out = temp.path().join(slug(&label));
+        generate_into(&profile, &out, "terraform,bicep");
+        let plan = plan_json(&profile);
+        let tf = Terraform::read(&out);
+        for region in plan["regions"].as_array().expect("regions") {
+            let role = region["role"].as_str().expect("a role");
+            let network = &region["workspace"]["managed_network"];
+            let workspace = format!("azurerm_machine_learning_workspace.{role}");
+            let actions = tf.provisioning_of(&workspace);
+            let compute = tf.compute_of(&workspace);
+            let bicep_workspace = bicep_workspace(&out, role);
+            if network.is_null() {
+                assert!(actions.is_empty(), "{label} {role}: no managed network");
+                assert_eq!(bicep_workspace.get("provisionNetworkNow"), None);
+                continue;
+            }
+            provisioned += 1;
+            let [action] = actions[..] else {
+                panic!("{label} {role}: {} provisioning actions", actions.len());
+            };
+            let action_block = &tf.resources[action];
+
+            // After whatever holds the outbound rules.
+            let rules = network["outbound_rules"].as_array().expect("rules").len();
+            let holders = tf.rule_holders_of(&workspace);
+            assert_eq!(
+                holders.is_empty(),
+                rules == 0,
+                "{label} {role}: {holders:?}"
+            );
+            let depends = depends_on(action_block);
+            for holder in &holders {
+                assert!(
+                    depends.contains(holder),
+                    "{label} {role}: {action} does not wait for {holder}"
+                );
+            }
+
+            // Long enough for what Microsoft documents.
+            let fqdn = network["outbound_rules"]
+                .as_array()
+                .expect("rules")
+                .iter()
+                .any(|r| r["kind"] == "FQDN");
+            let documented = if fqdn { 40 } else { 30 };
+            let timeouts = action_block
+                .body()
+                .blocks()
+                .find(|b| b.identifier() == "timeouts")
+                .unwrap_or_else(|| panic!("{label} {role}: {action} has no timeouts"));
+            let create = attribute(timeouts, "create").expect("a create timeout");
+            assert!(
+                minutes(&create) >= documented,
+                "{label} {role}: {create} is shorter than the documented {documented} minutes"
+            );
+
+            // Before every compute.
+            assert!(!compute.is_empty(), "{label} {role}: no compute");
+            for address in &compute {
+                let depends = depends_on(&tf.resources[address]);
+                assert!(
+                    depends.contains(action),
+                    "{label} {role}: {address} does not wait for {action}"
+                );
+            }
+
+            // Bicep: an ARM template cannot call the action, so the workspace is created with its
+            // network provisioned, and its rules in the same module; compute after that module.
+            assert_eq!(
+                bicep_workspace.get("provisionNetworkNow"),
+                Some(&Value::Bool(true)),
+                "{label} {role}"
+            );
+            assert_eq!(
+                bicep_rule_count(&out, role),
+                rules,
+                "{label} {role}: the rules are in the workspace module"
+            );
+            let main = bicep_file(&out, "main.bicep");
+            let depends = module_depends_on(&main, &format!("{role}Compute"));
+            assert!(
+                depends.contains(&format!("{role}Workspace")),
+                "{label} {role}: the compute module does not wait for the workspace: {depends:?}"
+            );
+        }
+    }
+    assert!(provisioned >= 6, "only {provisioned} managed networks");
+}
+
+// ---------------------------------------------------------------------------------- support
+
+fn plan_json(profile: &Path) -> Value {
+    let out = mlzone()
+        .args(["plan", "--json"])
+        .arg(profile)
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout).expect("the plan is JSON")
+}
+
+/// `30m`, `1h30m` (Go durations, as the providers read timeouts; quoted as HCL prints them) in
+/// minutes.
+fn minutes(text: &str) -> u64 {
+    let text = text.trim_matches('"');
+    let mut total = 0;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+        } else {
+            let n: u64 = number
+                .parse()
+                .unwrap_or_else(|_| panic!("a duration: {text}"));
+            number.clear();
+            total += match c {
+                'h' => n * 60,
+                'm' => n,
+                's' => n / 60,
+                other => panic!("unit {other} in {text}"),
+            };
+        }
+    }
+    total
+}
+
+/// The addresses a block lists in `depends_on`.
+fn depends_on(block: &Block) -> Vec<String> {
+    attribute(block, "depends_on")
+        .unwrap_or_default()
+        .split(|c: char| c == '[' || c == ']' || c == ',' || c.is_whitespace())
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// An attribute of a block, as HCL text.
+fn attribute(block: &Block, name: &str) -> Option<String> {
+    block
+        .body()
+        .attributes()
+        .find(|a| a.key() == name)
+        .map(|a| a.expr().to_string())
+}
+
+/// The generated Terraform's resources by address.
+struct Terraform {
+    resources: BTreeMap<String, Block>,
+}
+
+impl Terraform {
+    fn read(out: &Path) -> Self {
+        let mut resources = BTreeMap::new();
+        for path in crate::support::entries(&out.join("terraform")) {
+            if path.extension().is_none_or(|e| e != "tf") {
+                continue;
+            }
+            let text = fs::read_to_string(&path).expect("a .tf file");
+            let body = hcl::parse(&text)
+                .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+            for block in body.into_blocks() {
+                if block.identifier() != "resource" {
+                    continue;
+                }
+                let labels: Vec<&str> = block.labels().iter().map(BlockLabel::as_str).collect();
+                if let [kind, name] = labels[..] {
+                    resources.insert(format!("{kind}.{name}"), block.clone());
+                }
+            }
+        }
+        Terraform { resources }
+    }
+
+    /// Resources of `kind` whose attributes refer to `workspace`.
+    fn referring(&self, workspace: &str) -> impl Iterator<Item = (&String, &Block)> {
+        let reference = format!("{workspace}.");
+        self.resources.iter().filter(move |(address, block)| {
+            *address != workspace
+                && block
+                    .body()
+                    .attributes()
+                    .filter(|a| a.key() != "depends_on")
+                    .any(|a| a.expr().to_string().contains(&reference))
+        })
+    }
+
+    /// The actions that provision `workspace`'s managed network.
+    fn provisioning_of(&self, workspace: &str) -> Vec<&String> {
+        self.referring(workspace)
+            .filter(|(address, block)| {
+                address.starts_with("azapi_resource_action.")
+                    && string(block, "type")
+                        .starts_with("Microsoft.MachineLearningServices/workspaces@")
+                    && string(block, "action") == "provisionManagedNetwork"
+            })
+            .map(|(address, _)| address)
+            .collect()
+    }
+
+    /// Whatever holds `workspace`'s managed-network settings and outbound rules: a body with
+    /// `managedNetwork` (an update of the workspace), or a child resource of type
+    /// `.../outboundRules`.
+    fn rule_holders_of(&self, workspace: &str) -> Vec<String> {
+        self.referring(workspace)
+            .filter(|(_, block)| {
+                string(block, "type").contains("/outboundRules@")
+                    || attribute(block, "body").is_some_and(|b| b.contains("managedNetwork"))
+            })
+            .map(|(address, _)| address.clone())
+            .collect()
+    }
+
+    /// Clusters and instances in `workspace`.
+    fn compute_of(&self, workspace: &str) -> Vec<String> {
+        self.referring(workspace)
+            .filter(|(address, block)| {
+                address.starts_with("azurerm_machine_learning_compute_")
+                    || string(block, "type")
+                        .starts_with("Microsoft.MachineLearningServices/workspaces/computes@")
+            })
+            .map(|(address, _)| address.clone())
+            .collect()
+    }
+}
+
+/// A string attribute's value; empty when absent or not a literal.
+fn string(block: &Block, name: &str) -> String {
+    match block
+        .body()
+        .attributes()
+        .find(|a| a.key() == name)
+        .map(|a| a.expr())
+    {
+        Some(Expression::String(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+fn bicep_file(out: &Path, name: &str) -> BicepFile {
+    let text = fs::read_to_string(out.join("bicep").join(name))
+        .unwrap_or_else(|e| panic!("bicep/{name}: {e}"));
+    bicep::parse(&text).unwrap_or_else(|e| panic!("bicep/{name} does not parse: {e}"))
+}
+
+/// The `properties` of the workspace deployed by `modules/ROLE-workspace.bicep`, as JSON
+/// (literals only).
+fn bicep_workspace(out: &Path, role: &str) -> serde_json::Map<String, Value> {
+    let file = bicep_file(out, &format!("modules/{role}-workspace.bicep"));
+    let workspaces: Vec<Value> = file
+        .statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Resource(r)
+                if !r.existing
+                    && r.ty.literal().is_some_and(|t| {
+                        t.starts_with("Microsoft.MachineLearningServices/workspaces@")
+                    }) =>
+            {
+                Some(literal(&r.value)["properties"].clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let [Value::Object(properties)] = &workspaces[..] else {
+        panic!("{role}: {} workspaces", workspaces.len());
+    };
+    properties.clone()
+}
+
+/// How many outbound rules `modules/ROLE-workspace.bicep` declares, as child resources of its
+/// workspace.
+fn bicep_rule_count(out: &Path, role: &str) -> usize {
+    let file = bicep_file(out, &format!("modules/{role}-workspace.bicep"));
+    file.statements
+        .iter()
+        .filter(|s| match &s.kind {
+            StmtKind::Resource(r) => {
+                !r.existing
+                    && r.ty.literal().is_some_and(|t| {
+                        t.starts_with("Microsoft.MachineLearningServices/workspaces/outboundRules@")
+                    })
+            }
+            _ => false,
+        })
+        .count()
+}
+
+/// The symbols a module of `main.bicep` lists in `dependsOn`.
+fn module_depends_on(main: &BicepFile, symbol: &str) -> Vec<String> {
+    let module = main
+        .statements
+        .iter()
+        .find_map(|s| match &s.kind {
+            StmtKind::Module(m) if m.symbol == symbol => Some(m),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no module {symbol}"));
+    let ExprKind::Object(entries) = &module.value.kind else {
+        panic!("{symbol}: not an object");
+    };
+    entries
+        .iter()
+        .find_map(|e| match e {
+            Entry::Prop {
+                key: Key::Name(name),
+                value,
+                ..
+            } if name == "dependsOn" => Some(value),
+            _ => None,
+        })
+        .map(|value| match &value.kind {
+            ExprKind::Array(items) => items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Value(Expr {
+                        kind: ExprKind::Ident(name),
+                        ..
+                    }) => Some(name.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default()
+}
+
+/// The literal parts of a Bicep expression as JSON; anything computed is `null`.
+fn literal(expr: &Expr) -> Value {
+    match &expr.kind {
+        ExprKind::Str(_) => expr.literal().map_or(Value::Null, Value::String),
+        ExprKind::Int(n) => Value::from(*n),
+        ExprKind::Bool(b) => Value::Bool(*b),
+        ExprKind::Object(entries) => Value::Object(
+            entries
+                .iter()
+                .filter_map(|e| match e {
+                    Entry::Prop {
+                        key: Key::Name(name),
+                        value,
+                        ..
+                    } => Some((name.clone(), literal(value))),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        ExprKind::Array(items) => items
+            .iter()
+            .map(|i| match i {
+                Item::Value(e) => literal(e),
+                Item::Spread(_) => Value::Null,
+            })
+            .collect(),
+        _ => Value::Null,
+    }
+}
