@@ -68,6 +68,13 @@ pub(crate) fn describe(plan: &Plan) -> String {
                     )
                 ),
             ),
+            (
+                "image builds",
+                w.image_build.as_ref().map_or_else(
+                    || "by the registry (public)".to_owned(),
+                    |b| format!("cluster {} ({})", b.cluster, b.reason),
+                ),
+            ),
             ("identity", region.names.identity.clone()),
             (
                 "key vault",
@@ -137,14 +144,17 @@ pub(crate) fn describe(plan: &Plan) -> String {
         for c in &region.clusters {
             let _ = writeln!(
                 out,
-                "  {:<15} {} {} {}, {}-{} nodes, scale down after {}",
+                "  {:<15} {} {} {}, {}-{} nodes, scale down after {}{}",
                 "cluster",
                 c.name,
                 c.sku,
                 c.vm_priority,
                 c.min_nodes,
                 c.max_nodes,
-                c.idle_scale_down
+                c.idle_scale_down,
+                c.added_for
+                    .as_ref()
+                    .map_or_else(String::new, |why| format!(" (added for {why})"))
             );
         }
     }

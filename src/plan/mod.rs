@@ -201,6 +201,45 @@ pub struct WorkspacePlan {
     pub app_insights: bool,
     /// The legacy v1 network-isolation mode, which bypasses the managed network.
     pub v1_legacy_mode: bool,
+    /// The compute cluster environment images are built on (`imageBuildCompute`): a registry
+    /// behind a private endpoint cannot build them itself ("Configure image builds",
+    /// how-to-managed-network). `None` only when the registry is public (SEC-05 waived) and the
+    /// profile names no cluster: the registry then builds them.
+    pub image_build: Option<ImageBuildPlan>,
+}
+
+/// Where the workspace builds environment images.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageBuildPlan {
+    /// The cluster's name, one of the region's `clusters`.
+    pub cluster: String,
+    /// How it was chosen.
+    pub chosen: ImageBuildChoice,
+    /// The same, for people: `the first CPU cluster`.
+    pub reason: String,
+}
+
+/// How the image-build cluster was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageBuildChoice {
+    /// Named by the profile (`compute.image_build_cluster`).
+    Profile,
+    /// The profile's first cluster with a CPU size.
+    FirstCpuCluster,
+    /// Added by the plan: the profile has no CPU cluster.
+    Added,
+}
+
+impl ImageBuildChoice {
+    /// Why this cluster, for people.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::Profile => "named by the profile",
+            Self::FirstCpuCluster => "the first CPU cluster",
+            Self::Added => "added, as the profile has no CPU cluster",
+        }
+    }
 }
 
 /// How the workspace reaches its storage.
@@ -457,6 +496,9 @@ pub struct ClusterPlan {
     pub ssh_public_access: bool,
     /// Runs in the compute subnet (customer mode); never on a managed network.
     pub in_compute_subnet: bool,
+    /// Why the plan added the cluster, which the profile does not declare (`image builds`);
+    /// `None` for the profile's own.
+    pub added_for: Option<String>,
 }
 
 /// A compute instance.

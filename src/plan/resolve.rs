@@ -10,12 +10,13 @@ use super::derive::{self, Ranges};
 use super::status::{statuses, waiver_notes};
 use super::{
     BicepDeploymentPlan, BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan,
-    FirstPartyGrant, GeoReplication, GovernancePlan, IdentityRole, InitiativeAssignment,
-    InstancePlan, KeyPlan, KeyVaultPlan, ManagedNetworkPlan, MonitoringPlan, NetworkPlan,
-    OutboundRulePlan, Plan, PolicyAssignment, PrivateEndpointPlan, ProvisioningPlan, RegionPlan,
-    RegionRole, RegistryPlan, RoleAssignment, SchedulePlan, StoragePlan, WorkspacePlan,
+    FirstPartyGrant, GeoReplication, GovernancePlan, IdentityRole, ImageBuildChoice,
+    ImageBuildPlan, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan, ManagedNetworkPlan,
+    MonitoringPlan, NetworkPlan, OutboundRulePlan, Plan, PolicyAssignment, PrivateEndpointPlan,
+    ProvisioningPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment, SchedulePlan,
+    StoragePlan, WorkspacePlan,
 };
-use crate::facts::{self, Needed};
+use crate::facts::{self, Needed, SkuKind};
 use crate::naming::{Names, environment_name};
 use crate::profile::{
     Environment, NetworkMode, PolicyEffect, PrincipalType, Priority, Profile, Purpose, Role, Scope,
@@ -38,6 +39,12 @@ const SOFT_DELETE_DAYS_STORAGE: u32 = 14;
 const UNTAGGED_RETENTION_DAYS: u32 = 7;
 /// Azure ML registry used for model deployments when the profile names none (SEC-12).
 const DEFAULT_MODEL_REGISTRY: &str = "azureml";
+/// The name of the cluster the plan adds for image builds when the profile has no CPU cluster
+/// (with `-2`, `-3`, ... when a compute of the profile has it).
+pub(crate) const IMAGE_BUILD_CLUSTER: &str = "image-build";
+/// Its size: a small general-purpose CPU size of the family table (Dv5, 4 vCPUs), the family
+/// the golden profiles use for CPU clusters.
+pub(crate) const IMAGE_BUILD_SKU: &str = "Standard_D4_v5";
 /// First provisioning of a managed network: "around 30 minutes"; the first FQDN rule adds
 /// "around 10 minutes" (Microsoft Learn, how-to-managed-network, "Manually provision a managed
 /// VNet").
@@ -198,6 +205,8 @@ fn region_plan(
     let cmk = !waived("SEC-13") && profile.encryption.customer_managed_key != Some(false);
     let private = !waived("SEC-05");
     let customer = profile.network.mode == NetworkMode::Customer;
+    let mut clusters = clusters(profile, waived);
+    let image_build = image_build(profile, &mut clusters, waived);
     RegionPlan {
         role,
         location: location.to_owned(),
@@ -218,6 +227,7 @@ fn region_plan(
             },
             app_insights: true,
             v1_legacy_mode: false,
+            image_build,
         },
         key_vault: KeyVaultPlan {
             name: names.key_vault.clone(),
@@ -258,7 +268,7 @@ fn region_plan(
         private_endpoints: private_endpoints(&names, waived),
         dns_zones: dns_zones(profile, waived),
         identity_roles: identity_roles(cmk),
-        clusters: clusters(profile, waived),
+        clusters,
         names,
     }
 }
@@ -380,6 +390,75 @@ fn provisioning(fqdn_rules: bool) -> ProvisioningPlan {
         expected_minutes: expected,
         timeout: format!("{}m", expected * 2),
     }
+}
+
+/// Where the workspace builds environment images. A registry behind a private endpoint cannot
+/// build them (how-to-managed-network, "Configure image builds"): the profile's choice, else its
+/// first CPU cluster, else a small cluster added here, which scales to zero. A public registry
+/// (SEC-05 waived) builds them itself unless the profile names a cluster.
+fn image_build(
+    profile: &Profile,
+    clusters: &mut Vec<ClusterPlan>,
+    waived: &dyn Fn(&str) -> bool,
+) -> Option<ImageBuildPlan> {
+    if let Some(name) = &profile.compute.image_build_cluster {
+        // Validation proved it names a cluster; Azure matches compute names as written.
+        let cluster = clusters
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .map_or_else(|| name.clone(), |c| c.name.clone());
+        return Some(ImageBuildPlan {
+            cluster,
+            chosen: ImageBuildChoice::Profile,
+            reason: ImageBuildChoice::Profile.reason().to_owned(),
+        });
+    }
+    if waived("SEC-05") {
+        return None;
+    }
+    if let Some(cpu) = clusters.iter().find(|c| c.sku_kind == Some(SkuKind::Cpu)) {
+        return Some(ImageBuildPlan {
+            cluster: cpu.name.clone(),
+            chosen: ImageBuildChoice::FirstCpuCluster,
+            reason: ImageBuildChoice::FirstCpuCluster.reason().to_owned(),
+        });
+    }
+    let taken = |name: &str| {
+        let compute = &profile.compute;
+        compute
+            .clusters
+            .iter()
+            .map(|c| &c.name)
+            .chain(compute.instances.iter().map(|i| &i.name))
+            .any(|n| n.eq_ignore_ascii_case(name))
+    };
+    let name = std::iter::once(IMAGE_BUILD_CLUSTER.to_owned())
+        .chain((2..).map(|n| format!("{IMAGE_BUILD_CLUSTER}-{n}")))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| IMAGE_BUILD_CLUSTER.to_owned());
+    clusters.push(ClusterPlan {
+        name: name.clone(),
+        sku: canonical_sku(IMAGE_BUILD_SKU),
+        sku_kind: facts::sku(IMAGE_BUILD_SKU).map(|s| s.kind),
+        // It prepares the environments training and inference run in.
+        purpose: Purpose::Training,
+        // A build preempted halfway fails; at 0 nodes when idle, dedicated costs only builds.
+        vm_priority: "Dedicated".to_owned(),
+        min_nodes: 0,
+        max_nodes: 1,
+        idle_scale_down: DEFAULT_SCALE_DOWN.iso(),
+        idle_scale_down_seconds: DEFAULT_SCALE_DOWN.seconds,
+        local_auth: waived("SEC-07"),
+        node_public_ip: waived("SEC-09"),
+        ssh_public_access: waived("SEC-08"),
+        in_compute_subnet: profile.network.mode == NetworkMode::Customer,
+        added_for: Some("image builds".to_owned()),
+    });
+    Some(ImageBuildPlan {
+        cluster: name,
+        chosen: ImageBuildChoice::Added,
+        reason: ImageBuildChoice::Added.reason().to_owned(),
+    })
 }
 
 fn key_plan(profile: &Profile, names: &Names) -> KeyPlan {
@@ -517,6 +596,7 @@ fn clusters(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<ClusterPlan
                 node_public_ip: waived("SEC-09"),
                 ssh_public_access: waived("SEC-08"),
                 in_compute_subnet: customer,
+                added_for: None,
             }
         })
         .collect()
@@ -760,11 +840,11 @@ fn governance_plan(
     let custom_policies = if waived("COST-03") {
         Vec::new()
     } else {
-        let mut skus: Vec<String> = profile
-            .compute
+        // The plan's clusters: the profile's and any it adds (image builds).
+        let mut skus: Vec<String> = regions[0]
             .clusters
             .iter()
-            .map(|c| canonical_sku(&c.sku))
+            .map(|c| c.sku.clone())
             .chain(
                 profile
                     .compute

@@ -70,7 +70,7 @@ fn concerns(id: &str) -> &'static [&'static str] {
         "SEC-10" => &["policy", "compute"],
         "SEC-02" | "SEC-03" | "SEC-14" => &["workspace", "network"],
         "SEC-04" | "SEC-16" => &["workspace", "policy"],
-        "SEC-05" => &["dependencies", "network"],
+        "SEC-05" => &["dependencies", "network", "workspace", "compute"],
         "SEC-06" => &["identity", "dependencies", "workspace"],
         "SEC-11" => &["access"],
         "SEC-13" => &["dependencies", "workspace"],
@@ -230,12 +230,21 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 )
             }),
         },
-        "SEC-05" => each(&|r| {
-            format!(
-                "storage {}, key vault {}, registry {}: public access disabled, private endpoints in {}",
-                r.storage.name, r.key_vault.name, plan.registry.name, r.names.vnet
-            )
-        }),
+        "SEC-05" => {
+            let mut out = each(&|r| {
+                format!(
+                    "storage {}, key vault {}, registry {}: public access disabled, private endpoints in {}",
+                    r.storage.name, r.key_vault.name, plan.registry.name, r.names.vnet
+                )
+            });
+            out.extend(plan.regions.iter().filter_map(|r| {
+                r.workspace
+                    .image_build
+                    .as_ref()
+                    .map(|b| format!("workspace {}: {}", r.workspace.name, image_build(b)))
+            }));
+            out
+        }
         "SEC-06" => each(&|r| {
             format!(
                 "identity {}: workspace primary identity, datastores by identity, storage shared keys off, registry admin off",
@@ -399,7 +408,11 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             )
         }),
         "COST-08" => clusters_only(plan, |c| {
-            format!("{} for {}", c.vm_priority, purpose(c.purpose))
+            format!(
+                "{} for {}",
+                c.vm_priority,
+                c.added_for.as_deref().unwrap_or(purpose(c.purpose))
+            )
         }),
         "COST-09" => {
             if plan.instances.is_empty() {
@@ -446,6 +459,14 @@ fn clusters_only(plan: &Plan, describe: impl Fn(&super::ClusterPlan) -> String) 
     } else {
         out
     }
+}
+
+/// Where images are built, and why there.
+fn image_build(build: &super::ImageBuildPlan) -> String {
+    format!(
+        "environment images built on cluster {} ({}), as the private registry cannot build them",
+        build.cluster, build.reason
+    )
 }
 
 fn purpose(purpose: Purpose) -> &'static str {

@@ -457,3 +457,88 @@ fn the_managed_network_is_provisioned_with_twice_the_documented_time() {
     assert_eq!(network.provisioning.expected_minutes, 30);
     assert_eq!(network.provisioning.timeout, "60m");
 }
+
+#[test]
+fn images_build_on_the_first_cpu_cluster_by_default() {
+    use super::ImageBuildChoice;
+    let mut profile = base();
+    profile["compute"]["clusters"] = json!([
+        {"name": "gpu", "sku": "Standard_NC24ads_A100_v4", "purpose": "training", "max_nodes": 2},
+        {"name": "cpu", "sku": "Standard_D8_v5", "purpose": "training", "max_nodes": 2},
+        {"name": "batch", "sku": "Standard_D16_v5", "purpose": "batch_inference", "max_nodes": 2}
+    ]);
+    let plan = plan_of(&profile);
+    for region in &plan.regions {
+        let build = region.workspace.image_build.as_ref().unwrap();
+        assert_eq!(build.cluster, "cpu");
+        assert_eq!(build.chosen, ImageBuildChoice::FirstCpuCluster);
+        assert_eq!(region.clusters.len(), 3, "nothing is added");
+    }
+}
+
+#[test]
+fn a_profile_without_a_cpu_cluster_gets_a_small_image_build_cluster() {
+    use super::ImageBuildChoice;
+    let mut profile = base();
+    profile["compute"]["clusters"] = json!([
+        {"name": "gpu", "sku": "Standard_NC24ads_A100_v4", "purpose": "training", "max_nodes": 2}
+    ]);
+    // An instance already has the name: the added cluster takes the next one.
+    profile["compute"]["instances"][0]["name"] = json!("image-build");
+    let plan = plan_of(&profile);
+    for region in &plan.regions {
+        let build = region.workspace.image_build.as_ref().unwrap();
+        assert_eq!(build.chosen, ImageBuildChoice::Added);
+        assert_eq!(build.cluster, "image-build-2");
+        let added = region
+            .clusters
+            .iter()
+            .find(|c| c.name == build.cluster)
+            .unwrap();
+        assert_eq!(added.added_for.as_deref(), Some("image builds"));
+        assert_eq!(added.sku_kind, Some(facts::SkuKind::Cpu));
+        assert_eq!((added.min_nodes, added.max_nodes), (0, 1));
+        assert_eq!(added.vm_priority, "Dedicated");
+        assert!(!added.local_auth && !added.node_public_ip && !added.ssh_public_access);
+    }
+    let sku = facts::sku(super::resolve::IMAGE_BUILD_SKU).unwrap();
+    assert_eq!(sku.status, facts::SkuStatus::Available);
+    // The allowed-sizes policy (COST-03) lets it be created.
+    assert!(
+        plan.governance.custom_policies[0]
+            .allowed_skus
+            .contains(&sku.name)
+    );
+    assert!(plan.recommendations.iter().any(|r| r.id == "COST-08"
+        && matches!(&r.status, Status::Applied { applied_in }
+            if applied_in.iter().any(|a| a == "cluster image-build-2: Dedicated for image builds"))));
+}
+
+#[test]
+fn the_profile_names_the_image_build_cluster() {
+    use super::ImageBuildChoice;
+    let mut profile = base();
+    profile["compute"]["image_build_cluster"] = json!("batch");
+    let plan = plan_of(&profile);
+    let build = plan.regions[0].workspace.image_build.as_ref().unwrap();
+    assert_eq!(
+        (build.cluster.as_str(), build.chosen),
+        ("batch", ImageBuildChoice::Profile)
+    );
+
+    // A public registry builds images itself, unless the profile names a cluster.
+    let mut public = base();
+    waive(&mut public, "SEC-05");
+    assert!(plan_of(&public).regions[0].workspace.image_build.is_none());
+    public["compute"]["image_build_cluster"] = json!("train");
+    let plan = plan_of(&public);
+    assert_eq!(
+        plan.regions[0]
+            .workspace
+            .image_build
+            .as_ref()
+            .unwrap()
+            .cluster,
+        "train"
+    );
+}

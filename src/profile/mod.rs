@@ -240,6 +240,12 @@ pub struct Compute {
     /// Personal compute instances for development.
     #[serde(default)]
     pub instances: Vec<Instance>,
+    /// The cluster Azure ML builds environment images on: the name of one of `clusters`. The
+    /// registry is private, so it cannot build them itself. Default: the first CPU cluster, or,
+    /// when there is none, a small cluster named `image-build` that mlzone adds (scales to zero).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 2, max = 16))]
+    pub image_build_cluster: Option<String>,
 }
 
 /// An autoscaling compute cluster.

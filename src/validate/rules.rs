@@ -562,6 +562,37 @@ impl Rules<'_> {
                 _ => {}
             }
         }
+        if let Some(name) = &p.compute.image_build_cluster
+            && !p
+                .compute
+                .clusters
+                .iter()
+                .any(|c| c.name.eq_ignore_ascii_case(name))
+        {
+            let names = p.compute.clusters.iter().map(|c| c.name.as_str());
+            let instance = p
+                .compute
+                .instances
+                .iter()
+                .any(|i| i.name.eq_ignore_ascii_case(name));
+            let help = match did_you_mean(name, names.clone()) {
+                _ if instance => {
+                    "that is a compute instance, a personal machine: name a cluster".to_owned()
+                }
+                Some(near) => format!("did you mean `{near}`?"),
+                None if p.compute.clusters.is_empty() => "declare the cluster under `compute.clusters`, or leave `image_build_cluster` out: mlzone then adds one".to_owned(),
+                None => format!(
+                    "name one of {}, or leave it out: mlzone then picks the first CPU cluster",
+                    one_of(names)
+                ),
+            };
+            self.error(
+                "image-build-cluster",
+                "/compute/image_build_cluster",
+                format!("`{}` is not a cluster of this profile", name.escape_debug()),
+                &help,
+            );
+        }
         for (i, instance) in p.compute.instances.iter().enumerate() {
             let at = |field: &str| format!("/compute/instances/{i}/{field}");
             if !values::is_guid(&instance.user_object_id) {

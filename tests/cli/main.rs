@@ -16,7 +16,7 @@ mod hostile;
 mod init;
 // Locked settings of golden profiles may be tightened.
 mod locks;
-// The managed network is provisioned after its rules and before compute.
+// The managed network is provisioned after its rules and before compute; image-build clusters.
 mod managed_network;
 // tests/fixtures/invalid: one mistake per file, each with its located diagnostic.
 mod invalid;

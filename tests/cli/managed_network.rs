@@ -1,7 +1,8 @@
-//! The managed network is provisioned after its outbound rules and before any compute, read off
-//! the generated Terraform (hcl-rs) and Bicep (the parser in `bicep.rs`) of every shipped
-//! profile. Microsoft Learn, how-to-managed-network: "Manually provision a managed VNet" (about
-//! 30 minutes, the first FQDN rule about 10 more).
+//! The managed network is provisioned after its outbound rules and before any compute, and every
+//! workspace builds environment images on a cluster it has (a private registry cannot build
+//! them), read off the generated Terraform (hcl-rs) and Bicep (the parser in `bicep.rs`) of
+//! every shipped profile. Microsoft Learn, how-to-managed-network: "Manually provision a managed
+//! VNet" (about 30 minutes, the first FQDN rule about 10 more) and "Configure image builds".
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,7 +12,7 @@ use hcl::{Block, BlockLabel, Expression};
 use serde_json::Value;
 
 use crate::bicep::{self, BicepFile, Entry, Expr, ExprKind, Item, Key, StmtKind};
-use crate::support::{generate_into, mlzone, shipped_profiles, slug};
+use crate::support::{extending, generate_into, mlzone, repo, shipped_profiles, slug};
 
 #[test]
 fn the_managed_network_is_provisioned_after_its_rules_and_before_compute() {
@@ -105,6 +106,109 @@ fn the_managed_network_is_provisioned_after_its_rules_and_before_compute() {
         }
     }
     assert!(provisioned >= 6, "only {provisioned} managed networks");
+}
+
+#[test]
+fn every_workspace_builds_images_on_a_cluster_it_has() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    for (label, profile) in shipped_profiles() {
+        let out = temp.path().join(slug(&label));
+        generate_into(&profile, &out, "terraform,bicep");
+        let plan = plan_json(&profile);
+        let tf = Terraform::read(&out);
+        for region in plan["regions"].as_array().expect("regions") {
+            let role = region["role"].as_str().expect("a role");
+            let planned = region["workspace"]["image_build"]["cluster"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{label} {role}: the registry is private"));
+            let workspace = format!("azurerm_machine_learning_workspace.{role}");
+            let named = attribute(&tf.resources[&workspace], "image_build_compute_name")
+                .unwrap_or_else(|| panic!("{label} {role}: no image_build_compute_name"));
+            assert_eq!(named, format!("\"{planned}\""), "{label} {role}");
+            let clusters = tf.cluster_names_of(&workspace);
+            assert!(
+                clusters.contains(&planned.to_owned()),
+                "{label} {role}: `{planned}` is not among the clusters {clusters:?}"
+            );
+
+            let bicep_workspace = bicep_workspace(&out, role);
+            assert_eq!(
+                bicep_workspace.get("imageBuildCompute"),
+                Some(&Value::String(planned.to_owned())),
+                "{label} {role}"
+            );
+            let clusters = bicep_cluster_names(&out, role);
+            assert!(
+                clusters.contains(&planned.to_owned()),
+                "{label} {role}: `{planned}` is not among the Bicep clusters {clusters:?}"
+            );
+        }
+        let compliance = fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
+        assert!(
+            compliance.contains("**Image builds**") && compliance.contains("image_build_cluster"),
+            "{label}: the compliance report does not say where images are built"
+        );
+    }
+}
+
+#[test]
+fn a_profile_without_a_cpu_cluster_gets_an_image_build_cluster_in_both_formats() {
+    let profile = repo().join("profiles/gpu-training.yaml");
+    let plan = plan_json(&profile);
+    let build = &plan["regions"][0]["workspace"]["image_build"];
+    assert_eq!(build["chosen"], "added", "gpu-training has no CPU cluster");
+    assert_eq!(build["cluster"], "image-build");
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    generate_into(&profile, temp.path(), "terraform,bicep");
+    let tf = Terraform::read(temp.path());
+    let cluster = &tf.resources["azurerm_machine_learning_compute_cluster.primary_image-build"];
+    assert_eq!(
+        attribute(cluster, "vm_size").as_deref(),
+        Some("\"Standard_D4_v5\"")
+    );
+    assert!(bicep_cluster_names(temp.path(), "primary").contains(&"image-build".to_owned()));
+    let compliance = fs::read_to_string(temp.path().join("COMPLIANCE.md")).unwrap();
+    assert!(compliance.contains("added, as the profile has no CPU cluster"));
+    let stdout = mlzone().arg("plan").arg(&profile).assert().success();
+    let stdout = String::from_utf8_lossy(&stdout.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains(
+            "image builds    cluster image-build (added, as the profile has no CPU cluster)"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_profile_names_the_image_build_cluster() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let profile = extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        "compute:\n  image_build_cluster: batch\n",
+    );
+    let out = temp.path().join("out");
+    generate_into(&profile, &out, "terraform,bicep");
+    let tf = Terraform::read(&out);
+    for role in ["primary", "secondary"] {
+        let workspace = format!("azurerm_machine_learning_workspace.{role}");
+        assert_eq!(
+            attribute(&tf.resources[&workspace], "image_build_compute_name").as_deref(),
+            Some("\"batch\""),
+            "{role}"
+        );
+        assert_eq!(
+            bicep_workspace(&out, role).get("imageBuildCompute"),
+            Some(&Value::String("batch".to_owned())),
+            "{role}"
+        );
+    }
+    let stdout = mlzone().arg("plan").arg(&profile).assert().success();
+    let stdout = String::from_utf8_lossy(&stdout.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("image builds    cluster batch (named by the profile)"),
+        "{stdout}"
+    );
 }
 
 // ---------------------------------------------------------------------------------- support
@@ -240,6 +344,14 @@ impl Terraform {
             .map(|(address, _)| address.clone())
             .collect()
     }
+
+    /// The names of the clusters in `workspace`.
+    fn cluster_names_of(&self, workspace: &str) -> Vec<String> {
+        self.referring(workspace)
+            .filter(|(address, _)| address.starts_with("azurerm_machine_learning_compute_cluster."))
+            .map(|(_, block)| string(block, "name"))
+            .collect()
+    }
 }
 
 /// A string attribute's value; empty when absent or not a literal.
@@ -302,6 +414,22 @@ fn bicep_rule_count(out: &Path, role: &str) -> usize {
             _ => false,
         })
         .count()
+}
+
+/// The names of the AmlCompute clusters of `modules/ROLE-compute.bicep`.
+fn bicep_cluster_names(out: &Path, role: &str) -> Vec<String> {
+    let file = bicep_file(out, &format!("modules/{role}-compute.bicep"));
+    file.statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Resource(r) if !r.existing => {
+                let body = literal(&r.value);
+                (body["properties"]["computeType"] == "AmlCompute")
+                    .then(|| body["name"].as_str().unwrap_or_default().to_owned())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The symbols a module of `main.bicep` lists in `dependsOn`.

@@ -821,6 +821,13 @@ const WORKSPACE: &[Setting] = &[
         "properties/applicationInsights",
         plain,
     ),
+    (
+        "image_build_compute",
+        "image_build_compute_name",
+        plain,
+        "properties/imageBuildCompute",
+        plain,
+    ),
 ];
 
 /// A compute cluster: azurerm's resource in Terraform, an `AmlCompute` in Bicep.

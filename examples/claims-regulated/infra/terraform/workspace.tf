@@ -15,7 +15,9 @@ resource "azurerm_machine_learning_workspace" "primary" {
   storage_account_access_type    = "Identity"
   primary_user_assigned_identity = azurerm_user_assigned_identity.primary.id
   v1_legacy_mode_enabled         = false
-  tags                           = local.tags
+  # A private registry cannot build environment images: Azure ML builds them on this cluster.
+  image_build_compute_name = "claims-train"
+  tags                     = local.tags
 
   identity {
     type         = "UserAssigned"
@@ -149,7 +151,9 @@ resource "azurerm_machine_learning_workspace" "secondary" {
   storage_account_access_type    = "Identity"
   primary_user_assigned_identity = azurerm_user_assigned_identity.secondary.id
   v1_legacy_mode_enabled         = false
-  tags                           = local.tags
+  # A private registry cannot build environment images: Azure ML builds them on this cluster.
+  image_build_compute_name = "claims-train"
+  tags                     = local.tags
 
   identity {
     type         = "UserAssigned"

@@ -54,3 +54,30 @@ resource "azurerm_machine_learning_compute_cluster" "primary_batch-t4" {
   # On the provisioned managed network (SEC-02).
   depends_on = [azapi_resource_action.primary_provision_managed_network]
 }
+
+resource "azurerm_machine_learning_compute_cluster" "primary_image-build" {
+  name                          = "image-build"
+  location                      = azurerm_resource_group.primary.location
+  machine_learning_workspace_id = azurerm_machine_learning_workspace.primary.id
+  vm_size                       = "Standard_D4_v5"
+  vm_priority                   = "Dedicated"
+  # azurerm enables all three unless told otherwise (SEC-07, SEC-09, SEC-08).
+  local_auth_enabled        = false
+  node_public_ip_enabled    = false
+  ssh_public_access_enabled = false
+  tags                      = local.tags
+
+  identity {
+    type         = "UserAssigned"
+    identity_ids = [azurerm_user_assigned_identity.primary.id]
+  }
+
+  scale_settings {
+    min_node_count                       = 0
+    max_node_count                       = 1
+    scale_down_nodes_after_idle_duration = "PT15M"
+  }
+
+  # On the provisioned managed network (SEC-02).
+  depends_on = [azapi_resource_action.primary_provision_managed_network]
+}

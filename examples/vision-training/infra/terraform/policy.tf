@@ -207,7 +207,7 @@ resource "azurerm_subscription_policy_assignment" "mlz-vision-allowed-compute-si
   policy_definition_id = azurerm_policy_definition.mlz-vision-allowed-compute-sizes.id
   display_name         = "Allowed Azure ML compute sizes for vision"
   parameters = jsonencode({
-    allowedSizes = { value = ["Standard_NC40ads_H100_v5", "Standard_NC8as_T4_v3"] }
+    allowedSizes = { value = ["Standard_D4_v5", "Standard_NC40ads_H100_v5", "Standard_NC8as_T4_v3"] }
     effect       = { value = "Deny" }
   })
 }

@@ -65,6 +65,8 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
     publicNetworkAccess: 'Disabled'
     systemDatastoresAuthMode: 'Identity'
     v1LegacyMode: false
+    // A private registry cannot build environment images: Azure ML builds them on this cluster.
+    imageBuildCompute: 'xgb-train'
     // Changing the encryption replaces the workspace.
     encryption: {
       status: 'Enabled'

@@ -295,6 +295,7 @@ resource allowedSizesAssignment 'Microsoft.Authorization/policyAssignments@2026-
     parameters: {
       allowedSizes: {
         value: [
+          'Standard_D4_v5'
           'Standard_NC40ads_H100_v5'
           'Standard_NC8as_T4_v3'
         ]

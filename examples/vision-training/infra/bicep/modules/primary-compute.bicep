@@ -74,3 +74,31 @@ resource cluster2 'Microsoft.MachineLearningServices/workspaces/computes@2026-05
     }
   }
 }
+
+resource cluster3 'Microsoft.MachineLearningServices/workspaces/computes@2026-05-01' = {
+  parent: workspace
+  name: 'image-build'
+  location: 'eastus2'
+  tags: tags
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    computeType: 'AmlCompute'
+    disableLocalAuth: true
+    properties: {
+      vmSize: 'Standard_D4_v5'
+      vmPriority: 'Dedicated'
+      enableNodePublicIp: false
+      remoteLoginPortPublicAccess: 'Disabled'
+      scaleSettings: {
+        minNodeCount: 0
+        maxNodeCount: 1
+        nodeIdleTimeBeforeScaleDown: 'PT15M'
+      }
+    }
+  }
+}
