@@ -174,6 +174,12 @@ pub struct PolicyDefinition {
     pub preview: bool,
     /// Caveat worth showing.
     pub note: Option<String>,
+    /// Recommendations whose waiver gives the zone a resource this definition's rule flags: a
+    /// Deny assignment of it needs an exemption for each (read off the definition's rule).
+    #[serde(default)]
+    pub relaxed_by: Vec<String>,
+    /// What the rule flags, in the definition's own aliases (where `relaxed_by` is set).
+    pub checks: Option<String>,
 }
 
 /// A built-in initiative mlzone assigns.
@@ -221,6 +227,11 @@ pub fn policy(key: &str) -> &'static PolicyDefinition {
         .iter()
         .find(|p| p.key == key)
         .unwrap_or_else(|| panic!("data/policies.yaml has no policy `{key}`"))
+}
+
+/// Every built-in policy mlzone may assign, in the order of `data/policies.yaml`.
+pub fn policies() -> &'static [PolicyDefinition] {
+    &POLICIES.policies
 }
 
 /// The built-in initiative with `key`.
@@ -471,6 +482,52 @@ mod tests {
                     .definition_id
                     .starts_with("/providers/Microsoft.Authorization/policyDefinitions/")
             );
+        }
+    }
+
+    #[test]
+    fn policies_relaxed_by_a_waiver_name_waivable_recommendations_and_what_they_check() {
+        for policy in policies() {
+            for id in &policy.relaxed_by {
+                let r = recommendation(id).unwrap_or_else(|| panic!("{}: {id}", policy.key));
+                assert!(r.waivable, "{}: {id} cannot be waived", policy.key);
+            }
+            assert_eq!(
+                policy.relaxed_by.is_empty(),
+                policy.checks.is_none(),
+                "{}: `checks` says what a waiver's setting fails",
+                policy.key
+            );
+            // Exemptions reach only Resource Manager modes: the enforceSetting definitions
+            // (data-plane modes) must not need one.
+            if policy.effects.iter().any(|e| e == "enforceSetting") {
+                assert!(policy.relaxed_by.is_empty(), "{}", policy.key);
+            }
+        }
+    }
+
+    #[test]
+    fn waivers_meet_the_policies_whose_rules_flag_their_settings() {
+        // The mapping, read off each definition's policyRule (data/policies.yaml).
+        let relaxed = |id: &str| -> Vec<&str> {
+            policies()
+                .iter()
+                .filter(|p| p.relaxed_by.iter().any(|r| r == id))
+                .map(|p| p.key.as_str())
+                .collect()
+        };
+        assert_eq!(
+            relaxed("SEC-03"),
+            ["workspace_public_network_access", "workspace_private_link"]
+        );
+        assert_eq!(relaxed("SEC-13"), ["workspace_customer_managed_key"]);
+        assert_eq!(relaxed("SEC-07"), ["compute_local_auth_disabled"]);
+        assert_eq!(relaxed("COST-09"), ["compute_instance_idle_shutdown"]);
+        assert_eq!(relaxed("SEC-02"), ["workspace_managed_network_isolation"]);
+        assert_eq!(relaxed("SEC-04"), ["workspace_managed_network_isolation"]);
+        assert_eq!(relaxed("OPS-05"), ["workspace_resource_logs"]);
+        for id in ["REL-07", "SEC-05", "SEC-06", "SEC-08", "SEC-09", "SEC-18"] {
+            assert!(relaxed(id).is_empty(), "{id}: no assigned rule checks it");
         }
     }
 
