@@ -247,6 +247,27 @@ pub(crate) fn describe(plan: &Plan) -> String {
             p.allowed_skus.join(", ")
         );
     }
+    let g = &plan.governance;
+    if !g.exemptions.is_empty() || !g.unexempted.is_empty() {
+        let _ = writeln!(
+            out,
+            "\npolicy exemptions (waivers, at each region's resource group)"
+        );
+    }
+    for e in &g.exemptions {
+        let _ = writeln!(
+            out,
+            "  {:<8} {} from {} ({}), {} until {}",
+            e.recommendation, e.name, e.assignment_name, e.effect, e.category, e.expires_on
+        );
+    }
+    for u in &g.unexempted {
+        let _ = writeln!(
+            out,
+            "  {:<8} no exemption from {}: {}",
+            u.recommendation, u.display_name, u.why
+        );
+    }
     let (mut applied, mut waived, mut advisory) = (0, 0, 0);
     let mut lines = String::new();
     for r in &plan.recommendations {

@@ -4,6 +4,7 @@
 //! decide nothing.
 
 pub mod derive;
+mod exemptions;
 mod resolve;
 pub mod security;
 mod status;
@@ -561,6 +562,59 @@ pub struct GovernancePlan {
     pub custom_policies: Vec<CustomPolicy>,
     /// Defender for Cloud plans to enable (SEC-01).
     pub defender_plans: Vec<String>,
+    /// Exemptions from the zone's Deny assignments, one per waived recommendation and
+    /// assignment whose rule the waived setting fails, each at every region's resource group
+    /// (the zone's scope, under the assignment's).
+    pub exemptions: Vec<PolicyExemption>,
+    /// Assignments whose rule a waived setting fails that need no exemption, and why.
+    pub unexempted: Vec<Unexempted>,
+}
+
+/// An exemption of the zone's resource groups from one of its Deny policy assignments, for a
+/// waiver whose relaxed setting the assignment's rule flags (`data/policies.yaml`
+/// `relaxed_by`). It expires with the waiver, so the assignment denies again after.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyExemption {
+    /// Stable key: the waived recommendation and the assignment's key
+    /// (`sec_13_workspace_customer_managed_key`).
+    pub key: String,
+    /// Exemption name, at most 64 characters.
+    pub name: String,
+    /// The waived recommendation.
+    pub recommendation: String,
+    /// Key of the exempted assignment.
+    pub assignment: String,
+    /// Name of the exempted assignment.
+    pub assignment_name: String,
+    /// Display name of the assignment's definition.
+    pub assignment_display_name: String,
+    /// The assignment's effect: `Deny`.
+    pub effect: String,
+    /// What the assignment's rule flags.
+    pub checks: String,
+    /// `Waiver` (ARM and azurerm spell it so; the other category is `Mitigated`).
+    pub category: String,
+    /// When the exemption ends: the end of the waiver's last day, UTC, as RFC 3339
+    /// (`2027-03-31T23:59:59Z`), the form azurerm's `expires_on` parses and ARM's `expiresOn`
+    /// takes.
+    pub expires_on: String,
+    /// Display name, at most 128 bytes (azurerm's limit).
+    pub display_name: String,
+    /// The waiver's reason, at most 512 bytes (azurerm's limit).
+    pub description: String,
+}
+
+/// An assignment whose rule a waived setting fails but that gets no exemption.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unexempted {
+    /// The waived recommendation.
+    pub recommendation: String,
+    /// Key of the assignment.
+    pub assignment: String,
+    /// Display name of its definition.
+    pub display_name: String,
+    /// Why there is no exemption.
+    pub why: String,
 }
 
 /// A built-in policy assignment.
@@ -578,6 +632,8 @@ pub struct PolicyAssignment {
     pub definition_id: String,
     /// Parameters, effect included, by name.
     pub parameters: BTreeMap<String, Value>,
+    /// The effect assigned (also among `parameters`), none where the definition fixes it.
+    pub effect: Option<String>,
     /// Whether the definition is in preview.
     pub preview: bool,
     /// Caveat.

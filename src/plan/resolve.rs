@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::derive::{self, Ranges};
+use super::exemptions;
 use super::status::{statuses, waiver_notes};
 use super::{
     BicepDeploymentPlan, BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan,
@@ -746,11 +747,12 @@ fn governance_plan(
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
-        if let Some(parameter) = &definition.effect_parameter {
-            params.insert(
-                parameter.clone(),
-                json!(pick_effect(&definition.effects, effect)),
-            );
+        let chosen = definition
+            .effect_parameter
+            .as_ref()
+            .map(|_| pick_effect(&definition.effects, effect));
+        if let (Some(parameter), Some(chosen)) = (&definition.effect_parameter, &chosen) {
+            params.insert(parameter.clone(), json!(chosen));
         }
         assignments.push(PolicyAssignment {
             key: key.to_owned(),
@@ -759,6 +761,7 @@ fn governance_plan(
             display_name: definition.display_name.clone(),
             definition_id: definition.definition_id.clone(),
             parameters: params,
+            effect: chosen,
             preview: definition.preview,
             note: definition.note.clone(),
         });
@@ -869,6 +872,7 @@ fn governance_plan(
             field: facts::allowed_compute_sizes().field.clone(),
         }]
     };
+    let (exemptions, unexempted) = exemptions::exemptions(profile, &assignments);
     GovernancePlan {
         scope: match profile.policy.scope {
             Scope::Subscription => "subscription",
@@ -883,6 +887,8 @@ fn governance_plan(
         } else {
             Vec::new()
         },
+        exemptions,
+        unexempted,
     }
 }
 

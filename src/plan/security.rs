@@ -173,6 +173,15 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
             effect != "Disabled",
         );
     }
+    for e in &g.exemptions {
+        s.add(
+            format!("policy_exemption/{}", e.key),
+            &e.recommendation,
+            format!("policy exemption from {}", e.assignment_display_name),
+            format!("{} until {}", e.category, e.expires_on),
+            false,
+        );
+    }
     s.add(
         "defender".into(),
         "SEC-01",

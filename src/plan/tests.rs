@@ -542,3 +542,148 @@ fn the_profile_names_the_image_build_cluster() {
         "train"
     );
 }
+
+/// The profile change a waiver of `id` allows, from the table above.
+fn relax(id: &str) -> Relax {
+    CASES
+        .iter()
+        .find(|(case, ..)| *case == id)
+        .map_or(|_| {}, |(_, relax, _)| *relax)
+}
+
+#[test]
+fn each_relaxing_waiver_exempts_the_zone_from_the_deny_assignments_that_forbid_it() {
+    let default = plan_of(&base());
+    assert!(
+        default.governance.exemptions.is_empty(),
+        "no waiver, no exemption"
+    );
+    assert!(default.governance.unexempted.is_empty());
+    let relaxing: Vec<&str> = facts::catalog()
+        .iter()
+        .filter(|r| {
+            facts::policies()
+                .iter()
+                .any(|p| p.relaxed_by.contains(&r.id))
+        })
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(relaxing.len() >= 6, "{relaxing:?}");
+    for id in relaxing {
+        let mut profile = base();
+        relax(id)(&mut profile);
+        waive(&mut profile, id);
+        let plan = plan_of(&profile);
+        let g = &plan.governance;
+        for policy in facts::policies()
+            .iter()
+            .filter(|p| p.relaxed_by.iter().any(|r| r == id))
+        {
+            let assignment = g.assignments.iter().find(|a| a.key == policy.key);
+            let exemption = g.exemptions.iter().find(|e| e.assignment == policy.key);
+            let note = g.unexempted.iter().find(|u| u.assignment == policy.key);
+            match assignment {
+                Some(a) if a.effect.as_deref() == Some("Deny") => {
+                    let e =
+                        exemption.unwrap_or_else(|| panic!("{id}: no exemption from {}", a.key));
+                    assert_eq!(e.recommendation, id);
+                    assert_eq!(e.assignment_name, a.name, "{id}");
+                    assert_eq!(e.category, "Waiver");
+                    assert_eq!(e.expires_on, "2027-01-31T23:59:59Z");
+                    assert_eq!(e.description, "unit test");
+                    assert!(e.display_name.starts_with(&format!("{id} waiver: ")));
+                    assert!(
+                        e.name.len() <= 64 && e.name.starts_with("mlz-unit-"),
+                        "{}",
+                        e.name
+                    );
+                    assert!(note.is_none(), "{id}: {}", a.key);
+                }
+                _ => {
+                    assert!(exemption.is_none(), "{id}: exempt from {}", policy.key);
+                    let note = note.unwrap_or_else(|| panic!("{id}: {} unexplained", policy.key));
+                    assert_eq!(note.recommendation, id);
+                }
+            }
+        }
+        assert!(
+            g.exemptions.iter().all(|e| e.recommendation == id),
+            "{id}: only its own exemptions"
+        );
+    }
+}
+
+#[test]
+fn the_mapped_waivers_meet_deny_audit_and_dropped_assignments() {
+    let exempt_from = |id: &str| -> (Vec<String>, Vec<String>) {
+        let mut profile = base();
+        relax(id)(&mut profile);
+        waive(&mut profile, id);
+        let g = plan_of(&profile).governance;
+        (
+            g.exemptions.into_iter().map(|e| e.assignment).collect(),
+            g.unexempted
+                .into_iter()
+                .map(|u| format!("{}: {}", u.assignment, u.why))
+                .collect(),
+        )
+    };
+    let (exempt, notes) = exempt_from("SEC-13");
+    assert_eq!(exempt, ["workspace_customer_managed_key"]);
+    assert!(notes.is_empty());
+    let (exempt, notes) = exempt_from("SEC-03");
+    assert_eq!(exempt, ["workspace_public_network_access"]);
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0].starts_with("workspace_private_link: its effect is Audit"),
+        "{notes:?}"
+    );
+    assert_eq!(exempt_from("SEC-07").0, ["compute_local_auth_disabled"]);
+    assert_eq!(exempt_from("COST-09").0, ["compute_instance_idle_shutdown"]);
+    assert_eq!(
+        exempt_from("SEC-04").0,
+        ["workspace_managed_network_isolation"]
+    );
+    let (exempt, notes) = exempt_from("OPS-05");
+    assert!(exempt.is_empty());
+    assert!(
+        notes[0].contains("its effect is AuditIfNotExists"),
+        "{notes:?}"
+    );
+    let (exempt, notes) = exempt_from("SEC-02");
+    assert!(exempt.is_empty());
+    assert_eq!(
+        notes,
+        ["workspace_managed_network_isolation: the waiver of SEC-02 drops the assignment"]
+    );
+}
+
+#[test]
+fn audit_assignments_need_no_exemption() {
+    let mut profile = base();
+    profile["policy"] = json!({"effect": "audit"});
+    profile["encryption"] = json!({"customer_managed_key": false});
+    waive(&mut profile, "SEC-13");
+    let g = plan_of(&profile).governance;
+    assert!(g.exemptions.is_empty());
+    assert_eq!(g.unexempted.len(), 1);
+    assert!(g.unexempted[0].why.starts_with("its effect is Audit: "));
+}
+
+#[test]
+fn exemptions_follow_the_waiver_s_reason_and_expiry_and_a_long_reason_fits_the_provider() {
+    let mut profile = base();
+    profile["encryption"] = json!({"customer_managed_key": false});
+    let reason = "ü".repeat(400);
+    profile["waivers"] =
+        json!([{"id": "SEC-13", "reason": format!("  {reason}  "), "expires": "2027-08-15"}]);
+    let g = plan_of(&profile).governance;
+    let [e] = &g.exemptions[..] else {
+        panic!("{:?}", g.exemptions);
+    };
+    assert_eq!(e.expires_on, "2027-08-15T23:59:59Z");
+    assert!(e.description.len() <= 512);
+    assert!(reason.starts_with(e.description.trim_end_matches('…')));
+    assert_eq!(e.key, "sec_13_workspace_customer_managed_key");
+    assert_eq!(e.name, "mlz-unit-sec-13-workspace-customer-managed-key");
+}

@@ -65,4 +65,30 @@ fn waivers_show_with_reason_and_expiry() {
         "{stdout}"
     );
     assert!(!stdout.contains("secondary region"));
+    assert!(
+        !stdout.contains("policy exemptions"),
+        "REL-07 meets no policy"
+    );
+}
+
+#[test]
+fn plan_lists_the_policy_exemptions_of_waivers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::support::extending(
+        dir.path(),
+        "profiles/baseline.yaml",
+        "project: pilot\nencryption: {customer_managed_key: false}\nwaivers:\n  - {id: SEC-13, reason: no key vault yet, expires: 2027-03-31}\n  - {id: OPS-05, reason: logs go elsewhere, expires: 2027-03-31}\n",
+    );
+    let out = mlzone().arg("plan").arg(&path).assert().success();
+    let stdout = text(&out.get_output().stdout);
+    for expected in [
+        "policy exemptions (waivers, at each region's resource group)",
+        "SEC-13   mlz-pilot-sec-13-workspace-customer-managed-key from mlz-pilot-workspace-customer-managed-key (Deny), Waiver until 2027-03-31T23:59:59Z",
+        "OPS-05   no exemption from Resource logs in Azure Machine Learning Workspaces should be enabled: its effect is AuditIfNotExists",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in\n{stdout}"
+        );
+    }
 }
