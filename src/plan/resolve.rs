@@ -767,7 +767,6 @@ fn governance_plan(
         });
     };
     let managed = profile.network.mode == NetworkMode::Managed;
-    let internet = managed && profile.network.internet_outbound && waived("SEC-04");
     let models = profile
         .registries
         .models
@@ -801,14 +800,11 @@ fn governance_plan(
         )],
     );
     if managed {
-        let mode = if internet {
-            "AllowInternetOutbound"
-        } else {
-            "AllowOnlyApprovedOutbound"
-        };
         assign(
             "workspace_managed_network_isolation",
-            vec![("isolationMode", json!(mode))],
+            // Always the hardened mode: a SEC-04 waiver is met by an exemption of the zone,
+            // not by an assignment that would then forbid approved-outbound-only workspaces.
+            vec![("isolationMode", json!("AllowOnlyApprovedOutbound"))],
         );
     }
     assign("compute_instance_latest_os_image", vec![]);

@@ -687,3 +687,38 @@ fn exemptions_follow_the_waiver_s_reason_and_expiry_and_a_long_reason_fits_the_p
     assert_eq!(e.key, "sec_13_workspace_customer_managed_key");
     assert_eq!(e.name, "mlz-unit-sec-13-workspace-customer-managed-key");
 }
+
+#[test]
+fn internet_outbound_is_exempted_not_written_into_the_isolation_assignment() {
+    let mut profile = base();
+    profile["network"]["internet_outbound"] = json!(true);
+    waive(&mut profile, "SEC-04");
+    let plan = plan_of(&profile);
+    let isolation = plan
+        .governance
+        .assignments
+        .iter()
+        .find(|a| a.key == "workspace_managed_network_isolation")
+        .unwrap();
+    // At subscription scope a looser parameter would deny every other workspace's hardened
+    // mode; the zone's own resource groups are exempted instead.
+    assert_eq!(
+        isolation.parameters["isolationMode"],
+        "AllowOnlyApprovedOutbound"
+    );
+    assert_eq!(
+        plan.regions[0]
+            .workspace
+            .managed_network
+            .as_ref()
+            .unwrap()
+            .isolation_mode,
+        "AllowInternetOutbound"
+    );
+    assert!(
+        plan.governance
+            .exemptions
+            .iter()
+            .any(|e| e.assignment == isolation.key && e.recommendation == "SEC-04")
+    );
+}
