@@ -42,8 +42,8 @@ pub(super) fn exemptions(
                     continue;
                 }
                 Some(a) => format!(
-                    "its effect is {}: it reports the waived setting as non-compliant and denies \
-                     nothing, so it needs no exemption",
+                    "its effect, {}, reports the waived setting as non-compliant and denies \
+                     nothing: no exemption needed",
                     a.effect.as_deref().unwrap_or("fixed by the definition")
                 ),
                 None => {

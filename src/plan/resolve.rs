@@ -116,7 +116,7 @@ pub fn resolve(profile: &Profile) -> Plan {
             }
         });
     plan.recommendations = statuses(profile, &plan);
-    plan.waivers = waiver_notes(&plan.recommendations);
+    plan.waivers = waiver_notes(&plan);
     plan
 }
 

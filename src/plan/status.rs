@@ -41,18 +41,30 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
         .collect()
 }
 
-/// The waivers, each with the concerns whose files it changes.
-pub(super) fn waiver_notes(recommendations: &[RecommendationStatus]) -> Vec<super::WaiverNote> {
-    recommendations
+/// The waivers, each with the concerns whose files it changes: those that carry its
+/// recommendation, and `policy` where it exempts the zone from a policy assignment.
+pub(super) fn waiver_notes(plan: &Plan) -> Vec<super::WaiverNote> {
+    plan.recommendations
         .iter()
         .filter_map(|r| match &r.status {
-            Status::Waived { reason, expires } => Some(super::WaiverNote {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                reason: reason.clone(),
-                expires: expires.clone(),
-                concerns: r.concerns.clone(),
-            }),
+            Status::Waived { reason, expires } => {
+                let mut concerns = r.concerns.clone();
+                let exempts = plan
+                    .governance
+                    .exemptions
+                    .iter()
+                    .any(|e| e.recommendation == r.id);
+                if exempts && !concerns.iter().any(|c| c == "policy") {
+                    concerns.push("policy".to_owned());
+                }
+                Some(super::WaiverNote {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    reason: reason.clone(),
+                    expires: expires.clone(),
+                    concerns,
+                })
+            }
             _ => None,
         })
         .collect()

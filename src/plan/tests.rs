@@ -635,7 +635,7 @@ fn the_mapped_waivers_meet_deny_audit_and_dropped_assignments() {
     assert_eq!(exempt, ["workspace_public_network_access"]);
     assert_eq!(notes.len(), 1);
     assert!(
-        notes[0].starts_with("workspace_private_link: its effect is Audit"),
+        notes[0].starts_with("workspace_private_link: its effect, Audit,"),
         "{notes:?}"
     );
     assert_eq!(exempt_from("SEC-07").0, ["compute_local_auth_disabled"]);
@@ -647,7 +647,7 @@ fn the_mapped_waivers_meet_deny_audit_and_dropped_assignments() {
     let (exempt, notes) = exempt_from("OPS-05");
     assert!(exempt.is_empty());
     assert!(
-        notes[0].contains("its effect is AuditIfNotExists"),
+        notes[0].contains("its effect, AuditIfNotExists,"),
         "{notes:?}"
     );
     let (exempt, notes) = exempt_from("SEC-02");
@@ -667,7 +667,7 @@ fn audit_assignments_need_no_exemption() {
     let g = plan_of(&profile).governance;
     assert!(g.exemptions.is_empty());
     assert_eq!(g.unexempted.len(), 1);
-    assert!(g.unexempted[0].why.starts_with("its effect is Audit: "));
+    assert!(g.unexempted[0].why.starts_with("its effect, Audit, "));
 }
 
 #[test]

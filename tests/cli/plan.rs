@@ -84,7 +84,7 @@ fn plan_lists_the_policy_exemptions_of_waivers() {
     for expected in [
         "policy exemptions (waivers, at each region's resource group)",
         "SEC-13   mlz-pilot-sec-13-workspace-customer-managed-key from mlz-pilot-workspace-customer-managed-key (Deny), Waiver until 2027-03-31T23:59:59Z",
-        "OPS-05   no exemption from Resource logs in Azure Machine Learning Workspaces should be enabled: its effect is AuditIfNotExists",
+        "OPS-05   no exemption from Resource logs in Azure Machine Learning Workspaces should be enabled: its effect, AuditIfNotExists,",
     ] {
         assert!(
             stdout.contains(expected),
