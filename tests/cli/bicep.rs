@@ -1424,6 +1424,16 @@ fn check_snippet(what: &str, files: &[(&str, &str)]) -> (Vec<String>, Outcome) {
     (findings, outcome)
 }
 
+/// What the Bicep checker finds under `dir` (types, API versions, properties, enums), and how
+/// many resource bodies it checked against their type.
+pub(crate) fn bicep_findings(dir: &Path) -> (Vec<String>, usize) {
+    let outcome = check_tree(dir);
+    (
+        outcome.findings.iter().map(ToString::to_string).collect(),
+        outcome.resources,
+    )
+}
+
 /// [`check_tree`]; with `MLZONE_KEEP_BICEP` set, also writes the findings to
 /// `mlzone-findings.txt` in `dir`, for comparing with the independent checker's.
 fn check_kept(dir: &Path) -> Outcome {

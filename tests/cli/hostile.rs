@@ -1,5 +1,5 @@
 //! Hostile profile text in the generated Bicep: every value comes out as an inert literal that
-//! reads back as exactly what the profile said (the Terraform side is in `terraform.rs`).
+//! reads back as exactly what the profile said (the Terraform side of tags is in `terraform.rs`).
 
 use std::collections::BTreeMap;
 
@@ -135,4 +135,93 @@ fn hostile_waiver_reasons_stay_inside_comments_and_cells() {
         "five cells, none broken: {row}"
     );
     assert!(!compliance.contains("<b>"), "markup is escaped");
+}
+
+#[test]
+fn hostile_waiver_reasons_stay_literal_in_policy_exemptions() {
+    // The reason becomes the exemption's description in both formats: a string literal that
+    // reads back as the reason, never code.
+    let reason = "it's \"quoted\" ${var.x} %{ if true }x%{ endif } \\${y} \\' C:\\temp\\\nsecond line\u{2028}end";
+    let dir = tempfile::tempdir().unwrap();
+    let body = format!(
+        "project: hostile\nencryption: {{customer_managed_key: false}}\nwaivers:\n  - {{id: SEC-13, reason: {}, expires: 2027-01-31}}\n",
+        yaml(reason)
+    );
+    let profile = extending(dir.path(), "profiles/baseline.yaml", &body);
+    let out = dir.path().join("out");
+    let run = mlzone()
+        .arg("generate")
+        .arg("-o")
+        .arg(&out)
+        .arg(&profile)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", text(&run.stderr));
+
+    let policy_tf = std::fs::read_to_string(out.join("terraform/policy.tf")).unwrap();
+    let body = hcl::parse(&policy_tf).unwrap();
+    let exemptions: Vec<&hcl::Block> = body
+        .blocks()
+        .filter(|b| {
+            b.identifier() == "resource"
+                && b.labels()[0].as_str() == "azurerm_resource_group_policy_exemption"
+        })
+        .collect();
+    assert_eq!(exemptions.len(), 2, "one per region");
+    for block in exemptions {
+        let description = block
+            .body()
+            .attributes()
+            .find(|a| a.key() == "description")
+            .map(|a| a.expr());
+        assert_eq!(
+            description,
+            Some(&hcl::Expression::String(reason.to_owned())),
+            "the Terraform description is the reason, as a plain literal"
+        );
+    }
+
+    for region in ["primary", "secondary"] {
+        let path = out.join(format!("bicep/modules/{region}-policies.bicep"));
+        let source = std::fs::read_to_string(&path).unwrap();
+        let file = parse(&source).unwrap_or_else(|e| panic!("{region}: {e}\n{source}"));
+        let resources: Vec<_> = file
+            .statements
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Resource(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(resources.len(), 1, "{region}: only the exemption");
+        let ExprKind::Object(entries) = &resources[0].value.kind else {
+            panic!("not an object");
+        };
+        let properties = entries
+            .iter()
+            .find_map(|e| match e {
+                Entry::Prop {
+                    key: Key::Name(k),
+                    value,
+                    ..
+                } if k == "properties" => Some(value),
+                _ => None,
+            })
+            .expect("properties");
+        let ExprKind::Object(entries) = &properties.kind else {
+            panic!("properties is not an object");
+        };
+        let description = entries
+            .iter()
+            .find_map(|e| match e {
+                Entry::Prop {
+                    key: Key::Name(k),
+                    value,
+                    ..
+                } if k == "description" => value.literal(),
+                _ => None,
+            })
+            .expect("a literal description");
+        assert_eq!(description, reason, "{region}");
+    }
 }

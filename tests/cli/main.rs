@@ -8,6 +8,8 @@ mod bicep;
 mod exit_codes;
 // Several profiles in one process; the large benchmark profile.
 mod fleet;
+// Waivers exempt the zone from the Deny assignments that would forbid them, in both formats.
+mod exemptions;
 // `mlzone generate` and `mlzone diff`: transaction, manifest, drift, security summary.
 mod generate;
 // Hostile profile text stays an inert literal in the Bicep.

@@ -201,6 +201,61 @@ fn each_inventory_covers_the_landing_zone() {
     }
 }
 
+#[test]
+fn bicep_and_terraform_exempt_the_zone_for_the_same_waivers() {
+    // No shipped profile waives a recommendation a Deny assignment checks: these do, at
+    // subscription and at resource-group scope, with every waiver data/policies.yaml maps.
+    let roles = Roles::load();
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let waivers = "encryption: {customer_managed_key: false}\nnetwork: {internet_outbound: true}\nwaivers:\n  - {id: SEC-03, reason: \"studio from the office\", expires: 2027-03-31}\n  - {id: SEC-04, reason: \"mirror pending\", expires: 2027-03-31}\n  - {id: SEC-07, reason: \"legacy tooling\", expires: 2027-02-28}\n  - {id: SEC-13, reason: \"pilot data only\", expires: 2027-04-30}\n  - {id: COST-09, reason: \"long notebooks\", expires: 2027-01-31}\n  - {id: OPS-05, reason: \"logs go to the hub\", expires: 2027-01-31}\n";
+    let mut failures = String::new();
+    for scope in ["subscription", "resource_group"] {
+        let dir = temp.path().join(scope);
+        fs::create_dir_all(&dir).unwrap();
+        let profile = crate::support::extending(
+            &dir,
+            "profiles/baseline.yaml",
+            &format!(
+                "project: parity\ncompute:\n  instances:\n    - {{name: dev-one, sku: Standard_D4_v5, user_object_id: 11111111-1111-4111-8111-111111111111}}\npolicy: {{scope: {scope}}}\n{waivers}"
+            ),
+        );
+        let output = generate(&profile, &dir.join("out"));
+        let terraform = terraform_inventory(&output.terraform, &roles);
+        let bicep = bicep_inventory(&output.bicep, &roles);
+        // Two regions, five Deny assignments the waivers meet (OPS-05 meets an audit one).
+        let exemptions = terraform
+            .iter()
+            .filter(|l| l.starts_with("policy_exemption ") && l.contains(": category=Waiver"))
+            .count();
+        assert_eq!(exemptions, 10, "{scope}:\n{}", lines(&terraform));
+        for needle in [
+            "assignment=mlz-parity-workspace-customer-managed-key",
+            "expires_on=2027-04-30T23:59:59Z",
+            "description=pilot data only",
+        ] {
+            assert!(
+                terraform
+                    .iter()
+                    .any(|l| l.starts_with("policy_exemption ") && l.ends_with(needle)),
+                "{scope}: no exemption line ending {needle:?}"
+            );
+        }
+        assert!(
+            !terraform
+                .iter()
+                .chain(&bicep)
+                .any(|l| l.starts_with("unhandled"))
+        );
+        if let Some(difference) = difference(&terraform, &bicep) {
+            writeln!(failures, "{scope}:\n{difference}").unwrap();
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "the Bicep and the Terraform exempt differently:\n{failures}"
+    );
+}
+
 // ---------------------------------------------------------------------------- test support
 
 /// Kinds the baseline profile has in both formats.
@@ -1771,6 +1826,15 @@ fn terraform_resource(
                 Format::Terraform,
             );
         }
+        "azurerm_resource_group_policy_exemption" => {
+            let scope = text(at(body, "resource_group_id"));
+            let mut lines = Lines::of(inventory, "policy_exemption", format!("{name} @{scope}"));
+            lines.set("assignment", text(at(body, "policy_assignment_id")));
+            lines.set("category", text(at(body, "exemption_category")));
+            lines.set("expires_on", text(at(body, "expires_on")));
+            lines.set("display_name", text(at(body, "display_name")));
+            lines.set("description", text(at(body, "description")));
+        }
         "azurerm_security_center_subscription_pricing" => {
             let mut lines = Lines::of(inventory, "defender", name);
             lines.set("tier", text(at(body, "tier")));
@@ -2338,6 +2402,21 @@ fn bicep_resource(
                 POLICY_DEFINITION,
                 Format::Bicep,
             );
+        }
+        "Microsoft.Authorization/policyExemptions" => {
+            let mut lines = Lines::of(
+                inventory,
+                "policy_exemption",
+                format!("{name} @{}", group()),
+            );
+            lines.set(
+                "assignment",
+                text(at(&body, "properties/policyAssignmentId")),
+            );
+            lines.set("category", text(at(&body, "properties/exemptionCategory")));
+            lines.set("expires_on", text(at(&body, "properties/expiresOn")));
+            lines.set("display_name", text(at(&body, "properties/displayName")));
+            lines.set("description", text(at(&body, "properties/description")));
         }
         "Microsoft.Security/pricings" => {
             let mut lines = Lines::of(inventory, "defender", name);

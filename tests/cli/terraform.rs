@@ -630,6 +630,33 @@ fn generate(profile: &Path, out: &Path) -> PathBuf {
     out.join("terraform")
 }
 
+/// What the schema and reference checkers find in the Terraform under `dir`, and whether
+/// `terraform fmt -check` (where terraform is installed) would reformat it.
+pub(crate) fn terraform_findings(dir: &Path) -> Vec<String> {
+    let files = tf_files(dir);
+    let mut findings: Vec<String> = schema_findings(&files)
+        .findings
+        .iter()
+        .chain(&reference_findings(&files))
+        .map(ToString::to_string)
+        .collect();
+    if let Some(terraform) = on_path("terraform") {
+        let output = Command::new(terraform)
+            .args(["fmt", "-check", "-recursive", "-list=true", "-no-color"])
+            .arg(dir)
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .expect("terraform runs");
+        if !output.status.success() {
+            findings.push(format!(
+                "terraform fmt -check: {}",
+                String::from_utf8_lossy(&output.stdout)
+            ));
+        }
+    }
+    findings
+}
+
 /// The `.tf` files of a directory, sorted, as (file name, text).
 fn tf_files(dir: &Path) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = entries(dir)
