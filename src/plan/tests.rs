@@ -22,7 +22,9 @@ fn base() -> Value {
             ],
             "instances": [{"name": "dev-one", "sku": "Standard_D4_v5", "user_object_id": "11111111-1111-4111-8111-111111111111"}]
         },
-        "access": [{"group_object_id": "22222222-2222-4222-8222-222222222222", "role": "data_scientist"}]
+        "access": [{"group_object_id": "22222222-2222-4222-8222-222222222222", "role": "data_scientist"}],
+        // A subscription of its own: every policy and Defender plan is the zone's to set.
+        "policy": {"scope": "subscription"}
     })
 }
 
@@ -720,5 +722,22 @@ fn internet_outbound_is_exempted_not_written_into_the_isolation_assignment() {
             .exemptions
             .iter()
             .any(|e| e.assignment == isolation.key && e.recommendation == "SEC-04")
+    );
+}
+
+#[test]
+fn by_default_policies_stay_in_the_zone_and_defender_is_the_subscription_s() {
+    // Two zones in one subscription: Deny assignments at subscription scope would stack, and
+    // Defender plans belong to the subscription; both are an explicit choice.
+    let mut profile = base();
+    profile.as_object_mut().unwrap().remove("policy");
+    let plan = plan_of(&profile);
+    assert_eq!(plan.governance.scope, "resource_group");
+    assert!(plan.governance.defender_plans.is_empty());
+    assert!(
+        !plan
+            .resource_providers
+            .iter()
+            .any(|ns| ns == "Microsoft.Security")
     );
 }

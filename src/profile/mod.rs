@@ -464,9 +464,10 @@ pub struct PolicySettings {
     /// `deny` (default) uses the strongest effect each definition allows; `audit` only reports.
     #[serde(default)]
     pub effect: PolicyEffect,
-    /// Where mlzone assigns policies and Defender for Cloud plans. `subscription` (default)
-    /// also enables Defender plans (SEC-01); `resource_group` when a platform team owns the
-    /// subscription.
+    /// Where mlzone assigns policies. `resource_group` (default): the zone's resource groups, so
+    /// a second zone in the subscription keeps its own parameters and Defender for Cloud stays
+    /// the subscription owner's. `subscription`: a subscription for this zone alone; also
+    /// enables Defender plans (SEC-01).
     #[serde(default)]
     pub scope: Scope,
     /// Whether profiles may waive recommendations. A regulated golden profile sets `false`.
@@ -503,10 +504,13 @@ pub enum PolicyEffect {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
-    /// The subscription: policies at subscription scope and Defender for Cloud plans.
-    #[default]
+    /// The subscription: policies at subscription scope and Defender for Cloud plans. An
+    /// explicit choice for a subscription that holds one zone only: Deny assignments of two
+    /// zones stack (only sizes both allow pass), and Defender plans are the subscription's.
     Subscription,
-    /// The landing zone's resource groups only.
+    /// The landing zone's resource groups only (the default): a second zone in the
+    /// subscription is not blocked by this one's parameters.
+    #[default]
     ResourceGroup,
 }
 

@@ -144,7 +144,7 @@ fn hostile_waiver_reasons_stay_literal_in_policy_exemptions() {
     let reason = "it's \"quoted\" ${var.x} %{ if true }x%{ endif } \\${y} \\' C:\\temp\\\nsecond line\u{2028}end";
     let dir = tempfile::tempdir().unwrap();
     let body = format!(
-        "project: hostile\nencryption: {{customer_managed_key: false}}\nwaivers:\n  - {{id: SEC-13, reason: {}, expires: 2027-01-31}}\n",
+        "project: hostile\npolicy: {{scope: subscription}}\nencryption: {{customer_managed_key: false}}\nwaivers:\n  - {{id: SEC-13, reason: {}, expires: 2027-01-31}}\n",
         yaml(reason)
     );
     let profile = extending(dir.path(), "profiles/baseline.yaml", &body);

@@ -167,7 +167,13 @@ fn the_comparison_catches_outbound_rules_written_at_the_same_time() {
 fn each_inventory_covers_the_landing_zone() {
     let roles = Roles::load();
     let temp = tempfile::tempdir().expect("a temporary directory");
-    let output = generate(&repo().join("profiles/baseline.yaml"), temp.path());
+    // A subscription of its own, so Defender plans are among the kinds.
+    let profile = crate::support::extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        "policy: {scope: subscription}\n",
+    );
+    let output = generate(&profile, &temp.path().join("out"));
     for (format, inventory) in [
         ("Terraform", terraform_inventory(&output.terraform, &roles)),
         ("Bicep", bicep_inventory(&output.bicep, &roles)),

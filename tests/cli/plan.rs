@@ -12,7 +12,7 @@ fn plan_prints_names_policies_and_every_recommendation() {
         "secondary region northeurope",
         "mlw-baseline-prod-weu",
         "AllowOnlyApprovedOutbound",
-        "policy assignments (subscription scope)",
+        "policy assignments (resource_group scope)",
         "SEC-03   applied",
         "REL-04   advisory",
     ] {

@@ -72,6 +72,8 @@ compute:
     - {name: dev-one, sku: Standard_D4_v5, user_object_id: 11111111-1111-4111-8111-111111111111}
 access:
   - {group_object_id: 22222222-2222-4222-8222-222222222222, role: data_scientist}
+# A subscription of its own, so every policy and Defender plan is the zone's.
+policy: {scope: subscription}
 "#;
 
 fn generate(dir: &Path, extra: &str) -> Tf {

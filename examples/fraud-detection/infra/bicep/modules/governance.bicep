@@ -10,234 +10,20 @@ param budgetStartDate string
 @description('Who gets the budget alerts.')
 param budgetContactEmails string[]
 
-// POL-01: Azure Machine Learning Workspaces should disable public network access
-resource workspacePublicNetworkAccess 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-workspace-public-network-access'
-  properties: {
-    displayName: 'Azure Machine Learning Workspaces should disable public network access'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/438c38d2-3772-465a-a9cc-7a6666a275ce'
-    parameters: {
-      effect: {
-        value: 'Deny'
-      }
-    }
-  }
+module primaryPolicies 'primary-policies.bicep' = {
+  name: 'mlzone-fraud-detection-prod-weu-primary-policies'
+  scope: resourceGroup('rg-fraud-detection-prod-weu')
+  dependsOn: [
+    allowedSizes
+  ]
 }
 
-// POL-02: Azure Machine Learning Computes should be in a virtual network
-// Audit only. It checks compute for a subnet ID; compute on a managed network has none and may be reported non-compliant (inferred from the rule, not documented).
-resource computeInVirtualNetwork 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-compute-in-virtual-network'
-  properties: {
-    displayName: 'Azure Machine Learning Computes should be in a virtual network'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/7804b5c7-01dc-4723-969b-ae300cc07ff1'
-    parameters: {
-      effect: {
-        value: 'Audit'
-      }
-    }
-  }
-}
-
-// POL-03: Azure Machine Learning Computes should have local authentication methods disabled
-resource computeLocalAuthDisabled 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-compute-local-auth-disabled'
-  properties: {
-    displayName: 'Azure Machine Learning Computes should have local authentication methods disabled'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/e96a9a5f-07ca-471b-9bc5-6a0f33cbd68f'
-    parameters: {
-      effect: {
-        value: 'Deny'
-      }
-    }
-  }
-}
-
-// POL-04: Azure Machine Learning workspaces should use private link
-// Audit only: the private endpoint is created after the workspace, so a deny could never pass.
-resource workspacePrivateLink 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-workspace-private-link'
-  properties: {
-    displayName: 'Azure Machine Learning workspaces should use private link'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/45e05259-1eb5-4f70-9574-baf73e9d219b'
-    parameters: {
-      effect: {
-        value: 'Audit'
-      }
-    }
-  }
-}
-
-// POL-05: Azure Machine Learning workspaces should be encrypted with a customer-managed key
-resource workspaceCustomerManagedKey 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-workspace-customer-managed-key'
-  properties: {
-    displayName: 'Azure Machine Learning workspaces should be encrypted with a customer-managed key'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/ba769a63-b8cc-4b2d-abf6-ac33c7204be8'
-    parameters: {
-      effect: {
-        value: 'Deny'
-      }
-    }
-  }
-}
-
-// POL-06: Azure Machine Learning workspaces should use user-assigned managed identity
-resource workspaceUserAssignedIdentity 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-workspace-user-assigned-identity'
-  properties: {
-    displayName: 'Azure Machine Learning workspaces should use user-assigned managed identity'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/5f0c7d88-c7de-45b8-ac49-db49e72eaa78'
-    parameters: {
-      effect: {
-        value: 'Deny'
-      }
-    }
-  }
-}
-
-// POL-07: Azure Machine Learning Compute Instance should have idle shutdown.
-resource computeInstanceIdleShutdown 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-compute-instance-idle-shutdown'
-  properties: {
-    displayName: 'Azure Machine Learning Compute Instance should have idle shutdown.'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/679ddf89-ab8f-48a5-9029-e76054077449'
-    parameters: {
-      effect: {
-        value: 'Deny'
-      }
-    }
-  }
-}
-
-// POL-08: [Preview]: Configure allowed registries for specified Azure Machine Learning computes
-// Preview; its effect enforceSetting configures compute rather than auditing. Needs allowedACRs.
-resource computeAllowedRegistries 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-compute-allowed-registries'
-  properties: {
-    displayName: '[Preview]: Configure allowed registries for specified Azure Machine Learning computes'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/5853517a-63de-11ea-bc55-0242ac130003'
-    parameters: {
-      allowedACRs: {
-        value: [
-          'crfrauddetectionpweua6zw.azurecr.io'
-        ]
-      }
-      effect: {
-        value: 'enforceSetting'
-      }
-    }
-  }
-}
-
-// POL-09: [Preview]: Azure Machine Learning Model Registry Deployments are restricted except for the allowed Registry
-// Preview; the effect has no default and only Deny or Disabled exist. Needs allowedRegistryName.
-resource modelDeploymentRegistries 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-model-deployment-registries'
-  properties: {
-    displayName: '[Preview]: Azure Machine Learning Model Registry Deployments are restricted except for the allowed Registry'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/19539b54-c61e-4196-9a38-67598701be90'
-    parameters: {
-      allowedRegistryName: {
-        value: 'azureml'
-      }
-      effect: {
-        value: 'Deny'
-      }
-    }
-  }
-}
-
-// POL-10: Resource logs in Azure Machine Learning Workspaces should be enabled
-// AuditIfNotExists only; requiredRetentionDays is a string.
-resource workspaceResourceLogs 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-workspace-resource-logs'
-  properties: {
-    displayName: 'Resource logs in Azure Machine Learning Workspaces should be enabled'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/afe0c3be-ba3b-4544-ba52-0c99672a8ad6'
-    parameters: {
-      effect: {
-        value: 'AuditIfNotExists'
-      }
-      requiredRetentionDays: {
-        value: '90'
-      }
-    }
-  }
-}
-
-// SEC-02: Azure Machine Learning and Ai Studio should use Allow Only Approved Outbound Managed Vnet mode
-// isolationMode defaults to Disabled: always set it to AllowOnlyApprovedOutbound.
-resource workspaceManagedNetworkIsolation 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-workspace-managed-network-isolation'
-  properties: {
-    displayName: 'Azure Machine Learning and Ai Studio should use Allow Only Approved Outbound Managed Vnet mode'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/6ddb1705-c8cf-450e-aa4b-19ad6703c440'
-    parameters: {
-      effect: {
-        value: 'Deny'
-      }
-      isolationMode: {
-        value: 'AllowOnlyApprovedOutbound'
-      }
-    }
-  }
-}
-
-// SEC-10: Azure Machine Learning compute instances should be recreated to get the latest software updates
-// The effect parameter is named `effects`.
-resource computeInstanceLatestOsImage 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-compute-instance-latest-os-image'
-  properties: {
-    displayName: 'Azure Machine Learning compute instances should be recreated to get the latest software updates'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/f110a506-2dcb-422e-bcea-d533fc8c35e2'
-    parameters: {
-      effects: {
-        value: 'Audit'
-      }
-    }
-  }
-}
-
-// SEC-01: the Microsoft cloud security benchmark initiative, audit only.
-resource initiative1 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-cloud-security-benchmark'
-  properties: {
-    displayName: 'Microsoft cloud security benchmark'
-    policyDefinitionId: '/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8'
-  }
-}
-
-// SEC-01: Microsoft Defender for Cloud plan.
-resource defenderStorageAccounts 'Microsoft.Security/pricings@2024-01-01' = {
-  name: 'StorageAccounts'
-  properties: {
-    pricingTier: 'Standard'
-  }
-}
-
-// SEC-01: Microsoft Defender for Cloud plan.
-resource defenderKeyVaults 'Microsoft.Security/pricings@2024-01-01' = {
-  name: 'KeyVaults'
-  properties: {
-    pricingTier: 'Standard'
-  }
-}
-
-// SEC-01: Microsoft Defender for Cloud plan.
-resource defenderContainers 'Microsoft.Security/pricings@2024-01-01' = {
-  name: 'Containers'
-  properties: {
-    pricingTier: 'Standard'
-  }
-}
-
-// SEC-01: Microsoft Defender for Cloud plan.
-resource defenderAI 'Microsoft.Security/pricings@2024-01-01' = {
-  name: 'AI'
-  properties: {
-    pricingTier: 'Standard'
-  }
+module secondaryPolicies 'secondary-policies.bicep' = {
+  name: 'mlzone-fraud-detection-prod-weu-secondary-policies'
+  scope: resourceGroup('rg-fraud-detection-prod-neu')
+  dependsOn: [
+    allowedSizes
+  ]
 }
 
 // COST-03: Azure ML compute may use only the sizes this profile names; the
@@ -282,25 +68,6 @@ resource allowedSizes 'Microsoft.Authorization/policyDefinitions@2026-07-01' = {
       }
       then: {
         effect: '[parameters(\'effect\')]'
-      }
-    }
-  }
-}
-
-resource allowedSizesAssignment 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-allowed-compute-sizes'
-  properties: {
-    displayName: 'Allowed Azure ML compute sizes for fraud-detection'
-    policyDefinitionId: allowedSizes.id
-    parameters: {
-      allowedSizes: {
-        value: [
-          'Standard_D16_v5'
-          'Standard_E16_v5'
-        ]
-      }
-      effect: {
-        value: 'Deny'
       }
     }
   }
