@@ -507,6 +507,12 @@ pub struct ClusterPlan {
 pub struct InstancePlan {
     /// Name.
     pub name: String,
+    /// Whether the instance carries the workspace's user-assigned identity. Never: an instance
+    /// with a managed identity shuts down for idleness only when that identity is Contributor
+    /// on the workspace (Microsoft Learn, "Create a compute instance", idle shutdown), and user
+    /// code on a personal machine should not hold the workspace identity's key-vault and
+    /// registry rights. The instance acts as its assigned user.
+    pub managed_identity: bool,
     /// VM size.
     pub sku: String,
     /// Entra object ID of the assigned user.

@@ -632,6 +632,7 @@ fn instances(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<InstancePl
         .iter()
         .map(|i| InstancePlan {
             name: i.name.clone(),
+            managed_identity: false,
             sku: canonical_sku(&i.sku),
             user_object_id: i.user_object_id.to_lowercase(),
             idle_shutdown: (!waived("COST-09")).then(|| {

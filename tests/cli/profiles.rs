@@ -336,3 +336,35 @@ fn two_zones_in_one_subscription_never_share_a_deployment_name() {
     };
     assert_ne!(stack("a"), stack("c"));
 }
+
+#[test]
+fn compute_instances_carry_no_managed_identity_so_idle_shutdown_works() {
+    // An instance with a managed identity shuts down for idleness only if that identity is
+    // Contributor on the workspace (Microsoft Learn, "Create a compute instance").
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("churn");
+    crate::support::generate_into(
+        &repo().join("examples/churn-sandbox/profile.yaml"),
+        &out,
+        "terraform,bicep",
+    );
+    let tf = std::fs::read_to_string(out.join("terraform/compute.tf")).unwrap();
+    let bicep = std::fs::read_to_string(out.join("bicep/modules/primary-compute.bicep")).unwrap();
+    let instances = tf.matches("\"ComputeInstance\"").count();
+    assert!(instances >= 2, "{instances} instances");
+    for (text, marker) in [
+        (&tf, "resource \"azapi_resource\""),
+        (&bicep, "resource instance"),
+    ] {
+        for block in text.split(marker).skip(1) {
+            let block = block.split("\nresource ").next().unwrap_or(block);
+            if !block.contains("'ComputeInstance'") && !block.contains("\"ComputeInstance\"") {
+                continue;
+            }
+            assert!(
+                !block.contains("identity {") && !block.contains("identity: {"),
+                "an instance with an identity:\n{block}"
+            );
+        }
+    }
+}

@@ -35,11 +35,7 @@ resource "azapi_resource" "primary_dana-dev" {
   parent_id = azurerm_machine_learning_workspace.primary.id
   location  = azurerm_resource_group.primary.location
   tags      = local.tags
-
-  identity {
-    type         = "UserAssigned"
-    identity_ids = [azurerm_user_assigned_identity.primary.id]
-  }
+  # No managed identity: the instance acts as its user, and idle shutdown works (COST-09).
 
   body = {
     properties = {
@@ -94,11 +90,7 @@ resource "azapi_resource" "primary_omar-dev" {
   parent_id = azurerm_machine_learning_workspace.primary.id
   location  = azurerm_resource_group.primary.location
   tags      = local.tags
-
-  identity {
-    type         = "UserAssigned"
-    identity_ids = [azurerm_user_assigned_identity.primary.id]
-  }
+  # No managed identity: the instance acts as its user, and idle shutdown works (COST-09).
 
   body = {
     properties = {

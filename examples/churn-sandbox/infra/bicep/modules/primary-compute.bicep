@@ -51,12 +51,7 @@ resource instance1 'Microsoft.MachineLearningServices/workspaces/computes@2026-0
   name: 'dana-dev'
   location: 'westeurope'
   tags: tags
-  identity: {
-    type: 'UserAssigned'
-    userAssignedIdentities: {
-      '${identity.id}': {}
-    }
-  }
+  // No managed identity: the instance acts as its user, and idle shutdown works (COST-09).
   properties: {
     computeType: 'ComputeInstance'
     disableLocalAuth: true
@@ -105,12 +100,7 @@ resource instance2 'Microsoft.MachineLearningServices/workspaces/computes@2026-0
   name: 'omar-dev'
   location: 'westeurope'
   tags: tags
-  identity: {
-    type: 'UserAssigned'
-    userAssignedIdentities: {
-      '${identity.id}': {}
-    }
-  }
+  // No managed identity: the instance acts as its user, and idle shutdown works (COST-09).
   properties: {
     computeType: 'ComputeInstance'
     disableLocalAuth: true
