@@ -235,10 +235,7 @@ impl Transaction {
                 path: path.clone(),
                 source,
             };
-            let mut temp = tempfile::Builder::new()
-                .prefix(".mlzone-new-")
-                .tempfile_in(dir)
-                .map_err(fail)?;
+            let mut temp = new_file_builder().tempfile_in(dir).map_err(fail)?;
             temp.write_all(content).map_err(fail)?;
             temp.as_file().sync_all().map_err(fail)?;
             staged.push(Some(self.staged.len()));
@@ -459,4 +456,18 @@ pub fn security_changes(old: &[Setting], new: &[Setting]) -> Vec<SecurityChange>
         });
     }
     out
+}
+
+/// How a generated file is staged: a temporary file beside its target. On Unix it is created
+/// readable as an ordinary file is (0666 less the umask): a temporary file's own 0600 would
+/// follow it into place and keep a deploying user or container from reading it.
+fn new_file_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".mlzone-new-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder
 }

@@ -52,7 +52,10 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
         Command::Schema => schema::run(),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "mlzone", &mut std::io::stdout());
+            // Into memory first: clap_complete panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "mlzone", &mut script);
+            out!("{}", String::from_utf8_lossy(&script));
             Ok(error::EXIT_OK)
         }
     }

@@ -112,6 +112,8 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
         vec!["recommendations"],
         vec!["schema"],
         vec!["recommendations", "--json"],
+        vec!["completions", "bash"],
+        vec!["completions", "elvish"],
     ] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mlzone"))
             .args(&args)

@@ -333,3 +333,30 @@ fn symbolic_links_in_the_output_are_not_followed() {
         "nothing written through the link"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn generated_files_are_as_readable_as_any_new_file() {
+    // Staged through temporary files, they must not keep a temporary file's 0600: a deploying
+    // user or container has to read them.
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "");
+    let out = dir.path().join("infra");
+    generate(&p, &out).success();
+    let ordinary = dir.path().join("ordinary");
+    std::fs::write(&ordinary, "x").unwrap();
+    let expected = std::fs::metadata(&ordinary).unwrap().permissions().mode() & 0o777;
+    for file in [
+        "terraform/main.tf",
+        "COMPLIANCE.md",
+        ".mlzone/manifest.json",
+    ] {
+        let mode = std::fs::metadata(out.join(file))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, expected, "{file}: {mode:o}, not {expected:o}");
+    }
+}
