@@ -31,7 +31,7 @@ use crate::error::{self, Error};
 use crate::output::{self, Manifest};
 use crate::plan::{resolve, security};
 use crate::profile::{self, Loaded, OutputFormat};
-use crate::render::{FileSet, Helper, Meta, Overlay, render_with};
+use crate::render::{FileSet, Helper, Meta, Overlay, relative_to, render_with};
 use crate::validate::Validated;
 
 /// Run the parsed command line; `Ok` carries the exit code.
@@ -188,11 +188,10 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
         .out
         .clone()
         .unwrap_or_else(|| profile.parent().unwrap_or(Path::new("")).join("infra"));
-    let overlay = overlay_dir(target, &loaded, &validated.profile)
-        .map(|dir| Overlay::read(&dir))
-        .transpose()?;
+    let overlay_dir = overlay_dir(target, &loaded, &validated.profile);
+    let overlay = overlay_dir.as_deref().map(Overlay::read).transpose()?;
     let mut meta = Meta::new(profile, &out);
-    meta.overlay = overlay.as_ref().map(|o| o.name.clone());
+    meta.overlay = overlay_dir.as_deref().map(|dir| relative_to(dir, &out));
     // A fleet keeps every core busy with profiles; a single profile shares its files out.
     let helper = ctx.helper.as_ref().filter(|_| target.profiles.len() == 1);
     let files = render_with(&plan, &meta, overlay.as_ref(), helper)?;

@@ -208,17 +208,61 @@ pub struct Meta {
 }
 
 impl Meta {
-    /// The headers of files generated from `profile` into `out`, as named on the command line.
+    /// The headers of files generated from `profile` into `out`. Paths are relative to the
+    /// output directory, so the bytes depend neither on where mlzone runs nor on how the paths
+    /// were spelled (`./`, absolute, a trailing `/`).
     pub fn new(profile: &std::path::Path, out: &std::path::Path) -> Meta {
-        let profile = shown(profile);
-        let out = shown(out);
+        let profile = relative_to(profile, out);
         Meta {
             overlay: None,
             version: env!("CARGO_PKG_VERSION").to_owned(),
-            command: format!("mlzone generate {profile} -o {out}"),
+            command: format!("mlzone generate {profile} -o . (in the output directory)"),
             profile,
         }
     }
+}
+
+/// The components of `path` with `.` dropped and `x/..` folded away.
+fn normal(path: &std::path::Path) -> Vec<std::path::Component<'_>> {
+    use std::path::Component;
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts
+}
+
+/// `path` relative to the directory `base`, both taken from the working directory and
+/// normalised lexically (`a/./b/../c` is `a/c`), with forward slashes: `../profile.yaml` for a
+/// profile beside its `infra/`. A path with nothing in common with `base` (another drive)
+/// stays absolute.
+pub fn relative_to(path: &std::path::Path, base: &std::path::Path) -> String {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let base = std::path::absolute(base).unwrap_or_else(|_| base.to_owned());
+    let (path, base) = (normal(&path), normal(&base));
+    let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        let whole: std::path::PathBuf = path.iter().collect();
+        return shown(&whole);
+    }
+    let mut parts: Vec<String> = vec!["..".to_owned(); base.len() - common];
+    parts.extend(
+        path[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    let joined = if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    };
+    shown(std::path::Path::new(&joined))
 }
 
 /// A path as headers and fleet reports show it: forward slashes, control characters replaced

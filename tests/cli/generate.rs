@@ -360,3 +360,65 @@ fn generated_files_are_as_readable_as_any_new_file() {
         assert_eq!(mode, expected, "{file}: {mode:o}, not {expected:o}");
     }
 }
+
+#[test]
+fn output_does_not_depend_on_where_or_how_mlzone_is_run() {
+    // The same profile from the repository root, from its directory, with `./`, with an
+    // absolute path and a trailing slash on -o: byte-identical files, and a clean tree is not
+    // drift from anywhere.
+    let root = tempfile::tempdir().unwrap();
+    let project = root.path().join("projects/churn");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("profile.yaml"),
+        format!(
+            "extends: {}\nproject: churn\n",
+            crate::support::repo()
+                .join("profiles/exploratory.yaml")
+                .display()
+        ),
+    )
+    .unwrap();
+    let runs: [(&std::path::Path, &str, &str); 4] = [
+        (root.path(), "projects/churn/profile.yaml", "out-a"),
+        (&project, "profile.yaml", "../../out-b/"),
+        (root.path(), "./projects/./churn/profile.yaml", "./out-c"),
+        (std::path::Path::new("/"), "ABSOLUTE", "ABSOLUTE-OUT"),
+    ];
+    let mut trees = Vec::new();
+    for (cwd, profile, out) in runs {
+        let profile = if profile == "ABSOLUTE" {
+            project.join("profile.yaml").display().to_string()
+        } else {
+            profile.to_owned()
+        };
+        let out = if out == "ABSOLUTE-OUT" {
+            format!("{}/", root.path().join("out-d").display())
+        } else {
+            out.to_owned()
+        };
+        mlzone()
+            .current_dir(cwd)
+            .args(["generate", &profile, "-o", &out])
+            .assert()
+            .success();
+        let dir = cwd.join(&out);
+        trees.push(crate::support::files_under(&dir));
+        // Clean: no drift from any other directory either.
+        for elsewhere in [root.path(), project.as_path(), std::path::Path::new("/")] {
+            mlzone()
+                .current_dir(elsewhere)
+                .args(["diff"])
+                .arg(std::path::absolute(cwd.join(&profile)).unwrap())
+                .arg("-o")
+                .arg(std::path::absolute(&dir).unwrap())
+                .assert()
+                .code(0);
+        }
+    }
+    for tree in &trees[1..] {
+        assert_eq!(tree, &trees[0], "the files differ between runs");
+    }
+    let main = String::from_utf8(trees[0]["terraform/main.tf"].clone()).unwrap();
+    assert!(!main.contains(&root.path().display().to_string()), "{main}");
+}
