@@ -318,6 +318,21 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             applied
         }
         "SEC-14" => match profile.network.mode {
+            // Exfiltration is prevented only while outbound is approved-only: with internet
+            // outbound allowed (a SEC-04 waiver), there is no control to claim.
+            NetworkMode::Managed
+                if plan.regions.iter().any(|r| {
+                    r.workspace
+                        .managed_network
+                        .as_ref()
+                        .is_some_and(|m| m.isolation_mode != "AllowOnlyApprovedOutbound")
+                }) =>
+            {
+                return Err(
+                    "the managed network allows internet outbound (SEC-04 is waived): nothing keeps data from leaving"
+                        .to_owned(),
+                );
+            }
             NetworkMode::Managed => each(&|r| {
                 format!(
                     "workspace {}: managed network, approved outbound only",

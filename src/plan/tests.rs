@@ -741,3 +741,24 @@ fn by_default_policies_stay_in_the_zone_and_defender_is_the_subscription_s() {
             .any(|ns| ns == "Microsoft.Security")
     );
 }
+
+#[test]
+fn exfiltration_prevention_is_not_claimed_once_internet_outbound_is_waived() {
+    let mut profile = base();
+    waive(&mut profile, "SEC-04");
+    profile["network"]["internet_outbound"] = json!(true);
+    let plan = plan_of(&profile);
+    let sec14 = plan
+        .recommendations
+        .iter()
+        .find(|r| r.id == "SEC-14")
+        .expect("SEC-14 in the catalog");
+    assert!(!matches!(sec14.status, Status::Applied { .. }), "{sec14:?}");
+    assert!(
+        plan.regions[0]
+            .workspace
+            .managed_network
+            .as_ref()
+            .is_some_and(|m| m.isolation_mode == "AllowInternetOutbound")
+    );
+}
