@@ -500,6 +500,18 @@ mod tests {
         assert_eq!(super::located("Component `x` is defined twice"), None);
     }
 
+    /// Templates print flags bare (`enabled = {{ flag }}`) and test absent values with `if`:
+    /// both languages spell booleans `true`/`false`, and `none` must print nothing.
+    #[test]
+    fn booleans_print_as_both_languages_spell_them_and_none_as_nothing() {
+        let tera = super::compile([("t", "{{ a }} {{ b }} [{{ c }}]")].into_iter()).unwrap();
+        let mut context = tera::Context::new();
+        context.insert("a", &true);
+        context.insert("b", &false);
+        context.insert_value("c", tera::Value::none());
+        assert_eq!(tera.render("t", &context).unwrap(), "true false []");
+    }
+
     #[test]
     fn tera_messages_read_in_the_house_style() {
         assert_eq!(

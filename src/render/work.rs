@@ -1,10 +1,10 @@
 //! One plan's files as a list of jobs that more than one thread can work through: the thread
-//! that asked and, in a single run, a helper that compiled the templates of both formats while
-//! the profile was read. Each takes the next job nobody has taken; the files are the same
-//! whoever rendered which.
+//! that asked, from the first job on, and in a single run a helper that compiled templates while
+//! the profile was read, from the last job back. Each takes the next job nobody has taken; the
+//! files are the same whoever rendered which.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::ops::Range;
+use std::sync::mpsc::{self, TryRecvError};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tera::{Context, Tera, Value};
@@ -51,7 +51,8 @@ pub(super) struct Work {
     context: Context,
     /// Each region of the plan, converted, for the `{region}` templates.
     regions: Vec<Value>,
-    next: AtomicUsize,
+    /// The jobs nobody has taken yet.
+    untaken: Mutex<Range<usize>>,
     /// Each job's outcome once rendered, by job.
     outcomes: Mutex<Vec<Option<Outcome>>>,
 }
@@ -70,21 +71,29 @@ impl Work {
         Work {
             templates,
             outcomes: Mutex::new(jobs.iter().map(|_| None).collect()),
+            untaken: Mutex::new(0..jobs.len()),
             jobs,
             context,
             regions,
-            next: AtomicUsize::new(0),
         }
     }
 
-    /// Render jobs until none is left to take.
+    /// Render jobs, first to last, until none is left to take.
     pub(super) fn take(&self) {
         loop {
-            let i = self.next.fetch_add(1, Ordering::Relaxed);
-            let Some(job) = self.jobs.get(i) else {
-                return;
-            };
-            self.record(i, self.render(job));
+            let next = lock(&self.untaken).next();
+            let Some(i) = next else { return };
+            self.record(i, self.render(&self.jobs[i]));
+        }
+    }
+
+    /// Render jobs, last to first, until none is left to take: the helper's way. The last
+    /// jobs are the last group's, which the helper compiled first.
+    fn take_from_back(&self) {
+        loop {
+            let next = lock(&self.untaken).next_back();
+            let Some(i) = next else { return };
+            self.record(i, self.render(&self.jobs[i]));
         }
     }
 
@@ -136,9 +145,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A second thread for a single run, on another core: it compiles the embedded templates of
-/// both formats while the run reads and checks its profile (before the plan says which
-/// formats the run renders), then renders its share of the files.
+/// A second thread for a single run, on another core: it compiles the embedded templates while
+/// the run reads and checks its profile (before the plan says which formats the run renders),
+/// then renders its share of the files.
 pub struct Helper {
     work: mpsc::Sender<Arc<Work>>,
 }
@@ -150,15 +159,22 @@ impl Helper {
         let cores = other_cores();
         std::thread::spawn(move || {
             move_to(cores);
-            // The formats in the order a run renders them; the run compiles the small top
-            // level itself, first thing. A template that does not compile is reported when
-            // its file is rendered. Taking work only after compiling both keeps the two
-            // threads from waiting for each other's compiling.
-            for group in [Group::Terraform, Group::Bicep] {
-                let _ = embedded(group);
+            // From the last group a run renders back to the first: the run compiles from the
+            // first, so the two meet in the middle instead of waiting for each other. A
+            // template that does not compile is reported when its file is rendered.
+            let mut first = None;
+            for group in [Group::Bicep, Group::Terraform, Group::Top] {
+                match offered.try_recv() {
+                    Ok(work) => {
+                        first = Some(work);
+                        break;
+                    }
+                    Err(TryRecvError::Disconnected) => return,
+                    Err(TryRecvError::Empty) => drop(embedded(group)),
+                }
             }
-            for work in offered.iter() {
-                work.take();
+            for work in first.into_iter().chain(offered.iter()) {
+                work.take_from_back();
             }
         });
         Helper { work }
