@@ -5,16 +5,28 @@ use serde_json::Value;
 use super::{Context, loaded_and_validated, summary};
 use crate::cli::ValidateArgs;
 use crate::diagnostic::Report;
-use crate::error::{EXIT_INVALID, EXIT_OK, Error};
+use crate::error::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, Error};
 
 pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
     let mut invalid = false;
+    let mut failed = false;
     let mut json = Vec::new();
     for path in &args.profiles {
         let report = match check(path, ctx) {
             Ok(report) => report,
             Err(Error::Invalid(report)) => report,
-            Err(other) => return Err(other),
+            // A file that cannot be read stops only its own check: the others still get theirs.
+            Err(other) => {
+                failed = true;
+                eprintln!("error: {other}");
+                if args.json {
+                    json.push(serde_json::json!({
+                        "profile": path.display().to_string(),
+                        "error": other.to_string(),
+                    }));
+                }
+                continue;
+            }
         };
         invalid |= report.has_errors();
         if args.json {
@@ -33,7 +45,14 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
     if args.json {
         super::print_json(&json);
     }
-    Ok(if invalid { EXIT_INVALID } else { EXIT_OK })
+    // The most serious outcome decides: an invalid profile, then one that could not be read.
+    Ok(if invalid {
+        EXIT_INVALID
+    } else if failed {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    })
 }
 
 fn check(path: &std::path::Path, ctx: &Context) -> Result<Report, Error> {

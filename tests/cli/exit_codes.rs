@@ -170,3 +170,39 @@ fn a_waiver_near_its_expiry_and_a_misspelt_size_are_warnings() {
         .success();
     assert!(!crate::support::text(&out.get_output().stderr).contains("warning"));
 }
+
+#[test]
+fn validate_goes_on_past_a_file_it_cannot_read() {
+    // Every profile gets its check; an invalid one decides the exit code (3) over an unreadable
+    // one (4).
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "version: 1\nproject: fraud\nenvironment: dev\nregions: {primary: westeurop}\n\
+         compute: {clusters: [{name: cpu-train, sku: Standard_D8_v5, purpose: training, max_nodes: 2}]}\n",
+    )
+    .unwrap();
+    let missing = dir.path().join("missing.yaml");
+    let out = crate::support::mlzone()
+        .arg("validate")
+        .arg(&missing)
+        .arg(&bad)
+        .assert()
+        .code(3);
+    let stderr = crate::support::text(&out.get_output().stderr);
+    assert!(stderr.contains("cannot read"), "{stderr}");
+    assert!(
+        stderr.contains("unknown Azure region `westeurop`"),
+        "{stderr}"
+    );
+    let good = crate::support::repo().join("examples/churn-sandbox/profile.yaml");
+    let out = crate::support::mlzone()
+        .args(["validate", "--json"])
+        .arg(&missing)
+        .arg(&good)
+        .assert()
+        .code(4);
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json.as_array().map(Vec::len), Some(2), "{json}");
+}
