@@ -4538,6 +4538,15 @@ fn decl_body(value: &Expr) -> (Option<&[Entry]>, bool) {
     }
 }
 
+/// The value of property `key` of an object expression (a resource or module body), if it is
+/// one and has it.
+pub(crate) fn prop<'e>(object: &'e Expr, key: &str) -> Option<&'e Expr> {
+    match &object.kind {
+        ExprKind::Object(entries) => property(entries, key),
+        _ => None,
+    }
+}
+
 /// The value of property `key` of an object.
 fn property<'f>(entries: &'f [Entry], key: &str) -> Option<&'f Expr> {
     entries.iter().find_map(|e| match e {

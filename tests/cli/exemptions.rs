@@ -10,7 +10,7 @@ use std::path::Path;
 use hcl::expr::{Expression, TraversalOperator};
 use hcl::{Block, Body};
 
-use crate::bicep::{self, Entry, Expr, ExprKind, Key, StmtKind};
+use crate::bicep::{self, Expr, ExprKind, StmtKind, prop};
 use crate::support::{files_under, mlzone, repo, text};
 
 const EXPIRES: &str = "2027-06-30";
@@ -172,21 +172,6 @@ fn terraform_exemptions(out: &Output) -> BTreeSet<Exemption> {
             }
         })
         .collect()
-}
-
-/// A property of a Bicep object expression.
-fn prop<'e>(object: &'e Expr, key: &str) -> Option<&'e Expr> {
-    let ExprKind::Object(entries) = &object.kind else {
-        return None;
-    };
-    entries.iter().find_map(|entry| match entry {
-        Entry::Prop {
-            key: Key::Name(name),
-            value,
-            ..
-        } if name == key => Some(value),
-        _ => None,
-    })
 }
 
 fn literal(object: &Expr, key: &str) -> String {

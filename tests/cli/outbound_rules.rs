@@ -9,7 +9,7 @@ use std::path::Path;
 use hcl::expr::{Expression, Traversal, TraversalOperator};
 use hcl::{Block, Body};
 
-use crate::bicep::{self, Entry, Expr, ExprKind, Item, Key, StmtKind};
+use crate::bicep::{self, Entry, Expr, ExprKind, Item, Key, StmtKind, prop};
 use crate::support::{extending, files_under, generate_into, mlzone, text};
 
 const RULE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/outboundRules@";
@@ -398,21 +398,6 @@ fn reference(expr: &Expression) -> String {
         Expression::Variable(v) => v.to_string(),
         other => format!("{other:?}"),
     }
-}
-
-/// A property of a Bicep object expression.
-fn prop<'e>(object: &'e Expr, key: &str) -> Option<&'e Expr> {
-    let ExprKind::Object(entries) = &object.kind else {
-        return None;
-    };
-    entries.iter().find_map(|entry| match entry {
-        Entry::Prop {
-            key: Key::Name(name),
-            value,
-            ..
-        } if name == key => Some(value),
-        _ => None,
-    })
 }
 
 /// The property at `keys` under a Bicep object expression.

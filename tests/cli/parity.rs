@@ -2093,7 +2093,7 @@ fn bicep_inventory(files: &BTreeMap<String, String>, roles: &Roles) -> Inventory
                 }
                 StmtKind::Module(module) => {
                     let target = module.path.literal().unwrap_or_default();
-                    let scope = match context.prop(&module.value, "scope") {
+                    let scope = match bicep::prop(&module.value, "scope") {
                         Some(scope) => text(&context.value(scope)),
                         None => context.scope.clone(),
                     };
@@ -2136,8 +2136,7 @@ fn bicep_resource(
     let group = || context.scope.clone();
     let location = at(&body, "location");
     let parent = || {
-        context
-            .prop(&resource.value, "parent")
+        bicep::prop(&resource.value, "parent")
             .map(|p| text(&context.value(p)))
             .unwrap_or_default()
     };
@@ -2480,37 +2479,21 @@ impl<'a> BicepContext<'a> {
         ty.split('@').next().unwrap_or_default().to_owned()
     }
 
-    /// A property of an object expression (a resource or module body).
-    fn prop<'e>(&self, object: &'e Expr, key: &str) -> Option<&'e Expr> {
-        let ExprKind::Object(entries) = &object.kind else {
-            return None;
-        };
-        entries.iter().find_map(|entry| match entry {
-            Entry::Prop {
-                key: Key::Name(name),
-                value,
-                ..
-            } if name == key => Some(value),
-            _ => None,
-        })
-    }
-
     /// The name this inventory gives the resource of `symbol`, as Terraform's side names it:
     /// `parent/type/name` for a child, `group/name` for a private DNS zone.
     fn display(&self, symbol: &str) -> String {
         let Some(resource) = self.resources.get(symbol) else {
             return format!("<unknown symbol {symbol}>");
         };
-        let name = self
-            .prop(&resource.value, "name")
+        let name = bicep::prop(&resource.value, "name")
             .map(|n| text(&self.value(n)))
             .unwrap_or_default();
         let ty = self.ty(resource);
-        if let Some(parent) = self.prop(&resource.value, "parent") {
+        if let Some(parent) = bicep::prop(&resource.value, "parent") {
             return format!("{}/{}/{name}", text(&self.value(parent)), last_segment(&ty));
         }
         if ty == "Microsoft.Network/privateDnsZones" {
-            let group = match self.prop(&resource.value, "scope") {
+            let group = match bicep::prop(&resource.value, "scope") {
                 Some(scope) => text(&self.value(scope)),
                 None => self.scope.clone(),
             };
