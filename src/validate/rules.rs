@@ -1038,7 +1038,8 @@ impl Rules<'_> {
         }
     }
 
-    /// Waivers of recommendations a profile field relaxes do nothing unless the field does.
+    /// Waivers of recommendations a profile field relaxes do nothing unless the field does. (A
+    /// SEC-13 waiver needs no field: the waiver alone turns customer-managed keys off.)
     fn unused_waiver(&mut self, id: &str, pointer: &str) {
         let p = self.profile;
         let clusters = &p.compute.clusters;
@@ -1059,10 +1060,6 @@ impl Rules<'_> {
                     .iter()
                     .any(|a| a.principal_type == Some(PrincipalType::User)),
                 "an `access` entry with `principal_type: user`",
-            ),
-            "SEC-13" => (
-                p.encryption.customer_managed_key == Some(false),
-                "`encryption.customer_managed_key: false`",
             ),
             "COST-02" => (
                 clusters.iter().any(|c| c.min_nodes > 0),

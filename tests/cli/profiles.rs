@@ -368,3 +368,21 @@ fn compute_instances_carry_no_managed_identity_so_idle_shutdown_works() {
         }
     }
 }
+
+#[test]
+fn a_cmk_waiver_alone_turns_the_key_off_without_a_warning() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let profile = crate::support::extending(
+        temp.path(),
+        "profiles/exploratory.yaml",
+        "waivers:\n  - {id: SEC-13, reason: platform keys are enough for a sandbox, expires: 2027-06-30}\n",
+    );
+    let out = mlzone().arg("validate").arg(&profile).assert().success();
+    let stderr = text(&out.get_output().stderr);
+    assert!(!stderr.contains("unused-waiver"), "{stderr}");
+    let plan = plan(&profile);
+    assert_eq!(
+        plan["regions"][0]["workspace"]["customer_managed_key"],
+        Value::Bool(false)
+    );
+}
