@@ -248,7 +248,7 @@ fn budget_contacts_and_start_left_out_are_asked_for_at_deploy_time() {
     assert!(variables.contains("length(var.budget_contact_emails) > 0"));
     assert!(read("terraform/policy.tf").contains("contact_emails = var.budget_contact_emails"));
     let main = read("bicep/main.bicep");
-    assert!(main.contains("@minLength(1)\nparam budgetContactEmails string[]"));
+    assert!(main.contains("@minLength(1)\nparam budgetContactEmails array"));
     assert!(
         read("bicep/main.bicepparam")
             .contains("readEnvironmentVariable('MLZONE_BUDGET_CONTACT_EMAILS')")

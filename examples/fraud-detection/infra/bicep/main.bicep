@@ -16,7 +16,7 @@ param budgetStartDate string
 
 @description('Who gets the budget alerts (the profile leaves them to the deployer).')
 @minLength(1)
-param budgetContactEmails string[]
+param budgetContactEmails array
 
 var tags = {
   'cost-center': '4711'

@@ -8,7 +8,7 @@ targetScope = 'subscription'
 param budgetStartDate string
 
 @description('Who gets the budget alerts.')
-param budgetContactEmails string[]
+param budgetContactEmails array
 
 // POL-01: Azure Machine Learning Workspaces should disable public network access
 resource workspacePublicNetworkAccess 'Microsoft.Authorization/policyAssignments@2026-07-01' = {

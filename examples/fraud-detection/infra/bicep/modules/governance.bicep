@@ -8,7 +8,7 @@ targetScope = 'subscription'
 param budgetStartDate string
 
 @description('Who gets the budget alerts.')
-param budgetContactEmails string[]
+param budgetContactEmails array
 
 module primaryPolicies 'primary-policies.bicep' = {
   name: 'mlzone-fraud-detection-prod-weu-primary-policies'

@@ -6,7 +6,7 @@
 param startDate string
 
 @description('Who gets the alerts.')
-param contactEmails string[]
+param contactEmails array
 
 resource budget 'Microsoft.Consumption/budgets@2024-08-01' = {
   name: 'budget-vision-prod-eus2'
