@@ -403,7 +403,22 @@ pub fn diff(files: &FileSet, dir: &Path, settings: &[Setting]) -> Drift {
     drift
 }
 
-/// Files under `dir/sub`, relative to `dir`, sorted.
+/// Whether `name` (a file or directory name) is Terraform's own working state or a deployer's
+/// input beside the generated files: `.terraform/` (providers, modules), the dependency lock
+/// file, state and its backup and lock, variable files (`*.tfvars`, `*.auto.tfvars`, and their
+/// `.json` forms), crash logs. mlzone never writes them, so they are not drift.
+fn is_terraform_working_file(name: &str) -> bool {
+    const NAMES: [&str; 4] = [
+        ".terraform",
+        ".terraform.lock.hcl",
+        ".terraform.tfstate.lock.info",
+        "crash.log",
+    ];
+    const SUFFIXES: [&str; 4] = [".tfvars", ".tfvars.json", ".tfstate", ".tfstate.backup"];
+    NAMES.contains(&name) || SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
+}
+
+/// Files under `dir/sub`, relative to `dir`, sorted; Terraform's working files left out.
 fn list(dir: &Path, sub: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.join(sub)];
@@ -412,6 +427,9 @@ fn list(dir: &Path, sub: &str) -> Vec<String> {
             continue;
         };
         for entry in entries.flatten() {
+            if is_terraform_working_file(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
             let path = entry.path();
             let Ok(kind) = entry.file_type() else {
                 continue;

@@ -422,3 +422,50 @@ fn output_does_not_depend_on_where_or_how_mlzone_is_run() {
     let main = String::from_utf8(trees[0]["terraform/main.tf"].clone()).unwrap();
     assert!(!main.contains(&root.path().display().to_string()), "{main}");
 }
+
+#[test]
+fn terraform_s_working_files_are_not_drift_and_generate_leaves_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "");
+    let out = dir.path().join("infra");
+    generate(&p, &out).success();
+    let kept = [
+        "terraform/.terraform/providers/registry.terraform.io/hashicorp/azurerm/p",
+        "terraform/.terraform.lock.hcl",
+        "terraform/terraform.tfvars",
+        "terraform/prod.auto.tfvars",
+        "terraform/ci.tfvars.json",
+        "terraform/terraform.tfstate",
+        "terraform/terraform.tfstate.backup",
+    ];
+    for file in kept {
+        let path = out.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("kept {file}\n")).unwrap();
+    }
+    let run = mlzone()
+        .arg("diff")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(text(&run.get_output().stdout).contains("no drift"));
+    generate(&p, &out).success();
+    for file in kept {
+        assert_eq!(
+            std::fs::read_to_string(out.join(file)).unwrap(),
+            format!("kept {file}\n"),
+            "{file} was touched"
+        );
+    }
+    // A file of any other name is still reported.
+    std::fs::write(out.join("terraform/extra.tf"), "# mine\n").unwrap();
+    mlzone()
+        .arg("diff")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+}
