@@ -184,7 +184,12 @@ fn check_owned(
     owned: Option<&BTreeMap<String, String>>,
 ) -> Result<(), Error> {
     match owned.and_then(|files| files.get(relative)) {
-        Some(recorded) if *recorded == hash(current) => Ok(()),
+        // A CRLF checkout of what mlzone wrote is still what it wrote.
+        Some(recorded)
+            if *recorded == hash(current) || *recorded == hash(&lf_line_ends(current)) =>
+        {
+            Ok(())
+        }
         Some(_) => Err(Error::Refused {
             path: path.to_owned(),
             reason: "was edited by hand since mlzone wrote it; move the change into the profile (or a template overlay), or pass --force".to_owned(),
@@ -365,12 +370,31 @@ pub struct SecurityChange {
     pub replaces: bool,
 }
 
+/// Whether `on_disk` is `generated` with CRLF line ends, as a Windows checkout with
+/// `core.autocrlf` writes it: the same file to Git and to Terraform, so not drift.
+fn crlf_only(on_disk: &[u8], generated: &str) -> bool {
+    on_disk.len() > generated.len() && lf_line_ends(on_disk) == generated.as_bytes()
+}
+
+/// `bytes` with every CRLF turned into LF.
+fn lf_line_ends(bytes: &[u8]) -> Vec<u8> {
+    let mut lf = Vec::with_capacity(bytes.len());
+    let mut rest = bytes.iter().peekable();
+    while let Some(&b) = rest.next() {
+        if b == b'\r' && rest.peek() == Some(&&b'\n') {
+            continue;
+        }
+        lf.push(b);
+    }
+    lf
+}
+
 /// Compare rendered `files` with `dir`, and `settings` with the manifest there.
 pub fn diff(files: &FileSet, dir: &Path, settings: &[Setting]) -> Drift {
     let mut drift = Drift::default();
     for (relative, text) in files {
         match std::fs::read(dir.join(relative)) {
-            Ok(current) if current == text.as_bytes() => {}
+            Ok(current) if current == text.as_bytes() || crlf_only(&current, text) => {}
             Ok(current) => {
                 let current = String::from_utf8_lossy(&current);
                 let diff = similar::TextDiff::from_lines(current.as_ref(), text.as_str())

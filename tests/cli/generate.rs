@@ -469,3 +469,38 @@ fn terraform_s_working_files_are_not_drift_and_generate_leaves_them() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn a_crlf_checkout_of_unchanged_files_is_not_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "");
+    let out = dir.path().join("infra");
+    generate(&p, &out).success();
+    let main = out.join("terraform/main.tf");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, text.replace('\n', "\r\n")).unwrap();
+    mlzone()
+        .arg("diff")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0);
+    // generate takes it for what it wrote, and writes it back with LF.
+    generate(&p, &out).success();
+    assert_eq!(std::fs::read_to_string(&main).unwrap(), text);
+    std::fs::write(&main, text.replace('\n', "\r\n")).unwrap();
+    // A real edit in a CRLF file still is drift.
+    std::fs::write(
+        &main,
+        text.replace('\n', "\r\n").replace("rg-gen", "rg-edited"),
+    )
+    .unwrap();
+    mlzone()
+        .arg("diff")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+}
