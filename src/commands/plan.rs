@@ -207,10 +207,12 @@ pub(crate) fn describe(plan: &Plan) -> String {
     for a in &plan.access {
         let _ = writeln!(
             out,
-            "access {} {} → {}",
+            "access {} {} → {} on the {} ({})",
             a.principal_type.to_lowercase(),
             a.principal_id,
-            a.role
+            a.role,
+            a.scope,
+            a.why
         );
     }
     let _ = writeln!(

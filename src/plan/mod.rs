@@ -545,6 +545,10 @@ pub struct SchedulePlan {
 /// A role assignment to an Entra principal on each workspace.
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleAssignment {
+    /// What the role is on: `workspace`, or `storage` (the workspace's storage account).
+    pub scope: String,
+    /// Why the principal has it.
+    pub why: String,
     /// Object ID.
     pub principal_id: String,
     /// `Group` or `User`.

@@ -656,29 +656,73 @@ fn instances(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<InstancePl
         .collect()
 }
 
+/// Data roles on the workspace storage that people need once shared keys are off: read-write
+/// for those who run work, read for readers (Microsoft Learn, "Use Azure Machine Learning with
+/// storage shared keys disabled": Storage Blob Data Contributor and Storage File Data
+/// Privileged Contributor, or their Reader forms). Compute operators manage compute, not data.
+const CONTRIBUTOR_DATA_ROLES: [&str; 2] = [
+    "Storage Blob Data Contributor",
+    "Storage File Data Privileged Contributor",
+];
+const READER_DATA_ROLES: [&str; 2] = [
+    "Storage Blob Data Reader",
+    "Storage File Data Privileged Reader",
+];
+
+/// Every role people get: each `access` entry's workspace role and the storage data roles that
+/// go with it, and each compute-instance owner's storage data roles (an instance acts as its
+/// user). An owner's workspace role comes through an `access` group, as SEC-11 wants.
 fn access(profile: &Profile) -> Vec<RoleAssignment> {
     let mut out: Vec<RoleAssignment> = Vec::new();
-    for grant in &profile.access {
-        let role = match grant.role {
-            Role::DataScientist => "AzureML Data Scientist",
-            Role::ComputeOperator => "AzureML Compute Operator",
-            Role::Reader => "Reader",
-        };
-        let assignment = RoleAssignment {
-            principal_id: grant.group_object_id.to_lowercase(),
-            principal_type: match grant.principal_type {
-                Some(PrincipalType::User) => "User",
-                _ => "Group",
-            }
-            .to_owned(),
-            role: role.to_owned(),
-            role_definition_id: facts::role_id(role).to_owned(),
-        };
+    let mut add = |principal: &str, principal_type: &str, scope: &str, role: &str, why: &str| {
+        let principal_id = principal.to_lowercase();
         if !out
             .iter()
-            .any(|a| a.principal_id == assignment.principal_id && a.role == assignment.role)
+            .any(|a| a.principal_id == principal_id && a.role == role && a.scope == scope)
         {
-            out.push(assignment);
+            out.push(RoleAssignment {
+                scope: scope.to_owned(),
+                why: why.to_owned(),
+                principal_id,
+                principal_type: principal_type.to_owned(),
+                role: role.to_owned(),
+                role_definition_id: facts::role_id(role).to_owned(),
+            });
+        }
+    };
+    for grant in &profile.access {
+        let principal_type = match grant.principal_type {
+            Some(PrincipalType::User) => "User",
+            _ => "Group",
+        };
+        let (role, data_roles): (&str, &[&str]) = match grant.role {
+            Role::DataScientist => ("AzureML Data Scientist", &CONTRIBUTOR_DATA_ROLES),
+            Role::ComputeOperator => ("AzureML Compute Operator", &[]),
+            Role::Reader => ("Reader", &READER_DATA_ROLES),
+        };
+        let id = &grant.group_object_id;
+        add(
+            id,
+            principal_type,
+            "workspace",
+            role,
+            "its `access` role (SEC-11)",
+        );
+        for data_role in data_roles {
+            add(
+                id,
+                principal_type,
+                "storage",
+                data_role,
+                "its workspace role's data, with shared keys off (SEC-06)",
+            );
+        }
+    }
+    for instance in &profile.compute.instances {
+        let id = &instance.user_object_id;
+        let why = "owner of a compute instance, which acts as its user";
+        for data_role in CONTRIBUTOR_DATA_ROLES {
+            add(id, "User", "storage", data_role, why);
         }
     }
     out

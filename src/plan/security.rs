@@ -115,7 +115,7 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
     );
     for a in &plan.access {
         s.add(
-            format!("access/{}/{}", a.principal_id, a.role),
+            format!("access/{}/{}/{}", a.scope, a.principal_id, a.role),
             "SEC-11",
             format!(
                 "{} {} role",

@@ -283,10 +283,11 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                     .iter()
                     .map(|a| {
                         format!(
-                            "{} {}: {}",
+                            "{} {}: {} on the {}",
                             a.principal_type.to_lowercase(),
                             a.principal_id,
-                            a.role
+                            a.role,
+                            a.scope
                         )
                     })
                     .collect()

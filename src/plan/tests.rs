@@ -762,3 +762,45 @@ fn exfiltration_prevention_is_not_claimed_once_internet_outbound_is_waived() {
             .is_some_and(|m| m.isolation_mode == "AllowInternetOutbound")
     );
 }
+
+#[test]
+fn people_get_the_storage_data_roles_their_work_needs() {
+    // Shared keys are off: studio, notebooks and jobs reach the workspace storage with the
+    // caller's own identity.
+    let mut profile = base();
+    profile["access"] = json!([
+        {"group_object_id": "22222222-2222-4222-8222-222222222222", "role": "data_scientist"},
+        {"group_object_id": "33333333-3333-4333-8333-333333333333", "role": "reader"},
+        {"group_object_id": "44444444-4444-4444-8444-444444444444", "role": "compute_operator"}
+    ]);
+    let plan = plan_of(&profile);
+    let on_storage = |principal: &str| -> Vec<&str> {
+        plan.access
+            .iter()
+            .filter(|a| a.principal_id == principal && a.scope == "storage")
+            .map(|a| a.role.as_str())
+            .collect()
+    };
+    let contributor = [
+        "Storage Blob Data Contributor",
+        "Storage File Data Privileged Contributor",
+    ];
+    assert_eq!(
+        on_storage("22222222-2222-4222-8222-222222222222"),
+        contributor
+    );
+    assert_eq!(
+        on_storage("33333333-3333-4333-8333-333333333333"),
+        [
+            "Storage Blob Data Reader",
+            "Storage File Data Privileged Reader"
+        ]
+    );
+    assert!(on_storage("44444444-4444-4444-8444-444444444444").is_empty());
+    // The instance owner: the instance acts as its user.
+    assert_eq!(
+        on_storage("11111111-1111-4111-8111-111111111111"),
+        contributor
+    );
+    assert!(plan.access.iter().all(|a| !a.role_definition_id.is_empty()));
+}

@@ -386,3 +386,29 @@ fn a_cmk_waiver_alone_turns_the_key_off_without_a_warning() {
         Value::Bool(false)
     );
 }
+
+#[test]
+fn storage_data_roles_are_on_the_storage_account_in_both_formats() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("fraud");
+    crate::support::generate_into(
+        &repo().join("examples/fraud-detection/profile.yaml"),
+        &out,
+        "terraform,bicep",
+    );
+    let tf = std::fs::read_to_string(out.join("terraform/access.tf")).unwrap();
+    let storage_grants = tf
+        .split("resource \"azurerm_role_assignment\"")
+        .filter(|b| b.contains("\"Storage Blob Data Contributor\""))
+        .collect::<Vec<_>>();
+    assert!(!storage_grants.is_empty(), "{tf}");
+    assert!(
+        storage_grants
+            .iter()
+            .all(|b| b.contains("scope                = azurerm_storage_account.")),
+        "{tf}"
+    );
+    let bicep = std::fs::read_to_string(out.join("bicep/modules/primary-access.bicep")).unwrap();
+    assert!(bicep.contains("scope: storage"), "{bicep}");
+    assert!(bicep.contains("existing = {"), "{bicep}");
+}
