@@ -12,7 +12,7 @@ use hcl::{Block, BlockLabel, Expression};
 use serde_json::Value;
 
 use crate::bicep::{self, BicepFile, Entry, Expr, ExprKind, Item, Key, StmtKind};
-use crate::support::{extending, generate_into, mlzone, repo, shipped_profiles, slug};
+use crate::support::{extending, generate_into, mlzone, plan_json, repo, shipped_profiles, slug};
 
 #[test]
 fn the_managed_network_is_provisioned_after_its_rules_and_before_compute() {
@@ -212,15 +212,6 @@ fn the_profile_names_the_image_build_cluster() {
 }
 
 // ---------------------------------------------------------------------------------- support
-
-fn plan_json(profile: &Path) -> Value {
-    let out = mlzone()
-        .args(["plan", "--json"])
-        .arg(profile)
-        .assert()
-        .success();
-    serde_json::from_slice(&out.get_output().stdout).expect("the plan is JSON")
-}
 
 /// `30m`, `1h30m` (Go durations, as the providers read timeouts; quoted as HCL prints them) in
 /// minutes.

@@ -1,25 +1,12 @@
-use std::path::Path;
-
 use serde_json::Value;
 
-use crate::support::{examples, golden_profiles, mlzone, relative, repo, text};
+use crate::support::{examples, golden_profiles, mlzone, plan_json, relative, repo, text};
 
 /// Entries in the recommendation catalog.
 const CATALOG_LEN: usize = 58;
 
-/// `mlzone plan --json PROFILE`, parsed.
-fn plan(profile: &Path) -> Value {
-    let out = mlzone()
-        .args(["plan", "--json"])
-        .arg(profile)
-        .assert()
-        .success();
-    serde_json::from_slice(&out.get_output().stdout)
-        .unwrap_or_else(|e| panic!("plan of {} is not JSON: {e}", relative(profile)))
-}
-
 fn golden_plan(name: &str) -> Value {
-    plan(&repo().join("profiles").join(format!("{name}.yaml")))
+    plan_json(&repo().join("profiles").join(format!("{name}.yaml")))
 }
 
 fn recommendations(plan: &Value) -> &Vec<Value> {
@@ -123,7 +110,7 @@ fn every_example_validates_and_extends_a_golden_profile() {
 #[test]
 fn every_example_plan_is_json_with_one_status_per_recommendation() {
     for example in examples() {
-        let plan = plan(&example);
+        let plan = plan_json(&example);
         let recommendations = recommendations(&plan);
         assert_eq!(recommendations.len(), CATALOG_LEN, "{}", relative(&example));
         for r in recommendations {
@@ -142,7 +129,7 @@ fn every_example_plan_is_json_with_one_status_per_recommendation() {
 fn at_least_one_example_carries_a_dated_waiver() {
     let waived: Vec<Value> = examples()
         .iter()
-        .flat_map(|example| recommendations(&plan(example)).clone())
+        .flat_map(|example| recommendations(&plan_json(example)).clone())
         .filter(|r| r["status"] == "waived")
         .collect();
     assert!(!waived.is_empty(), "no example shows a waiver");
@@ -380,7 +367,7 @@ fn a_cmk_waiver_alone_turns_the_key_off_without_a_warning() {
     let out = mlzone().arg("validate").arg(&profile).assert().success();
     let stderr = text(&out.get_output().stderr);
     assert!(!stderr.contains("unused-waiver"), "{stderr}");
-    let plan = plan(&profile);
+    let plan = plan_json(&profile);
     assert_eq!(
         plan["regions"][0]["workspace"]["customer_managed_key"],
         Value::Bool(false)

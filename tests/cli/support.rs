@@ -121,3 +121,14 @@ pub(crate) fn entries(dir: &Path) -> Vec<PathBuf> {
 fn slashed(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
+
+/// `mlzone plan --json PROFILE`, parsed.
+pub(crate) fn plan_json(profile: &Path) -> serde_json::Value {
+    let out = mlzone()
+        .args(["plan", "--json"])
+        .arg(profile)
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout)
+        .unwrap_or_else(|e| panic!("plan of {} is not JSON: {e}", relative(profile)))
+}

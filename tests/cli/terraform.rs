@@ -1670,16 +1670,7 @@ fn the_provider_registers_the_zone_s_resource_providers() {
             Some(Expression::String("none".to_owned())),
             "{label}"
         );
-        let plan: serde_json::Value = serde_json::from_slice(
-            &mlzone()
-                .args(["plan", "--json"])
-                .arg(&profile)
-                .assert()
-                .success()
-                .get_output()
-                .stdout,
-        )
-        .unwrap();
+        let plan = crate::support::plan_json(&profile);
         let expected: Vec<Expression> = plan["resource_providers"]
             .as_array()
             .expect("the plan lists its resource providers")
