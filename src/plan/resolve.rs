@@ -46,6 +46,9 @@ pub(crate) const IMAGE_BUILD_CLUSTER: &str = "image-build";
 /// Its size: a small general-purpose CPU size of the family table (Dv5, 4 vCPUs), the family
 /// the golden profiles use for CPU clusters.
 pub(crate) const IMAGE_BUILD_SKU: &str = "Standard_D4_v5";
+/// How long a new role assignment is given to take effect before it is used.
+const ROLE_PROPAGATION: &str = "120s";
+
 /// First provisioning of a managed network: "around 30 minutes"; the first FQDN rule adds
 /// "around 10 minutes" (Microsoft Learn, how-to-managed-network, "Manually provision a managed
 /// VNet").
@@ -123,21 +126,18 @@ pub fn resolve(profile: &Profile) -> Plan {
 /// The Bicep deploys as a deployment stack that deletes the resources leaving the template, so
 /// that what leaves the profile (an outbound rule, above all) leaves Azure, as in Terraform.
 fn bicep_deployment(profile: &Profile, primary: &RegionPlan) -> BicepDeploymentPlan {
+    // One zone: project, environment and primary region.
+    let zone = format!(
+        "{}-{}-{}",
+        profile.project,
+        environment_name(profile.environment),
+        primary.code
+    );
     BicepDeploymentPlan {
-        stack: format!(
-            "stack-{}-{}-{}",
-            profile.project,
-            environment_name(profile.environment),
-            primary.code
-        ),
+        stack: format!("stack-{zone}"),
         location: primary.location.clone(),
         action_on_unmanage: "deleteResources".to_owned(),
-        prefix: format!(
-            "mlzone-{}-{}-{}",
-            profile.project,
-            environment_name(profile.environment),
-            primary.code
-        ),
+        prefix: format!("mlzone-{zone}"),
         deny_settings_mode: "none".to_owned(),
     }
 }
@@ -147,9 +147,6 @@ fn bicep_deployment(profile: &Profile, primary: &RegionPlan) -> BicepDeploymentP
 fn canonical_sku(name: &str) -> String {
     facts::sku(name).map_or_else(|| name.to_owned(), |sku| sku.name.clone())
 }
-
-/// How long a new role assignment is given to take effect before it is used.
-const ROLE_PROPAGATION: &str = "120s";
 
 /// The namespaces `plan` deploys into, from the fact file's conditions.
 fn resource_providers(plan: &Plan) -> Vec<String> {
