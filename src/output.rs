@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
-use crate::plan::security::Setting;
+use crate::plan::security::{self, Effect, Setting};
 use crate::render::FileSet;
 
 /// Where the manifest lives, relative to the output directory.
@@ -365,9 +365,24 @@ pub struct SecurityChange {
     /// Value in the new plan (`None`: the setting is gone).
     pub new: Option<String>,
     /// `weakens`, `strengthens` or `changes`.
-    pub effect: String,
+    pub effect: Effect,
+    /// Whether the setting stands for a resource of its own (a private endpoint, a policy
+    /// assignment, an outbound rule) that is `added` or `removed`; else `changed`.
+    pub change: Change,
     /// Whether applying it replaces the resource.
     pub replaces: bool,
+}
+
+/// Whether a setting changed value, or the resource it stands for came or went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// Its value changed.
+    Changed,
+    /// The resource it stands for is new.
+    Added,
+    /// The resource it stands for is gone.
+    Removed,
 }
 
 /// Whether `on_disk` is `generated` with CRLF line ends, as a Windows checkout with
@@ -480,20 +495,20 @@ pub fn security_changes(old: &[Setting], new: &[Setting]) -> Vec<SecurityChange>
         if o.map(|s| &s.value) == n.map(|s| &s.value) {
             continue;
         }
-        let was = o.is_some_and(|s| s.hardened);
-        let is = n.is_some_and(|s| s.hardened);
-        let effect = match (was, is) {
-            (true, false) => "weakens",
-            (false, true) => "strengthens",
-            _ => "changes",
-        };
-        let any = n.or(o).copied();
+        let (o, n) = (o.copied(), n.copied());
+        let any = n.or(o);
+        let resource = any.is_some_and(|s| s.presence != security::Presence::Neutral);
         out.push(SecurityChange {
             recommendation: any.map(|s| s.recommendation.clone()).unwrap_or_default(),
             label: any.map(|s| s.label.clone()).unwrap_or_default(),
             old: o.map(|s| s.value.clone()),
             new: n.map(|s| s.value.clone()),
-            effect: effect.to_owned(),
+            effect: security::effect(o, n),
+            change: match (o, n) {
+                (None, Some(_)) if resource => Change::Added,
+                (Some(_), None) if resource => Change::Removed,
+                _ => Change::Changed,
+            },
             replaces: any.is_some_and(|s| s.replaces) && o.is_some() && n.is_some(),
         });
     }

@@ -8,7 +8,7 @@ use super::batch::{Batch, Outcome};
 use super::{Context, Rendered, rendered};
 use crate::cli::DiffArgs;
 use crate::error::{EXIT_DRIFT, EXIT_OK, Error};
-use crate::output::{self, Drift};
+use crate::output::{self, Change, Drift, SecurityChange};
 
 pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> Result<u8, Error> {
     let color = std::io::stdout().is_terminal() && ctx.color_allowed;
@@ -53,19 +53,7 @@ fn describe(drift: &Drift, color: bool) -> String {
     if !drift.security.is_empty() {
         out.push_str("security-relevant changes:\n");
         for c in &drift.security {
-            out.push_str(&format!(
-                "  {} {}: {} → {} ({}){}\n",
-                c.recommendation,
-                c.label,
-                c.old.as_deref().unwrap_or("absent"),
-                c.new.as_deref().unwrap_or("absent"),
-                c.effect,
-                if c.replaces {
-                    ", replaces the resource"
-                } else {
-                    ""
-                }
-            ));
+            out.push_str(&change_line(c));
         }
         out.push('\n');
     }
@@ -95,6 +83,26 @@ fn describe(drift: &Drift, color: bool) -> String {
     }
     out.push_str(&summary(drift));
     out
+}
+
+/// One line of the security summary: a setting's move, or a resource that came or went.
+fn change_line(c: &SecurityChange) -> String {
+    let replaces = if c.replaces {
+        ", replaces the resource"
+    } else {
+        ""
+    };
+    let what = match c.change {
+        Change::Added => format!("added: {}", c.label),
+        Change::Removed => format!("removed: {}", c.label),
+        Change::Changed => format!(
+            "{}: {} → {}",
+            c.label,
+            c.old.as_deref().unwrap_or("absent"),
+            c.new.as_deref().unwrap_or("absent"),
+        ),
+    };
+    format!("  {} {what} ({}){replaces}\n", c.recommendation, c.effect)
 }
 
 /// The last line: what drifted, in numbers, so a CI log ends with the verdict.

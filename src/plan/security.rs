@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Plan, RegionPlan};
+use crate::facts;
 
 /// One security-relevant setting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +23,104 @@ pub struct Setting {
     /// Whether changing it replaces the resource.
     #[serde(default)]
     pub replaces: bool,
+    /// For a setting whose values are ordered (a policy effect, a retention in days): higher is
+    /// stronger, so a change between two values that both count as hardened can still weaken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strength: Option<u32>,
+    /// What the setting's coming or going means, when it stands for a resource of its own.
+    #[serde(default, skip_serializing_if = "Presence::is_neutral")]
+    pub presence: Presence,
+}
+
+/// What it means for security that a setting appears or disappears.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Nothing by itself: the setting belongs to a resource (a cluster, an instance) that came
+    /// or went.
+    #[default]
+    Neutral,
+    /// It protects: a private endpoint, a policy assignment; its going weakens the zone.
+    Protects,
+    /// It opens: an internet destination, a policy exemption, a role held by a user rather
+    /// than a group; its coming weakens the zone.
+    Opens,
+}
+
+impl Presence {
+    fn is_neutral(&self) -> bool {
+        *self == Presence::Neutral
+    }
+}
+
+/// How a change of one setting moves the zone's security.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// Less protected than before.
+    Weakens,
+    /// More protected than before.
+    Strengthens,
+    /// Different, neither stronger nor weaker.
+    Changes,
+}
+
+impl std::fmt::Display for Effect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Effect::Weakens => "weakens",
+            Effect::Strengthens => "strengthens",
+            Effect::Changes => "changes",
+        })
+    }
+}
+
+/// What going from `old` to `new` (`None`: absent) does to the zone: a value that leaves the
+/// hardened one, or an ordered value that drops (Deny → Audit, 90 → 30 days), weakens; a
+/// resource that protects and goes, or one that opens and comes, weakens.
+pub fn effect(old: Option<&Setting>, new: Option<&Setting>) -> Effect {
+    use std::cmp::Ordering;
+    let by_presence = |presence: Presence, came: bool| match (presence, came) {
+        (Presence::Protects, true) | (Presence::Opens, false) => Effect::Strengthens,
+        (Presence::Protects, false) | (Presence::Opens, true) => Effect::Weakens,
+        (Presence::Neutral, _) => Effect::Changes,
+    };
+    match (old, new) {
+        (None, Some(n)) => by_presence(n.presence, true),
+        (Some(o), None) => by_presence(o.presence, false),
+        (Some(o), Some(n)) => match (o.strength, n.strength) {
+            (Some(was), Some(is)) => match is.cmp(&was) {
+                Ordering::Less => Effect::Weakens,
+                Ordering::Greater => Effect::Strengthens,
+                Ordering::Equal => Effect::Changes,
+            },
+            _ => match (o.hardened, n.hardened) {
+                (true, false) => Effect::Weakens,
+                (false, true) => Effect::Strengthens,
+                _ => Effect::Changes,
+            },
+        },
+        (None, None) => Effect::Changes,
+    }
+}
+
+/// The strength of a policy effect: its rank among the effects the definition allows,
+/// strongest first (`data/policies.yaml`); for a definition mlzone does not know, Azure
+/// Policy's own order (Deny and enforcing effects over Audit over Disabled).
+fn effect_strength(definition: Option<&facts::PolicyDefinition>, effect: &str) -> u32 {
+    if let Some(rank) = definition.and_then(|d| {
+        d.effects
+            .iter()
+            .rev()
+            .position(|e| e.eq_ignore_ascii_case(effect))
+    }) {
+        return u32::try_from(rank).unwrap_or_default();
+    }
+    match effect.to_ascii_lowercase().as_str() {
+        "disabled" => 0,
+        e if e.starts_with("audit") => 1,
+        _ => 2,
+    }
 }
 
 fn on_off(value: bool) -> String {
@@ -46,7 +145,14 @@ impl Settings {
             value,
             hardened,
             replaces: false,
+            strength: None,
+            presence: Presence::Neutral,
         });
+    }
+
+    /// The setting added last, to refine.
+    fn last(&mut self) -> &mut Setting {
+        self.0.last_mut().expect("a setting was added")
     }
 
     /// A boolean setting whose hardened value is `secure`.
@@ -125,6 +231,9 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
             a.role.clone(),
             a.principal_type == "Group",
         );
+        if a.principal_type != "Group" {
+            s.last().presence = Presence::Opens;
+        }
     }
     for i in &plan.instances {
         let at = |what: &str| format!("instance/{}/{what}", i.name);
@@ -164,14 +273,29 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
             .iter()
             .find(|(k, _)| k.starts_with("effect"))
             .map(|(_, v)| v.as_str().unwrap_or_default().to_owned())
+            .or_else(|| a.effect.clone())
             .unwrap_or_default();
+        let definition = facts::policies().iter().find(|p| p.key == a.key);
         s.add(
             format!("policy/{}", a.key),
             &a.recommendation,
-            format!("policy {}", a.display_name),
+            format!("policy assignment {}", a.display_name),
             effect.clone(),
-            effect != "Disabled",
+            !effect.eq_ignore_ascii_case("disabled"),
         );
+        s.last().strength = Some(effect_strength(definition, &effect));
+        s.last().presence = Presence::Protects;
+    }
+    for c in &g.custom_policies {
+        s.add(
+            format!("policy/{}", c.name),
+            &c.recommendation,
+            format!("policy assignment {}", c.display_name),
+            c.effect.clone(),
+            true,
+        );
+        s.last().strength = Some(effect_strength(None, &c.effect));
+        s.last().presence = Presence::Protects;
     }
     for e in &g.exemptions {
         s.add(
@@ -181,6 +305,7 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
             format!("{} until {}", e.category, e.expires_on),
             false,
         );
+        s.last().presence = Presence::Opens;
     }
     s.add(
         "defender".into(),
@@ -221,25 +346,40 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         isolation.to_owned(),
         isolation != "AllowInternetOutbound",
     );
-    let rules: Vec<String> = w
+    for o in w
         .managed_network
         .iter()
         .flat_map(|m| m.outbound_rules.iter())
-        .map(|o| {
-            o.fqdn
-                .clone()
-                .or_else(|| o.service_tag.clone())
-                .or_else(|| o.resource_id.clone())
-                .unwrap_or_default()
-        })
-        .collect();
-    s.add(
-        key("workspace/outbound_rules"),
-        "SEC-04",
-        format!("workspace {} approved outbound destinations", w.name),
-        rules.join(", "),
-        true,
-    );
+    {
+        // An FQDN rule lets the workspace reach a host on the internet; a service tag or a
+        // private endpoint stays on Azure's network.
+        let internet = o.fqdn.is_some();
+        let destination = o
+            .fqdn
+            .clone()
+            .or_else(|| o.service_tag.clone())
+            .or_else(|| o.resource_id.clone())
+            .unwrap_or_default();
+        s.add(
+            key(&format!("workspace/outbound_rule/{}", o.name)),
+            "SEC-04",
+            format!(
+                "workspace {} outbound rule {} ({})",
+                w.name,
+                o.name,
+                if internet {
+                    "internet destination"
+                } else {
+                    "Azure destination"
+                }
+            ),
+            destination,
+            !internet,
+        );
+        if internet {
+            s.last().presence = Presence::Opens;
+        }
+    }
     let cmk = Setting {
         key: key("workspace/customer_managed_key"),
         recommendation: "SEC-13".to_owned(),
@@ -247,6 +387,8 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         value: on_off(w.customer_managed_key),
         hardened: w.customer_managed_key,
         replaces: true,
+        strength: None,
+        presence: Presence::Neutral,
     };
     s.0.push(cmk);
     s.add(
@@ -333,6 +475,36 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         r.monitoring.diagnostic_settings.join(", "),
         !r.monitoring.diagnostic_settings.is_empty(),
     );
+    s.add(
+        key("monitoring/retention_days"),
+        "OPS-05",
+        format!(
+            "Log Analytics {} retention (days)",
+            r.monitoring.log_analytics
+        ),
+        r.monitoring.retention_days.to_string(),
+        true,
+    );
+    s.last().strength = Some(r.monitoring.retention_days);
+    for pe in &r.private_endpoints {
+        s.add(
+            key(&format!("private_endpoint/{}", pe.name)),
+            if pe.target == "workspace" {
+                "SEC-03"
+            } else {
+                "SEC-05"
+            },
+            format!(
+                "private endpoint {} ({} {})",
+                pe.name,
+                pe.target.replace('_', " "),
+                pe.subresource
+            ),
+            "present".to_owned(),
+            true,
+        );
+        s.last().presence = Presence::Protects;
+    }
     s.flag(
         key("network/storage_endpoint_policy"),
         "SEC-14",
@@ -377,5 +549,64 @@ fn region(s: &mut Settings, r: &RegionPlan) {
             c.min_nodes.to_string(),
             c.min_nodes == 0,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Effect, Presence, Setting, effect, effect_strength};
+    use crate::facts;
+
+    fn setting(value: &str, hardened: bool, strength: Option<u32>, presence: Presence) -> Setting {
+        Setting {
+            key: "k".to_owned(),
+            recommendation: "R".to_owned(),
+            label: "l".to_owned(),
+            value: value.to_owned(),
+            hardened,
+            replaces: false,
+            strength,
+            presence,
+        }
+    }
+
+    #[test]
+    fn each_move_is_classified_from_the_zone_s_side() {
+        let neutral = Presence::Neutral;
+        let on = setting("Enabled", false, None, neutral);
+        let off = setting("Disabled", true, None, neutral);
+        let deny = setting("Deny", true, Some(2), Presence::Protects);
+        let audit = setting("Audit", true, Some(1), Presence::Protects);
+        let internet = setting("pypi.org", false, None, Presence::Opens);
+        let cases = [
+            (Some(&off), Some(&on), Effect::Weakens),
+            (Some(&on), Some(&off), Effect::Strengthens),
+            (Some(&deny), Some(&audit), Effect::Weakens),
+            (Some(&audit), Some(&deny), Effect::Strengthens),
+            (Some(&deny), None, Effect::Weakens),
+            (None, Some(&deny), Effect::Strengthens),
+            (None, Some(&internet), Effect::Weakens),
+            (Some(&internet), None, Effect::Strengthens),
+            (Some(&off), None, Effect::Changes),
+            (None, Some(&off), Effect::Changes),
+        ];
+        for (old, new, expected) in cases {
+            assert_eq!(effect(old, new), expected, "{old:?} → {new:?}");
+        }
+    }
+
+    #[test]
+    fn policy_effects_rank_as_the_facts_order_them() {
+        let definition = facts::policies()
+            .iter()
+            .find(|p| p.effects.len() == 3)
+            .expect("a definition with Deny, Audit and Disabled");
+        let [strong, middle, weak] = &definition.effects[..] else {
+            unreachable!()
+        };
+        let rank = |e: &str| effect_strength(Some(definition), e);
+        assert!(rank(strong) > rank(middle) && rank(middle) > rank(weak));
+        assert!(effect_strength(None, "Deny") > effect_strength(None, "AuditIfNotExists"));
+        assert!(effect_strength(None, "Audit") > effect_strength(None, "Disabled"));
     }
 }

@@ -42,6 +42,8 @@ mod examples;
 mod profiles;
 // Each recommendation in the generated Terraform, and what its waiver removes.
 mod recommendations;
+// `mlzone diff`'s security summary: what weakens, what came and went.
+mod security_summary;
 // `mlzone schema` equals the committed schema; `mlzone recommendations` lists the catalog.
 mod schema;
 // Generated Terraform against the azurerm/azapi schemas in tests/data, its references, fmt, tags.

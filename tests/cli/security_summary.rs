@@ -1,0 +1,157 @@
+//! `mlzone diff`'s security summary: each kind of weakening is called one, and resources that
+//! protect the zone are listed when they go.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{extending, mlzone, text};
+
+/// A profile extending the baseline golden profile, in `dir`.
+fn profile(dir: &Path, extra: &str) -> PathBuf {
+    extending(
+        dir,
+        "profiles/baseline.yaml",
+        &format!("project: gen\n{extra}"),
+    )
+}
+
+/// Generate the baseline, change the profile by `extra`, and return what `diff` prints.
+fn summary_after(extra: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "");
+    let out = dir.path().join("infra");
+    mlzone()
+        .arg("generate")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    profile(dir.path(), extra);
+    let run = mlzone()
+        .arg("diff")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    text(&run.get_output().stdout)
+}
+
+/// The summary's lines (the part before the first blank line).
+fn summary_lines(stdout: &str) -> Vec<&str> {
+    stdout
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .collect()
+}
+
+fn assert_line(stdout: &str, expected: &str) {
+    assert!(
+        summary_lines(stdout).contains(&expected),
+        "no line {expected:?} in the summary:\n{stdout}"
+    );
+}
+
+#[test]
+fn deny_to_audit_weakens() {
+    let stdout = summary_after("policy: {effect: audit}\n");
+    assert_line(
+        &stdout,
+        "POL-01 policy assignment Azure Machine Learning Workspaces should disable public network access: Deny → Audit (weakens)",
+    );
+}
+
+#[test]
+fn shorter_log_retention_weakens_and_longer_strengthens() {
+    let shorter = summary_after("monitoring: {retention_days: 30}\n");
+    assert_line(
+        &shorter,
+        "OPS-05 Log Analytics log-gen-prod-weu retention (days): 90 → 30 (weakens)",
+    );
+    let longer = summary_after("monitoring: {retention_days: 365}\n");
+    assert_line(
+        &longer,
+        "OPS-05 Log Analytics log-gen-prod-weu retention (days): 90 → 365 (strengthens)",
+    );
+}
+
+#[test]
+fn a_new_internet_destination_weakens() {
+    let stdout = summary_after(
+        "network:\n  outbound:\n    - {name: pypi, fqdn: pypi.org}\n    - {name: pypi-files, fqdn: files.pythonhosted.org}\n    - {name: entra-id, service_tag: AzureActiveDirectory}\n    - {name: hugging-face, fqdn: huggingface.co}\n",
+    );
+    assert_line(
+        &stdout,
+        "SEC-04 added: workspace mlw-gen-prod-weu outbound rule hugging-face (internet destination) (weakens)",
+    );
+}
+
+#[test]
+fn a_removed_internet_destination_strengthens() {
+    let stdout = summary_after(
+        "network:\n  outbound:\n    - {name: pypi, fqdn: pypi.org}\n    - {name: entra-id, service_tag: AzureActiveDirectory}\n",
+    );
+    assert_line(
+        &stdout,
+        "SEC-04 removed: workspace mlw-gen-prod-weu outbound rule pypi-files (internet destination) (strengthens)",
+    );
+}
+
+#[test]
+fn a_removed_private_endpoint_weakens_and_is_listed() {
+    let stdout =
+        summary_after("waivers:\n  - {id: SEC-03, reason: public demo, expires: 2027-06-30}\n");
+    assert_line(
+        &stdout,
+        "SEC-03 removed: private endpoint pe-mlw-gen-prod-weu-amlworkspace (workspace amlworkspace) (weakens)",
+    );
+}
+
+#[test]
+fn a_removed_policy_assignment_weakens_and_is_listed() {
+    let stdout = summary_after("waivers:\n  - {id: POL-07, reason: r, expires: 2027-06-30}\n");
+    let removed: Vec<&str> = summary_lines(&stdout)
+        .into_iter()
+        .filter(|l| l.starts_with("POL-07 removed: policy assignment "))
+        .collect();
+    assert_eq!(removed.len(), 1, "{stdout}");
+    assert!(removed[0].ends_with("(weakens)"), "{stdout}");
+}
+
+#[test]
+fn the_json_summary_says_what_came_or_went() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "");
+    let out = dir.path().join("infra");
+    mlzone()
+        .arg("generate")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    profile(
+        dir.path(),
+        "waivers:\n  - {id: POL-07, reason: r, expires: 2027-06-30}\n",
+    );
+    let run = mlzone()
+        .args(["diff", "--json"])
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let value: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+    let changes = value["security"].as_array().unwrap();
+    assert!(
+        changes.iter().any(|c| c["recommendation"] == "POL-07"
+            && c["change"] == "removed"
+            && c["effect"] == "weakens"
+            && c["new"].is_null()),
+        "{value:#}"
+    );
+}
