@@ -413,27 +413,57 @@ pub struct Recommendation {
     pub waivable: bool,
     /// Title.
     pub title: String,
+    /// The section of the Microsoft Learn guide it comes from, e.g.
+    /// `Security configuration: Disable local authentication`.
+    pub source: String,
     /// What mlzone does about it.
     pub summary: String,
 }
 
+impl Recommendation {
+    /// The Microsoft Learn article it comes from, at the heading of its section.
+    pub fn source_url(&self) -> String {
+        let article = &CATALOG.article;
+        let anchor = article
+            .sections
+            .iter()
+            .find(|s| self.source.starts_with(&s.prefix))
+            .map_or(String::new(), |s| format!("#{}", s.anchor));
+        format!("{}{anchor}", article.url)
+    }
+}
+
+/// The guide the catalog comes from.
+#[derive(Debug, Deserialize)]
+struct Article {
+    url: String,
+    sections: Vec<Section>,
+}
+
+/// Which heading of the guide a `source` starting with `prefix` is under.
+#[derive(Debug, Deserialize)]
+struct Section {
+    prefix: String,
+    anchor: String,
+}
+
 #[derive(Deserialize)]
 struct CatalogFile {
+    article: Article,
     recommendations: Vec<Recommendation>,
 }
 
-static CATALOG: LazyLock<Vec<Recommendation>> = LazyLock::new(|| {
-    parse::<CatalogFile>("data/recommendations.yaml", fact!("recommendations")).recommendations
-});
+static CATALOG: LazyLock<CatalogFile> =
+    LazyLock::new(|| parse("data/recommendations.yaml", fact!("recommendations")));
 
 /// The recommendation catalog, in catalog order.
 pub fn catalog() -> &'static [Recommendation] {
-    &CATALOG
+    &CATALOG.recommendations
 }
 
 /// The recommendation with `id`.
 pub fn recommendation(id: &str) -> Option<&'static Recommendation> {
-    CATALOG.iter().find(|r| r.id == id)
+    CATALOG.recommendations.iter().find(|r| r.id == id)
 }
 
 #[cfg(test)]
@@ -544,6 +574,18 @@ mod tests {
             "Reader",
         ] {
             assert!(crate::values::is_guid(role_id(role)), "{role}");
+        }
+    }
+
+    #[test]
+    fn every_recommendation_links_a_section_of_the_guide() {
+        for r in catalog() {
+            let url = r.source_url();
+            assert!(
+                url.starts_with("https://learn.microsoft.com/") && url.contains('#'),
+                "{}: {url}",
+                r.id
+            );
         }
     }
 

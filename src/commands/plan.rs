@@ -250,6 +250,16 @@ pub(crate) fn describe(plan: &Plan) -> String {
         );
     }
     let g = &plan.governance;
+    for w in &g.without_audit {
+        let _ = writeln!(
+            out,
+            "  {:<8} {}  no audit effect ({}): {}",
+            w.recommendation,
+            w.display_name,
+            w.effects.join(", "),
+            w.outcome
+        );
+    }
     if !g.exemptions.is_empty() || !g.unexempted.is_empty() {
         let _ = writeln!(
             out,
@@ -270,13 +280,24 @@ pub(crate) fn describe(plan: &Plan) -> String {
             u.recommendation, u.display_name, u.why
         );
     }
-    let (mut applied, mut waived, mut advisory) = (0, 0, 0);
+    let (mut applied, mut partial, mut waived, mut advisory) = (0, 0, 0, 0);
     let mut lines = String::new();
     for r in &plan.recommendations {
         let detail = match &r.status {
             Status::Applied { applied_in } => {
                 applied += 1;
                 format!("applied   {}", applied_in.join("; "))
+            }
+            Status::Partial {
+                applied_in,
+                missing,
+            } => {
+                partial += 1;
+                format!(
+                    "PARTIAL   {}; missing: {}",
+                    applied_in.join("; "),
+                    missing.join("; ")
+                )
             }
             Status::Waived { reason, expires } => {
                 waived += 1;
@@ -291,7 +312,7 @@ pub(crate) fn describe(plan: &Plan) -> String {
     }
     let _ = writeln!(
         out,
-        "\nrecommendations: {applied} applied, {waived} waived, {advisory} advisory\n{lines}"
+        "\nrecommendations: {applied} applied, {partial} partial, {waived} waived, {advisory} advisory\n{lines}"
     );
     out
 }

@@ -578,6 +578,26 @@ pub struct GovernancePlan {
     pub exemptions: Vec<PolicyExemption>,
     /// Assignments whose rule a waived setting fails that need no exemption, and why.
     pub unexempted: Vec<Unexempted>,
+    /// Under `policy.effect: audit`, the definitions that have no audit effect, and what the
+    /// zone does with each instead of assigning it with Deny.
+    pub without_audit: Vec<WithoutAudit>,
+}
+
+/// A definition that cannot audit, under `policy.effect: audit`.
+#[derive(Debug, Clone, Serialize)]
+pub struct WithoutAudit {
+    /// Key of the definition.
+    pub key: String,
+    /// The recommendation it implements.
+    pub recommendation: String,
+    /// Display name.
+    pub display_name: String,
+    /// The effects it allows.
+    pub effects: Vec<String>,
+    /// Whether it is assigned anyway (an effect that configures rather than denies).
+    pub assigned: bool,
+    /// What the zone does instead, and why.
+    pub outcome: String,
 }
 
 /// An exemption of the zone's resource groups from one of its Deny policy assignments, for a
@@ -711,7 +731,11 @@ pub struct RecommendationStatus {
     /// Concerns of the generated code that carry it (`workspace`, `network`, ...): each is a
     /// file per format, e.g. `terraform/workspace.tf`.
     pub concerns: Vec<String>,
-    /// Applied, waived or advisory, with details.
+    /// The section of the Microsoft Learn guide it comes from.
+    pub source: String,
+    /// That section's address.
+    pub source_url: String,
+    /// Applied, partial, waived or advisory, with details.
     #[serde(flatten)]
     pub status: Status,
 }
@@ -720,10 +744,18 @@ pub struct RecommendationStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Status {
-    /// Applied; `applied_in` names the resources and settings.
+    /// Applied; `applied_in` names the resources and settings that implement it, all of
+    /// which are in the output.
     Applied {
         /// Where.
         applied_in: Vec<String>,
+    },
+    /// Partly applied: what is in the output, and what of the recommendation is not.
+    Partial {
+        /// Where the applied part is.
+        applied_in: Vec<String>,
+        /// What is missing, and why.
+        missing: Vec<String>,
     },
     /// Deliberately not applied.
     Waived {

@@ -780,10 +780,18 @@ fn governance_plan(
 ) -> GovernancePlan {
     let effect = profile.policy.effect;
     let mut assignments = Vec::new();
+    let mut without_audit = Vec::new();
     let mut assign = |key: &str, parameters: Vec<(&str, Value)>| {
         let definition = facts::policy(key);
         if waived(&definition.recommendation) || definition.also.iter().any(|id| waived(id)) {
             return;
+        }
+        if let Some(gap) = audit_gap(definition, effect) {
+            let assigned = gap.assigned;
+            without_audit.push(gap);
+            if !assigned {
+                return;
+            }
         }
         let mut params: BTreeMap<String, Value> = parameters
             .into_iter()
@@ -927,12 +935,46 @@ fn governance_plan(
         },
         exemptions,
         unexempted,
+        without_audit,
     }
 }
 
+/// Under `policy.effect: audit`, what becomes of a definition that has no audit effect: one
+/// whose only enforcing effect is Deny is not assigned (audit must never deny); one that
+/// enforces a setting (`enforceSetting`, which configures compute on the data plane and denies
+/// no deployment) is assigned, and both are reported.
+fn audit_gap(
+    definition: &facts::PolicyDefinition,
+    preference: PolicyEffect,
+) -> Option<super::WithoutAudit> {
+    let audits = definition.effects.iter().any(|e| e.starts_with("Audit"));
+    if preference != PolicyEffect::Audit || definition.effect_parameter.is_none() || audits {
+        return None;
+    }
+    let denies = definition.effects.iter().any(|e| e == "Deny");
+    Some(super::WithoutAudit {
+        key: definition.key.clone(),
+        recommendation: definition.recommendation.clone(),
+        display_name: definition.display_name.clone(),
+        effects: definition.effects.clone(),
+        assigned: !denies,
+        outcome: if denies {
+            format!(
+                "not assigned: its effects are {}, none of them audits, and `policy.effect: audit` allows no Deny",
+                definition.effects.join(", ")
+            )
+        } else {
+            format!(
+                "assigned with {}: it has no audit effect; it configures compute and denies no deployment",
+                pick_effect(&definition.effects, PolicyEffect::Deny)
+            )
+        },
+    })
+}
+
 /// The effect to assign: the strongest the definition allows under `deny`; the first audit
-/// effect under `audit`, or, for definitions that cannot audit (enforceSetting, Deny-only),
-/// their enforcing effect.
+/// effect under `audit`, or, for definitions that cannot audit (enforceSetting), their
+/// enforcing effect (`audit_gap` keeps Deny-only definitions out).
 fn pick_effect(effects: &[String], preference: PolicyEffect) -> String {
     let enforcing = || {
         effects

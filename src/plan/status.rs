@@ -1,5 +1,7 @@
 //! What became of each catalog recommendation, read off the resolved plan: applied (and where),
-//! waived (why, until when) or advisory (what to do, and how the landing zone helps).
+//! partial (where, and what is missing), waived (why, until when) or advisory (what to do, and
+//! how the landing zone helps). "Applied" needs evidence: the resources or policy assignments
+//! that implement the whole recommendation are in the output.
 
 use super::{Plan, RecommendationStatus, Status};
 use crate::facts::{self, Kind};
@@ -7,16 +9,11 @@ use crate::profile::{Environment, NetworkMode, Profile, Purpose};
 
 /// The status of every catalog recommendation, in catalog order.
 pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStatus> {
+    let waiver = |id: &str| profile.waivers.iter().find(|w| w.id == id);
     facts::catalog()
         .iter()
         .map(|r| {
-            // REL-08 is met by REL-07's secondary stack and goes with its waiver.
-            let waiver_id = if r.id == "REL-08" {
-                "REL-07"
-            } else {
-                r.id.as_str()
-            };
-            let status = match profile.waivers.iter().find(|w| w.id == waiver_id) {
+            let status = match waiver(&r.id) {
                 Some(waiver) if r.kind != Kind::Advisory => Status::Waived {
                     reason: waiver.reason.trim().to_owned(),
                     expires: waiver.expires.clone(),
@@ -24,10 +21,25 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
                 _ if r.kind == Kind::Advisory => Status::Advisory {
                     note: r.summary.clone(),
                 },
-                _ => applied(&r.id, profile, plan).map_or_else(
-                    |note| Status::Advisory { note },
-                    |applied_in| Status::Applied { applied_in },
-                ),
+                // REL-08 stands on REL-07's secondary stack: without it there is nothing to
+                // claim, yet REL-08 itself was not waived.
+                _ if r.id == "REL-08" && waiver("REL-07").is_some() => Status::Advisory {
+                    note: "models deploy in the primary region only: REL-07 (the recovery stack) is waived".to_owned(),
+                },
+                _ => match applied(&r.id, profile, plan) {
+                    Err(note) => Status::Advisory { note },
+                    Ok(applied_in) => {
+                        let missing = missing(&r.id, plan);
+                        if missing.is_empty() {
+                            Status::Applied { applied_in }
+                        } else {
+                            Status::Partial {
+                                applied_in,
+                                missing,
+                            }
+                        }
+                    }
+                },
             };
             RecommendationStatus {
                 id: r.id.clone(),
@@ -35,10 +47,87 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
                 pillar: r.pillar.clone(),
                 kind: r.kind,
                 concerns: concerns(&r.id).iter().map(|c| (*c).to_owned()).collect(),
+                source: r.source.clone(),
+                source_url: r.source_url(),
                 status,
             }
         })
         .collect()
+}
+
+/// What of a recommendation the output lacks, though parts of it are applied.
+fn missing(id: &str, plan: &Plan) -> Vec<String> {
+    let mut missing = Vec::new();
+    // A policy assignment the zone is exempt from does not enforce on the zone.
+    for a in plan.governance.assignments.iter().filter(|a| {
+        a.recommendation == id || facts::policy(&a.key).also.iter().any(|also| also == id)
+    }) {
+        for e in plan
+            .governance
+            .exemptions
+            .iter()
+            .filter(|e| e.assignment == a.key)
+        {
+            missing.push(format!(
+                "policy assignment {}: the zone's resource groups are exempt until {} ({} waived)",
+                a.name, e.expires_on, e.recommendation
+            ));
+        }
+    }
+    let assigned = |key: &str| plan.governance.assignments.iter().any(|a| a.key == key);
+    match id {
+        "REL-01" => {
+            missing.push(
+                "zone-redundant model hosting: the zone deploys no online endpoints; deploy them in a region with availability zones".to_owned(),
+            );
+            missing.extend(plan.regions.iter().filter(|r| !r.zones).map(|r| {
+                format!(
+                    "{}: no availability zones, so no zone redundancy",
+                    r.location
+                )
+            }));
+        }
+        "OPS-01" => missing
+            .push("the zone creates no Azure ML registry for the team's own models".to_owned()),
+        "SEC-16" if !assigned("compute_allowed_python_packages") => {
+            if let Some(open) = package_index_open(plan) {
+                missing.push(format!(
+                    "{open}, and no allowed-packages policy is assigned: set `integrity.python_package_channels`"
+                ));
+            }
+        }
+        _ => {}
+    }
+    missing
+}
+
+/// How compute can reach a public package index, if it can.
+fn package_index_open(plan: &Plan) -> Option<String> {
+    plan.regions.iter().find_map(|r| {
+        if plan.network_mode == NetworkMode::Customer {
+            return (!r.network.deny_internet_outbound)
+                .then(|| format!("compute in {} has internet outbound", r.location));
+        }
+        match &r.workspace.managed_network {
+            None => Some(format!(
+                "workspace {} has no managed network",
+                r.workspace.name
+            )),
+            Some(m) if m.isolation_mode != "AllowOnlyApprovedOutbound" => Some(format!(
+                "workspace {} allows internet outbound",
+                r.workspace.name
+            )),
+            Some(m) => {
+                let fqdns: Vec<&str> = m
+                    .outbound_rules
+                    .iter()
+                    .filter_map(|o| o.fqdn.as_deref())
+                    .collect();
+                (!fqdns.is_empty())
+                    .then(|| format!("outbound FQDN rules open {} to compute", fqdns.join(", ")))
+            }
+        }
+    })
 }
 
 /// The waivers, each with the concerns whose files it changes: those that carry its
@@ -105,7 +194,23 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             .iter()
             .find(|a| a.key == key)
             .map(|a| vec![format!("policy assignment {} ({})", a.name, a.display_name)])
-            .ok_or_else(|| format!("policy `{key}` is not assigned"))
+            .ok_or_else(|| {
+                let definition = facts::policy(key);
+                let waived = std::iter::once(&definition.recommendation)
+                    .chain(&definition.also)
+                    .find(|id| profile.waivers.iter().any(|w| &w.id == *id));
+                match (
+                    plan.governance.without_audit.iter().find(|g| g.key == key),
+                    waived,
+                ) {
+                    (_, Some(id)) => format!(
+                        "{} is not assigned: {id} is waived",
+                        definition.display_name
+                    ),
+                    (Some(gap), None) => format!("{}: {}", definition.display_name, gap.outcome),
+                    (None, None) => format!("{} is not assigned", definition.display_name),
+                }
+            })
     };
     let clusters_and_instances = |what: &str| {
         let mut out: Vec<String> = plan
@@ -293,10 +398,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                     .collect()
             }
         }
-        "SEC-12" | "OPS-01" if id == "SEC-12" => policy("model_deployment_registries")?,
-        "OPS-01" => policy("model_deployment_registries").map_err(|_| {
-            "model deployments are not restricted to a registry (SEC-12 waived)".to_owned()
-        })?,
+        "SEC-12" | "OPS-01" => policy("model_deployment_registries")?,
         "SEC-13" => {
             if primary.key_vault.key.is_none() {
                 return Err("customer-managed keys are off".to_owned());
@@ -326,11 +428,11 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                     r.workspace
                         .managed_network
                         .as_ref()
-                        .is_some_and(|m| m.isolation_mode != "AllowOnlyApprovedOutbound")
+                        .is_none_or(|m| m.isolation_mode != "AllowOnlyApprovedOutbound")
                 }) =>
             {
                 return Err(
-                    "the managed network allows internet outbound (SEC-04 is waived): nothing keeps data from leaving"
+                    "the workspace has no approved-outbound-only managed network (SEC-02 or SEC-04 is waived): nothing keeps data from leaving"
                         .to_owned(),
                 );
             }
@@ -365,6 +467,11 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 .collect();
             out.extend(policy("compute_allowed_python_packages").unwrap_or_default());
             if out.is_empty() {
+                if let Some(open) = package_index_open(plan) {
+                    return Err(format!(
+                        "{open}, and no allowed-packages policy is assigned: set `integrity.python_package_channels`"
+                    ));
+                }
                 out.push("no public package index is reachable: no outbound FQDN rules".to_owned());
             }
             out

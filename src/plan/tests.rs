@@ -301,7 +301,8 @@ fn a_waiver_changes_only_its_own_recommendation() {
     waive(&mut profile, "SEC-03");
     let waived = plan_of(&profile);
     for (before, after) in default.recommendations.iter().zip(&waived.recommendations) {
-        if before.id != "SEC-03" && before.id != "POL-04" {
+        // POL-01's Deny assignment exempts the zone for the waiver: partial, not applied.
+        if !["SEC-03", "POL-04", "POL-01"].contains(&before.id.as_str()) {
             assert_eq!(before.status, after.status, "{} changed", before.id);
         }
     }
@@ -344,11 +345,8 @@ fn policy_effects_follow_the_profile() {
             .clone()
     };
     assert_eq!(effect("workspace_public_network_access"), "Audit");
-    assert_eq!(
-        effect("model_deployment_registries"),
-        "Deny",
-        "no audit effect exists"
-    );
+    // No audit effect exists: audit_never_leaves_a_definition_on_deny says what happens.
+    assert_eq!(effect("compute_allowed_registries"), "enforceSetting");
     let isolation = plan_of(&base())
         .governance
         .assignments
@@ -803,4 +801,143 @@ fn people_get_the_storage_data_roles_their_work_needs() {
         contributor
     );
     assert!(plan.access.iter().all(|a| !a.role_definition_id.is_empty()));
+}
+
+fn status<'a>(plan: &'a Plan, id: &str) -> &'a Status {
+    &plan
+        .recommendations
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("{id} in the catalog"))
+        .status
+}
+
+/// The `missing` of a partial recommendation; panics on any other status.
+fn missing<'a>(plan: &'a Plan, id: &str) -> &'a [String] {
+    match status(plan, id) {
+        Status::Partial { missing, .. } => missing,
+        other => panic!("{id} is not partial: {other:?}"),
+    }
+}
+
+#[test]
+fn package_regulation_is_partial_while_an_index_is_open_without_a_package_policy() {
+    // base() opens pypi.org and sets no allowed packages.
+    let plan = plan_of(&base());
+    assert!(!assigned(&plan, "compute_allowed_python_packages"));
+    assert!(
+        missing(&plan, "SEC-16")
+            .iter()
+            .any(|m| m.contains("pypi.org") && m.contains("python_package_channels"))
+    );
+    let mut channels = base();
+    channels["integrity"] = json!({"python_package_channels": ["https://pypi.org/simple"]});
+    let plan = plan_of(&channels);
+    assert!(matches!(status(&plan, "SEC-16"), Status::Applied { .. }));
+    let mut closed = base();
+    closed["network"]["outbound"] = json!([]);
+    assert!(matches!(
+        status(&plan_of(&closed), "SEC-16"),
+        Status::Applied { applied_in } if applied_in[0].contains("no public package index")
+    ));
+}
+
+#[test]
+fn the_model_registry_nothing_creates_is_not_claimed() {
+    let plan = plan_of(&base());
+    assert!(missing(&plan, "OPS-01")[0].contains("no Azure ML registry"));
+}
+
+#[test]
+fn storage_redundancy_does_not_answer_zone_redundant_model_hosting() {
+    let plan = plan_of(&base());
+    assert!(missing(&plan, "REL-01")[0].contains("model hosting"));
+}
+
+#[test]
+fn exfiltration_prevention_is_not_claimed_without_a_managed_network() {
+    let mut profile = base();
+    waive(&mut profile, "SEC-02");
+    let plan = plan_of(&profile);
+    assert!(plan.regions[0].workspace.managed_network.is_none());
+    assert!(matches!(status(&plan, "SEC-14"), Status::Advisory { .. }));
+}
+
+#[test]
+fn a_policy_the_zone_is_exempt_from_is_partial() {
+    let mut profile = base();
+    waive(&mut profile, "SEC-13");
+    let plan = plan_of(&profile);
+    assert!(assigned(&plan, "workspace_customer_managed_key"));
+    assert!(
+        missing(&plan, "POL-05")[0].contains("exempt until 2027-01-31T23:59:59Z (SEC-13 waived)")
+    );
+}
+
+#[test]
+fn rel_08_is_not_shown_as_waived_when_only_rel_07_is() {
+    let mut profile = base();
+    waive(&mut profile, "REL-07");
+    profile["regions"]["secondary"] = json!("none");
+    let plan = plan_of(&profile);
+    assert!(matches!(status(&plan, "REL-07"), Status::Waived { .. }));
+    assert!(matches!(
+        status(&plan, "REL-08"),
+        Status::Advisory { note } if note.contains("REL-07")
+    ));
+}
+
+#[test]
+fn audit_never_leaves_a_definition_on_deny() {
+    let mut profile = base();
+    profile["policy"]["effect"] = json!("audit");
+    let plan = plan_of(&profile);
+    assert!(
+        plan.governance
+            .assignments
+            .iter()
+            .all(|a| a.effect.as_deref() != Some("Deny")),
+        "{:?}",
+        plan.governance.assignments
+    );
+    // Deny-only: not assigned, and said so.
+    assert!(!assigned(&plan, "model_deployment_registries"));
+    let gap = plan
+        .governance
+        .without_audit
+        .iter()
+        .find(|g| g.key == "model_deployment_registries")
+        .expect("reported");
+    assert!(!gap.assigned && gap.outcome.contains("no Deny"));
+    assert!(matches!(
+        status(&plan, "POL-09"),
+        Status::Advisory { note } if note.contains("no Deny")
+    ));
+    // Enforce-setting definitions stay, reported.
+    assert!(assigned(&plan, "compute_allowed_registries"));
+    assert!(
+        plan.governance
+            .without_audit
+            .iter()
+            .any(|g| g.key == "compute_allowed_registries" && g.assigned)
+    );
+    // Under deny, nothing to report.
+    assert!(plan_of(&base()).governance.without_audit.is_empty());
+}
+
+#[test]
+fn advisory_recommendations_link_their_section_of_the_guide() {
+    let plan = plan_of(&base());
+    for r in plan
+        .recommendations
+        .iter()
+        .filter(|r| matches!(r.status, Status::Advisory { .. }))
+    {
+        assert!(
+            r.source_url.starts_with("https://learn.microsoft.com/azure/well-architected/service-guides/azure-machine-learning#"),
+            "{}: {}",
+            r.id,
+            r.source_url
+        );
+    }
 }

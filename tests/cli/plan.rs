@@ -46,7 +46,7 @@ fn plan_json_is_the_whole_plan() {
     assert!(
         statuses
             .iter()
-            .all(|s| ["applied", "waived", "advisory"].contains(s))
+            .all(|s| ["applied", "partial", "waived", "advisory"].contains(s))
     );
 }
 
@@ -91,4 +91,28 @@ fn plan_lists_the_policy_exemptions_of_waivers() {
             "missing {expected:?} in\n{stdout}"
         );
     }
+}
+
+#[test]
+fn audit_reports_the_definitions_that_cannot_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::support::extending(
+        dir.path(),
+        "profiles/exploratory.yaml",
+        "project: pilot\npolicy: {effect: audit}\n",
+    );
+    let out = mlzone().arg("plan").arg(&path).assert().success();
+    let stdout = text(&out.get_output().stdout);
+    assert!(
+        stdout.contains("no audit effect (Deny, Disabled): not assigned"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("\"Deny\""), "{stdout}");
+    let out_dir = dir.path().join("out");
+    crate::support::generate_into(&path, &out_dir, "terraform");
+    let report = std::fs::read_to_string(out_dir.join("COMPLIANCE.md")).unwrap();
+    assert!(
+        report.contains("## Policies without an audit effect"),
+        "{report}"
+    );
 }
