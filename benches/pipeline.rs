@@ -86,7 +86,12 @@ fn diff_against_disk(bencher: Bencher, profile: &str) {
     let (plan, meta) = (planned(profile), meta(profile));
     bencher.bench(|| {
         let files = render(&plan, &meta, None).expect("renders");
-        let drift = mlzone::output::diff(&files, dir.path(), &security::settings(&plan));
+        let drift = mlzone::output::diff(
+            &files,
+            dir.path(),
+            &security::settings(&plan),
+            &Default::default(),
+        );
         assert!(!drift.is_drift());
     });
 }

@@ -65,6 +65,37 @@ impl Manifest {
     }
 }
 
+/// The files a profile's `keep:` leaves to the user: never written, replaced or removed by
+/// `write`, never drift for `diff`.
+#[derive(Debug, Clone, Default)]
+pub struct Kept(Vec<String>);
+
+impl Kept {
+    /// The patterns of `keep:`, paths relative to the output directory in which `*` matches any
+    /// characters but `/`.
+    pub fn new(patterns: &[String]) -> Self {
+        Kept(patterns.to_vec())
+    }
+
+    /// Whether `relative` (a path relative to the output directory, with `/`) is kept.
+    pub fn keeps(&self, relative: &str) -> bool {
+        self.0
+            .iter()
+            .any(|p| matches(p.as_bytes(), relative.as_bytes()))
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` stands for any run of bytes but `/`.
+fn matches(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (0..=text.len())
+            .take_while(|&i| i == 0 || text[i - 1] != b'/')
+            .any(|i| matches(rest, &text[i..])),
+        Some((c, rest)) => text.first() == Some(c) && matches(rest, &text[1..]),
+    }
+}
+
 /// SHA-256, as lowercase hex.
 pub fn hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -85,12 +116,14 @@ pub struct Written {
 }
 
 /// Write `files` and `manifest` into `dir` as one transaction. Without `force`, refuse to
-/// overwrite a file mlzone does not own or one edited since mlzone wrote it.
+/// overwrite a file mlzone does not own or one edited since mlzone wrote it. Files `kept` are
+/// the user's: `files` should not hold them, and a kept file mlzone once wrote stays.
 pub fn write(
     files: &FileSet,
     manifest: &Manifest,
     dir: &Path,
     force: bool,
+    kept: &Kept,
 ) -> Result<Written, Error> {
     let manifest_text = serde_json::to_string_pretty(manifest).unwrap_or_default() + "\n";
     let manifest_path = dir.join(MANIFEST);
@@ -122,7 +155,7 @@ pub fn write(
     }
     // Files the previous run wrote that this plan no longer produces.
     for (relative, recorded) in owned.into_iter().flatten() {
-        if files.contains_key(relative) || !safe_relative(relative) {
+        if files.contains_key(relative) || !safe_relative(relative) || kept.keeps(relative) {
             continue;
         }
         let path = dir.join(relative);
@@ -404,8 +437,9 @@ fn lf_line_ends(bytes: &[u8]) -> Vec<u8> {
     lf
 }
 
-/// Compare rendered `files` with `dir`, and `settings` with the manifest there.
-pub fn diff(files: &FileSet, dir: &Path, settings: &[Setting]) -> Drift {
+/// Compare rendered `files` with `dir`, and `settings` with the manifest there. Files `kept`
+/// are the user's and never drift.
+pub fn diff(files: &FileSet, dir: &Path, settings: &[Setting], kept: &Kept) -> Drift {
     let mut drift = Drift::default();
     for (relative, text) in files {
         match std::fs::read(dir.join(relative)) {
@@ -428,7 +462,7 @@ pub fn diff(files: &FileSet, dir: &Path, settings: &[Setting]) -> Drift {
         .collect();
     for d in generated_dirs {
         for relative in list(dir, d) {
-            if !files.contains_key(&relative) {
+            if !files.contains_key(&relative) && !kept.keeps(&relative) {
                 drift.extra.push(relative);
             }
         }
@@ -527,4 +561,28 @@ fn new_file_builder() -> tempfile::Builder<'static, 'static> {
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     builder
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kept;
+
+    #[test]
+    fn kept_patterns_match_within_one_path_segment() {
+        let kept = Kept::new(&[
+            "terraform/backend.tf".to_owned(),
+            "terraform/*.override.tf".to_owned(),
+        ]);
+        for (path, expected) in [
+            ("terraform/backend.tf", true),
+            ("terraform/backend.tf.bak", false),
+            ("bicep/backend.tf", false),
+            ("terraform/a.override.tf", true),
+            ("terraform/.override.tf", true),
+            ("terraform/x/a.override.tf", false),
+            ("terraform/main.tf", false),
+        ] {
+            assert_eq!(kept.keeps(path), expected, "{path}");
+        }
+    }
 }

@@ -30,9 +30,10 @@ fn one(profile: &Path, args: &DiffArgs, ctx: &Context, color: bool) -> Result<Ou
         warnings,
         security,
         out,
+        kept,
         ..
     } = rendered(profile, &args.target, ctx)?;
-    let drift = output::diff(&files, &out, &security);
+    let drift = output::diff(&files, &out, &security, &kept);
     let mut json = serde_json::to_value(&drift).unwrap_or_default();
     json["drift"] = serde_json::Value::Bool(drift.is_drift());
     Ok(Outcome {

@@ -29,6 +29,7 @@ fn one(profile: &Path, args: &GenerateArgs, ctx: &Context) -> Result<Outcome, Er
         &rendered.manifest(),
         &rendered.out,
         args.force,
+        &rendered.kept,
     )?;
     let removed = if written.removed.is_empty() {
         String::new()

@@ -153,6 +153,8 @@ pub(crate) struct Rendered {
     /// Every source file of the profile, each followed by a NUL, for the profile hash.
     sources: Vec<u8>,
     pub(crate) out: PathBuf,
+    /// The files the profile keeps for the user (`keep:`), left out of `files`.
+    pub(crate) kept: output::Kept,
 }
 
 impl Rendered {
@@ -194,7 +196,9 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
     meta.overlay = overlay_dir.as_deref().map(|dir| relative_to(dir, &out));
     // A fleet keeps every core busy with profiles; a single profile shares its files out.
     let helper = ctx.helper.as_ref().filter(|_| target.profiles.len() == 1);
-    let files = render_with(&plan, &meta, overlay.as_ref(), helper)?;
+    let mut files = render_with(&plan, &meta, overlay.as_ref(), helper)?;
+    let kept = output::Kept::new(&validated.profile.keep);
+    files.retain(|relative, _| !kept.keeps(relative));
     let sources: Vec<u8> = validated
         .warnings
         .sources
@@ -208,6 +212,7 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
         profile: meta.profile,
         sources,
         out,
+        kept,
     })
 }
 

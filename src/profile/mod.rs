@@ -78,6 +78,12 @@ pub struct Profile {
     /// Which infrastructure-as-code formats to generate.
     #[serde(default = "both_formats")]
     pub outputs: Vec<OutputFormat>,
+    /// Files in the output directory that you write and keep yourself, relative to it with `/`
+    /// (e.g. `terraform/backend.tf`); `*` matches any characters but `/`
+    /// (`terraform/*.override.tf`). `generate` never writes, replaces or removes them, even
+    /// where mlzone would generate a file of that name, and `diff` never counts them as drift.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keep: Vec<String>,
     /// Tags added to every resource (mlzone adds `project`, `environment` and `managed-by`).
     #[serde(default)]
     pub tags: BTreeMap<String, String>,

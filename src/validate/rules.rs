@@ -42,6 +42,7 @@ pub(crate) fn check(profile: &Profile, today: Date) -> Vec<Diagnostic> {
     rules.integrity();
     rules.budget();
     rules.tags();
+    rules.keep();
     rules.waivers();
     rules.locks();
     rules.names();
@@ -72,6 +73,25 @@ impl Rules<'_> {
     fn warn(&mut self, code: &'static str, pointer: &str, message: String, help: &str) {
         self.out
             .push(Diagnostic::warning(code, pointer, message).help(help));
+    }
+
+    /// Kept files are paths inside the output directory, outside mlzone's own `.mlzone/`.
+    fn keep(&mut self) {
+        for (i, path) in self.profile.keep.iter().enumerate() {
+            let inside = !path.is_empty()
+                && !path.starts_with('/')
+                && !path.contains('\\')
+                && !path.contains(':')
+                && path.split('/').all(|part| !matches!(part, "" | "." | ".."));
+            if !inside || path.split('/').next() == Some(".mlzone") {
+                self.error(
+                    "kept-path",
+                    &format!("/keep/{i}"),
+                    format!("`{path}` is not a file path inside the output directory"),
+                    "write a path relative to the output directory with `/`, without `..`, outside `.mlzone/`, e.g. `terraform/backend.tf`",
+                );
+            }
+        }
     }
 
     fn waived(&self, id: &str) -> bool {

@@ -16,6 +16,8 @@ mod generate;
 mod hostile;
 // `mlzone init`: writes a starter that validates, never overwrites.
 mod init;
+// Files a profile keeps for the user: never written by generate, never drift.
+mod kept;
 // Locked settings of golden profiles may be tightened.
 mod locks;
 // The managed network is provisioned after its rules and before compute; image-build clusters.
