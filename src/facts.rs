@@ -280,6 +280,49 @@ pub fn zone_names() -> impl Iterator<Item = &'static str> {
         .flat_map(|e| e.zones.iter().map(String::as_str))
 }
 
+/// An outbound allow rule of the compute subnet (`data/compute-outbound.yaml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ComputeOutbound {
+    /// Rule name, unique in the file.
+    pub name: String,
+    /// Service tag, e.g. `Storage`.
+    pub tag: String,
+    /// Whether the rule names the region's tag only (`Storage.WestEurope`).
+    #[serde(default)]
+    pub regional: bool,
+    /// `Tcp`, `Udp` or `*`.
+    pub protocol: String,
+    /// Destination ports.
+    pub ports: Vec<String>,
+    /// What compute reaches through it.
+    pub why: String,
+    /// Which Microsoft Learn article asks for it (the file's header names them).
+    pub source: String,
+    /// `external_registries`: only for profiles that allow other container registries.
+    #[serde(default)]
+    pub when: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ComputeOutboundFile {
+    rules: Vec<ComputeOutbound>,
+    service_endpoint_policy_aliases: Vec<String>,
+}
+
+static COMPUTE_OUTBOUND: LazyLock<ComputeOutboundFile> = LazyLock::new(|| {
+    parse::<ComputeOutboundFile>("data/compute-outbound.yaml", fact!("compute-outbound"))
+});
+
+/// Outbound rules no-public-IP compute in a customer VNet needs, in the fact file's order.
+pub fn compute_outbound() -> &'static [ComputeOutbound] {
+    &COMPUTE_OUTBOUND.rules
+}
+
+/// Service aliases the compute subnet's storage service endpoint policy must allow.
+pub fn service_endpoint_policy_aliases() -> &'static [String] {
+    &COMPUTE_OUTBOUND.service_endpoint_policy_aliases
+}
+
 #[derive(Deserialize)]
 struct RolesFile {
     roles: BTreeMap<String, String>,
@@ -479,6 +522,8 @@ mod tests {
         assert!(endpoint_zones().len() >= 5);
         assert!(catalog().len() >= 48);
         assert!(!POLICIES.policies.is_empty());
+        assert!(!compute_outbound().is_empty());
+        assert!(!service_endpoint_policy_aliases().is_empty());
     }
 
     #[test]

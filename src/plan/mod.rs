@@ -178,11 +178,46 @@ pub struct NetworkPlan {
     pub compute_subnet: Option<String>,
     /// Service endpoint policy on the compute subnet allowing only the zone's storage (SEC-14).
     pub storage_endpoint_policy: bool,
-    /// Outbound NSG rules of the compute subnet (customer mode, SEC-14): service tags allowed;
-    /// everything else to the internet is denied when `deny_internet_outbound`.
-    pub compute_outbound_tags: Vec<String>,
+    /// Service aliases the policy also allows (`/services/Azure/MachineLearning`: the storage
+    /// Azure Machine Learning provisions compute from), each a definition of service `Global`.
+    pub storage_endpoint_policy_aliases: Vec<String>,
+    /// Outbound allow rules of the compute subnet's NSG (customer mode): what compute without a
+    /// public IP must reach (`data/compute-outbound.yaml`); everything else to the internet is
+    /// denied when `deny_internet_outbound`.
+    pub compute_outbound: Vec<NsgRulePlan>,
     /// Whether the compute subnet's NSG denies other internet outbound.
     pub deny_internet_outbound: bool,
+}
+
+/// An outbound allow rule of the compute subnet's NSG, from the compute subnet to a service tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct NsgRulePlan {
+    /// Rule name, `allow-out-<what>`.
+    pub name: String,
+    /// Stable key for resource addresses, e.g. `machine_learning`.
+    pub key: String,
+    /// Priority, 100 and up in steps of 10 (the deny rule is 4000).
+    pub priority: u32,
+    /// `Tcp`, `Udp` or `*`.
+    pub protocol: String,
+    /// Destination service tag, regional where the service has one (`Storage.WestEurope`).
+    pub destination: String,
+    /// Destination ports.
+    pub ports: Vec<String>,
+    /// What compute reaches through it.
+    pub why: String,
+    /// The Microsoft Learn article that asks for it.
+    pub source: String,
+}
+
+/// Serverless compute in the zone's compute subnet (customer mode): the workspace's
+/// `serverless_compute` (`serverlessComputeSettings`), as for instances and clusters ("Secure an
+/// Azure Machine Learning training environment with virtual networks", serverless compute with
+/// no public IP).
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerlessComputePlan {
+    /// A public IP on serverless nodes (SEC-09).
+    pub public_ip: bool,
 }
 
 /// The Azure ML workspace.
@@ -202,6 +237,9 @@ pub struct WorkspacePlan {
     pub app_insights: bool,
     /// The legacy v1 network-isolation mode, which bypasses the managed network.
     pub v1_legacy_mode: bool,
+    /// Serverless compute in the compute subnet (customer mode); `None` on a managed network,
+    /// whose serverless compute Azure places itself.
+    pub serverless_compute: Option<ServerlessComputePlan>,
     /// The compute cluster environment images are built on (`imageBuildCompute`): a registry
     /// behind a private endpoint cannot build them itself ("Configure image builds",
     /// how-to-managed-network). `None` only when the registry is public (SEC-05 waived) and the

@@ -13,9 +13,9 @@ use super::{
     BicepDeploymentPlan, BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan,
     FirstPartyGrant, GeoReplication, GovernancePlan, IdentityRole, ImageBuildChoice,
     ImageBuildPlan, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan, ManagedNetworkPlan,
-    MonitoringPlan, NetworkPlan, OutboundRulePlan, Plan, PolicyAssignment, PrivateEndpointPlan,
-    ProvisioningPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment, SchedulePlan,
-    StoragePlan, WorkspacePlan,
+    MonitoringPlan, NetworkPlan, NsgRulePlan, OutboundRulePlan, Plan, PolicyAssignment,
+    PrivateEndpointPlan, ProvisioningPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment,
+    SchedulePlan, ServerlessComputePlan, StoragePlan, WorkspacePlan,
 };
 use crate::facts::{self, Needed, SkuKind};
 use crate::naming::{Names, environment_name};
@@ -211,7 +211,7 @@ fn region_plan(
         display_name: region.map_or_else(|| location.to_owned(), |r| r.display.clone()),
         code,
         zones,
-        network: network_plan(profile, &ranges, waived),
+        network: network_plan(profile, location, &ranges, waived),
         workspace: WorkspacePlan {
             name: names.workspace.clone(),
             public_network_access: waived("SEC-03"),
@@ -225,6 +225,9 @@ fn region_plan(
             },
             app_insights: true,
             v1_legacy_mode: false,
+            serverless_compute: customer.then(|| ServerlessComputePlan {
+                public_ip: waived("SEC-09"),
+            }),
             image_build,
         },
         key_vault: KeyVaultPlan {
@@ -284,7 +287,44 @@ fn diagnostic_targets(role: RegionRole, waived: &dyn Fn(&str) -> bool) -> Vec<St
     targets.into_iter().map(str::to_owned).collect()
 }
 
-fn network_plan(profile: &Profile, ranges: &Ranges, waived: &dyn Fn(&str) -> bool) -> NetworkPlan {
+/// The compute subnet's outbound allow rules (`data/compute-outbound.yaml`): regional tags name
+/// the region as service tags spell it, its display name without spaces (`Storage.WestEurope`).
+fn compute_outbound(profile: &Profile, region: &str) -> Vec<NsgRulePlan> {
+    let external_registries = !profile.registries.containers.is_empty();
+    facts::compute_outbound()
+        .iter()
+        .filter(|rule| match rule.when.as_deref() {
+            Some("external_registries") => external_registries,
+            _ => true,
+        })
+        .zip((100..).step_by(10))
+        .map(|(rule, priority)| NsgRulePlan {
+            name: format!("allow-out-{}", rule.name),
+            key: rule.name.replace('-', "_"),
+            priority,
+            protocol: rule.protocol.clone(),
+            destination: if rule.regional {
+                format!("{}.{region}", rule.tag)
+            } else {
+                rule.tag.clone()
+            },
+            ports: rule.ports.clone(),
+            why: rule.why.clone(),
+            source: rule.source.clone(),
+        })
+        .collect()
+}
+
+fn network_plan(
+    profile: &Profile,
+    location: &str,
+    ranges: &Ranges,
+    waived: &dyn Fn(&str) -> bool,
+) -> NetworkPlan {
+    // Service tags spell a region as its display name without spaces.
+    let region =
+        facts::region(location).map_or_else(|| location.to_owned(), |r| r.display.replace(' ', ""));
+    let region = region.as_str();
     let customer = profile.network.mode == NetworkMode::Customer;
     let exfiltration_guard = customer && !waived("SEC-14");
     NetworkPlan {
@@ -294,20 +334,13 @@ fn network_plan(profile: &Profile, ranges: &Ranges, waived: &dyn Fn(&str) -> boo
         endpoint_network_policies: true,
         compute_subnet: ranges.compute.map(|c| c.to_string()),
         storage_endpoint_policy: exfiltration_guard,
-        // What Azure ML compute needs to reach when its internet outbound is closed.
-        compute_outbound_tags: if exfiltration_guard {
-            [
-                "AzureActiveDirectory",
-                "AzureMachineLearning",
-                "AzureResourceManager",
-                "AzureMonitor",
-                "Storage",
-                "AzureContainerRegistry",
-                "MicrosoftContainerRegistry",
-                "AzureKeyVault",
-            ]
-            .map(str::to_owned)
-            .to_vec()
+        storage_endpoint_policy_aliases: if exfiltration_guard {
+            facts::service_endpoint_policy_aliases().to_vec()
+        } else {
+            Vec::new()
+        },
+        compute_outbound: if customer {
+            compute_outbound(profile, region)
         } else {
             Vec::new()
         },

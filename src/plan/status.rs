@@ -315,7 +315,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             }),
             NetworkMode::Customer => each(&|r| {
                 format!(
-                    "vnet {}: compute subnet {} and endpoint subnet {}, each with an NSG",
+                    "vnet {}: compute subnet {} (clusters, instances and serverless compute, no public IP) and endpoint subnet {}, each with an NSG",
                     r.names.vnet,
                     r.network.compute_subnet.as_deref().unwrap_or("-"),
                     r.network.endpoint_subnet
@@ -443,9 +443,25 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 )
             }),
             NetworkMode::Customer => each(&|r| {
+                let tags: Vec<String> = r
+                    .network
+                    .compute_outbound
+                    .iter()
+                    .map(|rule| {
+                        format!(
+                            "{} {} {}",
+                            rule.destination,
+                            rule.protocol,
+                            rule.ports.join("/")
+                        )
+                    })
+                    .collect();
                 format!(
-                    "subnet compute in {}: service endpoint policy {} (storage of this zone only), NSG outbound to service tags only",
-                    r.names.vnet, r.names.endpoint_policy
+                    "subnet compute in {}: service endpoint policy {} (storage of this zone only, and {} for compute provisioning), NSG outbound only to what no-public-IP compute needs ({})",
+                    r.names.vnet,
+                    r.names.endpoint_policy,
+                    r.network.storage_endpoint_policy_aliases.join(", "),
+                    tags.join(", ")
                 )
             }),
         },

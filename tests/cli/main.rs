@@ -2,6 +2,8 @@
 
 mod support;
 
+// Compute in the zone's own VNet: required outbound, endpoint policy alias, serverless subnet.
+mod customer_network;
 // Generated Bicep against the Bicep types in tests/data, parsed and checked here; determinism.
 mod bicep;
 // The documented exit-code contract, one test per code.

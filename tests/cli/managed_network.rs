@@ -358,7 +358,7 @@ fn string(block: &Block, name: &str) -> String {
     }
 }
 
-fn bicep_file(out: &Path, name: &str) -> BicepFile {
+pub(crate) fn bicep_file(out: &Path, name: &str) -> BicepFile {
     let text = fs::read_to_string(out.join("bicep").join(name))
         .unwrap_or_else(|e| panic!("bicep/{name}: {e}"));
     bicep::parse(&text).unwrap_or_else(|e| panic!("bicep/{name} does not parse: {e}"))
@@ -424,7 +424,7 @@ fn bicep_cluster_names(out: &Path, role: &str) -> Vec<String> {
 }
 
 /// The symbols a module of `main.bicep` lists in `dependsOn`.
-fn module_depends_on(main: &BicepFile, symbol: &str) -> Vec<String> {
+pub(crate) fn module_depends_on(main: &BicepFile, symbol: &str) -> Vec<String> {
     let module = main
         .statements
         .iter()
@@ -463,7 +463,7 @@ fn module_depends_on(main: &BicepFile, symbol: &str) -> Vec<String> {
 }
 
 /// The literal parts of a Bicep expression as JSON; anything computed is `null`.
-fn literal(expr: &Expr) -> Value {
+pub(crate) fn literal(expr: &Expr) -> Value {
     match &expr.kind {
         ExprKind::Str(_) => expr.literal().map_or(Value::Null, Value::String),
         ExprKind::Int(n) => Value::from(*n),

@@ -55,20 +55,22 @@ module primaryDependencies 'modules/primary-dependencies.bicep' = {
   ]
 }
 
+// The network comes first: the workspace's serverless compute may join its compute subnet.
+module primaryNetwork 'modules/primary-network.bicep' = {
+  name: 'mlzone-churn-sandbox-dev-weu-primary-network'
+  scope: primaryGroup
+  dependsOn: [
+    primaryDependencies
+  ]
+}
+
 module primaryWorkspace 'modules/primary-workspace.bicep' = {
   name: 'mlzone-churn-sandbox-dev-weu-primary-workspace'
   scope: primaryGroup
   dependsOn: [
     primaryMonitoring
     primaryDependencies
-  ]
-}
-
-module primaryNetwork 'modules/primary-network.bicep' = {
-  name: 'mlzone-churn-sandbox-dev-weu-primary-network'
-  scope: primaryGroup
-  dependsOn: [
-    primaryWorkspace
+    primaryNetwork
   ]
 }
 
@@ -77,7 +79,6 @@ module primaryCompute 'modules/primary-compute.bicep' = {
   scope: primaryGroup
   dependsOn: [
     primaryWorkspace
-    primaryNetwork
   ]
 }
 

@@ -74,20 +74,22 @@ module primaryDependencies 'modules/primary-dependencies.bicep' = {
   ]
 }
 
+// The network comes first: the workspace's serverless compute may join its compute subnet.
+module primaryNetwork 'modules/primary-network.bicep' = {
+  name: 'mlzone-claims-prod-neu-primary-network'
+  scope: primaryGroup
+  dependsOn: [
+    primaryDependencies
+  ]
+}
+
 module primaryWorkspace 'modules/primary-workspace.bicep' = {
   name: 'mlzone-claims-prod-neu-primary-workspace'
   scope: primaryGroup
   dependsOn: [
     primaryMonitoring
     primaryDependencies
-  ]
-}
-
-module primaryNetwork 'modules/primary-network.bicep' = {
-  name: 'mlzone-claims-prod-neu-primary-network'
-  scope: primaryGroup
-  dependsOn: [
-    primaryWorkspace
+    primaryNetwork
   ]
 }
 
@@ -96,7 +98,6 @@ module primaryCompute 'modules/primary-compute.bicep' = {
   scope: primaryGroup
   dependsOn: [
     primaryWorkspace
-    primaryNetwork
   ]
 }
 
@@ -122,21 +123,24 @@ module secondaryDependencies 'modules/secondary-dependencies.bicep' = {
   ]
 }
 
+// The network comes first: the workspace's serverless compute may join its compute subnet.
+module secondaryNetwork 'modules/secondary-network.bicep' = {
+  name: 'mlzone-claims-prod-neu-secondary-network'
+  scope: secondaryGroup
+  dependsOn: [
+    secondaryDependencies
+    primaryDependencies
+  ]
+}
+
 module secondaryWorkspace 'modules/secondary-workspace.bicep' = {
   name: 'mlzone-claims-prod-neu-secondary-workspace'
   scope: secondaryGroup
   dependsOn: [
     secondaryMonitoring
     secondaryDependencies
+    secondaryNetwork
     primaryDependencies
-  ]
-}
-
-module secondaryNetwork 'modules/secondary-network.bicep' = {
-  name: 'mlzone-claims-prod-neu-secondary-network'
-  scope: secondaryGroup
-  dependsOn: [
-    secondaryWorkspace
   ]
 }
 
@@ -145,7 +149,6 @@ module secondaryCompute 'modules/secondary-compute.bicep' = {
   scope: secondaryGroup
   dependsOn: [
     secondaryWorkspace
-    secondaryNetwork
   ]
 }
 

@@ -91,6 +91,57 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
   }
 }
 
+// The workspace's private endpoint (SEC-03), in the network module's endpoint subnet and DNS zones.
+resource zone1 'Microsoft.Network/privateDnsZones@2024-06-01' existing = {
+  name: 'privatelink.api.azureml.ms'
+}
+resource zone2 'Microsoft.Network/privateDnsZones@2024-06-01' existing = {
+  name: 'privatelink.notebooks.azure.net'
+}
+
+resource endpoint 'Microsoft.Network/privateEndpoints@2025-07-01' = {
+  name: 'pe-mlw-fraud-detection-prod-weu-amlworkspace'
+  location: 'westeurope'
+  tags: tags
+  properties: {
+    subnet: {
+      id: resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-fraud-detection-prod-weu', 'snet-endpoints')
+    }
+    privateLinkServiceConnections: [
+      {
+        name: 'pe-mlw-fraud-detection-prod-weu-amlworkspace'
+        properties: {
+          privateLinkServiceId: workspace.id
+          groupIds: [
+            'amlworkspace'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource endpointZones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
+  parent: endpoint
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: 'privatelink-api-azureml-ms'
+        properties: {
+          privateDnsZoneId: zone1.id
+        }
+      }
+      {
+        name: 'privatelink-notebooks-azure-net'
+        properties: {
+          privateDnsZoneId: zone2.id
+        }
+      }
+    ]
+  }
+}
+
 // Approved outbound rules (SEC-04), each a child resource of its own rather than an entry of the
 // workspace's managedNetwork.outboundRules, so that each is owned: a plain (incremental) ARM
 // deployment leaves a resource the template no longer declares in place, and deploying this

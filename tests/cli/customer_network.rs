@@ -1,0 +1,348 @@
+//! Compute in the zone's own VNet (`network.mode: customer`) works without a public IP: its
+//! subnet's NSG allows what Microsoft lists as required outbound, the storage service endpoint
+//! policy lets Azure Machine Learning provision compute, and serverless compute joins the subnet,
+//! read off the generated Terraform (hcl-rs) and Bicep (the parser in `bicep.rs`).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use hcl::{Block, Body, Expression};
+use serde_json::Value;
+
+use crate::bicep::StmtKind;
+use crate::managed_network::{bicep_file, literal, module_depends_on};
+use crate::support::{generate_into, repo};
+
+/// Outbound that compute without a public IP needs (Microsoft Learn, kept here apart from
+/// `data/compute-outbound.yaml`, so a fact dropped there fails): (destination, protocol, ports).
+/// how-to-secure-training-vnet, "Compute instance/cluster or serverless compute with no public
+/// IP": AzureMachineLearning TCP 443/8787/18881 and UDP 5831, BatchNodeManagement.<region> any
+/// 443, Storage.<region> 443; how-to-access-azureml-behind-firewall: Storage.<region> 445,
+/// AzureActiveDirectory 80/443, AzureResourceManager, AzureMonitor, MicrosoftContainerRegistry
+/// and AzureFrontDoor.FirstParty 443, the key vault of the HBI scenario; regional tags where the
+/// service has them (service-tags-overview).
+const REQUIRED: &[(&str, &str, &[&str])] = &[
+    ("AzureMachineLearning", "Tcp", &["443", "8787", "18881"]),
+    ("AzureMachineLearning", "Udp", &["5831"]),
+    ("BatchNodeManagement.WestEurope", "*", &["443"]),
+    ("Storage.WestEurope", "Tcp", &["443", "445"]),
+    ("MicrosoftContainerRegistry.WestEurope", "Tcp", &["443"]),
+    ("AzureFrontDoor.FirstParty", "Tcp", &["443"]),
+    ("AzureActiveDirectory", "Tcp", &["80", "443"]),
+    ("AzureResourceManager", "Tcp", &["443"]),
+    ("AzureMonitor", "Tcp", &["443"]),
+    ("AzureKeyVault.WestEurope", "Tcp", &["443"]),
+];
+
+/// An outbound rule as both formats are read: (priority, access, destination, protocol, ports).
+type Rule = (i64, String, String, String, BTreeSet<String>);
+
+struct Output {
+    terraform: Vec<(String, Block)>,
+    dir: std::path::PathBuf,
+}
+
+fn generate(dir: &Path, golden: &str) -> Output {
+    let out = dir.join(golden);
+    generate_into(
+        &repo().join(format!("profiles/{golden}.yaml")),
+        &out,
+        "terraform,bicep",
+    );
+    let mut terraform = Vec::new();
+    for entry in fs::read_dir(out.join("terraform")).expect("terraform/") {
+        let path = entry.expect("an entry").path();
+        let body: Body = hcl::parse(&fs::read_to_string(&path).expect("a .tf file"))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for block in body.blocks().filter(|b| b.identifier() == "resource") {
+            let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
+            terraform.push((labels.join("."), block.clone()));
+        }
+    }
+    Output {
+        terraform,
+        dir: out,
+    }
+}
+
+impl Output {
+    fn resource(&self, address: &str) -> Option<&Block> {
+        self.terraform
+            .iter()
+            .find(|(a, _)| a == address)
+            .map(|(_, b)| b)
+    }
+
+    /// The Terraform's outbound rules of `role`'s compute NSG.
+    fn terraform_rules(&self, role: &str) -> Vec<Rule> {
+        let nsg = format!("azurerm_network_security_group.{role}_compute.name");
+        self.terraform
+            .iter()
+            .filter(|(a, b)| {
+                a.starts_with("azurerm_network_security_rule.")
+                    && expr(b.body(), "network_security_group_name").is_some_and(|e| e == nsg)
+            })
+            .filter(|(_, b)| string(b.body(), "direction") == "Outbound")
+            .map(|(_, b)| {
+                let body = b.body();
+                let ports = match attr(body, "destination_port_ranges") {
+                    Some(Expression::Array(items)) => items.iter().map(expr_text).collect(),
+                    _ => BTreeSet::from([string(body, "destination_port_range")]),
+                };
+                let priority = match attr(body, "priority") {
+                    Some(Expression::Number(n)) => n.as_i64().unwrap_or_default(),
+                    _ => 0,
+                };
+                (
+                    priority,
+                    string(body, "access"),
+                    string(body, "destination_address_prefix"),
+                    string(body, "protocol"),
+                    ports,
+                )
+            })
+            .collect()
+    }
+
+    /// The Bicep's outbound rules of `role`'s compute NSG.
+    fn bicep_rules(&self, role: &str) -> Vec<Rule> {
+        // The endpoint subnet's NSG has no rules of its own.
+        let nsg = self.bicep_resource(
+            role,
+            "network",
+            "Microsoft.Network/networkSecurityGroups@",
+            |b| b["properties"]["securityRules"].is_array(),
+        );
+        nsg["properties"]["securityRules"]
+            .as_array()
+            .expect("securityRules")
+            .iter()
+            .map(|rule| &rule["properties"])
+            .filter(|p| p["direction"] == "Outbound")
+            .map(|p| {
+                let ports = match &p["destinationPortRanges"] {
+                    Value::Array(items) => items.iter().map(text).collect(),
+                    _ => BTreeSet::from([text(&p["destinationPortRange"])]),
+                };
+                (
+                    p["priority"].as_i64().unwrap_or_default(),
+                    text(&p["access"]),
+                    text(&p["destinationAddressPrefix"]),
+                    text(&p["protocol"]),
+                    ports,
+                )
+            })
+            .collect()
+    }
+
+    /// The literal body of the one resource of `type@` in `modules/ROLE-MODULE.bicep` that
+    /// `pick` chooses.
+    fn bicep_resource(
+        &self,
+        role: &str,
+        module: &str,
+        ty: &str,
+        pick: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let file = bicep_file(&self.dir, &format!("modules/{role}-{module}.bicep"));
+        let found: Vec<Value> = file
+            .statements
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Resource(r)
+                    if !r.existing && r.ty.literal().is_some_and(|t| t.starts_with(ty)) =>
+                {
+                    Some(literal(&r.value))
+                }
+                _ => None,
+            })
+            .filter(|b| pick(b))
+            .collect();
+        let [one] = &found[..] else {
+            panic!("{role}-{module}: {} resources of {ty}", found.len());
+        };
+        one.clone()
+    }
+}
+
+#[test]
+fn no_public_ip_compute_reaches_what_microsoft_lists_in_both_formats() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = generate(temp.path(), "customer-vnet");
+    for (format, rules) in [
+        ("terraform", out.terraform_rules("primary")),
+        ("bicep", out.bicep_rules("primary")),
+    ] {
+        let deny = rules
+            .iter()
+            .find(|r| r.1 == "Deny" && r.2 == "Internet")
+            .unwrap_or_else(|| panic!("{format}: no rule denies other internet outbound"));
+        for (destination, protocol, ports) in REQUIRED {
+            let ports: BTreeSet<String> = ports.iter().map(|p| (*p).to_owned()).collect();
+            let allowed = rules.iter().any(|r| {
+                r.1 == "Allow"
+                    && r.2 == *destination
+                    && r.3 == *protocol
+                    && ports.is_subset(&r.4)
+                    && r.0 < deny.0
+            });
+            assert!(
+                allowed,
+                "{format}: no {protocol} {ports:?} to {destination} before the deny rule: {rules:?}"
+            );
+        }
+        // Regional tags, not the whole cloud's storage.
+        assert!(
+            rules.iter().all(|r| r.2 != "Storage"),
+            "{format}: all of Storage is allowed"
+        );
+    }
+}
+
+#[test]
+fn the_storage_endpoint_policy_lets_azure_machine_learning_provision_compute() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = generate(temp.path(), "customer-vnet");
+    let alias = "/services/Azure/MachineLearning";
+    let policy = out
+        .resource("azurerm_subnet_service_endpoint_storage_policy.primary")
+        .expect("a storage endpoint policy");
+    let global = policy
+        .body()
+        .blocks()
+        .filter(|b| b.identifier() == "definition")
+        .find(|b| string(b.body(), "service") == "Global")
+        .expect("terraform: a definition of service Global");
+    assert!(
+        matches!(attr(global.body(), "service_resources"), Some(Expression::Array(items))
+            if items.iter().any(|i| expr_text(i) == alias)),
+        "terraform: the Global definition lacks {alias}"
+    );
+    let bicep = out.bicep_resource(
+        "primary",
+        "network",
+        "Microsoft.Network/serviceEndpointPolicies@",
+        |_| true,
+    );
+    let definitions = bicep["properties"]["serviceEndpointPolicyDefinitions"]
+        .as_array()
+        .expect("definitions");
+    assert!(
+        definitions
+            .iter()
+            .any(|d| d["properties"]["service"] == "Global"
+                && d["properties"]["serviceResources"]
+                    .as_array()
+                    .is_some_and(|r| r.iter().any(|v| v == alias))),
+        "bicep: no Global definition with {alias}: {definitions:?}"
+    );
+}
+
+#[test]
+fn serverless_compute_joins_the_compute_subnet_without_a_public_ip() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = generate(temp.path(), "customer-vnet");
+    for role in ["primary", "secondary"] {
+        let workspace = out
+            .resource(&format!("azurerm_machine_learning_workspace.{role}"))
+            .expect("a workspace");
+        let serverless = workspace
+            .body()
+            .blocks()
+            .find(|b| b.identifier() == "serverless_compute")
+            .unwrap_or_else(|| panic!("terraform {role}: no serverless_compute"));
+        assert_eq!(
+            expr(serverless.body(), "subnet_id").as_deref(),
+            Some(format!("azurerm_subnet.{role}_compute.id").as_str())
+        );
+        assert_eq!(
+            attr(serverless.body(), "public_ip_enabled"),
+            Some(&Expression::Bool(false))
+        );
+        let bicep = out.bicep_resource(
+            role,
+            "workspace",
+            "Microsoft.MachineLearningServices/workspaces@",
+            |_| true,
+        );
+        let settings = &bicep["properties"]["serverlessComputeSettings"];
+        assert_eq!(
+            settings["serverlessComputeNoPublicIP"], true,
+            "bicep {role}"
+        );
+        let subnet = fs::read_to_string(
+            out.dir
+                .join(format!("bicep/modules/{role}-workspace.bicep")),
+        )
+        .expect("the workspace module");
+        assert!(
+            subnet.contains("serverlessComputeCustomSubnet: resourceId('Microsoft.Network/virtualNetworks/subnets',")
+                && subnet.contains("'snet-compute')"),
+            "bicep {role}: the custom subnet is not the compute subnet"
+        );
+        // The subnet exists before the workspace that names it.
+        let main = bicep_file(&out.dir, "main.bicep");
+        let after = module_depends_on(&main, &format!("{role}Workspace"));
+        assert!(
+            after.contains(&format!("{role}Network")),
+            "bicep {role}: the workspace does not wait for the network: {after:?}"
+        );
+    }
+}
+
+#[test]
+fn a_managed_network_keeps_serverless_compute_and_nsg_rules_to_azure() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = generate(temp.path(), "baseline");
+    let workspace = out
+        .resource("azurerm_machine_learning_workspace.primary")
+        .expect("a workspace");
+    assert!(
+        workspace
+            .body()
+            .blocks()
+            .all(|b| b.identifier() != "serverless_compute")
+    );
+    assert!(out.terraform_rules("primary").is_empty());
+    let bicep = out.bicep_resource(
+        "primary",
+        "workspace",
+        "Microsoft.MachineLearningServices/workspaces@",
+        |_| true,
+    );
+    assert!(
+        bicep["properties"]
+            .get("serverlessComputeSettings")
+            .is_none()
+    );
+}
+
+fn attr<'a>(body: &'a Body, name: &str) -> Option<&'a Expression> {
+    body.attributes()
+        .find(|a| a.key() == name)
+        .map(|a| a.expr())
+}
+
+/// An attribute as HCL text (a reference, say), or nothing.
+fn expr(body: &Body, name: &str) -> Option<String> {
+    attr(body, name).map(expr_text)
+}
+
+fn expr_text(e: &Expression) -> String {
+    match e {
+        Expression::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn string(body: &Body, name: &str) -> String {
+    match attr(body, name) {
+        Some(Expression::String(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+}
