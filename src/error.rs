@@ -57,6 +57,15 @@ pub enum Error {
         /// What went wrong, with its causes.
         message: String,
     },
+    /// The zone's own Deny policies would deny its deployment, or could not be evaluated.
+    #[error(
+        "the zone would not pass its own policies:\n{}\nhelp: a waiver of the recommendation whose setting is relaxed exempts the zone from the policy until it expires",
+        failures.iter().map(|f| format!("  - {f}")).collect::<Vec<_>>().join("\n")
+    )]
+    PolicyDenied {
+        /// One line per denied resource or unknown alias.
+        failures: Vec<String>,
+    },
     /// The profile has errors.
     #[error("invalid profile")]
     Invalid(Report),
@@ -75,7 +84,8 @@ impl Error {
             | Error::Write { .. }
             | Error::InitExists { .. }
             | Error::Template { .. }
-            | Error::Refused { .. } => EXIT_FAILURE,
+            | Error::Refused { .. }
+            | Error::PolicyDenied { .. } => EXIT_FAILURE,
         }
     }
 }

@@ -243,6 +243,59 @@ pub fn initiative(key: &str) -> &'static Initiative {
         .unwrap_or_else(|| panic!("data/policies.yaml has no initiative `{key}`"))
 }
 
+/// The rule of a built-in definition (`data/policy-rules.yaml`, from Azure/azure-policy).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PolicyRule {
+    /// Key of the definition in `data/policies.yaml`.
+    pub key: String,
+    /// Its file in Azure/azure-policy.
+    pub file: String,
+    /// `Indexed` or `All` (Resource Manager requests), else a Resource Provider mode.
+    pub mode: String,
+    /// `policyRule.if`, verbatim.
+    #[serde(rename = "if")]
+    pub condition: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct PolicyRulesFile {
+    rules: Vec<PolicyRule>,
+}
+
+static POLICY_RULES: LazyLock<Vec<PolicyRule>> = LazyLock::new(|| {
+    parse::<PolicyRulesFile>("data/policy-rules.yaml", fact!("policy-rules")).rules
+});
+
+/// The rule of the built-in definition with `key`, if recorded.
+pub fn policy_rule(key: &str) -> Option<&'static PolicyRule> {
+    POLICY_RULES.iter().find(|r| r.key == key)
+}
+
+#[derive(Deserialize)]
+struct AliasesFile {
+    aliases: Vec<Alias>,
+}
+
+#[derive(Deserialize)]
+struct Alias {
+    alias: String,
+    path: String,
+}
+
+static ALIASES: LazyLock<Vec<Alias>> = LazyLock::new(|| {
+    parse::<AliasesFile>("data/policy-aliases.yaml", fact!("policy-aliases")).aliases
+});
+
+/// Where the Azure Policy alias `alias` points in a resource's Resource Manager body
+/// (`properties.publicNetworkAccess`), if recorded (`data/policy-aliases.yaml`). Aliases are
+/// matched whatever their case, as Azure Policy does.
+pub fn alias_path(alias: &str) -> Option<&'static str> {
+    ALIASES
+        .iter()
+        .find(|a| a.alias.eq_ignore_ascii_case(alias))
+        .map(|a| a.path.as_str())
+}
+
 /// Defender for Cloud plans enabled at subscription scope (SEC-01).
 pub fn defender_plans() -> &'static [String] {
     &POLICIES.defender_plans

@@ -174,6 +174,12 @@ impl Rendered {
 pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result<Rendered, Error> {
     let (loaded, validated) = loaded_and_validated(profile, ctx)?;
     let mut plan = resolve(&validated.profile);
+    let check = crate::plan::check::check(&plan);
+    if !check.passes() {
+        return Err(Error::PolicyDenied {
+            failures: check.failures(),
+        });
+    }
     if !target.format.is_empty() {
         plan.outputs = target
             .format

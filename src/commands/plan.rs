@@ -280,6 +280,33 @@ pub(crate) fn describe(plan: &Plan) -> String {
             u.recommendation, u.display_name, u.why
         );
     }
+    let check = crate::plan::check::check(plan);
+    let _ = writeln!(
+        out,
+        "\npolicy self-check: {} Deny polic{} against {} workspaces and computes: {}",
+        check.evaluated.len(),
+        if check.evaluated.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        },
+        check.resources,
+        if check.passes() {
+            "nothing denied".to_owned()
+        } else {
+            format!("FAILS\n    {}", check.failures().join("\n    "))
+        }
+    );
+    for f in &check.exempted {
+        let _ = writeln!(
+            out,
+            "  {:<8} {} matches {}: exempt (waiver)",
+            f.recommendation, f.policy, f.resource
+        );
+    }
+    for (policy, why) in &check.not_evaluated {
+        let _ = writeln!(out, "  not evaluated: {policy}: {why}");
+    }
     let (mut applied, mut partial, mut waived, mut advisory) = (0, 0, 0, 0);
     let mut lines = String::new();
     for r in &plan.recommendations {

@@ -3,6 +3,8 @@
 //! and every recommendation recorded as applied, waived or advisory. Templates print a plan and
 //! decide nothing.
 
+pub mod bodies;
+pub mod check;
 pub mod derive;
 mod exemptions;
 mod resolve;

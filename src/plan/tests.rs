@@ -941,3 +941,119 @@ fn advisory_recommendations_link_their_section_of_the_guide() {
         );
     }
 }
+
+mod self_check {
+    use super::*;
+    use crate::plan::check::check;
+
+    #[test]
+    fn the_default_zone_passes_every_deny_policy_it_assigns() {
+        let plan = plan_of(&base());
+        let result = check(&plan);
+        assert!(result.passes(), "{:?}", result.failures());
+        // Two workspaces, two clusters each, one instance.
+        assert_eq!(result.resources, 7);
+        for evaluated in [
+            "Azure Machine Learning Workspaces should disable public network access",
+            "Azure Machine Learning Computes should have local authentication methods disabled",
+            "Azure Machine Learning workspaces should be encrypted with a customer-managed key",
+            "Azure Machine Learning workspaces should use user-assigned managed identity",
+            "Azure Machine Learning Compute Instance should have idle shutdown.",
+            "Azure Machine Learning and Ai Studio should use Allow Only Approved Outbound Managed Vnet mode",
+            "Allowed Azure ML compute sizes for unit",
+        ] {
+            assert!(
+                result.evaluated.iter().any(|e| e == evaluated),
+                "{evaluated} not evaluated: {:?}",
+                result.evaluated
+            );
+        }
+        // Data-plane definitions are said to be out of the deployment's reach, not passed.
+        assert!(
+            result
+                .not_evaluated
+                .iter()
+                .any(|(name, why)| name.contains("Model Registry Deployments")
+                    && why.contains("data-plane"))
+        );
+    }
+
+    /// The first denial's text, from a plan `change` spoils.
+    fn denial(change: impl Fn(&mut Plan)) -> String {
+        let mut plan = plan_of(&base());
+        change(&mut plan);
+        let result = check(&plan);
+        assert!(!result.passes(), "the conflict was not caught");
+        result.failures().join("\n")
+    }
+
+    #[test]
+    fn a_public_workspace_under_the_public_access_deny_is_caught() {
+        let failures = denial(|p| p.regions[0].workspace.public_network_access = true);
+        assert!(
+            failures.contains("Workspaces should disable public network access")
+                && failures.contains("POL-01")
+                && failures
+                    .contains("Microsoft.MachineLearningServices/workspaces `mlw-unit-prod-weu`"),
+            "{failures}"
+        );
+    }
+
+    #[test]
+    fn compute_with_local_auth_under_its_deny_is_caught() {
+        let failures = denial(|p| p.regions[1].clusters[0].local_auth = true);
+        assert!(
+            failures.contains("local authentication methods disabled")
+                && failures.contains("/train`"),
+            "{failures}"
+        );
+    }
+
+    #[test]
+    fn an_instance_without_idle_shutdown_is_caught() {
+        let failures = denial(|p| p.instances[0].idle_shutdown = None);
+        assert!(failures.contains("idle shutdown"), "{failures}");
+    }
+
+    #[test]
+    fn a_workspace_without_its_key_or_isolation_is_caught() {
+        let failures = denial(|p| {
+            p.regions[0].workspace.customer_managed_key = false;
+            p.regions[0].workspace.managed_network = None;
+        });
+        assert!(failures.contains("customer-managed key"), "{failures}");
+        assert!(failures.contains("Approved Outbound"), "{failures}");
+    }
+
+    #[test]
+    fn a_size_outside_the_zone_s_own_list_is_caught() {
+        let failures = denial(|p| p.regions[0].clusters[0].sku = "Standard_NC6s_v3".to_owned());
+        assert!(
+            failures.contains("Allowed Azure ML compute sizes"),
+            "{failures}"
+        );
+    }
+
+    #[test]
+    fn a_waived_setting_is_exempted_not_denied() {
+        let mut profile = base();
+        waive(&mut profile, "SEC-03");
+        let result = check(&plan_of(&profile));
+        assert!(result.passes(), "{:?}", result.failures());
+        assert!(
+            result
+                .exempted
+                .iter()
+                .any(|f| f.policy.contains("public network access"))
+        );
+    }
+
+    #[test]
+    fn audit_evaluates_no_deny() {
+        let mut profile = base();
+        profile["policy"]["effect"] = json!("audit");
+        let result = check(&plan_of(&profile));
+        assert!(result.passes());
+        assert!(result.evaluated.is_empty(), "{:?}", result.evaluated);
+    }
+}

@@ -40,6 +40,8 @@ mod outbound_rules;
 mod parity;
 // `mlzone plan`: text and JSON.
 mod plan;
+// The zone passes its own Deny policies; the bodies judged are the ones deployed.
+mod self_check;
 // Committed example output is current, and snapshotted.
 mod examples;
 // Golden profiles and worked examples validate.

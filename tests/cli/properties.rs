@@ -25,6 +25,9 @@ fn pipeline(text: String) {
         Err(other) => panic!("validation failed without diagnostics: {other}"),
     };
     let plan = mlzone::plan::resolve(&validated.profile);
+    // Every accepted profile passes its own Deny policies.
+    let check = mlzone::plan::check::check(&plan);
+    assert!(check.passes(), "{}", check.failures().join("\n"));
     let meta = mlzone::render::Meta::new(Path::new("property.yaml"), Path::new("out"));
     let files = mlzone::render::render(&plan, &meta, None).expect("a valid profile renders");
     // Every accepted profile gives values the real providers accept, names included.

@@ -1,0 +1,474 @@
+//! The zone passes its own policies: every policy the zone assigns with a Deny effect is
+//! evaluated, with its recorded rule (`data/policy-rules.yaml`) and aliases
+//! (`data/policy-aliases.yaml`), against every body the zone deploys (`bodies`). A body the
+//! rule matches would be denied, unless a waiver's exemption covers the zone. An alias, field,
+//! operator or expression the check does not know is a problem, never a pass.
+//!
+//! Rules follow "Azure Policy definition structure" (Microsoft Learn, policy rule): `allOf`,
+//! `anyOf`, `not`; conditions on a `field` or a `value`; string comparisons ignore case; a
+//! field the body lacks fails `equals`, `in`, `like` and `contains`, and meets their negations
+//! and `exists: false`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::Plan;
+use super::bodies::{self, COMPUTE, ResourceBody, WORKSPACE};
+use crate::facts;
+
+/// What the self-check found.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyCheck {
+    /// How many resource bodies were evaluated.
+    pub resources: usize,
+    /// The Deny policies evaluated, by display name.
+    pub evaluated: Vec<String>,
+    /// Enforcing policies that judge no Resource Manager request, and why.
+    pub not_evaluated: Vec<(String, String)>,
+    /// Resources a Deny policy matches whose resource group a waiver exempts.
+    pub exempted: Vec<Finding>,
+    /// Resources a Deny policy would deny.
+    pub denied: Vec<Finding>,
+    /// What the check could not evaluate: unknown aliases, fields, operators.
+    pub problems: Vec<String>,
+}
+
+/// A resource a Deny policy matches.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The policy's display name.
+    pub policy: String,
+    /// The assignment's name.
+    pub assignment: String,
+    /// The resource: type and name.
+    pub resource: String,
+    /// The recommendation the policy implements.
+    pub recommendation: String,
+}
+
+impl PolicyCheck {
+    /// Whether the zone passes: nothing denied, nothing unknown.
+    pub fn passes(&self) -> bool {
+        self.denied.is_empty() && self.problems.is_empty()
+    }
+
+    /// One line per denial and problem.
+    pub fn failures(&self) -> Vec<String> {
+        self.denied
+            .iter()
+            .map(|f| {
+                format!(
+                    "policy `{}` ({}, assignment `{}`) denies {}",
+                    f.policy, f.recommendation, f.assignment, f.resource
+                )
+            })
+            .chain(self.problems.iter().cloned())
+            .collect()
+    }
+}
+
+/// A Deny policy as the check evaluates it.
+struct Denying<'a> {
+    display_name: &'a str,
+    assignment: &'a str,
+    recommendation: &'a str,
+    key: Option<&'a str>,
+    condition: Value,
+    parameters: BTreeMap<String, Value>,
+}
+
+/// Evaluate the zone's Deny policies against the zone's resources.
+pub fn check(plan: &Plan) -> PolicyCheck {
+    let bodies = bodies::bodies(plan);
+    let mut out = PolicyCheck {
+        resources: bodies.len(),
+        ..PolicyCheck::default()
+    };
+    let g = &plan.governance;
+    let mut denying = Vec::new();
+    for a in &g.assignments {
+        let effect = a.effect.as_deref().unwrap_or_default();
+        let deny_like =
+            effect.eq_ignore_ascii_case("deny") || effect.eq_ignore_ascii_case("enforceSetting");
+        if !deny_like {
+            continue;
+        }
+        let Some(rule) = facts::policy_rule(&a.key) else {
+            out.problems.push(format!(
+                "policy `{}` has no recorded rule in data/policy-rules.yaml",
+                a.display_name
+            ));
+            continue;
+        };
+        if !["Indexed", "All"].contains(&rule.mode.as_str()) {
+            out.not_evaluated.push((
+                a.display_name.clone(),
+                format!(
+                    "mode {}: it judges that provider's data-plane requests, which the deployment makes none of",
+                    rule.mode
+                ),
+            ));
+            continue;
+        }
+        denying.push(Denying {
+            display_name: &a.display_name,
+            assignment: &a.name,
+            recommendation: &a.recommendation,
+            key: Some(&a.key),
+            condition: rule.condition.clone(),
+            parameters: a.parameters.clone(),
+        });
+    }
+    for p in g.custom_policies.iter().filter(|p| p.effect == "Deny") {
+        // The rule the templates write for the custom definition (COST-03).
+        denying.push(Denying {
+            display_name: &p.display_name,
+            assignment: &p.name,
+            recommendation: &p.recommendation,
+            key: None,
+            condition: json!({"allOf": [
+                {"field": "type", "equals": p.resource_type},
+                {"field": p.field, "notIn": "[parameters('allowedSizes')]"},
+            ]}),
+            parameters: BTreeMap::from([("allowedSizes".to_owned(), json!(p.allowed_skus))]),
+        });
+    }
+    for policy in &denying {
+        out.evaluated.push(policy.display_name.to_owned());
+        let mut problems = selected_types(&policy.condition)
+            .into_iter()
+            .filter(|t| !t.eq_ignore_ascii_case(WORKSPACE) && !t.eq_ignore_ascii_case(COMPUTE))
+            .map(|t| format!("resource type `{t}` is not modelled"))
+            .collect::<Vec<_>>();
+        for body in &bodies {
+            let mut eval = Eval {
+                parameters: &policy.parameters,
+                body: &body.body,
+                problems: &mut problems,
+            };
+            if !eval.condition(&policy.condition) {
+                continue;
+            }
+            let finding = Finding {
+                policy: policy.display_name.to_owned(),
+                assignment: policy.assignment.to_owned(),
+                resource: resource(body),
+                recommendation: policy.recommendation.to_owned(),
+            };
+            let exempt = policy
+                .key
+                .is_some_and(|key| g.exemptions.iter().any(|e| e.assignment == key));
+            if exempt {
+                out.exempted.push(finding);
+            } else {
+                out.denied.push(finding);
+            }
+        }
+        problems.sort();
+        problems.dedup();
+        out.problems.extend(
+            problems
+                .into_iter()
+                .map(|p| format!("policy `{}`: {p}", policy.display_name)),
+        );
+    }
+    out
+}
+
+fn resource(body: &ResourceBody) -> String {
+    format!(
+        "{} `{}` in resource group `{}`",
+        body.resource_type, body.name, body.resource_group
+    )
+}
+
+/// The types a rule selects with `field: type` (`equals` or `in`).
+fn selected_types(condition: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    match condition {
+        Value::Object(map) => {
+            if map.get("field").and_then(Value::as_str) == Some("type") {
+                for op in ["equals", "in"] {
+                    match map.get(op) {
+                        Some(Value::String(t)) => out.push(t.clone()),
+                        Some(Value::Array(ts)) => {
+                            out.extend(ts.iter().filter_map(Value::as_str).map(str::to_owned));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            for v in map.values() {
+                out.extend(selected_types(v));
+            }
+        }
+        Value::Array(items) => out.extend(items.iter().flat_map(selected_types)),
+        _ => {}
+    }
+    out
+}
+
+/// Evaluates one rule against one body.
+struct Eval<'a> {
+    parameters: &'a BTreeMap<String, Value>,
+    body: &'a Value,
+    problems: &'a mut Vec<String>,
+}
+
+impl Eval<'_> {
+    fn condition(&mut self, condition: &Value) -> bool {
+        let Some(map) = condition.as_object() else {
+            self.problems
+                .push(format!("condition `{condition}` is not an object"));
+            return false;
+        };
+        if let Some(all) = map.get("allOf").and_then(Value::as_array) {
+            // Every condition is evaluated, so that each unknown alias is reported.
+            return all.iter().fold(true, |acc, c| self.condition(c) & acc);
+        }
+        if let Some(any) = map.get("anyOf").and_then(Value::as_array) {
+            return any.iter().fold(false, |acc, c| self.condition(c) | acc);
+        }
+        if let Some(inner) = map.get("not") {
+            return !self.condition(inner);
+        }
+        let subject = if let Some(field) = map.get("field").and_then(Value::as_str) {
+            self.field(field)
+        } else if let Some(value) = map.get("value") {
+            self.value(value)
+        } else {
+            self.problems
+                .push(format!("condition `{condition}` has no field or value"));
+            return false;
+        };
+        let Some((operator, operand)) = map
+            .iter()
+            .find(|(k, _)| !["field", "value"].contains(&k.as_str()))
+        else {
+            self.problems
+                .push(format!("condition `{condition}` has no operator"));
+            return false;
+        };
+        let operand = self.operand(operand);
+        self.compare(operator, subject.as_ref(), &operand)
+    }
+
+    /// A field of the body: `type`, `name`, `kind`, `location`, or an alias.
+    fn field(&mut self, field: &str) -> Option<Value> {
+        let path = match field {
+            "type" | "name" | "kind" | "location" => field,
+            alias => match facts::alias_path(alias) {
+                Some(path) => path,
+                None => {
+                    self.problems.push(format!(
+                        "unknown alias `{alias}`: record its path in data/policy-aliases.yaml"
+                    ));
+                    return None;
+                }
+            },
+        };
+        path.split('.')
+            .try_fold(self.body, |v, key| v.get(key))
+            .cloned()
+    }
+
+    /// A `value` condition's subject: a literal, or one of the expressions the rules use.
+    fn value(&mut self, value: &Value) -> Option<Value> {
+        let Some(expression) = expression(value) else {
+            return Some(value.clone());
+        };
+        if let Some(inner) = expression
+            .strip_prefix("empty(field('")
+            .and_then(|e| e.strip_suffix("'))"))
+        {
+            let field = self.field(inner);
+            return Some(json!(field.as_ref().is_none_or(is_empty)));
+        }
+        self.problems
+            .push(format!("unsupported expression `[{expression}]`"));
+        None
+    }
+
+    /// The value a condition compares with: a literal or `[parameters('name')]`.
+    fn operand(&mut self, operand: &Value) -> Value {
+        let Some(expression) = expression(operand) else {
+            return operand.clone();
+        };
+        let parameter = expression
+            .strip_prefix("parameters('")
+            .and_then(|e| e.strip_suffix("')"));
+        match parameter.and_then(|name| self.parameters.get(name)) {
+            Some(value) => value.clone(),
+            None => {
+                self.problems.push(format!(
+                    "unsupported expression or unset parameter `[{expression}]`"
+                ));
+                Value::Null
+            }
+        }
+    }
+
+    fn compare(&mut self, operator: &str, subject: Option<&Value>, operand: &Value) -> bool {
+        let list = || operand.as_array().cloned().unwrap_or_default();
+        match operator {
+            "equals" => subject.is_some_and(|s| same(s, operand)),
+            "notEquals" => !subject.is_some_and(|s| same(s, operand)),
+            "in" => subject.is_some_and(|s| list().iter().any(|o| same(s, o))),
+            "notIn" => !subject.is_some_and(|s| list().iter().any(|o| same(s, o))),
+            "exists" => {
+                let wanted = text(operand) == "true";
+                subject.is_some() == wanted
+            }
+            "like" => subject.is_some_and(|s| like(&text(s), &text(operand))),
+            "notLike" => !subject.is_some_and(|s| like(&text(s), &text(operand))),
+            "contains" => subject.is_some_and(|s| text(s).contains(&text(operand))),
+            "notContains" => !subject.is_some_and(|s| text(s).contains(&text(operand))),
+            other => {
+                self.problems
+                    .push(format!("unsupported operator `{other}`"));
+                false
+            }
+        }
+    }
+}
+
+/// The expression inside `[...]`, unless the string is a literal (`[[` escapes a bracket).
+fn expression(value: &Value) -> Option<&str> {
+    let s = value.as_str()?;
+    (s.starts_with('[') && !s.starts_with("[[") && s.ends_with(']')).then(|| &s[1..s.len() - 1])
+}
+
+/// A scalar as lowercase text: Azure Policy compares strings whatever their case.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.to_lowercase(),
+        other => other.to_string().to_lowercase(),
+    }
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    text(a) == text(b)
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+/// `like`: `*` matches any run of characters.
+fn like(text: &str, pattern: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let [first, middle @ .., last] = parts.as_slice() else {
+        return text == pattern;
+    };
+    if parts.len() == 1 {
+        return text == pattern;
+    }
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(condition: Value, body: Value) -> (bool, Vec<String>) {
+        let parameters = BTreeMap::from([("mode".to_owned(), json!("AllowOnlyApprovedOutbound"))]);
+        let mut problems = Vec::new();
+        let matched = Eval {
+            parameters: &parameters,
+            body: &body,
+            problems: &mut problems,
+        }
+        .condition(&condition);
+        (matched, problems)
+    }
+
+    #[test]
+    fn a_missing_field_fails_equals_and_meets_not_equals() {
+        let body = json!({"type": WORKSPACE, "properties": {}});
+        let field = "Microsoft.MachineLearningServices/workspaces/publicNetworkAccess";
+        assert!(!eval(json!({"field": field, "equals": "Disabled"}), body.clone()).0);
+        assert!(
+            eval(
+                json!({"field": field, "notEquals": "Disabled"}),
+                body.clone()
+            )
+            .0
+        );
+        assert!(eval(json!({"field": field, "exists": "false"}), body.clone()).0);
+        assert!(eval(json!({"field": field, "exists": false}), body).0);
+    }
+
+    #[test]
+    fn strings_compare_whatever_their_case() {
+        let body = json!({"type": WORKSPACE, "properties": {"encryption": {"status": "Enabled"}}});
+        let field = "Microsoft.MachineLearningServices/workspaces/encryption.status";
+        assert!(eval(json!({"field": field, "equals": "enabled"}), body.clone()).0);
+        assert!(
+            eval(
+                json!({"field": "type", "equals": WORKSPACE.to_lowercase()}),
+                body
+            )
+            .0
+        );
+    }
+
+    #[test]
+    fn parameters_and_empty_are_evaluated() {
+        let body =
+            json!({"type": COMPUTE, "properties": {"properties": {"idleTimeBeforeShutdown": ""}}});
+        let field = "Microsoft.MachineLearningServices/workspaces/computes/idleTimeBeforeShutdown";
+        let empty = format!("[empty(field('{field}'))]");
+        assert!(eval(json!({"value": empty, "equals": true}), body.clone()).0);
+        let isolation = "Microsoft.MachineLearningServices/workspaces/managedNetwork.isolationMode";
+        assert!(
+            eval(
+                json!({"field": isolation, "notEquals": "[parameters('mode')]"}),
+                body
+            )
+            .0
+        );
+    }
+
+    #[test]
+    fn unknown_aliases_operators_and_expressions_are_problems_not_passes() {
+        let body = json!({"type": WORKSPACE, "properties": {}});
+        let (_, problems) = eval(
+            json!({"allOf": [
+                {"field": "Microsoft.MachineLearningServices/workspaces/madeUp", "equals": "x"},
+                {"field": "type", "greaterOrEquals": "x"},
+                {"value": "[utcNow()]", "equals": "x"},
+                {"field": "type", "equals": "[parameters('unset')]"},
+            ]}),
+            body,
+        );
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems[0].contains("unknown alias"));
+    }
+
+    #[test]
+    fn like_matches_wildcards() {
+        assert!(like(
+            "azureml://registries/x/models/m",
+            "azureml://registries/*"
+        ));
+        assert!(like("abc", "a*c"));
+        assert!(!like("abd", "a*c"));
+        assert!(like("abc", "abc"));
+    }
+}
