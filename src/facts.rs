@@ -210,6 +210,10 @@ pub struct PolicyTarget {
     pub resource_type: String,
     /// Policy alias of the field.
     pub field: String,
+    /// Policy alias of the compute type.
+    pub compute_type_field: String,
+    /// The compute types that have the field (a VM size).
+    pub compute_types: Vec<String>,
 }
 
 /// Target of the custom allowed-compute-sizes definition (COST-03).

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
+use crate::plan::CreateOnly;
 use crate::plan::security::{self, Effect, Setting};
 use crate::render::FileSet;
 
@@ -32,6 +33,9 @@ pub struct Manifest {
     pub files: BTreeMap<String, String>,
     /// The security-relevant settings the files implement.
     pub security: Vec<Setting>,
+    /// The create-only fields the files were made with (none in manifests of older versions).
+    #[serde(default)]
+    pub create_only: Vec<CreateOnly>,
 }
 
 impl Manifest {
@@ -41,6 +45,7 @@ impl Manifest {
         profile_hash: String,
         files: &FileSet,
         security: Vec<Setting>,
+        create_only: Vec<CreateOnly>,
     ) -> Self {
         Manifest {
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -51,6 +56,7 @@ impl Manifest {
                 .map(|(p, t)| (p.clone(), hash(t.as_bytes())))
                 .collect(),
             security,
+            create_only,
         }
     }
 
@@ -377,6 +383,8 @@ pub struct Drift {
     pub extra: Vec<String>,
     /// Security-relevant settings that changed, from the manifest on disk to the new plan.
     pub security: Vec<SecurityChange>,
+    /// Resources a deployment of the new files replaces: create-only fields that changed.
+    pub replacements: Vec<Replacement>,
 }
 
 impl Drift {
@@ -416,6 +424,40 @@ pub enum Change {
     Added,
     /// The resource it stands for is gone.
     Removed,
+}
+
+/// A create-only field that changed: deploying the change replaces `resource`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Replacement {
+    /// The resource replaced, for people: `workspace mlw-x`.
+    pub resource: String,
+    /// The profile field: `encryption.high_business_impact`.
+    pub field: String,
+    /// Terraform / ARM property.
+    pub property: String,
+    /// Value on disk.
+    pub old: String,
+    /// Value in the new plan.
+    pub new: String,
+}
+
+/// The create-only fields of `new` whose value differs from `old`'s and whose change replaces
+/// the resource; a field only one side has (a new cluster, an older manifest) replaces nothing.
+pub fn replacements(old: &[CreateOnly], new: &[CreateOnly]) -> Vec<Replacement> {
+    new.iter()
+        .filter_map(|n| {
+            let o = old.iter().find(|o| o.key == n.key)?;
+            let replaces =
+                o.value != n.value && n.one_way_from.as_ref().is_none_or(|from| *from == o.value);
+            replaces.then(|| Replacement {
+                resource: n.resource.clone(),
+                field: n.field.clone(),
+                property: n.property.clone(),
+                old: o.value.clone(),
+                new: n.value.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Whether `on_disk` is `generated` with CRLF line ends, as a Windows checkout with

@@ -29,11 +29,17 @@ fn one(profile: &Path, args: &DiffArgs, ctx: &Context, color: bool) -> Result<Ou
         files,
         warnings,
         security,
+        create_only,
         out,
         kept,
         ..
     } = rendered(profile, &args.target, ctx)?;
-    let drift = output::diff(&files, &out, &security, &kept);
+    let mut drift = output::diff(&files, &out, &security, &kept);
+    if drift.is_drift()
+        && let Some(previous) = output::Manifest::read(&out)
+    {
+        drift.replacements = output::replacements(&previous.create_only, &create_only);
+    }
     let mut json = serde_json::to_value(&drift).unwrap_or_default();
     json["drift"] = serde_json::Value::Bool(drift.is_drift());
     Ok(Outcome {
@@ -58,6 +64,7 @@ fn describe(drift: &Drift, color: bool) -> String {
         }
         out.push('\n');
     }
+    out.push_str(&replaced(&drift.replacements));
     for path in &drift.missing {
         out.push_str(&format!("missing: {path}\n"));
     }
@@ -104,6 +111,22 @@ fn change_line(c: &SecurityChange) -> String {
         ),
     };
     format!("  {} {what} ({}){replaces}\n", c.recommendation, c.effect)
+}
+
+/// The resources a deployment of the new files replaces, each with the field that makes it.
+fn replaced(replacements: &[output::Replacement]) -> String {
+    if replacements.is_empty() {
+        return String::new();
+    }
+    let mut out = "set only at creation: deploying this replaces resources\n".to_owned();
+    for r in replacements {
+        out.push_str(&format!(
+            "  {}: {} {} → {} ({}), replaces the resource\n",
+            r.resource, r.field, r.old, r.new, r.property
+        ));
+    }
+    out.push('\n');
+    out
 }
 
 /// The last line: what drifted, in numbers, so a CI log ends with the verdict.

@@ -29,7 +29,7 @@ use crate::cli::{Cli, Color, Command, Format, Target};
 use crate::diagnostic::{Report, Severity};
 use crate::error::{self, Error};
 use crate::output::{self, Manifest};
-use crate::plan::{resolve, security};
+use crate::plan::{CreateOnly, resolve, security};
 use crate::profile::{self, Loaded, OutputFormat};
 use crate::render::{FileSet, Helper, Meta, Overlay, relative_to, render_with};
 use crate::validate::Validated;
@@ -148,6 +148,8 @@ pub(crate) struct Rendered {
     pub(crate) warnings: String,
     /// The security settings of the plan (the manifest's, and what `diff` compares).
     pub(crate) security: Vec<security::Setting>,
+    /// The plan's create-only fields (the manifest's, and what `diff` compares).
+    pub(crate) create_only: Vec<CreateOnly>,
     /// The profile as named on the command line.
     pub(crate) profile: String,
     /// Every source file of the profile, each followed by a NUL, for the profile hash.
@@ -166,6 +168,7 @@ impl Rendered {
             output::hash(&self.sources),
             &self.files,
             self.security.clone(),
+            self.create_only.clone(),
         )
     }
 }
@@ -215,6 +218,7 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
         files,
         warnings: warnings(&validated, ctx),
         security: security::settings(&plan),
+        create_only: plan.create_only.clone(),
         profile: meta.profile,
         sources,
         out,

@@ -49,9 +49,10 @@ pub(crate) fn describe(plan: &Plan) -> String {
             (
                 "workspace",
                 format!(
-                    "{}  public access {}, {}",
+                    "{}  public access {}, high business impact {}, {}",
                     w.name,
                     on_off(w.public_network_access),
+                    on_off(w.high_business_impact),
                     w.managed_network.as_ref().map_or_else(
                         || "no managed network".to_owned(),
                         |m| format!(
@@ -193,9 +194,10 @@ pub(crate) fn describe(plan: &Plan) -> String {
     if let Some(b) = &plan.budget {
         let _ = writeln!(
             out,
-            "budget {}: {} per month, alerts at {:?}% to {}",
+            "budget {}: {} per month over {}, alerts at {:?}% to {}",
             b.name,
             b.amount,
+            b.resource_groups.join(", "),
             b.thresholds,
             if b.contact_emails.is_empty() {
                 "the addresses given at deploy time".to_owned()
@@ -213,6 +215,38 @@ pub(crate) fn describe(plan: &Plan) -> String {
             a.role,
             a.scope,
             a.why
+        );
+    }
+    let t = &plan.teardown;
+    let _ = writeln!(
+        out,
+        "\nteardown: workspace {} on destroy (else soft-deleted {} days, name taken), {}",
+        if t.purge_workspace_on_destroy {
+            "purged"
+        } else {
+            "not purged"
+        },
+        t.workspace_soft_delete_days,
+        if t.prevent_destroy {
+            "workspaces, key vaults and storage protected by prevent_destroy"
+        } else {
+            "no destroy protection"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "\nset only at creation (changing one replaces the resource)"
+    );
+    for c in &plan.create_only {
+        let _ = writeln!(
+            out,
+            "  {}: {} = {}{}",
+            c.resource,
+            c.field,
+            c.value,
+            c.one_way_from
+                .as_ref()
+                .map_or_else(String::new, |from| format!(" (only leaving {from})"))
         );
     }
     let _ = writeln!(

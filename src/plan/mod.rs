@@ -5,6 +5,7 @@
 
 pub mod bodies;
 pub mod check;
+mod create_only;
 pub mod derive;
 mod exemptions;
 mod resolve;
@@ -17,7 +18,7 @@ pub use resolve::resolve;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::facts::{Kind, SkuKind};
@@ -64,6 +65,11 @@ pub struct Plan {
     pub api_versions: BTreeMap<String, String>,
     /// How the Bicep is deployed: as a deployment stack, which deletes what leaves the template.
     pub bicep_deployment: BicepDeploymentPlan,
+    /// What destroying the zone does, and what guards a production zone against it.
+    pub teardown: TeardownPlan,
+    /// Fields whose Azure property is set only when its resource is created: changing one on a
+    /// deployed zone replaces that resource (`mlzone diff` says so).
+    pub create_only: Vec<CreateOnly>,
     /// Every catalog recommendation and what became of it.
     pub recommendations: Vec<RecommendationStatus>,
     /// The waived recommendations, for the notes generated files carry.
@@ -89,6 +95,48 @@ pub struct BicepDeploymentPlan {
     /// code>`. A subscription-scope deployment keeps its first location, so two zones in one
     /// subscription (another project, environment or region) must never share a name.
     pub prefix: String,
+}
+
+/// Teardown. A destroyed workspace is soft-deleted and keeps its name for
+/// `workspace_soft_delete_days` unless purged ("Recover workspace data while soft deleted",
+/// Microsoft Learn); a purge-protected key vault cannot be purged before its retention ends.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeardownPlan {
+    /// azurerm `features.machine_learning.purge_soft_deleted_workspace_on_destroy`: a
+    /// destroyed workspace is deleted permanently, its name free at once (outside production).
+    pub purge_workspace_on_destroy: bool,
+    /// Days Azure keeps a deleted, unpurged workspace (and its name).
+    pub workspace_soft_delete_days: u32,
+    /// `lifecycle { prevent_destroy = true }` on each workspace, key vault and storage account
+    /// (production): Terraform refuses any plan that would destroy one, a replacement included.
+    pub prevent_destroy: bool,
+    /// azurerm `features.key_vault.purge_soft_delete_on_destroy`: off, as the vaults are
+    /// purge-protected (Azure refuses the purge; azurerm then skips it).
+    pub purge_key_vault_on_destroy: bool,
+    /// azurerm `features.key_vault.recover_soft_deleted_key_vaults`: re-creating a zone within
+    /// the vault's retention recovers the soft-deleted vault, key included, instead of failing
+    /// on its taken name.
+    pub recover_key_vault: bool,
+}
+
+/// A field of the profile whose Azure property is set only at its resource's creation
+/// (azurerm ForceNew, `tests/data/azurerm-validations.json`, or an Azure rule).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateOnly {
+    /// Stable key: `primary/workspace/high_business_impact`.
+    pub key: String,
+    /// The profile field, as a path: `encryption.high_business_impact`.
+    pub field: String,
+    /// The resource a change replaces, for people: `workspace mlw-fraud-prod-weu`.
+    pub resource: String,
+    /// The Terraform property and the ARM property that carry it:
+    /// `high_business_impact` / `hbiWorkspace`.
+    pub property: String,
+    /// The value, as text.
+    pub value: String,
+    /// Only a change away from this value replaces the resource (Azure cannot turn it back);
+    /// `None`: any change does.
+    pub one_way_from: Option<String>,
 }
 
 /// A role for a Microsoft first-party application's service principal, whose object ID differs
@@ -233,6 +281,10 @@ pub struct WorkspacePlan {
     pub managed_network: Option<ManagedNetworkPlan>,
     /// Encrypted with the customer-managed key (SEC-13).
     pub customer_managed_key: bool,
+    /// High business impact (`hbiWorkspace`, azurerm `high_business_impact`): compute scratch
+    /// disks encrypted and cleaned between jobs, less diagnostic data collected ("Customer-managed
+    /// keys for Azure Machine Learning", HBI configuration). Set only at creation.
+    pub high_business_impact: bool,
     /// Identity of system datastores: `identity` (SEC-06) or `access_key`.
     pub datastore_auth: DatastoreAuth,
     /// Workspace-based Application Insights attached (OPS-05).
@@ -416,6 +468,12 @@ pub struct StoragePlan {
     pub customer_managed_key: bool,
     /// Infrastructure (double) encryption.
     pub infrastructure_encryption: bool,
+    /// Encryption key scope of queues and tables: `Account` puts them under the account's key,
+    /// the customer-managed one where the zone has it; `Service` (Azure's default) leaves them
+    /// on Microsoft-managed service keys whatever the account uses. Set only at creation
+    /// (azurerm `queue_encryption_key_type` / `table_encryption_key_type`, ForceNew; ARM
+    /// `encryption.services.queue|table.keyType`).
+    pub queue_table_key_type: String,
     /// Days deleted blobs and containers stay recoverable.
     pub soft_delete_days: u32,
 }
@@ -740,6 +798,11 @@ pub struct CustomPolicy {
     pub resource_type: String,
     /// Policy alias of the VM size.
     pub field: String,
+    /// Policy alias of the compute type.
+    pub compute_type_field: String,
+    /// The compute types the rule tests: those with a VM size (`AmlCompute`,
+    /// `ComputeInstance`); other types have none and are left alone.
+    pub compute_types: Vec<String>,
 }
 
 /// Budget.
@@ -755,6 +818,9 @@ pub struct BudgetPlan {
     pub thresholds: Vec<u32>,
     /// First day the budget counts (`2027-01-01`), or none when given at deploy time.
     pub start_date: Option<String>,
+    /// The zone's resource groups, every region's: the budget is the subscription's, filtered
+    /// on them (Cost Management dimension `ResourceGroupName`), so it counts the whole zone.
+    pub resource_groups: Vec<String>,
 }
 
 /// What became of one recommendation.

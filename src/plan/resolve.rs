@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use super::create_only::create_only;
 use super::derive::{self, Ranges};
 use super::exemptions;
 use super::status::{statuses, waiver_notes};
@@ -15,7 +16,7 @@ use super::{
     ImageBuildPlan, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan, ManagedNetworkPlan,
     MonitoringPlan, NetworkPlan, NsgRulePlan, OutboundRulePlan, Plan, PolicyAssignment,
     PrivateEndpointPlan, ProvisioningPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment,
-    SchedulePlan, ServerlessComputePlan, StoragePlan, WorkspacePlan,
+    SchedulePlan, ServerlessComputePlan, StoragePlan, TeardownPlan, WorkspacePlan,
 };
 use crate::facts::{self, Needed, SkuKind};
 use crate::naming::{Names, environment_name};
@@ -32,6 +33,9 @@ pub(crate) const DEFAULT_IDLE_SHUTDOWN: Duration = Duration::from_mins(30);
 pub(crate) const DEFAULT_KEY_ROTATION: Duration = Duration::from_days(90);
 /// Log retention (OPS-05).
 pub(crate) const DEFAULT_RETENTION_DAYS: u32 = 90;
+/// Days a deleted workspace stays soft-deleted, its name taken ("Recover workspace data while
+/// soft deleted", Microsoft Learn: the default retention period).
+const WORKSPACE_SOFT_DELETE_DAYS: u32 = 14;
 /// Key vault soft-delete retention, the maximum Azure allows.
 const SOFT_DELETE_DAYS: u32 = 90;
 /// How long deleted blobs and containers stay recoverable.
@@ -86,7 +90,7 @@ pub fn resolve(profile: &Profile) -> Plan {
         tags: tags(profile),
         instances: instances(profile, &waived),
         access: access(profile),
-        budget: budget(profile, &regions[0].names),
+        budget: budget(profile, &regions),
         outputs: {
             let mut outputs = profile.outputs.clone();
             outputs.sort();
@@ -98,6 +102,8 @@ pub fn resolve(profile: &Profile) -> Plan {
         governance,
         api_versions: facts::api_versions().clone(),
         bicep_deployment,
+        teardown: teardown(profile),
+        create_only: Vec::new(),
         resource_providers: Vec::new(),
         role_propagation: ROLE_PROPAGATION.to_owned(),
         cosmos_db_key_access: None,
@@ -118,9 +124,24 @@ pub fn resolve(profile: &Profile) -> Plan {
                 role_definition_id: facts::role_id(role).to_owned(),
             }
         });
+    plan.create_only = create_only(&plan);
     plan.recommendations = statuses(profile, &plan);
     plan.waivers = waiver_notes(&plan);
     plan
+}
+
+/// Outside production a destroyed workspace is purged, so that the zone can be re-created under
+/// the same names at once; in production Terraform refuses to destroy the workspace, its
+/// vault or its storage, and a workspace deleted anyway stays recoverable.
+fn teardown(profile: &Profile) -> TeardownPlan {
+    let production = profile.environment == Environment::Prod;
+    TeardownPlan {
+        purge_workspace_on_destroy: !production,
+        workspace_soft_delete_days: WORKSPACE_SOFT_DELETE_DAYS,
+        prevent_destroy: production,
+        purge_key_vault_on_destroy: false,
+        recover_key_vault: true,
+    }
 }
 
 /// The Bicep deploys as a deployment stack that deletes the resources leaving the template, so
@@ -218,6 +239,10 @@ fn region_plan(
             managed_network: (!customer && !waived("SEC-02"))
                 .then(|| managed_network(profile, waived)),
             customer_managed_key: cmk,
+            high_business_impact: profile
+                .encryption
+                .high_business_impact
+                .unwrap_or(profile.environment == Environment::Prod),
             datastore_auth: if waived("SEC-06") {
                 DatastoreAuth::AccessKey
             } else {
@@ -254,6 +279,7 @@ fn region_plan(
             blob_public_access: false,
             customer_managed_key: cmk,
             infrastructure_encryption: true,
+            queue_table_key_type: if cmk { "Account" } else { "Service" }.to_owned(),
             soft_delete_days: SOFT_DELETE_DAYS_STORAGE,
         },
         monitoring: MonitoringPlan {
@@ -790,17 +816,21 @@ fn registry_plan(regions: &[RegionPlan], waived: &dyn Fn(&str) -> bool) -> Regis
     }
 }
 
-fn budget(profile: &Profile, names: &Names) -> Option<BudgetPlan> {
+fn budget(profile: &Profile, regions: &[RegionPlan]) -> Option<BudgetPlan> {
     profile.budget.as_ref().map(|b| {
         let mut thresholds = b.thresholds.clone().unwrap_or_else(|| vec![80, 100]);
         thresholds.sort_unstable();
         thresholds.dedup();
         BudgetPlan {
-            name: names.budget.clone(),
+            name: regions[0].names.budget.clone(),
             amount: b.monthly,
             contact_emails: b.contact_emails.clone(),
             thresholds,
             start_date: b.start_date.clone(),
+            resource_groups: regions
+                .iter()
+                .map(|r| r.names.resource_group.clone())
+                .collect(),
         }
     })
 }
@@ -949,6 +979,8 @@ fn governance_plan(
             allowed_skus: skus,
             resource_type: facts::allowed_compute_sizes().resource_type.clone(),
             field: facts::allowed_compute_sizes().field.clone(),
+            compute_type_field: facts::allowed_compute_sizes().compute_type_field.clone(),
+            compute_types: facts::allowed_compute_sizes().compute_types.clone(),
         }]
     };
     let (exemptions, unexempted) = exemptions::exemptions(profile, &assignments);

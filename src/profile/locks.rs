@@ -101,7 +101,9 @@ fn tightens(pointer: &str, before: &Value, after: &Value) -> bool {
         // Each list goes from loosest to strictest.
         "/policy/effect" => rank(&["audit", "deny"], after) >= rank(&["audit", "deny"], before),
         "/policy/allow_waivers" | "/network/internet_outbound" => after == &Value::Bool(false),
-        "/encryption/customer_managed_key" => after == &Value::Bool(true),
+        "/encryption/customer_managed_key" | "/encryption/high_business_impact" => {
+            after == &Value::Bool(true)
+        }
         "/monitoring/retention_days" => after.as_u64() >= before.as_u64(),
         "/encryption/key_rotation" => {
             matches!((days(before), days(after)), (Some(b), Some(a)) if a <= b)

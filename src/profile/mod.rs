@@ -366,6 +366,12 @@ pub struct Encryption {
     /// (e.g. `P90D`). Default `P90D`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_rotation: Option<String>,
+    /// Mark each workspace high business impact (`hbiWorkspace`): Azure ML encrypts the local
+    /// scratch disks of its compute, cleans them between jobs and collects less diagnostic
+    /// data. Azure sets it only when a workspace is created: changing it on a deployed zone
+    /// replaces the workspaces. Default `true` in `prod`, else `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_business_impact: Option<bool>,
 }
 
 /// One role assignment.

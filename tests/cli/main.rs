@@ -20,6 +20,8 @@ mod hostile;
 mod init;
 // Files a profile keeps for the user: never written by generate, never drift.
 mod kept;
+// What a key rotation, a create-only change, a teardown and a second zone do.
+mod lifecycle;
 // Locked settings of golden profiles may be tightened.
 mod locks;
 // The managed network is provisioned after its rules and before compute; image-build clusters.

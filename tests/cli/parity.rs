@@ -835,7 +835,7 @@ const WORKSPACE: &[Setting] = &[
     ),
     (
         "high_business_impact",
-        "high_business_impact_enabled",
+        "high_business_impact",
         absent_false,
         "properties/hbiWorkspace",
         absent_false,
@@ -1749,10 +1749,25 @@ fn terraform_resource(
             let network = at(body, "body/properties/managedNetwork");
             let other: Vec<&String> = at(body, "body/properties")
                 .as_object()
-                .map(|m| m.keys().filter(|k| *k != "managedNetwork").collect())
+                .map(|m| {
+                    m.keys()
+                        .filter(|k| *k != "managedNetwork" && *k != "encryption")
+                        .collect()
+                })
                 .unwrap_or_default();
             let mut lines = Lines::of(inventory, "workspace", target);
-            managed_network_lines(&mut lines, network);
+            if !network.is_null() {
+                managed_network_lines(&mut lines, network);
+            }
+            // The key's current version, written on every apply (a Bicep deployment sends it
+            // with the workspace).
+            let key = at(
+                body,
+                "body/properties/encryption/keyVaultProperties/keyIdentifier",
+            );
+            if !key.is_null() {
+                lines.set("cmk_current_version", text(key));
+            }
             for key in other {
                 lines.set(
                     &format!("unhandled_update.{key}"),
@@ -1846,14 +1861,21 @@ fn terraform_resource(
             lines.set("tier", text(at(body, "tier")));
             lines.set("subplan", text(at(body, "subplan")));
         }
-        "azurerm_consumption_budget_resource_group" => {
-            let scope = text(at(body, "resource_group_id"));
-            let mut lines = Lines::of(
-                inventory,
-                "budget",
-                format!("{} @{scope}", text(at(body, "name"))),
-            );
+        "azurerm_consumption_budget_subscription" => {
+            let mut lines = Lines::of(inventory, "budget", text(at(body, "name")));
             lines.set("amount", text(at(body, "amount")));
+            for filter in items(at(body, "filter")) {
+                for dimension in items(at(filter, "dimension")) {
+                    lines.set(
+                        &format!("filter.{}", text(at(dimension, "name"))),
+                        format!(
+                            "{} {}",
+                            text(at(dimension, "operator")),
+                            joined(at(dimension, "values"))
+                        ),
+                    );
+                }
+            }
             lines.set("time_grain", text(at(body, "time_grain")));
             for notification in items(at(body, "notification")) {
                 budget_threshold(&mut lines, notification, Format::Terraform);
@@ -2339,6 +2361,10 @@ fn bicep_resource(
                     "cmk_key_vault",
                     text(at(encryption, "keyVaultProperties/keyVaultArmId")),
                 );
+                lines.set(
+                    "cmk_current_version",
+                    text(at(encryption, "keyVaultProperties/keyIdentifier")),
+                );
             }
             managed_network_lines(&mut lines, at(&body, "properties/managedNetwork"));
             if at(&body, "properties/provisionNetworkNow") == &Value::Bool(true) {
@@ -2429,8 +2455,19 @@ fn bicep_resource(
             lines.set("subplan", text(at(&body, "properties/subPlan")));
         }
         "Microsoft.Consumption/budgets" => {
-            let mut lines = Lines::of(inventory, "budget", format!("{name} @{}", group()));
+            let mut lines = Lines::of(inventory, "budget", name.clone());
             lines.set("amount", text(at(&body, "properties/amount")));
+            let dimension = at(&body, "properties/filter/dimensions");
+            if !dimension.is_null() {
+                lines.set(
+                    &format!("filter.{}", text(at(dimension, "name"))),
+                    format!(
+                        "{} {}",
+                        text(at(dimension, "operator")),
+                        joined(at(dimension, "values"))
+                    ),
+                );
+            }
             lines.set("time_grain", text(at(&body, "properties/timeGrain")));
             if let Some(notifications) = at(&body, "properties/notifications").as_object() {
                 for notification in notifications.values() {

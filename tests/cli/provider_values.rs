@@ -564,6 +564,11 @@ fn rule(message: &str) -> Option<Accepts> {
             v.split_once(':')
                 .is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok())
         }),
+        // internal/services/consumption/validate/name.go: ^[-_a-zA-Z0-9]{1,63}$
+        (
+            "The consumption budget name can contain only letters, numbers, underscores, and hyphens",
+            |v| (1..=63).contains(&v.len()) && alnum_or(v, b"-_"),
+        ),
         ("must start with IPV4 address and/or slash", is_ipv4_or_cidr),
         ("is not a valid IPv4 address", is_ipv4_or_cidr),
     ];

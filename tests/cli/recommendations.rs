@@ -174,10 +174,13 @@ const CASES: &[(&str, &str, Check)] = &[
             .is_some()
     }),
     ("SEC-04", "network: {internet_outbound: true}\n", |tf| {
+        // Every update of the managed network (the workspace key's update has none).
         tf.of_type("azapi_update_resource").all(|u| {
-            attr(u.body(), "body")
-                .and_then(|b| at(b, &["properties", "managedNetwork", "isolationMode"]))
-                == Some(&s("AllowOnlyApprovedOutbound"))
+            let network =
+                attr(u.body(), "body").and_then(|b| at(b, &["properties", "managedNetwork"]));
+            network.is_none()
+                || network.and_then(|n| at(n, &["isolationMode"]))
+                    == Some(&s("AllowOnlyApprovedOutbound"))
         }) && tf.of_type("azurerm_machine_learning_workspace").all(|w| {
             block(w.body(), "managed_network").is_some_and(|m| {
                 attr(m.body(), "isolation_mode") == Some(&s("AllowOnlyApprovedOutbound"))

@@ -144,7 +144,8 @@ resource "azurerm_resource_group_policy_assignment" "primary_compute_instance_la
 }
 
 # COST-03: Azure ML compute may use only the sizes this profile names; the
-# built-in "Allowed virtual machine size SKUs" does not cover ML compute.
+# built-in "Allowed virtual machine size SKUs" does not cover ML compute. Only compute types
+# with a VM size are tested: an attached compute has none, which notIn would deny.
 resource "azurerm_policy_definition" "mlz-churn-sandbox-allowed-compute-sizes" {
   name         = "mlz-churn-sandbox-allowed-compute-sizes"
   policy_type  = "Custom"
@@ -154,6 +155,7 @@ resource "azurerm_policy_definition" "mlz-churn-sandbox-allowed-compute-sizes" {
     "if" = {
       allOf = [
         { field = "type", equals = "Microsoft.MachineLearningServices/workspaces/computes" },
+        { field = "Microsoft.MachineLearningServices/workspaces/computes/computeType", in = ["AmlCompute", "ComputeInstance"] },
         { field = "Microsoft.MachineLearningServices/workspaces/computes/vmSize", notIn = "[parameters('allowedSizes')]" },
       ]
     }
@@ -176,12 +178,21 @@ resource "azurerm_resource_group_policy_assignment" "primary_mlz-churn-sandbox-a
   })
 }
 
-# COST-03: monthly budget of the primary resource group.
-resource "azurerm_consumption_budget_resource_group" "primary" {
-  name              = "budget-churn-sandbox-dev-weu"
-  resource_group_id = azurerm_resource_group.primary.id
-  amount            = 800
-  time_grain        = "Monthly"
+# COST-03: monthly budget of the whole zone: the subscription's costs in every resource group of
+# the zone, in every region.
+resource "azurerm_consumption_budget_subscription" "zone" {
+  name            = "budget-churn-sandbox-dev-weu"
+  subscription_id = "/subscriptions/${var.subscription_id}"
+  amount          = 800
+  time_grain      = "Monthly"
+
+  filter {
+    dimension {
+      name     = "ResourceGroupName"
+      operator = "In"
+      values   = [azurerm_resource_group.primary.name]
+    }
+  }
 
   time_period {
     start_date = var.budget_start_date

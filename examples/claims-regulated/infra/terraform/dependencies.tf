@@ -17,10 +17,17 @@ resource "azurerm_key_vault" "primary" {
     bypass         = "AzureServices"
     default_action = "Deny"
   }
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 # The customer-managed key (SEC-13), created through the management plane: the vault's data
-# plane is private, so azurerm_key_vault_key could not reach it from outside the network.
+# plane is private, so azurerm_key_vault_key could not reach it from outside the network. ARM
+# only creates this resource: its PUT returns an existing key unchanged and it has no DELETE
+# ("Keys - Create If Not Exist", Key Vault management REST API). So its body is not compared
+# after creation, and a teardown removes it from the state first (README).
 resource "azapi_resource" "primary_cmk" {
   type      = "Microsoft.KeyVault/vaults/keys@2025-05-01"
   name      = "cmk-claims-prod"
@@ -48,6 +55,10 @@ resource "azapi_resource" "primary_cmk" {
     }
   }
   response_export_values = ["properties.keyUri", "properties.keyUriWithVersion"]
+
+  lifecycle {
+    ignore_changes = [body]
+  }
 }
 
 resource "azurerm_storage_account" "primary" {
@@ -64,7 +75,10 @@ resource "azurerm_storage_account" "primary" {
   public_network_access_enabled     = false
   allow_nested_items_to_be_public   = false
   infrastructure_encryption_enabled = true
-  tags                              = local.tags
+  # Queues and tables follow the account's key only with account-scoped keys, set at creation.
+  queue_encryption_key_type = "Account"
+  table_encryption_key_type = "Account"
+  tags                      = local.tags
 
   network_rules {
     default_action = "Deny"
@@ -94,6 +108,9 @@ resource "azurerm_storage_account" "primary" {
   # The identity must be able to use the key before the account is encrypted with it.
   depends_on = [time_sleep.primary_key_access]
 
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "azurerm_key_vault" "secondary" {
@@ -112,10 +129,17 @@ resource "azurerm_key_vault" "secondary" {
     bypass         = "AzureServices"
     default_action = "Deny"
   }
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 # The customer-managed key (SEC-13), created through the management plane: the vault's data
-# plane is private, so azurerm_key_vault_key could not reach it from outside the network.
+# plane is private, so azurerm_key_vault_key could not reach it from outside the network. ARM
+# only creates this resource: its PUT returns an existing key unchanged and it has no DELETE
+# ("Keys - Create If Not Exist", Key Vault management REST API). So its body is not compared
+# after creation, and a teardown removes it from the state first (README).
 resource "azapi_resource" "secondary_cmk" {
   type      = "Microsoft.KeyVault/vaults/keys@2025-05-01"
   name      = "cmk-claims-prod"
@@ -143,6 +167,10 @@ resource "azapi_resource" "secondary_cmk" {
     }
   }
   response_export_values = ["properties.keyUri", "properties.keyUriWithVersion"]
+
+  lifecycle {
+    ignore_changes = [body]
+  }
 }
 
 resource "azurerm_storage_account" "secondary" {
@@ -159,7 +187,10 @@ resource "azurerm_storage_account" "secondary" {
   public_network_access_enabled     = false
   allow_nested_items_to_be_public   = false
   infrastructure_encryption_enabled = true
-  tags                              = local.tags
+  # Queues and tables follow the account's key only with account-scoped keys, set at creation.
+  queue_encryption_key_type = "Account"
+  table_encryption_key_type = "Account"
+  tags                      = local.tags
 
   network_rules {
     default_action = "Deny"
@@ -189,6 +220,9 @@ resource "azurerm_storage_account" "secondary" {
   # The identity must be able to use the key before the account is encrypted with it.
   depends_on = [time_sleep.secondary_key_access]
 
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 # One registry in the primary region, geo-replicated to the secondary (REL-07).

@@ -193,7 +193,8 @@ resource "azurerm_security_center_subscription_pricing" "ai" {
 }
 
 # COST-03: Azure ML compute may use only the sizes this profile names; the
-# built-in "Allowed virtual machine size SKUs" does not cover ML compute.
+# built-in "Allowed virtual machine size SKUs" does not cover ML compute. Only compute types
+# with a VM size are tested: an attached compute has none, which notIn would deny.
 resource "azurerm_policy_definition" "mlz-claims-allowed-compute-sizes" {
   name         = "mlz-claims-allowed-compute-sizes"
   policy_type  = "Custom"
@@ -203,6 +204,7 @@ resource "azurerm_policy_definition" "mlz-claims-allowed-compute-sizes" {
     "if" = {
       allOf = [
         { field = "type", equals = "Microsoft.MachineLearningServices/workspaces/computes" },
+        { field = "Microsoft.MachineLearningServices/workspaces/computes/computeType", in = ["AmlCompute", "ComputeInstance"] },
         { field = "Microsoft.MachineLearningServices/workspaces/computes/vmSize", notIn = "[parameters('allowedSizes')]" },
       ]
     }
@@ -225,12 +227,21 @@ resource "azurerm_subscription_policy_assignment" "mlz-claims-allowed-compute-si
   })
 }
 
-# COST-03: monthly budget of the primary resource group.
-resource "azurerm_consumption_budget_resource_group" "primary" {
-  name              = "budget-claims-prod-neu"
-  resource_group_id = azurerm_resource_group.primary.id
-  amount            = 6000
-  time_grain        = "Monthly"
+# COST-03: monthly budget of the whole zone: the subscription's costs in every resource group of
+# the zone, in every region.
+resource "azurerm_consumption_budget_subscription" "zone" {
+  name            = "budget-claims-prod-neu"
+  subscription_id = "/subscriptions/${var.subscription_id}"
+  amount          = 6000
+  time_grain      = "Monthly"
+
+  filter {
+    dimension {
+      name     = "ResourceGroupName"
+      operator = "In"
+      values   = [azurerm_resource_group.primary.name, azurerm_resource_group.secondary.name]
+    }
+  }
 
   time_period {
     start_date = var.budget_start_date

@@ -16,6 +16,8 @@ resource "azurerm_machine_learning_workspace" "primary" {
   storage_account_access_type    = "Identity"
   primary_user_assigned_identity = azurerm_user_assigned_identity.primary.id
   v1_legacy_mode_enabled         = false
+  # Set only at creation: changing it replaces the workspace.
+  high_business_impact = true
   # A private registry cannot build environment images: Azure ML builds them on this cluster.
   image_build_compute_name = "image-build"
   tags                     = local.tags
@@ -29,15 +31,41 @@ resource "azurerm_machine_learning_workspace" "primary" {
     isolation_mode = "AllowOnlyApprovedOutbound"
   }
 
-  # Changing the encryption block replaces the workspace.
+  # Turning the key on or off replaces the workspace (encryption is ForceNew). A rotation does
+  # not: key_id keeps the version the workspace was created with, and azapi moves the workspace
+  # to the key's current version in place (below).
   encryption {
     key_vault_id              = azurerm_key_vault.primary.id
     key_id                    = azapi_resource.primary_cmk.output.properties.keyUriWithVersion
     user_assigned_identity_id = azurerm_user_assigned_identity.primary.id
   }
 
+  lifecycle {
+    # Production: Terraform refuses to destroy or replace the workspace.
+    prevent_destroy = true
+    ignore_changes  = [encryption[0].key_id]
+  }
+
   # The identity needs its roles on the dependencies, in effect, before the workspace uses them.
   depends_on = [time_sleep.primary_identity_roles]
+}
+
+# A key rotation makes a new key version; Azure ML takes a versioned key URI and lets a
+# workspace move to another key of the same vault in place ("Customer-managed keys for Azure
+# Machine Learning", limitations). Each apply moves the workspace to the key's current version.
+resource "azapi_update_resource" "primary_workspace_key" {
+  type        = "Microsoft.MachineLearningServices/workspaces@2026-05-01"
+  resource_id = azurerm_machine_learning_workspace.primary.id
+  body = {
+    properties = {
+      encryption = {
+        keyVaultProperties = {
+          keyIdentifier = azapi_resource.primary_cmk.output.properties.keyUriWithVersion
+        }
+      }
+    }
+  }
+  locks = [azurerm_machine_learning_workspace.primary.id]
 }
 
 # FQDN outbound rules run through a managed Azure Firewall, billed to the subscription. azurerm's

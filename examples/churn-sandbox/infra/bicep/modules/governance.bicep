@@ -53,6 +53,14 @@ resource allowedSizes 'Microsoft.Authorization/policyDefinitions@2026-07-01' = {
             equals: 'Microsoft.MachineLearningServices/workspaces/computes'
           }
           {
+            // Only compute types with a VM size: an attached compute has none.
+            field: 'Microsoft.MachineLearningServices/workspaces/computes/computeType'
+            in: [
+              'AmlCompute'
+              'ComputeInstance'
+            ]
+          }
+          {
             field: 'Microsoft.MachineLearningServices/workspaces/computes/vmSize'
             notIn: '[parameters(\'allowedSizes\')]'
           }
@@ -67,7 +75,6 @@ resource allowedSizes 'Microsoft.Authorization/policyDefinitions@2026-07-01' = {
 
 module budget 'budget.bicep' = {
   name: 'mlzone-churn-sandbox-dev-weu-budget'
-  scope: resourceGroup('rg-churn-sandbox-dev-weu')
   params: {
     startDate: budgetStartDate
     contactEmails: budgetContactEmails

@@ -295,6 +295,14 @@ resource allowedSizes 'Microsoft.Authorization/policyDefinitions@2026-07-01' = {
             equals: 'Microsoft.MachineLearningServices/workspaces/computes'
           }
           {
+            // Only compute types with a VM size: an attached compute has none.
+            field: 'Microsoft.MachineLearningServices/workspaces/computes/computeType'
+            in: [
+              'AmlCompute'
+              'ComputeInstance'
+            ]
+          }
+          {
             field: 'Microsoft.MachineLearningServices/workspaces/computes/vmSize'
             notIn: '[parameters(\'allowedSizes\')]'
           }
@@ -328,7 +336,6 @@ resource allowedSizesAssignment 'Microsoft.Authorization/policyAssignments@2026-
 
 module budget 'budget.bicep' = {
   name: 'mlzone-claims-prod-neu-budget'
-  scope: resourceGroup('rg-claims-prod-neu')
   params: {
     startDate: budgetStartDate
     contactEmails: budgetContactEmails

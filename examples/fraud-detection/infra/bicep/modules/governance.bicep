@@ -61,6 +61,14 @@ resource allowedSizes 'Microsoft.Authorization/policyDefinitions@2026-07-01' = {
             equals: 'Microsoft.MachineLearningServices/workspaces/computes'
           }
           {
+            // Only compute types with a VM size: an attached compute has none.
+            field: 'Microsoft.MachineLearningServices/workspaces/computes/computeType'
+            in: [
+              'AmlCompute'
+              'ComputeInstance'
+            ]
+          }
+          {
             field: 'Microsoft.MachineLearningServices/workspaces/computes/vmSize'
             notIn: '[parameters(\'allowedSizes\')]'
           }
@@ -75,7 +83,6 @@ resource allowedSizes 'Microsoft.Authorization/policyDefinitions@2026-07-01' = {
 
 module budget 'budget.bicep' = {
   name: 'mlzone-fraud-detection-prod-weu-budget'
-  scope: resourceGroup('rg-fraud-detection-prod-weu')
   params: {
     startDate: budgetStartDate
     contactEmails: budgetContactEmails

@@ -158,6 +158,16 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' = {
           enabled: true
           keyType: 'Account'
         }
+        // Queues and tables follow the account's key only with account-scoped keys, set at
+        // creation.
+        queue: {
+          enabled: true
+          keyType: 'Account'
+        }
+        table: {
+          enabled: true
+          keyType: 'Account'
+        }
       }
     }
   }

@@ -66,9 +66,12 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
     publicNetworkAccess: 'Disabled'
     systemDatastoresAuthMode: 'Identity'
     v1LegacyMode: false
+    // Set only at creation: changing it needs a new workspace.
+    hbiWorkspace: true
     // A private registry cannot build environment images: Azure ML builds them on this cluster.
     imageBuildCompute: 'image-build'
-    // Changing the encryption replaces the workspace.
+    // Turning the key on or off needs a new workspace. A rotation does not: each deployment
+    // moves the workspace to the key's current version in place, as the Terraform does.
     encryption: {
       status: 'Enabled'
       identity: {

@@ -1,0 +1,125 @@
+//! The plan's create-only fields: profile fields whose Azure property is set only when its
+//! resource is created. azurerm marks them ForceNew (`tests/data/azurerm-validations.json`,
+//! azurerm @ 69697b7f: workspace `high_business_impact`, `encryption`, `location`, `name`;
+//! storage `queue_encryption_key_type`, `table_encryption_key_type`; compute cluster `vm_size`,
+//! `vm_priority`; registry `zone_redundancy_enabled`; budget `time_period.start_date`), or Azure
+//! refuses the change (a managed network's isolation cannot go back to `Disabled`). `mlzone
+//! diff` reports a change of one as a replacement of the resource it names.
+
+use super::{CreateOnly, Plan, RegionRole};
+use crate::naming::environment_name;
+
+/// Every create-only field of `plan`, in a stable order.
+pub(crate) fn create_only(plan: &Plan) -> Vec<CreateOnly> {
+    let mut out = vec![field(
+        "zone/names",
+        "project, environment",
+        "every resource of the zone (its names derive from them)",
+        "name / name",
+        format!("{}-{}", plan.project, environment_name(plan.environment)),
+    )];
+    for r in &plan.regions {
+        let role = match r.role {
+            RegionRole::Primary => "primary",
+            RegionRole::Secondary => "secondary",
+        };
+        let key = |what: &str| format!("{role}/{what}");
+        let w = &r.workspace;
+        let workspace = format!("workspace {}", w.name);
+        out.push(field(
+            &key("location"),
+            &format!("regions.{role}"),
+            &format!(
+                "every resource of the {role} region (resource group {})",
+                r.names.resource_group
+            ),
+            "location / location",
+            r.location.clone(),
+        ));
+        out.push(field(
+            &key("workspace/high_business_impact"),
+            "encryption.high_business_impact",
+            &workspace,
+            "high_business_impact / hbiWorkspace",
+            w.high_business_impact.to_string(),
+        ));
+        out.push(field(
+            &key("workspace/customer_managed_key"),
+            "encryption.customer_managed_key",
+            &workspace,
+            "encryption / encryption",
+            w.customer_managed_key.to_string(),
+        ));
+        out.push(CreateOnly {
+            one_way_from: Some("managed".to_owned()),
+            ..field(
+                &key("workspace/isolation"),
+                "network.mode",
+                &workspace,
+                "managed_network.isolation_mode / managedNetwork.isolationMode",
+                if w.managed_network.is_some() {
+                    "managed"
+                } else {
+                    "Disabled"
+                }
+                .to_owned(),
+            )
+        });
+        out.push(field(
+            &key("storage/queue_table_key_type"),
+            "encryption.customer_managed_key",
+            &format!("storage {}", r.storage.name),
+            "queue_encryption_key_type, table_encryption_key_type / \
+             encryption.services.queue.keyType, encryption.services.table.keyType",
+            r.storage.queue_table_key_type.clone(),
+        ));
+        for c in &r.clusters {
+            let cluster = format!("cluster {} ({})", c.name, r.location);
+            let at = |what: &str| format!("{role}/cluster/{}/{what}", c.name);
+            out.push(field(
+                &at("vm_size"),
+                &format!("compute.clusters[{}].sku", c.name),
+                &cluster,
+                "vm_size / vmSize",
+                c.sku.clone(),
+            ));
+            out.push(field(
+                &at("vm_priority"),
+                &format!("compute.clusters[{}].priority", c.name),
+                &cluster,
+                "vm_priority / vmPriority",
+                c.vm_priority.clone(),
+            ));
+        }
+    }
+    out.push(field(
+        "registry/zone_redundancy",
+        "regions.primary, waivers (REL-01)",
+        &format!("registry {}", plan.registry.name),
+        "zone_redundancy_enabled / zoneRedundancy",
+        plan.registry.zone_redundancy.to_string(),
+    ));
+    if let Some(b) = &plan.budget {
+        out.push(field(
+            "budget/start_date",
+            "budget.start_date",
+            &format!("budget {}", b.name),
+            "time_period.start_date / timePeriod.startDate",
+            b.start_date
+                .clone()
+                .unwrap_or_else(|| "given at deploy time".to_owned()),
+        ));
+    }
+    out
+}
+
+fn field(key: &str, field: &str, resource: &str, property: &str, value: String) -> CreateOnly {
+    CreateOnly {
+        key: key.to_owned(),
+        field: field.to_owned(),
+        resource: resource.to_owned(),
+        property: property.to_owned(),
+        value,
+        one_way_from: None,
+    }
+}

@@ -1,0 +1,697 @@
+//! What a key rotation, a change of a create-only field, a teardown and a second zone do
+//! (issue 16), read from the generated output: the Terraform parsed with hcl-rs, the Bicep with
+//! the Bicep test parser, `mlzone diff` run as a user runs it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use hcl::expr::{Expression, Traversal, TraversalOperator};
+use hcl::{Block, Body};
+
+use crate::bicep::{self, Expr, ExprKind, Item, StmtKind, prop};
+use crate::support::{extending, files_under, generate_into, mlzone, repo, text};
+
+// ------------------------------------------------------------------------------ key rotation
+
+#[test]
+fn a_key_rotation_replaces_nothing_and_each_deployment_moves_the_workspace_to_the_current_version()
+{
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("infra");
+    let profile = extending(temp.path(), "profiles/baseline.yaml", "");
+    generate_into(&profile, &out, "terraform,bicep");
+    let zone = Zone::read(&out);
+    let validations = azurerm_validations();
+    for role in ["primary", "secondary"] {
+        let workspace = zone.block(&format!("azurerm_machine_learning_workspace.{role}"));
+        let key = format!("azapi_resource.{role}_cmk.output.properties.keyUriWithVersion");
+        let encryption = nested(workspace, "encryption");
+        assert_eq!(reference(&attribute(encryption, "key_id")), key, "{role}");
+        // azurerm replaces a workspace whose `encryption` changes (ForceNew), and the key's
+        // versioned URI changes with every rotation: Terraform must not compare it.
+        assert_eq!(
+            validations["azurerm_machine_learning_workspace"]["encryption"]["force_new"],
+            true
+        );
+        assert_eq!(
+            zone.ignore_changes(workspace),
+            ["encryption[0].key_id"],
+            "{role}: the key version is not compared"
+        );
+        // The workspace follows the key's current version in place, on every apply.
+        let update = zone.block(&format!("azapi_update_resource.{role}_workspace_key"));
+        assert!(
+            text_of(&attribute(update, "type"))
+                .starts_with("Microsoft.MachineLearningServices/workspaces@")
+        );
+        assert_eq!(
+            reference(&attribute(update, "resource_id")),
+            format!("azurerm_machine_learning_workspace.{role}.id")
+        );
+        let body = attribute(update, "body");
+        assert_eq!(
+            reference(at(
+                &body,
+                &[
+                    "properties",
+                    "encryption",
+                    "keyVaultProperties",
+                    "keyIdentifier"
+                ]
+            )),
+            key,
+            "{role}: the update sends the current version"
+        );
+        // Storage uses the key without a version and follows a rotation by itself.
+        let storage = zone.block(&format!("azurerm_storage_account.{role}"));
+        assert_eq!(
+            reference(&attribute(
+                nested(storage, "customer_managed_key"),
+                "key_vault_key_id"
+            )),
+            format!("azapi_resource.{role}_cmk.output.properties.keyUri")
+        );
+        // The key is create-only in ARM: Terraform does not compare its body after creation.
+        let cmk = zone.block(&format!("azapi_resource.{role}_cmk"));
+        assert_eq!(zone.ignore_changes(cmk), ["body"], "{role}");
+
+        // The Bicep reads the key's current version as the Terraform's update does, and the
+        // storage takes the key without a version.
+        let file = format!("modules/{role}-workspace.bicep");
+        let (_, ws) = zone.bicep_resource(&file, "Microsoft.MachineLearningServices/workspaces@");
+        let identifier = path(
+            ws,
+            &[
+                "properties",
+                "encryption",
+                "keyVaultProperties",
+                "keyIdentifier",
+            ],
+        )
+        .unwrap_or_else(|| panic!("{file}: a key identifier"));
+        assert_eq!(
+            member_path(identifier),
+            "key.properties.keyUriWithVersion",
+            "{file}"
+        );
+        let file = format!("modules/{role}-dependencies.bicep");
+        let (_, st) = zone.bicep_resource(&file, "Microsoft.Storage/storageAccounts@");
+        let key = path(st, &["properties", "encryption", "keyvaultproperties"])
+            .unwrap_or_else(|| panic!("{file}: storage key properties"));
+        assert!(
+            prop(key, "keyname").is_some() && prop(key, "keyversion").is_none(),
+            "{file}"
+        );
+    }
+    let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
+    for says in [
+        "use the key without a version and take up the new",
+        "moves it to the key's current version",
+        "**The operator** runs the apply or the deployment after every rotation",
+        "**The key is create-only in ARM**",
+    ] {
+        assert!(compliance.contains(says), "COMPLIANCE.md says {says:?}");
+    }
+}
+
+// ---------------------------------------------------------------- storage queues and tables
+
+#[test]
+fn storage_queues_and_tables_are_under_the_key_whenever_the_zone_has_one() {
+    for (waiver, expected) in [
+        ("", "Account"),
+        (
+            "waivers:\n  - {id: SEC-13, reason: platform keys for this pilot, expires: 2027-06-30}\n",
+            "Service",
+        ),
+    ] {
+        let temp = tempfile::tempdir().expect("a temporary directory");
+        let out = temp.path().join("infra");
+        let profile = extending(temp.path(), "profiles/exploratory.yaml", waiver);
+        generate_into(&profile, &out, "terraform,bicep");
+        let zone = Zone::read(&out);
+        let storage = zone.block("azurerm_storage_account.primary");
+        for attr in ["queue_encryption_key_type", "table_encryption_key_type"] {
+            assert_eq!(text_of(&attribute(storage, attr)), expected, "{attr}");
+        }
+        let file = "modules/primary-dependencies.bicep";
+        let (_, st) = zone.bicep_resource(file, "Microsoft.Storage/storageAccounts@");
+        for service in ["queue", "table"] {
+            let key_type = path(
+                st,
+                &["properties", "encryption", "services", service, "keyType"],
+            )
+            .and_then(Expr::literal);
+            assert_eq!(key_type.as_deref(), Some(expected), "{file}: {service}");
+        }
+    }
+}
+
+// -------------------------------------------------------------------- high business impact
+
+#[test]
+fn high_business_impact_is_on_in_production_and_in_regulated_and_written_in_both_formats() {
+    for (golden, body, expected) in [
+        ("profiles/baseline.yaml", "", true),
+        ("profiles/exploratory.yaml", "", false),
+        (
+            "profiles/exploratory.yaml",
+            "encryption:\n  high_business_impact: true\n",
+            true,
+        ),
+        ("profiles/regulated.yaml", "", true),
+    ] {
+        let temp = tempfile::tempdir().expect("a temporary directory");
+        let out = temp.path().join("infra");
+        let profile = extending(temp.path(), golden, body);
+        generate_into(&profile, &out, "terraform,bicep");
+        let zone = Zone::read(&out);
+        let workspace = zone.block("azurerm_machine_learning_workspace.primary");
+        assert_eq!(
+            attribute(workspace, "high_business_impact"),
+            Expression::Bool(expected),
+            "{golden} {body:?}"
+        );
+        let (_, ws) = zone.bicep_resource(
+            "modules/primary-workspace.bicep",
+            "Microsoft.MachineLearningServices/workspaces@",
+        );
+        assert!(
+            matches!(path(ws, &["properties", "hbiWorkspace"]).map(|e| &e.kind), Some(ExprKind::Bool(b)) if *b == expected),
+            "{golden} {body:?}: hbiWorkspace"
+        );
+    }
+    // The regulated golden profile locks it on.
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let profile = extending(
+        temp.path(),
+        "profiles/regulated.yaml",
+        "encryption:\n  high_business_impact: false\n",
+    );
+    let refused = mlzone().arg("validate").arg(&profile).assert().code(3);
+    assert!(
+        text(&refused.get_output().stderr).contains("encryption.high_business_impact"),
+        "the lock names the field"
+    );
+}
+
+// ------------------------------------------------------------------------------- teardown
+
+#[test]
+fn the_provider_states_the_teardown_choice_and_production_refuses_destruction() {
+    for (golden, production) in [
+        ("profiles/exploratory.yaml", false),
+        ("profiles/baseline.yaml", true),
+    ] {
+        let temp = tempfile::tempdir().expect("a temporary directory");
+        let out = temp.path().join("infra");
+        let profile = extending(temp.path(), golden, "");
+        generate_into(&profile, &out, "terraform,bicep");
+        let zone = Zone::read(&out);
+        let provider = zone
+            .providers
+            .get("azurerm")
+            .unwrap_or_else(|| panic!("{golden}: an azurerm provider block"));
+        let features = nested(provider, "features");
+        assert_eq!(
+            attribute(
+                nested(features, "machine_learning"),
+                "purge_soft_deleted_workspace_on_destroy"
+            ),
+            Expression::Bool(!production),
+            "{golden}: purge outside production only"
+        );
+        let key_vault = nested(features, "key_vault");
+        assert_eq!(
+            attribute(key_vault, "purge_soft_delete_on_destroy"),
+            Expression::Bool(false)
+        );
+        assert_eq!(
+            attribute(key_vault, "recover_soft_deleted_key_vaults"),
+            Expression::Bool(true)
+        );
+        for address in [
+            "azurerm_machine_learning_workspace.primary",
+            "azurerm_key_vault.primary",
+            "azurerm_storage_account.primary",
+        ] {
+            let lifecycle = zone
+                .block(address)
+                .body()
+                .blocks()
+                .find(|b| b.identifier() == "lifecycle");
+            let protected = lifecycle
+                .map(|l| attribute(l, "prevent_destroy") == Expression::Bool(true))
+                .unwrap_or(false);
+            assert_eq!(protected, production, "{golden}: {address} prevent_destroy");
+        }
+    }
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
+    assert!(
+        readme.contains("**Re-creating a zone after a teardown.**"),
+        "the README says how to re-create a zone"
+    );
+}
+
+// -------------------------------------------------------------- two zones, one subscription
+
+#[test]
+fn a_zone_keeps_its_parameters_in_its_resource_groups_and_sizes_apply_to_vm_computes_only() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("infra");
+    let profile = extending(temp.path(), "profiles/baseline.yaml", "");
+    generate_into(&profile, &out, "terraform,bicep");
+    let zone = Zone::read(&out);
+    // By default nothing is assigned or enabled at subscription scope.
+    for ty in [
+        "azurerm_subscription_policy_assignment",
+        "azurerm_security_center_subscription_pricing",
+    ] {
+        assert_eq!(zone.of_type(ty).count(), 0, "{ty}");
+    }
+    let groups = [
+        "azurerm_resource_group.primary.id",
+        "azurerm_resource_group.secondary.id",
+    ];
+    let assignments: Vec<_> = zone
+        .of_type("azurerm_resource_group_policy_assignment")
+        .collect();
+    assert!(!assignments.is_empty());
+    for (address, block) in assignments {
+        assert!(
+            groups.contains(&reference(&attribute(block, "resource_group_id")).as_str()),
+            "{address} is at a zone resource group"
+        );
+    }
+    // The custom size rule tests only computes with a VM size: an attached compute has none,
+    // which `notIn` would deny.
+    let policy = zone.text("policy.tf");
+    assert!(
+        policy.contains(r#"{ field = "Microsoft.MachineLearningServices/workspaces/computes/computeType", in = ["AmlCompute", "ComputeInstance"] },"#),
+        "the Terraform rule tests the compute type"
+    );
+    let (_, definition) = zone.bicep_resource(
+        "modules/governance.bicep",
+        "Microsoft.Authorization/policyDefinitions@",
+    );
+    let conditions =
+        path(definition, &["properties", "policyRule", "if", "allOf"]).expect("an allOf rule");
+    let ExprKind::Array(items) = &conditions.kind else {
+        panic!("allOf is an array")
+    };
+    let compute_type = items
+        .iter()
+        .find_map(|item| match item {
+            Item::Value(c)
+                if prop(c, "field").and_then(Expr::literal).as_deref()
+                    == Some(
+                        "Microsoft.MachineLearningServices/workspaces/computes/computeType",
+                    ) =>
+            {
+                prop(c, "in")
+            }
+            _ => None,
+        })
+        .expect("the Bicep rule tests the compute type");
+    assert_eq!(literals(compute_type), ["AmlCompute", "ComputeInstance"]);
+}
+
+// ------------------------------------------------------------------------------------ budget
+
+#[test]
+fn the_budget_counts_every_resource_group_of_the_zone_in_both_regions() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("infra");
+    let profile = extending(temp.path(), "profiles/baseline.yaml", "");
+    generate_into(&profile, &out, "terraform,bicep");
+    let zone = Zone::read(&out);
+    assert_eq!(
+        zone.of_type("azurerm_consumption_budget_resource_group")
+            .count(),
+        0,
+        "no budget of one resource group"
+    );
+    let budget = zone.block("azurerm_consumption_budget_subscription.zone");
+    let dimension = nested(nested(budget, "filter"), "dimension");
+    assert_eq!(text_of(&attribute(dimension, "name")), "ResourceGroupName");
+    let Expression::Array(values) = attribute(dimension, "values") else {
+        panic!("the dimension's values are a list")
+    };
+    assert_eq!(
+        values.iter().map(reference).collect::<Vec<_>>(),
+        [
+            "azurerm_resource_group.primary.name",
+            "azurerm_resource_group.secondary.name"
+        ]
+    );
+    let file = "modules/budget.bicep";
+    assert!(
+        zone.bicep_text(file)
+            .contains("targetScope = 'subscription'")
+    );
+    let (_, b) = zone.bicep_resource(file, "Microsoft.Consumption/budgets@");
+    let dimension = path(b, &["properties", "filter", "dimensions"]).expect("a dimension filter");
+    assert_eq!(
+        prop(dimension, "name").and_then(Expr::literal).as_deref(),
+        Some("ResourceGroupName")
+    );
+    assert_eq!(
+        literals(prop(dimension, "values").expect("values")),
+        ["rg-baseline-prod-weu", "rg-baseline-prod-neu"]
+    );
+}
+
+// ------------------------------------------------------------------- create-only fields
+
+/// Each create-only field: the profile before and after, the resource and the field `diff`
+/// names, old and new value.
+const CREATE_ONLY: &[(&str, &str, &str, &str, &str, &str)] = &[
+    (
+        "",
+        "encryption:\n  high_business_impact: true\n",
+        "workspace mlw-explore-dev-weu",
+        "encryption.high_business_impact",
+        "false",
+        "true",
+    ),
+    (
+        "",
+        "encryption:\n  customer_managed_key: false\nwaivers:\n  - {id: SEC-13, reason: platform keys, expires: 2027-06-30}\n",
+        "workspace mlw-explore-dev-weu",
+        "encryption.customer_managed_key",
+        "true",
+        "false",
+    ),
+    (
+        "",
+        "encryption:\n  customer_managed_key: false\nwaivers:\n  - {id: SEC-13, reason: platform keys, expires: 2027-06-30}\n",
+        "storage stexploredweu",
+        "encryption.customer_managed_key",
+        "Account",
+        "Service",
+    ),
+    (
+        "",
+        "network: {mode: customer, outbound: []}\n",
+        "workspace mlw-explore-dev-weu",
+        "network.mode",
+        "managed",
+        "Disabled",
+    ),
+    (
+        "",
+        "regions: {primary: northeurope}\n",
+        "every resource of the primary region",
+        "regions.primary",
+        "westeurope",
+        "northeurope",
+    ),
+    (
+        "",
+        "compute:\n  clusters:\n    - {name: experiment, sku: Standard_D8_v5, purpose: experimentation, max_nodes: 4}\n",
+        "cluster experiment (westeurope)",
+        "compute.clusters[experiment].sku",
+        "Standard_D4_v5",
+        "Standard_D8_v5",
+    ),
+    (
+        "",
+        "compute:\n  clusters:\n    - {name: experiment, sku: Standard_D4_v5, purpose: experimentation, max_nodes: 4, priority: dedicated}\n",
+        "cluster experiment (westeurope)",
+        "compute.clusters[experiment].priority",
+        "LowPriority",
+        "Dedicated",
+    ),
+    (
+        "budget:\n  monthly: 500\n  start_date: 2027-01-01\n",
+        "budget:\n  monthly: 500\n  start_date: 2027-02-01\n",
+        "budget budget-explore-dev-weu",
+        "budget.start_date",
+        "2027-01-01",
+        "2027-02-01",
+    ),
+];
+
+#[test]
+fn diff_reports_each_changed_create_only_field_as_a_replacement_of_its_resource() {
+    for (before, after, resource, field, old, new) in CREATE_ONLY {
+        let stdout = diff_after_change(before, after);
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("  {resource}")) && l.contains(&format!(" {field} ")))
+            .unwrap_or_else(|| panic!("{field}: no replacement of {resource} in\n{stdout}"));
+        assert!(
+            line.contains(&format!("{field} {old} → {new} ("))
+                && line.ends_with("replaces the resource"),
+            "{field}: {line}"
+        );
+        assert!(
+            stdout.starts_with("set only at creation: deploying this replaces resources\n")
+                || stdout.contains("\nset only at creation: deploying this replaces resources\n"),
+            "{field}: the section has its heading"
+        );
+    }
+}
+
+#[test]
+fn diff_reports_no_replacement_for_a_change_azure_makes_in_place() {
+    // Turning the managed network on is an update; only leaving it needs a new workspace.
+    let stdout = diff_after_change(
+        "network: {mode: customer, outbound: []}\n",
+        "network: {mode: managed}\n",
+    );
+    assert!(stdout.contains("drift:"), "{stdout}");
+    assert!(!stdout.contains("set only at creation"), "{stdout}");
+    // A tag is not create-only.
+    let stdout = diff_after_change("", "tags: {owner: someone-else}\n");
+    assert!(stdout.contains("drift:"), "{stdout}");
+    assert!(!stdout.contains("replaces the resource"), "{stdout}");
+}
+
+/// `mlzone diff`'s output once the exploratory profile plus `before`, generated, became the
+/// exploratory profile plus `after`: drift, exit 1.
+fn diff_after_change(before: &str, after: &str) -> String {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("infra");
+    let profile = extending(temp.path(), "profiles/exploratory.yaml", before);
+    generate_into(&profile, &out, "terraform,bicep");
+    extending(temp.path(), "profiles/exploratory.yaml", after);
+    let drifted = mlzone()
+        .args(["diff", "--color", "never"])
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    text(&drifted.get_output().stdout)
+}
+
+// ---------------------------------------------------------------------------- test support
+
+/// One generated output, parsed.
+struct Zone {
+    /// Terraform resource blocks by address.
+    resources: BTreeMap<String, Block>,
+    /// Terraform provider blocks by name.
+    providers: BTreeMap<String, Block>,
+    /// Terraform files' text by name.
+    terraform: BTreeMap<String, String>,
+    /// Bicep files' text by path under `bicep/`.
+    bicep: BTreeMap<String, String>,
+}
+
+impl Zone {
+    fn read(out: &Path) -> Self {
+        let mut zone = Zone {
+            resources: BTreeMap::new(),
+            providers: BTreeMap::new(),
+            terraform: BTreeMap::new(),
+            bicep: BTreeMap::new(),
+        };
+        for (name, bytes) in files_under(&out.join("terraform")) {
+            if !name.ends_with(".tf") {
+                continue;
+            }
+            let source = String::from_utf8(bytes).expect("UTF-8 Terraform");
+            let body: Body = hcl::parse(&source).unwrap_or_else(|e| panic!("{name}: {e}"));
+            for block in body.into_blocks() {
+                let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
+                match block.identifier() {
+                    "resource" => {
+                        zone.resources.insert(labels.join("."), block.clone());
+                    }
+                    "provider" => {
+                        zone.providers.insert(labels.join("."), block.clone());
+                    }
+                    _ => {}
+                }
+            }
+            zone.terraform.insert(name, source);
+        }
+        zone.bicep = files_under(&out.join("bicep"))
+            .into_iter()
+            .filter(|(name, _)| name.ends_with(".bicep"))
+            .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("UTF-8 Bicep")))
+            .collect();
+        zone
+    }
+
+    fn block(&self, address: &str) -> &Block {
+        self.resources
+            .get(address)
+            .unwrap_or_else(|| panic!("no resource {address}"))
+    }
+
+    fn of_type<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (&'a String, &'a Block)> {
+        self.resources
+            .iter()
+            .filter(move |(address, _)| address.split('.').next() == Some(ty))
+    }
+
+    fn text(&self, file: &str) -> &str {
+        self.terraform
+            .iter()
+            .find(|(name, _)| name.ends_with(file))
+            .map(|(_, t)| t.as_str())
+            .unwrap_or_else(|| panic!("no {file}"))
+    }
+
+    /// What the block's `lifecycle` lists in `ignore_changes`, as references.
+    fn ignore_changes(&self, block: &Block) -> Vec<String> {
+        let lifecycle = nested(block, "lifecycle");
+        match attribute(lifecycle, "ignore_changes") {
+            Expression::Array(items) => items.iter().map(reference).collect(),
+            other => panic!("ignore_changes is {other:?}"),
+        }
+    }
+
+    fn bicep_text(&self, file: &str) -> &str {
+        self.bicep
+            .get(file)
+            .unwrap_or_else(|| panic!("no {file}"))
+            .as_str()
+    }
+
+    /// The first resource of `file` whose type starts with `ty`: its symbol and its body. The
+    /// parsed file is leaked: a test process is short.
+    fn bicep_resource(&self, file: &str, ty: &str) -> (&'static str, &'static Expr) {
+        let parsed: &'static bicep::BicepFile = Box::leak(Box::new(
+            bicep::parse(self.bicep_text(file)).unwrap_or_else(|e| panic!("{file}: {e}")),
+        ));
+        parsed
+            .statements
+            .iter()
+            .find_map(|statement| match &statement.kind {
+                StmtKind::Resource(resource)
+                    if !resource.existing
+                        && resource.ty.literal().is_some_and(|t| t.starts_with(ty)) =>
+                {
+                    Some((resource.symbol.as_str(), &resource.value))
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{file}: no resource of {ty}"))
+    }
+}
+
+/// azurerm's validations snapshot (`tests/data/azurerm-validations.json`), by resource type.
+fn azurerm_validations() -> serde_json::Value {
+    let text = std::fs::read_to_string(repo().join("tests/data/azurerm-validations.json"))
+        .expect("the validations snapshot");
+    let all: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    all["resources"].clone()
+}
+
+/// The one nested block `name` of `block`.
+fn nested<'b>(block: &'b Block, name: &str) -> &'b Block {
+    block
+        .body()
+        .blocks()
+        .find(|b| b.identifier() == name)
+        .unwrap_or_else(|| panic!("no block {name} in {}", block.identifier()))
+}
+
+/// An attribute of a block, `null` when absent.
+fn attribute(block: &Block, key: &str) -> Expression {
+    block
+        .body()
+        .attributes()
+        .find(|a| a.key.as_str() == key)
+        .map_or(Expression::Null, |a| a.expr.clone())
+}
+
+/// The value at `keys` in an HCL object expression; `null` when absent.
+fn at<'e>(expr: &'e Expression, keys: &[&str]) -> &'e Expression {
+    keys.iter().fold(expr, |current, key| match current {
+        Expression::Object(object) => object
+            .iter()
+            .find(|(k, _)| k.to_string().trim_matches('"') == *key)
+            .map_or(&Expression::Null, |(_, v)| v),
+        _ => &Expression::Null,
+    })
+}
+
+/// A string literal's text; empty for anything else.
+fn text_of(expr: &Expression) -> String {
+    match expr {
+        Expression::String(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// A reference such as `azapi_resource.primary_cmk.output.properties.keyUri` as text.
+fn reference(expr: &Expression) -> String {
+    match expr {
+        Expression::Traversal(traversal) => {
+            let Traversal { expr, operators } = traversal.as_ref();
+            let mut out = match expr {
+                Expression::Variable(v) => v.to_string(),
+                other => format!("{other:?}"),
+            };
+            for op in operators {
+                match op {
+                    TraversalOperator::GetAttr(name) => {
+                        out.push('.');
+                        out.push_str(name.as_str());
+                    }
+                    TraversalOperator::Index(Expression::Number(n)) => {
+                        out.push_str(&format!("[{n}]"));
+                    }
+                    other => out.push_str(&format!("[{other:?}]")),
+                }
+            }
+            out
+        }
+        Expression::Variable(v) => v.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The property at `keys` under a Bicep object expression.
+fn path<'e>(object: &'e Expr, keys: &[&str]) -> Option<&'e Expr> {
+    keys.iter()
+        .try_fold(object, |current, key| prop(current, key))
+}
+
+/// A Bicep member access such as `key.properties.keyUri` as text.
+fn member_path(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Ident(name) => name.clone(),
+        ExprKind::Member { base, name, .. } => format!("{}.{name}", member_path(base)),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The string literals of a Bicep array.
+fn literals(expr: &Expr) -> Vec<String> {
+    let ExprKind::Array(items) = &expr.kind else {
+        panic!("not an array: {expr:?}")
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Value(v) => v.literal(),
+            Item::Spread(_) => None,
+        })
+        .collect()
+}
