@@ -49,6 +49,13 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// `generate` would overwrite or remove several files it must not touch: each is named,
+    /// one line each.
+    #[error("{}", refusals.iter().map(|(path, reason)| format!("refusing to touch `{}`: it {reason}", path.display())).collect::<Vec<_>>().join("\nerror: "))]
+    RefusedAll {
+        /// Each file, with why.
+        refusals: Vec<(PathBuf, String)>,
+    },
     /// A template failed to render.
     #[error("template `{name}` failed: {message}")]
     Template {
@@ -85,6 +92,7 @@ impl Error {
             | Error::InitExists { .. }
             | Error::Template { .. }
             | Error::Refused { .. }
+            | Error::RefusedAll { .. }
             | Error::PolicyDenied { .. } => EXIT_FAILURE,
         }
     }

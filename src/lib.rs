@@ -21,6 +21,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod facts;
 pub mod golden;
+pub mod inventory;
 pub mod naming;
 pub mod output;
 pub mod plan;

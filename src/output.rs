@@ -145,6 +145,8 @@ pub fn write(
     let mut plan: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
     let mut written = Written::default();
     let mut checked = BTreeSet::new();
+    // Every file it must not touch is named, not only the first.
+    let mut refused = Vec::new();
     for (relative, text) in files {
         let path = dir.join(relative);
         inside(dir, relative, &mut checked)?;
@@ -153,7 +155,13 @@ pub fn write(
                 written.unchanged += 1;
                 continue;
             }
-            Ok(current) if !force => check_owned(&path, relative, &current, owned)?,
+            Ok(current) if !force => {
+                if let Err(Error::Refused { path, reason }) =
+                    check_owned(&path, relative, &current, owned)
+                {
+                    refused.push((path, reason));
+                }
+            }
             _ => {}
         }
         written.changed.push(relative.clone());
@@ -170,14 +178,19 @@ pub fn write(
                 written.removed.push(relative.clone());
                 plan.push((path, None));
             }
-            Ok(_) => {
-                return Err(Error::Refused {
-                    path,
-                    reason: "was edited by hand and the new plan no longer produces it; remove it or pass --force".to_owned(),
-                });
-            }
+            Ok(_) => refused.push((
+                path,
+                "was edited by hand and the new plan no longer produces it; remove it or pass --force".to_owned(),
+            )),
             Err(_) => {}
         }
+    }
+    if refused.len() == 1 {
+        let (path, reason) = refused.remove(0);
+        return Err(Error::Refused { path, reason });
+    }
+    if !refused.is_empty() {
+        return Err(Error::RefusedAll { refusals: refused });
     }
     if !manifest_current {
         plan.push((manifest_path, Some(manifest_text.into_bytes())));
@@ -381,7 +394,13 @@ pub struct Drift {
     pub missing: Vec<String>,
     /// Files on disk in the generated directories that mlzone would not produce.
     pub extra: Vec<String>,
-    /// Security-relevant settings that changed, from the manifest on disk to the new plan.
+    /// Files whose content is not what mlzone last wrote (by the manifest's hashes; every
+    /// changed file when there is no manifest): edited by hand.
+    pub edited: Vec<String>,
+    /// Security-relevant settings that changed: from the manifest on disk to the new plan
+    /// (`source: profile`), and those a hand edit moved, read out of the Terraform on disk and
+    /// the Terraform the profile produces (`source: hand_edit`; `old` is the profile's value,
+    /// `new` the committed file's).
     pub security: Vec<SecurityChange>,
     /// Resources a deployment of the new files replaces: create-only fields that changed.
     pub replacements: Vec<Replacement>,
@@ -412,6 +431,22 @@ pub struct SecurityChange {
     pub change: Change,
     /// Whether applying it replaces the resource.
     pub replaces: bool,
+    /// Where the change comes from: the profile (`old` on disk, `new` the profile's), or a
+    /// hand edit of the committed files (`old` the profile's, `new` the file's).
+    pub source: Source,
+    /// The file edited by hand, for `hand_edit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+/// Where a security change comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The profile (or mlzone) changed since the files were generated.
+    Profile,
+    /// The committed files were edited by hand.
+    HandEdit,
 }
 
 /// Whether a setting changed value, or the resource it stands for came or went.
@@ -510,10 +545,34 @@ pub fn diff(files: &FileSet, dir: &Path, settings: &[Setting], kept: &Kept) -> D
         }
     }
     // Files that match carry the settings they were made with: only drift needs the manifest.
-    if drift.is_drift()
-        && let Some(previous) = Manifest::read(dir)
-    {
+    if !drift.is_drift() {
+        return drift;
+    }
+    let previous = Manifest::read(dir);
+    if let Some(previous) = &previous {
         drift.security = security_changes(&previous.security, settings);
+    }
+    for relative in drift.changed.keys() {
+        let Ok(current) = std::fs::read(dir.join(relative)) else {
+            continue;
+        };
+        let recorded = previous.as_ref().and_then(|m| m.files.get(relative));
+        if recorded.is_some_and(|r| *r == hash(&current) || *r == hash(&lf_line_ends(&current))) {
+            continue;
+        }
+        drift.edited.push(relative.clone());
+        let current = String::from_utf8_lossy(&current);
+        let committed = crate::inventory::terraform([(relative.as_str(), current.as_ref())]);
+        let profile = crate::inventory::terraform([(relative.as_str(), files[relative].as_str())]);
+        drift.security.extend(
+            security_changes(&profile, &committed)
+                .into_iter()
+                .map(|change| SecurityChange {
+                    source: Source::HandEdit,
+                    file: Some(relative.clone()),
+                    ..change
+                }),
+        );
     }
     drift
 }
@@ -586,6 +645,8 @@ pub fn security_changes(old: &[Setting], new: &[Setting]) -> Vec<SecurityChange>
                 _ => Change::Changed,
             },
             replaces: any.is_some_and(|s| s.replaces) && o.is_some() && n.is_some(),
+            source: Source::Profile,
+            file: None,
         });
     }
     out

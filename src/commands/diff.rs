@@ -8,7 +8,7 @@ use super::batch::{Batch, Outcome};
 use super::{Context, Rendered, rendered};
 use crate::cli::DiffArgs;
 use crate::error::{EXIT_DRIFT, EXIT_OK, Error};
-use crate::output::{self, Change, Drift, SecurityChange};
+use crate::output::{self, Change, Drift, SecurityChange, Source};
 
 pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> Result<u8, Error> {
     let color = std::io::stdout().is_terminal() && ctx.color_allowed;
@@ -57,14 +57,32 @@ fn one(profile: &Path, args: &DiffArgs, ctx: &Context, color: bool) -> Result<Ou
 /// The drift for people: security summary, then missing and extra files, then diffs.
 fn describe(drift: &Drift, color: bool) -> String {
     let mut out = String::new();
-    if !drift.security.is_empty() {
-        out.push_str("security-relevant changes:\n");
-        for c in &drift.security {
+    let (by_hand, by_profile): (Vec<&SecurityChange>, Vec<&SecurityChange>) = drift
+        .security
+        .iter()
+        .partition(|c| c.source == Source::HandEdit);
+    if !by_profile.is_empty() {
+        out.push_str("security-relevant changes (the files' value → the profile's):\n");
+        for c in by_profile {
             out.push_str(&change_line(c));
         }
         out.push('\n');
     }
     out.push_str(&replaced(&drift.replacements));
+    if !by_hand.is_empty() {
+        out.push_str("edited by hand (the profile's value → the committed file's):\n");
+        for c in by_hand {
+            out.push_str(&format!(
+                "  edited by hand in {}: {}",
+                c.file.as_deref().unwrap_or_default(),
+                change_line(c).trim_start()
+            ));
+        }
+        out.push('\n');
+    }
+    for path in &drift.edited {
+        out.push_str(&format!("edited by hand: {path}\n"));
+    }
     for path in &drift.missing {
         out.push_str(&format!("missing: {path}\n"));
     }

@@ -107,7 +107,7 @@ pub fn effect(old: Option<&Setting>, new: Option<&Setting>) -> Effect {
 /// The strength of a policy effect: its rank among the effects the definition allows,
 /// strongest first (`data/policies.yaml`); for a definition mlzone does not know, Azure
 /// Policy's own order (Deny and enforcing effects over Audit over Disabled).
-fn effect_strength(definition: Option<&facts::PolicyDefinition>, effect: &str) -> u32 {
+pub(crate) fn effect_strength(definition: Option<&facts::PolicyDefinition>, effect: &str) -> u32 {
     if let Some(rank) = definition.and_then(|d| {
         d.effects
             .iter()

@@ -155,3 +155,144 @@ fn the_json_summary_says_what_came_or_went() {
         "{value:#}"
     );
 }
+
+/// Generate the baseline, apply `edits` (file, from, to) to the committed files, and return
+/// what `diff` prints.
+fn summary_after_hand_edits(edits: &[(&str, &str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "");
+    let out = dir.path().join("infra");
+    mlzone()
+        .arg("generate")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    for (file, from, to) in edits {
+        let path = out.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+    let run = mlzone()
+        .arg("diff")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    text(&run.get_output().stdout)
+}
+
+#[test]
+fn a_hand_edit_that_weakens_a_setting_is_named_with_every_edited_file() {
+    let stdout = summary_after_hand_edits(&[
+        (
+            "terraform/workspace.tf",
+            "public_network_access_enabled  = false",
+            "public_network_access_enabled  = true",
+        ),
+        (
+            "terraform/dependencies.tf",
+            "shared_access_key_enabled         = false",
+            "shared_access_key_enabled         = true",
+        ),
+    ]);
+    assert!(
+        stdout.contains(
+            "  edited by hand in terraform/workspace.tf: SEC-03 workspace mlw-gen-prod-weu public network access: Disabled → Enabled (weakens)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("edited by hand in terraform/dependencies.tf: SEC-06 storage "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("shared keys: Disabled → Enabled (weakens)"),
+        "{stdout}"
+    );
+    for file in ["terraform/workspace.tf", "terraform/dependencies.tf"] {
+        assert!(
+            stdout.contains(&format!("edited by hand: {file}\n")),
+            "{file} is named:\n{stdout}"
+        );
+    }
+    // The profile did not change: nothing is reported as coming from it.
+    assert!(!stdout.contains("security-relevant changes"), "{stdout}");
+}
+
+#[test]
+fn a_hand_edit_from_deny_to_audit_weakens() {
+    let stdout = summary_after_hand_edits(&[(
+        "terraform/policy.tf",
+        "\"effect\" = { value = \"Deny\" }",
+        "\"effect\" = { value = \"Audit\" }",
+    )]);
+    assert!(
+        stdout.contains("edited by hand in terraform/policy.tf: POL-01 policy assignment Azure Machine Learning Workspaces should disable public network access: Deny → Audit (weakens)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_hand_edit_that_shortens_retention_weakens() {
+    let stdout = summary_after_hand_edits(&[(
+        "terraform/monitoring.tf",
+        "retention_in_days            = 90",
+        "retention_in_days            = 30",
+    )]);
+    assert!(
+        stdout.contains("edited by hand in terraform/monitoring.tf: OPS-05 Log Analytics log-gen-prod-weu retention (days): 90 → 30 (weakens)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_private_endpoint_removed_by_hand_weakens() {
+    let dir_text = summary_after_hand_edits(&[(
+        "terraform/network.tf",
+        "resource \"azurerm_private_endpoint\" \"primary_storage_blob\"",
+        "resource \"azurerm_private_endpoint\" \"primary_storage_blob_gone\"",
+    )]);
+    // Renaming the resource's address removes the one the profile declares.
+    assert!(
+        dir_text.contains(
+            "edited by hand in terraform/network.tf: SEC-05 removed: private endpoint pe-"
+        ),
+        "{dir_text}"
+    );
+    assert!(dir_text.contains("-blob (weakens)\n"), "{dir_text}");
+}
+
+#[test]
+fn generate_names_every_file_edited_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "");
+    let out = dir.path().join("infra");
+    let generate = || {
+        mlzone()
+            .arg("generate")
+            .arg(&p)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+    };
+    generate().success();
+    for file in ["terraform/network.tf", "terraform/workspace.tf"] {
+        std::fs::write(out.join(file), "# mine\n").unwrap();
+    }
+    profile(dir.path(), "tags: {owner: someone-else}\n");
+    let run = generate().code(4);
+    let stderr = text(&run.get_output().stderr);
+    for file in ["network.tf", "workspace.tf"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with("error: refusing to touch `")
+                    && l.contains(&format!("{file}`: it was edited by hand"))),
+            "{file} is named:\n{stderr}"
+        );
+    }
+}
