@@ -2,12 +2,10 @@
 //! Templates write `key = value` with one space; this pass pads keys the way `terraform fmt`
 //! does, so generated Terraform is fmt-clean without terraform installed.
 
-/// Align the attributes of HCL `text`.
-pub(crate) fn align(text: &str) -> String {
-    let lines: Vec<&str> = super::lines(text).collect();
+/// Write the `lines` of HCL to `out`, each ending in a newline, with the attributes aligned.
+pub(crate) fn align(lines: &[&str], out: &mut String) {
     let attributes: Vec<Option<(usize, &str)>> =
         lines.iter().map(|line| one_line_attribute(line)).collect();
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut i = 0;
     while i < lines.len() {
         // A run of one-line attributes at one indentation.
@@ -46,7 +44,6 @@ pub(crate) fn align(text: &str) -> String {
         }
         i = end;
     }
-    out
 }
 
 /// `(indent, key)` of a line that is a whole attribute: `key = value` with balanced brackets.
@@ -57,7 +54,9 @@ fn one_line_attribute(line: &str) -> Option<(usize, &str)> {
         let close = string_end(rest)?;
         close + 1
     } else {
-        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        // Bytes, not characters: a key is ASCII, and no byte of another character is.
+        rest.bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
             .filter(|n| *n > 0)?
     };
     let key = &rest[..key_len];
@@ -109,6 +108,9 @@ mod tests {
     fn aligns_like_terraform_fmt() {
         let input = "resource \"x\" \"y\" {\n  name = \"a\"\n  location_long = \"b\"\n  tags = {\n    a = \"b\"\n    longer = \"c\"\n  }\n  other = 1\n\n  block {\n    k = 1\n    kkk = 2\n  }\n  z = 2\n  # comment\n  zz = 3\n  params = jsonencode({ \"a\" = 1 })\n  labels = {\n    \"quoted key\" = \"x = {\"\n    b = 1\n  }\n}\n";
         let expected = "resource \"x\" \"y\" {\n  name          = \"a\"\n  location_long = \"b\"\n  tags = {\n    a      = \"b\"\n    longer = \"c\"\n  }\n  other = 1\n\n  block {\n    k   = 1\n    kkk = 2\n  }\n  z = 2\n  # comment\n  zz     = 3\n  params = jsonencode({ \"a\" = 1 })\n  labels = {\n    \"quoted key\" = \"x = {\"\n    b            = 1\n  }\n}\n";
-        assert_eq!(align(input), expected);
+        let lines: Vec<&str> = input.lines().collect();
+        let mut aligned = String::new();
+        align(&lines, &mut aligned);
+        assert_eq!(aligned, expected);
     }
 }

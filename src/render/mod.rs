@@ -334,14 +334,20 @@ pub fn render_with(
     Ok(files)
 }
 
-/// Turn a template's raw output into the file: tidy blank runs, align Terraform's `=`.
+/// Turn a template's raw output into the file: tidy blank runs, align Terraform's `=`. One
+/// copy of the text: the lines are slices of the raw output until they are written out.
 fn finish(path: &str, text: &str) -> String {
-    let text = tidy(text);
+    let lines = tidy(text);
+    let mut file = String::with_capacity(text.len() + text.len() / 8);
     if path.ends_with(".tf") {
-        align::align(&text)
+        align::align(&lines, &mut file);
     } else {
-        text
+        for line in lines {
+            file.push_str(line);
+            file.push('\n');
+        }
     }
+    file
 }
 
 /// A template failure as mlzone reports it: the template's file and line where tera knows
@@ -448,28 +454,27 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// Templates leave blank runs where a block is skipped: keep at most one blank line, end with
-/// one newline.
-fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Templates leave blank runs where a block is skipped: the lines to keep, each without its
+/// trailing whitespace, with at most one blank line in a row and none first or last.
+fn tidy(text: &str) -> Vec<&str> {
+    let mut kept = Vec::with_capacity(text.len() / 32);
     let mut blank = 0;
     for line in lines(text) {
         let line = line.trim_end();
         if line.is_empty() {
             blank += 1;
-            if blank > 1 || out.is_empty() {
+            if blank > 1 || kept.is_empty() {
                 continue;
             }
         } else {
             blank = 0;
         }
-        out.push_str(line);
-        out.push('\n');
+        kept.push(line);
     }
-    while out.ends_with("\n\n") {
-        out.pop();
+    while kept.last() == Some(&"") {
+        kept.pop();
     }
-    out
+    kept
 }
 
 /// The lines of `text`, as `str::lines` gives them, found with `memchr`: a profile's files run
@@ -518,6 +523,13 @@ mod tests {
             super::sentence("Field `x` is not defined."),
             "field `x` is not defined"
         );
+    }
+
+    #[test]
+    fn tidy_keeps_one_blank_line_in_a_row_and_none_at_the_ends() {
+        assert_eq!(super::tidy("\n \na  \n\n\t\n b\r\n\n\n"), ["a", "", " b"]);
+        assert!(super::tidy(" \n\n").is_empty());
+        assert_eq!(super::finish("x.md", "\n\na\n\n\nb"), "a\n\nb\n");
     }
 
     #[test]
