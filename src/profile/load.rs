@@ -1,7 +1,9 @@
 //! Reading a profile: the file, then the golden profiles it `extends`, merged into one JSON
 //! value whose every field still knows the file, line and column it came from.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use serde_json::Value;
 
@@ -144,7 +146,7 @@ impl Loader {
     /// Parse source `id`, then overlay it on the profile it extends, if any. `chain` holds the
     /// canonical paths of the files being resolved, to catch cycles.
     fn resolve(&mut self, id: usize, chain: &mut Vec<PathBuf>) -> Option<Node> {
-        let node = match source_map::parse(&self.sources[id].text, id) {
+        let node = match parse(&self.sources[id].text, id) {
             Ok(node) => node,
             Err(errors) => {
                 self.errors.extend(errors);
@@ -214,6 +216,32 @@ impl Loader {
     }
 }
 
+/// Base profiles parsed so far, by source number and text. The profiles of a fleet extend a
+/// few golden profiles: each is parsed once per process, not once per profile that extends it.
+static BASES: LazyLock<Mutex<HashMap<(usize, String), Node>>> = LazyLock::new(Mutex::default);
+
+/// Most base profiles kept parsed; a fleet has a handful.
+const MAX_BASES: usize = 64;
+
+/// Source `id`'s `text` parsed: a base profile (any source but the first) from [`BASES`] when
+/// it was parsed before.
+fn parse(text: &str, id: usize) -> Result<Node, Vec<Diagnostic>> {
+    if id == 0 {
+        return source_map::parse(text, id);
+    }
+    let key = (id, text.to_owned());
+    let bases = || BASES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(node) = bases().get(&key) {
+        return Ok(node.clone());
+    }
+    let node = source_map::parse(text, id)?;
+    let mut bases = bases();
+    if bases.len() < MAX_BASES {
+        bases.insert(key, node.clone());
+    }
+    Ok(node)
+}
+
 /// `a/b/../c` → `a/c`, lexically, so messages name base profiles the way people would.
 fn tidy(path: &Path) -> PathBuf {
     use std::path::Component;
@@ -235,6 +263,23 @@ fn tidy(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_base_profile_parsed_before_reads_back_the_same() {
+        let text = "project: a-base-read-twice\nregions:\n  primary: westeurope\n";
+        let (first, first_map) = parse(text, 1).expect("parses").into_json();
+        assert!(
+            BASES
+                .lock()
+                .expect("not poisoned")
+                .contains_key(&(1, text.to_owned()))
+        );
+        let (second, second_map) = parse(text, 1).expect("parses").into_json();
+        assert_eq!(first, second);
+        let at = first_map.value("/regions/primary").expect("located");
+        assert_eq!(second_map.value("/regions/primary"), Some(at));
+        assert_eq!((at.source, at.line), (1, 3));
+    }
 
     #[test]
     fn base_paths_are_tidied_for_messages() {
