@@ -90,6 +90,7 @@ fn diff_against_disk(bencher: Bencher, profile: &str) {
             &files,
             dir.path(),
             &security::settings(&plan),
+            &plan.naming,
             &Default::default(),
         );
         assert!(!drift.is_drift());

@@ -205,6 +205,10 @@ pub struct PlanArgs {
     /// Print the whole plan as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Show the names a deployment into this subscription (ID) gets, with the suffix the
+    /// Terraform and the Bicep compute from it.
+    #[arg(long, value_name = "ID")]
+    pub subscription: Option<String>,
 }
 
 /// Arguments of `recommendations`.

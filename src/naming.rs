@@ -1,13 +1,68 @@
 //! Resource names, CAF style: `<type>-<project>-<environment>-<region code>` where hyphens are
 //! allowed, and `<type><project><e><region code><suffix>` for globally unique names (storage,
-//! key vault, registry), whose stable four-character suffix comes from a hash of project,
-//! environment and region. Validation checks every derived name against its resource's rules;
-//! the plan uses the same names.
+//! key vault, registry). The four-character suffix makes those unique across subscriptions: by
+//! default the deployment computes it from the subscription ID (`{suffix}` in plan names stands
+//! for it, see [`SUFFIX_SLOT`]); profiles of zones deployed before keep the legacy suffix, a hash
+//! of project, environment and region. Validation checks every derived name against its
+//! resource's rules, counting the suffix as its four characters; the plan uses the same names.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
-use crate::profile::Environment;
+use crate::profile::{Environment, SuffixSource};
+
+/// Where a plan name carries the suffix the deployment computes from the subscription:
+/// templates turn it into Terraform's `local.name_suffix` and Bicep's `nameSuffix`.
+pub const SUFFIX_SLOT: &str = "{suffix}";
+
+/// Length of the suffix, both kinds.
+pub const SUFFIX_LEN: usize = 4;
+
+/// The namespace of ARM's `guid()` function, a version-5 UUID over its arguments joined by `-`:
+/// Azure/bicep `src/Bicep.Core.UnitTests/TypeSystem/FunctionResolverTests.cs` @ 9beb0fee folds
+/// `guid('foo', 'bar', 'baz')` to `2ed86837-7c7c-5eaa-9864-dd077fd19b0d`, which is this
+/// namespace's UUIDv5 of `foo-bar-baz` (the test below), and Terraform's
+/// `uuidv5(namespace, name)` takes a namespace in UUID form (developer.hashicorp.com,
+/// Terraform language, functions, `uuidv5`).
+pub const ARM_GUID_NAMESPACE: Uuid = Uuid::from_u128(0x11fb06fb_712d_4ddd_98c7_e71bbd588830);
+
+/// ARM's `guid(args...)`, as Terraform computes it with `uuidv5`.
+pub fn arm_guid(args: &[&str]) -> Uuid {
+    Uuid::new_v5(&ARM_GUID_NAMESPACE, args.join("-").as_bytes())
+}
+
+/// The `guid()` arguments after the subscription ID that make a zone's suffix: project,
+/// environment and primary region.
+pub fn suffix_arguments(project: &str, environment: Environment, primary: &str) -> [String; 3] {
+    [
+        project.to_owned(),
+        environment_name(environment).to_owned(),
+        primary.to_owned(),
+    ]
+}
+
+/// The suffix a deployment into `subscription_id` computes: the first four hex digits of
+/// `guid(lower(subscription ID), project, environment, primary region)`.
+pub fn subscription_suffix(subscription_id: &str, arguments: &[String]) -> String {
+    let subscription = subscription_id.to_ascii_lowercase();
+    let mut args = vec![subscription.as_str()];
+    args.extend(arguments.iter().map(String::as_str));
+    arm_guid(&args).simple().to_string()[..SUFFIX_LEN].to_owned()
+}
+
+/// The suffix text names carry: the slot for a subscription suffix, the legacy suffix itself.
+pub fn suffix_text(
+    source: SuffixSource,
+    project: &str,
+    environment: Environment,
+    region: &str,
+) -> String {
+    match source {
+        SuffixSource::Subscription => SUFFIX_SLOT.to_owned(),
+        SuffixSource::Legacy => legacy_suffix(project, environment, region),
+    }
+}
 
 /// The names of one region's resources.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,8 +106,9 @@ pub fn environment_name(environment: Environment) -> &'static str {
     }
 }
 
-/// Stable four-character suffix of a project, environment and region.
-pub fn suffix(project: &str, environment: Environment, region: &str) -> String {
+/// The legacy suffix: four base-36 characters of SHA-256 over project, environment and region,
+/// as mlzone 0.1 derived them. The same in every subscription.
+pub fn legacy_suffix(project: &str, environment: Environment, region: &str) -> String {
     const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let digest = Sha256::digest(format!(
         "{project}/{}/{region}",
@@ -68,16 +124,12 @@ pub fn suffix(project: &str, environment: Environment, region: &str) -> String {
 }
 
 impl Names {
-    /// Names for `project` in `environment` in the region `region` with short code `code`.
-    pub fn derive(project: &str, environment: Environment, region: &str, code: &str) -> Names {
+    /// Names for `project` in `environment` in the region with short code `code`, the globally
+    /// unique ones ending in `suffix` (see [`suffix_text`]).
+    pub fn derive(project: &str, environment: Environment, code: &str, suffix: &str) -> Names {
         let env = environment_name(environment);
         let base = format!("{project}-{env}-{code}");
-        let compact = format!(
-            "{}{}{code}{}",
-            project.replace('-', ""),
-            &env[..1],
-            suffix(project, environment, region)
-        );
+        let compact = format!("{}{}{code}{suffix}", project.replace('-', ""), &env[..1]);
         Names {
             resource_group: format!("rg-{base}"),
             workspace: format!("mlw-{base}"),
@@ -271,9 +323,15 @@ rule!(
 );
 
 impl NameRule {
-    /// Why `name` breaks this rule, if it does.
+    /// Length of `name` in Azure, the suffix slot counted as the suffix it becomes.
+    pub fn length(name: &str) -> usize {
+        name.replace(SUFFIX_SLOT, "").chars().count()
+            + name.matches(SUFFIX_SLOT).count() * SUFFIX_LEN
+    }
+
+    /// Why `name` breaks this rule, if it does; the suffix slot stands for four hex digits.
     pub fn problem(&self, name: &str) -> Option<String> {
-        let len = name.chars().count();
+        let len = NameRule::length(name);
         if len > self.max {
             return Some(format!(
                 "derived {} name `{name}` is {len} characters long, at most {} are allowed",
@@ -286,7 +344,11 @@ impl NameRule {
                 self.resource, self.min
             ));
         }
-        if let Some(c) = name.chars().find(|c| !(self.allowed)(*c)) {
+        if let Some(c) = name
+            .replace(SUFFIX_SLOT, "")
+            .chars()
+            .find(|c| !(self.allowed)(*c))
+        {
             return Some(format!(
                 "derived {} name `{name}` contains `{c}`; allowed are {}",
                 self.resource, self.charset
@@ -302,22 +364,72 @@ mod tests {
 
     #[test]
     fn names_follow_the_convention() {
-        let names = Names::derive("fraud-detection", Environment::Prod, "westeurope", "weu");
+        let names = Names::derive("fraud-detection", Environment::Prod, "weu", SUFFIX_SLOT);
         assert_eq!(names.workspace, "mlw-fraud-detection-prod-weu");
-        assert!(names.storage.starts_with("stfrauddetectionpweu"));
-        assert_eq!(names.storage.len(), 24);
+        assert_eq!(names.storage, "stfrauddetectionpweu{suffix}");
+        assert_eq!(NameRule::length(&names.storage), 24);
         for (name, rule) in names.checks() {
             assert_eq!(rule.problem(name), None, "{name}");
         }
     }
 
     #[test]
-    fn suffix_is_stable_and_region_specific() {
-        let a = suffix("p", Environment::Dev, "westeurope");
-        assert_eq!(a, suffix("p", Environment::Dev, "westeurope"));
-        assert_ne!(a, suffix("p", Environment::Dev, "northeurope"));
-        assert_ne!(a, suffix("p", Environment::Prod, "westeurope"));
+    fn the_slot_counts_as_four_characters() {
+        let too_long = "stabcdefghijklmnopqrst{suffix}";
+        assert_eq!(NameRule::length(too_long), 26);
+        assert_eq!(
+            STORAGE.problem(too_long).as_deref(),
+            Some(
+                "derived storage account name `stabcdefghijklmnopqrst{suffix}` is 26 characters long, at most 24 are allowed"
+            )
+        );
+        assert_eq!(STORAGE.problem("stabcdefghijklmnopq{suffix}"), None);
+    }
+
+    #[test]
+    fn arm_guid_is_what_bicep_folds_guid_to() {
+        // Azure/bicep src/Bicep.Core.UnitTests/TypeSystem/FunctionResolverTests.cs @ 9beb0fee:
+        // guid('foo', 'bar', 'baz'); Terraform's uuidv5 with this namespace prints the same.
+        assert_eq!(
+            arm_guid(&["foo", "bar", "baz"]).to_string(),
+            "2ed86837-7c7c-5eaa-9864-dd077fd19b0d"
+        );
+    }
+
+    #[test]
+    fn subscription_suffix_differs_per_subscription_and_ignores_case() {
+        let args = suffix_arguments("fraud-detection", Environment::Prod, "westeurope");
+        let a = subscription_suffix("6f1c2d3e-1111-4222-8333-444455556666", &args);
+        let b = subscription_suffix("7a2b3c4d-1111-4222-8333-444455556666", &args);
+        assert_ne!(a, b);
+        assert_eq!(
+            a,
+            subscription_suffix("6F1C2D3E-1111-4222-8333-444455556666", &args)
+        );
+        assert_eq!(a.len(), SUFFIX_LEN);
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        let other_region = suffix_arguments("fraud-detection", Environment::Prod, "northeurope");
+        assert_ne!(
+            a,
+            subscription_suffix("6f1c2d3e-1111-4222-8333-444455556666", &other_region)
+        );
+    }
+
+    #[test]
+    fn legacy_suffix_is_stable_and_region_specific() {
+        let a = legacy_suffix("p", Environment::Dev, "westeurope");
+        assert_eq!(a, legacy_suffix("p", Environment::Dev, "westeurope"));
+        assert_ne!(a, legacy_suffix("p", Environment::Dev, "northeurope"));
+        assert_ne!(a, legacy_suffix("p", Environment::Prod, "westeurope"));
         assert_eq!(a.len(), 4);
+        // The names zones deployed with mlzone 0.1 carry (examples/fraud-detection).
+        assert_eq!(
+            legacy_suffix("fraud-detection", Environment::Prod, "westeurope"),
+            "a6zw"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::Error;
 use crate::plan::CreateOnly;
+use crate::plan::NamingPlan;
 use crate::plan::security::{self, Effect, Setting};
 use crate::render::FileSet;
 
@@ -36,6 +37,10 @@ pub struct Manifest {
     /// The create-only fields the files were made with (none in manifests of older versions).
     #[serde(default)]
     pub create_only: Vec<CreateOnly>,
+    /// The globally unique names, by key (`primary/storage`), as the plan's naming has them.
+    /// Absent from manifests written before the names had a subscription suffix.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
 }
 
 impl Manifest {
@@ -46,6 +51,7 @@ impl Manifest {
         files: &FileSet,
         security: Vec<Setting>,
         create_only: Vec<CreateOnly>,
+        names: BTreeMap<String, String>,
     ) -> Self {
         Manifest {
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -57,6 +63,7 @@ impl Manifest {
                 .collect(),
             security,
             create_only,
+            names,
         }
     }
 
@@ -404,6 +411,21 @@ pub struct Drift {
     pub security: Vec<SecurityChange>,
     /// Resources a deployment of the new files replaces: create-only fields that changed.
     pub replacements: Vec<Replacement>,
+    /// Globally unique names that changed: applying replaces those resources.
+    pub renamed: Vec<Rename>,
+}
+
+/// A globally unique name that changed: the resource is replaced, not renamed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rename {
+    /// Key of the name (`primary/storage`).
+    pub key: String,
+    /// The name on disk.
+    pub old: String,
+    /// The name generated now (`{suffix}` where the deployment computes it).
+    pub new: String,
+    /// What replacing the resource does.
+    pub replaces: String,
 }
 
 impl Drift {
@@ -514,9 +536,15 @@ fn lf_line_ends(bytes: &[u8]) -> Vec<u8> {
     lf
 }
 
-/// Compare rendered `files` with `dir`, and `settings` with the manifest there. Files `kept`
-/// are the user's and never drift.
-pub fn diff(files: &FileSet, dir: &Path, settings: &[Setting], kept: &Kept) -> Drift {
+/// Compare rendered `files` with `dir`, and `settings` and the globally unique names of
+/// `naming` with the manifest there. Files `kept` are the user's and never drift.
+pub fn diff(
+    files: &FileSet,
+    dir: &Path,
+    settings: &[Setting],
+    naming: &NamingPlan,
+    kept: &Kept,
+) -> Drift {
     let mut drift = Drift::default();
     for (relative, text) in files {
         match std::fs::read(dir.join(relative)) {
@@ -551,6 +579,13 @@ pub fn diff(files: &FileSet, dir: &Path, settings: &[Setting], kept: &Kept) -> D
     let previous = Manifest::read(dir);
     if let Some(previous) = &previous {
         drift.security = security_changes(&previous.security, settings);
+        // A manifest without names predates the subscription suffix: its zone has the legacy names.
+        let old = if previous.names.is_empty() {
+            &naming.legacy
+        } else {
+            &previous.names
+        };
+        drift.renamed = renames(old, &naming.global);
     }
     for relative in drift.changed.keys() {
         let Ok(current) = std::fs::read(dir.join(relative)) else {
@@ -575,6 +610,26 @@ pub fn diff(files: &FileSet, dir: &Path, settings: &[Setting], kept: &Kept) -> D
         );
     }
     drift
+}
+
+/// The names in both `old` and `new` that differ, with what replacing each resource does.
+pub fn renames(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<Rename> {
+    new.iter()
+        .filter_map(|(key, name)| {
+            let was = old.get(key).filter(|was| *was != name)?;
+            let replaces = match key.rsplit('/').next() {
+                Some("key_vault") => "a new key vault and key; the old vault stays in soft delete, its name taken (purge protection), and what it encrypted needs its key",
+                Some("storage") => "a new, empty storage account; the old one is deleted with its data",
+                _ => "a new, empty registry; the old one is deleted with its images",
+            };
+            Some(Rename {
+                key: key.clone(),
+                old: was.clone(),
+                new: name.clone(),
+                replaces: replaces.to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Whether `name` (a file or directory name) is Terraform's own working state or a deployer's

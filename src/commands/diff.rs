@@ -30,11 +30,12 @@ fn one(profile: &Path, args: &DiffArgs, ctx: &Context, color: bool) -> Result<Ou
         warnings,
         security,
         create_only,
+        naming,
         out,
         kept,
         ..
     } = rendered(profile, &args.target, ctx)?;
-    let mut drift = output::diff(&files, &out, &security, &kept);
+    let mut drift = output::diff(&files, &out, &security, &naming, &kept);
     if drift.is_drift()
         && let Some(previous) = output::Manifest::read(&out)
     {
@@ -57,6 +58,20 @@ fn one(profile: &Path, args: &DiffArgs, ctx: &Context, color: bool) -> Result<Ou
 /// The drift for people: security summary, then missing and extra files, then diffs.
 fn describe(drift: &Drift, color: bool) -> String {
     let mut out = String::new();
+    if !drift.renamed.is_empty() {
+        out.push_str(
+            "WARNING: globally unique names change; applying this replaces the resources:\n",
+        );
+        for r in &drift.renamed {
+            out.push_str(&format!(
+                "  {}: {} → {}: {}\n",
+                r.key, r.old, r.new, r.replaces
+            ));
+        }
+        out.push_str(
+            "  to keep the names of a deployed zone, set `names: {suffix: legacy}` in the profile (README, upgrading)\n\n",
+        );
+    }
     let (by_hand, by_profile): (Vec<&SecurityChange>, Vec<&SecurityChange>) = drift
         .security
         .iter()
@@ -167,5 +182,10 @@ fn summary(drift: &Drift) -> String {
         1 => ", 1 security-relevant setting moved".to_owned(),
         n => format!(", {n} security-relevant settings moved"),
     };
-    format!("drift: {}{settings}\n", files.join(", "))
+    let renamed = match drift.renamed.len() {
+        0 => String::new(),
+        1 => ", 1 resource replaced by a new name".to_owned(),
+        n => format!(", {n} resources replaced by new names"),
+    };
+    format!("drift: {}{settings}{renamed}\n", files.join(", "))
 }

@@ -29,7 +29,7 @@ use crate::cli::{Cli, Color, Command, Format, Target};
 use crate::diagnostic::{Report, Severity};
 use crate::error::{self, Error};
 use crate::output::{self, Manifest};
-use crate::plan::{CreateOnly, resolve, security};
+use crate::plan::{CreateOnly, NamingPlan, resolve, security};
 use crate::profile::{self, Loaded, OutputFormat};
 use crate::render::{FileSet, Helper, Meta, Overlay, relative_to, render_with};
 use crate::validate::Validated;
@@ -150,6 +150,9 @@ pub(crate) struct Rendered {
     pub(crate) security: Vec<security::Setting>,
     /// The plan's create-only fields (the manifest's, and what `diff` compares).
     pub(crate) create_only: Vec<CreateOnly>,
+    /// How the globally unique names are derived, and the names (the manifest's, and what
+    /// `diff` compares).
+    pub(crate) naming: NamingPlan,
     /// The profile as named on the command line.
     pub(crate) profile: String,
     /// Every source file of the profile, each followed by a NUL, for the profile hash.
@@ -169,6 +172,7 @@ impl Rendered {
             &self.files,
             self.security.clone(),
             self.create_only.clone(),
+            self.naming.global.clone(),
         )
     }
 }
@@ -219,6 +223,7 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
         warnings: warnings(&validated, ctx),
         security: security::settings(&plan),
         create_only: plan.create_only.clone(),
+        naming: plan.naming.clone(),
         profile: meta.profile,
         sources,
         out,

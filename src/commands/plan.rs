@@ -5,19 +5,44 @@ use std::fmt::Write as _;
 use super::{Context, validated};
 use crate::cli::PlanArgs;
 use crate::error::{EXIT_OK, Error};
-use crate::naming::environment_name;
+use crate::naming::{self, SUFFIX_SLOT, environment_name};
 use crate::plan::{Plan, RegionRole, Status, resolve};
-use crate::profile::NetworkMode;
+use crate::profile::{NetworkMode, SuffixSource};
+use crate::values;
 
 pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
+    if let Some(id) = args
+        .subscription
+        .as_deref()
+        .filter(|id| !values::is_guid(id))
+    {
+        return Err(Error::Usage(format!(
+            "`--subscription` takes a subscription ID (a GUID), not `{id}`"
+        )));
+    }
     let validated = validated(&args.profile, ctx)?;
     let plan = resolve(&validated.profile);
-    if args.json {
-        super::print_json(&plan);
+    let text = if args.json {
+        serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n"
     } else {
-        out!("{}", describe(&plan));
-    }
+        describe(&plan)
+    };
+    out!(
+        "{}",
+        in_subscription(text, &plan, args.subscription.as_deref())
+    );
     Ok(EXIT_OK)
+}
+
+/// `text` with the names a deployment into `subscription_id` gets: every suffix slot filled in.
+fn in_subscription(text: String, plan: &Plan, subscription_id: Option<&str>) -> String {
+    match subscription_id {
+        Some(id) if plan.naming.suffix == SuffixSource::Subscription => {
+            let suffix = naming::subscription_suffix(id, &plan.naming.guid_arguments);
+            text.replace(SUFFIX_SLOT, &suffix)
+        }
+        _ => text,
+    }
 }
 
 /// A plan for people: what gets deployed where, and each recommendation's fate.
@@ -249,6 +274,7 @@ pub(crate) fn describe(plan: &Plan) -> String {
                 .map_or_else(String::new, |from| format!(" (only leaving {from})"))
         );
     }
+    names(&mut out, plan);
     let _ = writeln!(
         out,
         "\nresource providers (the Terraform registers them): {}",
@@ -380,4 +406,33 @@ pub(crate) fn describe(plan: &Plan) -> String {
 
 fn on_off(value: bool) -> &'static str {
     if value { "on" } else { "off" }
+}
+
+/// How the globally unique names are derived, and the names a zone deployed before has.
+fn names(out: &mut String, plan: &Plan) {
+    let n = &plan.naming;
+    let arguments: Vec<String> = n.guid_arguments.iter().map(|a| format!("'{a}'")).collect();
+    match n.suffix {
+        SuffixSource::Subscription => {
+            let _ = writeln!(
+                out,
+                "\nnames: key vaults, storage accounts and the registry end in {SUFFIX_SLOT}, computed at deploy time as the first 4 hex digits of guid(lower(subscription ID), {}) (ARM's guid(); Terraform: uuidv5(\"{}\", ...)); `--subscription ID` shows them",
+                arguments.join(", "),
+                n.guid_namespace
+            );
+            let _ = writeln!(
+                out,
+                "  with the legacy suffix (`names: {{suffix: legacy}}` keeps these for a zone deployed before):"
+            );
+            for (key, name) in &n.legacy {
+                let _ = writeln!(out, "    {key:<20} {name}");
+            }
+        }
+        SuffixSource::Legacy => {
+            let _ = writeln!(
+                out,
+                "\nnames: key vaults, storage accounts and the registry end in the legacy suffix (SHA-256 of project, environment and region): the same in every subscription"
+            );
+        }
+    }
 }

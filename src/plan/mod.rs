@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::facts::{Kind, SkuKind};
 use crate::naming::Names;
-use crate::profile::{Environment, NetworkMode, OutputFormat, Purpose};
+use crate::profile::{Environment, NetworkMode, OutputFormat, Purpose, SuffixSource};
 
 /// The resolved landing zone.
 #[derive(Debug, Clone, Serialize)]
@@ -40,6 +40,8 @@ pub struct Plan {
     pub regions: Vec<RegionPlan>,
     /// The container registry (one, in the primary region, geo-replicated).
     pub registry: RegistryPlan,
+    /// How the globally unique names are made unique.
+    pub naming: NamingPlan,
     /// Compute instances (primary region only: they are personal development machines).
     pub instances: Vec<InstancePlan>,
     /// Role assignments of Entra groups on each workspace.
@@ -74,6 +76,25 @@ pub struct Plan {
     pub recommendations: Vec<RecommendationStatus>,
     /// The waived recommendations, for the notes generated files carry.
     pub waivers: Vec<WaiverNote>,
+}
+
+/// How the globally unique names (key vaults, storage accounts, the registry) end. With the
+/// subscription suffix the names carry [`crate::naming::SUFFIX_SLOT`], which the Terraform
+/// computes as `local.name_suffix` and the Bicep as `nameSuffix`, both as the first four hex
+/// digits of ARM's `guid(lower(subscription ID), arguments...)`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NamingPlan {
+    /// Where the suffix comes from.
+    pub suffix: SuffixSource,
+    /// The namespace of ARM's `guid()`, a UUIDv5 namespace (Terraform's `uuidv5`).
+    pub guid_namespace: String,
+    /// The `guid()` arguments after the subscription ID: project, environment, primary region.
+    pub guid_arguments: Vec<String>,
+    /// The globally unique names by key (`primary/key_vault`, `primary/storage`, `registry`,
+    /// ...), as generated: what the manifest records, so `diff` sees them change.
+    pub global: BTreeMap<String, String>,
+    /// The same names with the legacy suffix: what a zone deployed before carries.
+    pub legacy: BTreeMap<String, String>,
 }
 
 /// The Bicep's deployment: a subscription-scope deployment stack. A plain deployment is

@@ -14,12 +14,12 @@ use super::{
     BicepDeploymentPlan, BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan,
     FirstPartyGrant, GeoReplication, GovernancePlan, IdentityRole, ImageBuildChoice,
     ImageBuildPlan, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan, ManagedNetworkPlan,
-    MonitoringPlan, NetworkPlan, NsgRulePlan, OutboundRulePlan, Plan, PolicyAssignment,
+    MonitoringPlan, NamingPlan, NetworkPlan, NsgRulePlan, OutboundRulePlan, Plan, PolicyAssignment,
     PrivateEndpointPlan, ProvisioningPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment,
     SchedulePlan, ServerlessComputePlan, StoragePlan, TeardownPlan, WorkspacePlan,
 };
 use crate::facts::{self, Needed, SkuKind};
-use crate::naming::{Names, environment_name};
+use crate::naming::{self, Names, SUFFIX_SLOT, environment_name};
 use crate::profile::{
     Environment, NetworkMode, PolicyEffect, PrincipalType, Priority, Profile, Purpose, Role, Scope,
 };
@@ -83,6 +83,7 @@ pub fn resolve(profile: &Profile) -> Plan {
     let registry = registry_plan(&regions, &waived);
     let governance = governance_plan(profile, &regions, &registry, &waived);
     let bicep_deployment = bicep_deployment(profile, &regions[0]);
+    let naming = naming_plan(profile, &regions);
     let mut plan = Plan {
         project: profile.project.clone(),
         environment: profile.environment,
@@ -99,6 +100,7 @@ pub fn resolve(profile: &Profile) -> Plan {
         },
         regions,
         registry,
+        naming,
         governance,
         api_versions: facts::api_versions().clone(),
         bicep_deployment,
@@ -144,16 +146,45 @@ fn teardown(profile: &Profile) -> TeardownPlan {
     }
 }
 
+/// The suffix's derivation, and the globally unique names with it and with the legacy suffix.
+fn naming_plan(profile: &Profile, regions: &[RegionPlan]) -> NamingPlan {
+    let global = |role: RegionRole, names: &Names, out: &mut BTreeMap<String, String>| {
+        let role = match role {
+            RegionRole::Primary => "primary",
+            RegionRole::Secondary => "secondary",
+        };
+        out.insert(format!("{role}/key_vault"), names.key_vault.clone());
+        out.insert(format!("{role}/storage"), names.storage.clone());
+        if role == "primary" {
+            out.insert("registry".to_owned(), names.registry.clone());
+        }
+    };
+    let mut current = BTreeMap::new();
+    let mut legacy = BTreeMap::new();
+    for region in regions {
+        global(region.role, &region.names, &mut current);
+        let suffix = naming::legacy_suffix(&profile.project, profile.environment, &region.location);
+        let old = Names::derive(&profile.project, profile.environment, &region.code, &suffix);
+        global(region.role, &old, &mut legacy);
+    }
+    NamingPlan {
+        suffix: profile.names.suffix,
+        guid_namespace: naming::ARM_GUID_NAMESPACE.to_string(),
+        guid_arguments: naming::suffix_arguments(
+            &profile.project,
+            profile.environment,
+            &profile.regions.primary,
+        )
+        .to_vec(),
+        global: current,
+        legacy,
+    }
+}
+
 /// The Bicep deploys as a deployment stack that deletes the resources leaving the template, so
 /// that what leaves the profile (an outbound rule, above all) leaves Azure, as in Terraform.
 fn bicep_deployment(profile: &Profile, primary: &RegionPlan) -> BicepDeploymentPlan {
-    // One zone: project, environment and primary region.
-    let zone = format!(
-        "{}-{}-{}",
-        profile.project,
-        environment_name(profile.environment),
-        primary.code
-    );
+    let zone = zone_name(profile, primary);
     BicepDeploymentPlan {
         stack: format!("stack-{zone}"),
         location: primary.location.clone(),
@@ -161,6 +192,17 @@ fn bicep_deployment(profile: &Profile, primary: &RegionPlan) -> BicepDeploymentP
         prefix: format!("mlzone-{zone}"),
         deny_settings_mode: "none".to_owned(),
     }
+}
+
+/// What names one zone among those a subscription may hold: project, environment and primary
+/// region code. Subscription-scope names (deployments, stacks, policy definitions) carry it.
+fn zone_name(profile: &Profile, primary: &RegionPlan) -> String {
+    format!(
+        "{}-{}-{}",
+        profile.project,
+        environment_name(profile.environment),
+        primary.code
+    )
 }
 
 /// A VM size as Azure spells it where the family table knows it (sizes match whatever their
@@ -215,7 +257,13 @@ fn region_plan(
     let region = facts::region(location);
     let code = region.map_or_else(|| location.to_owned(), |r| r.code.clone());
     let zones = region.is_some_and(|r| r.zones);
-    let names = Names::derive(&profile.project, profile.environment, location, &code);
+    let suffix = naming::suffix_text(
+        profile.names.suffix,
+        &profile.project,
+        profile.environment,
+        location,
+    );
+    let names = Names::derive(&profile.project, profile.environment, &code, &suffix);
     let ranges = derive::ranges(profile, space, role == RegionRole::Primary).unwrap_or(Ranges {
         space,
         endpoints: space,
@@ -573,7 +621,8 @@ fn private_endpoints(names: &Names, waived: &dyn Fn(&str) -> bool) -> Vec<Privat
                 _ => &names.registry,
             };
             PrivateEndpointPlan {
-                name: format!("pe-{resource}-{}", e.subresource),
+                // Endpoint names are unique in their group: no deploy-time suffix needed.
+                name: format!("pe-{}-{}", resource.replace(SUFFIX_SLOT, ""), e.subresource),
                 target: e.target.clone(),
                 subresource: e.subresource.clone(),
                 zones: e.zones.clone(),
@@ -968,7 +1017,9 @@ fn governance_plan(
         skus.sort_by_key(|s| s.to_lowercase());
         skus.dedup_by_key(|s| s.to_lowercase());
         vec![CustomPolicy {
-            name: assignment_name(&profile.project, "allowed_compute_sizes"),
+            // A definition lives at subscription scope: one per zone, so two zones of a
+            // project in one subscription (dev and prod, two regions) keep their own.
+            name: assignment_name(&zone_name(profile, &regions[0]), "allowed_compute_sizes"),
             recommendation: "COST-03".to_owned(),
             display_name: format!("Allowed Azure ML compute sizes for {}", profile.project),
             effect: match effect {

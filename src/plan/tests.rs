@@ -1057,3 +1057,60 @@ mod self_check {
         assert!(result.evaluated.is_empty(), "{:?}", result.evaluated);
     }
 }
+
+#[test]
+fn zones_that_share_a_subscription_share_no_subscription_scope_name() {
+    let zone = |environment: &str, primary: &str| {
+        let mut profile = base();
+        profile["environment"] = json!(environment);
+        profile["regions"] = json!({"primary": primary, "secondary": "none"});
+        profile["waivers"] =
+            json!([{"id": "REL-07", "reason": "unit test", "expires": "2027-01-31"}]);
+        let plan = plan_of(&profile);
+        let d = plan.bicep_deployment;
+        [
+            d.stack,
+            d.prefix,
+            plan.governance.custom_policies[0].name.clone(),
+        ]
+    };
+    let prod = zone("prod", "westeurope");
+    assert_eq!(
+        prod,
+        [
+            "stack-unit-prod-weu",
+            "mlzone-unit-prod-weu",
+            "mlz-unit-prod-weu-allowed-compute-sizes"
+        ]
+    );
+    for other in [zone("prod", "northeurope"), zone("dev", "westeurope")] {
+        for (a, b) in other.iter().zip(&prod) {
+            assert_ne!(a, b);
+        }
+    }
+}
+
+#[test]
+fn globally_unique_names_carry_the_subscription_suffix_unless_pinned_to_the_legacy_one() {
+    let plan = plan_of(&base());
+    assert_eq!(plan.regions[0].storage.name, "stunitpweu{suffix}");
+    assert_eq!(plan.naming.guid_arguments, ["unit", "prod", "westeurope"]);
+    assert_eq!(plan.naming.global["registry"], "crunitpweu{suffix}");
+    let legacy = plan.naming.legacy["primary/storage"].clone();
+    assert!(
+        legacy.starts_with("stunitpweu") && legacy.len() == 14,
+        "{legacy}"
+    );
+    // Private endpoints are unique in their group: their names need no suffix.
+    assert!(
+        plan.regions[0]
+            .private_endpoints
+            .iter()
+            .any(|pe| pe.name == "pe-stunitpweu-blob")
+    );
+    let mut pinned = base();
+    pinned["names"] = json!({"suffix": "legacy"});
+    let pinned = plan_of(&pinned);
+    assert_eq!(pinned.regions[0].storage.name, legacy);
+    assert_eq!(pinned.naming.global, plan.naming.legacy);
+}

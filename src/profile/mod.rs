@@ -53,6 +53,9 @@ pub struct Profile {
     /// Encryption at rest.
     #[serde(default)]
     pub encryption: Encryption,
+    /// How resource names are derived.
+    #[serde(default)]
+    pub names: Naming,
     /// Who may use the workspace: Microsoft Entra groups and the role each gets.
     #[serde(default)]
     pub access: Vec<AccessGrant>,
@@ -352,6 +355,31 @@ pub struct Schedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9 ._+/()-]*$"), length(max = 64))]
     pub time_zone: Option<String>,
+}
+
+/// How resource names are derived.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Naming {
+    /// Where the four-character suffix of the globally unique names (key vaults, storage
+    /// accounts, the container registry) comes from. `subscription` (default): the deployment
+    /// computes it from the subscription ID, project, environment and primary region, so zones
+    /// in different subscriptions never share a name. `legacy`: a hash of project, environment
+    /// and region, as mlzone 0.1 derived it; keeps the names of zones deployed before, which
+    /// would otherwise be replaced (their data lost).
+    #[serde(default)]
+    pub suffix: SuffixSource,
+}
+
+/// Where the suffix of the globally unique names comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SuffixSource {
+    /// Computed at deploy time from the subscription ID: unique per subscription.
+    #[default]
+    Subscription,
+    /// Derived from project, environment and region only, as mlzone 0.1 did.
+    Legacy,
 }
 
 /// Encryption at rest.

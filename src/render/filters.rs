@@ -1,17 +1,57 @@
 //! Template filters that turn plan values into literals of the target language. Every string from
-//! a profile reaches generated code through one of them, so it stays data, never code.
+//! a profile reaches generated code through one of them, so it stays data, never code. The one
+//! interpolation they write is the deploy-time suffix of a plan-made name (`hcl_name`,
+//! `bicep_name`): a reference to the suffix the generated code computes, nothing from the profile.
 
 use std::fmt::Write as _;
 
 use serde_json::Value;
 use tera::{Error, Kwargs, State, TeraResult, Value as TemplateValue};
 
+use crate::naming::SUFFIX_SLOT;
+
 /// `value | hcl`: a plan value as an HCL expression; strings become quoted, escaped literals.
 pub(crate) fn hcl(value: &TemplateValue, _: Kwargs, _: &State) -> TeraResult<String> {
     Ok(match value.as_str() {
         Some(text) => hcl_string(text),
-        None => hcl_expr(&json("hcl", value)?),
+        None => hcl_expr(&json("hcl", value)?, hcl_string),
     })
+}
+
+/// `value | hcl_name`: as `hcl`, but a plan-made name with the deploy-time suffix slot becomes
+/// a template string ending in `${local.name_suffix}` (see [`name_hcl`]).
+pub(crate) fn hcl_name(value: &TemplateValue, _: Kwargs, _: &State) -> TeraResult<String> {
+    Ok(match value.as_str() {
+        Some(text) => name_hcl(text),
+        None => hcl_expr(&json("hcl_name", value)?, name_hcl),
+    })
+}
+
+/// `text` split around the suffix slot when it is a plan-made name: lowercase letters, digits,
+/// `.` and `-` on both sides of one [`SUFFIX_SLOT`]. Nothing else becomes an interpolation.
+fn slotted(text: &str) -> Option<(&str, &str)> {
+    let (before, after) = text.split_once(SUFFIX_SLOT)?;
+    let name = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+    };
+    (name(before) && name(after)).then_some((before, after))
+}
+
+/// An HCL string of a name: `"st…${local.name_suffix}"` for a slotted name, else `hcl_string`.
+pub fn name_hcl(text: &str) -> String {
+    match slotted(text) {
+        Some((before, after)) => format!("\"{before}${{local.name_suffix}}{after}\""),
+        None => hcl_string(text),
+    }
+}
+
+/// A Bicep string of a name: `'st…${nameSuffix}'` for a slotted name, else `bicep_string`.
+pub fn name_bicep(text: &str) -> String {
+    match slotted(text) {
+        Some((before, after)) => format!("'{before}${{nameSuffix}}{after}'"),
+        None => bicep_string(text),
+    }
 }
 
 /// A filter from a text transformation: `text | name`.
@@ -46,7 +86,17 @@ pub(crate) fn bicep(value: &TemplateValue, args: Kwargs, _: &State) -> TeraResul
     let indent: Option<usize> = args.get("indent")?;
     Ok(match value.as_str() {
         Some(text) => bicep_string(text),
-        None => bicep_expr(&json("bicep", value)?, indent.unwrap_or(0)),
+        None => bicep_expr(&json("bicep", value)?, indent.unwrap_or(0), bicep_string),
+    })
+}
+
+/// `value | bicep_name(indent=N)`: as `bicep`, but a plan-made name with the deploy-time
+/// suffix slot becomes a string interpolating `nameSuffix` (see [`name_bicep`]).
+pub(crate) fn bicep_name(value: &TemplateValue, args: Kwargs, _: &State) -> TeraResult<String> {
+    let indent: Option<usize> = args.get("indent")?;
+    Ok(match value.as_str() {
+        Some(text) => name_bicep(text),
+        None => bicep_expr(&json("bicep_name", value)?, indent.unwrap_or(0), name_bicep),
     })
 }
 
@@ -94,20 +144,20 @@ pub fn bicep_string(text: &str) -> String {
     out
 }
 
-/// A JSON value as Bicep, objects and arrays one item per line.
-pub fn bicep_expr(value: &Value, indent: usize) -> String {
+/// A JSON value as Bicep, objects and arrays one item per line, strings printed by `string`.
+pub fn bicep_expr(value: &Value, indent: usize, string: fn(&str) -> String) -> String {
     let pad = " ".repeat(indent + 2);
     let close = " ".repeat(indent);
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => bicep_string(s),
+        Value::String(s) => string(s),
         Value::Array(items) if items.is_empty() => "[]".to_owned(),
         Value::Array(items) => {
             let lines: Vec<String> = items
                 .iter()
-                .map(|v| format!("{pad}{}", bicep_expr(v, indent + 2)))
+                .map(|v| format!("{pad}{}", bicep_expr(v, indent + 2, string)))
                 .collect();
             format!("[\n{}\n{close}]", lines.join("\n"))
         }
@@ -115,7 +165,13 @@ pub fn bicep_expr(value: &Value, indent: usize) -> String {
         Value::Object(map) => {
             let lines: Vec<String> = map
                 .iter()
-                .map(|(k, v)| format!("{pad}{}: {}", bicep_key(k), bicep_expr(v, indent + 2)))
+                .map(|(k, v)| {
+                    format!(
+                        "{pad}{}: {}",
+                        bicep_key(k),
+                        bicep_expr(v, indent + 2, string)
+                    )
+                })
                 .collect();
             format!("{{\n{}\n{close}}}", lines.join("\n"))
         }
@@ -280,21 +336,21 @@ fn is_invisible_separator(c: char) -> bool {
     matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// A JSON value as HCL: objects with quoted keys, lists, literals.
-pub fn hcl_expr(value: &Value) -> String {
+/// A JSON value as HCL: objects with quoted keys, lists, literals; strings printed by `string`.
+pub fn hcl_expr(value: &Value, string: fn(&str) -> String) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => hcl_string(s),
+        Value::String(s) => string(s),
         Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(hcl_expr).collect();
+            let items: Vec<String> = items.iter().map(|v| hcl_expr(v, string)).collect();
             format!("[{}]", items.join(", "))
         }
         Value::Object(map) => {
             let entries: Vec<String> = map
                 .iter()
-                .map(|(k, v)| format!("{} = {}", hcl_string(k), hcl_expr(v)))
+                .map(|(k, v)| format!("{} = {}", hcl_string(k), hcl_expr(v, string)))
                 .collect();
             format!("{{ {} }}", entries.join(", "))
         }
@@ -392,8 +448,37 @@ mod tests {
     fn values_become_bicep_expressions() {
         let value = serde_json::json!({"effect": {"value": "Deny"}, "a-b": [1, "x"]});
         assert_eq!(
-            bicep_expr(&value, 0),
+            bicep_expr(&value, 0, bicep_string),
             "{\n  effect: {\n    value: 'Deny'\n  }\n  'a-b': [\n    1\n    'x'\n  ]\n}"
+        );
+    }
+
+    #[test]
+    fn only_a_plan_made_name_interpolates_the_suffix() {
+        assert_eq!(
+            name_hcl("stzonepweu{suffix}"),
+            r#""stzonepweu${local.name_suffix}""#
+        );
+        assert_eq!(
+            name_bicep("crzonepweu{suffix}.azurecr.io"),
+            "'crzonepweu${nameSuffix}.azurecr.io'"
+        );
+        assert_eq!(name_hcl("stzonepweua6zw"), r#""stzonepweua6zw""#);
+        // Anything beyond a name's characters stays a literal, escaped as always.
+        for text in [
+            "a\"{suffix}",
+            "${x}{suffix}",
+            "A{suffix}",
+            "a {suffix}",
+            "{suffix}{suffix}",
+        ] {
+            assert_eq!(name_hcl(text), hcl_string(text), "{text:?}");
+            assert_eq!(name_bicep(text), bicep_string(text), "{text:?}");
+        }
+        let list = serde_json::json!(["crzonepweu{suffix}.azurecr.io", "other.azurecr.io"]);
+        assert_eq!(
+            hcl_expr(&list, name_hcl),
+            r#"["crzonepweu${local.name_suffix}.azurecr.io", "other.azurecr.io"]"#
         );
     }
 
@@ -412,7 +497,7 @@ mod tests {
     fn values_become_hcl_expressions() {
         let value = serde_json::json!({"effect": {"value": "Deny"}, "list": ["a", 1, true]});
         assert_eq!(
-            hcl_expr(&value),
+            hcl_expr(&value, hcl_string),
             r#"{ "effect" = { "value" = "Deny" }, "list" = ["a", 1, true] }"#
         );
     }

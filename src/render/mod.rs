@@ -96,6 +96,8 @@ fn compile<'a>(templates: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Te
     // Filters first: tera checks, as it compiles, that every filter a template uses exists.
     tera.register_filter("hcl", filters::hcl);
     tera.register_filter("bicep", filters::bicep);
+    tera.register_filter("hcl_name", filters::hcl_name);
+    tera.register_filter("bicep_name", filters::bicep_name);
     tera.register_filter("enabled", filters::enabled);
     tera.register_filter("tf_id", filters::text("tf_id", filters::identifier));
     tera.register_filter("comment", filters::text("comment", filters::comment_text));

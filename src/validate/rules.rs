@@ -8,7 +8,7 @@ use jiff::civil::Date;
 
 use crate::diagnostic::{Diagnostic, did_you_mean, one_of};
 use crate::facts::{self, Kind, SkuKind, SkuStatus};
-use crate::naming::Names;
+use crate::naming::{self, NameRule, Names};
 use crate::plan::derive;
 use crate::profile::{
     Accelerator, Environment, NetworkMode, PrincipalType, Priority, Profile, Purpose,
@@ -1106,7 +1106,9 @@ impl Rules<'_> {
             let Some(region) = facts::region(&region_name) else {
                 continue;
             };
-            let names = Names::derive(&p.project, p.environment, &region_name, &region.code);
+            let suffix =
+                naming::suffix_text(p.names.suffix, &p.project, p.environment, &region_name);
+            let names = Names::derive(&p.project, p.environment, &region.code, &suffix);
             for (name, rule) in names.checks() {
                 let Some(message) = rule.problem(name) else {
                     continue;
@@ -1114,7 +1116,7 @@ impl Rules<'_> {
                 if !reported.insert(rule.resource) {
                     continue;
                 }
-                let over = name.chars().count().saturating_sub(rule.max);
+                let over = NameRule::length(name).saturating_sub(rule.max);
                 let help = if over > 0 && rule.compact {
                     format!(
                         "shorten `project` by {over} character(s); hyphens do not count in this name"

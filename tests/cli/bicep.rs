@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-use crate::support::{files_under, generate_into, mlzone, repo, shipped_profiles, slug};
+use crate::support::{extending, files_under, generate_into, mlzone, repo, shipped_profiles, slug};
 
 // ------------------------------------------------------------------------------------ tests
 
@@ -1138,6 +1138,64 @@ fn generated_bicep_matches_the_bicep_types() {
         failures.is_empty(),
         "the generated Bicep does not match the Bicep types in tests/data/bicep-types.json, or the linter finds what KNOWN_LINTER_FINDINGS does not list:\n{failures}"
     );
+}
+
+#[test]
+fn the_name_suffix_is_declared_where_names_use_it_and_nowhere_else() {
+    // Variants that change which modules print a globally unique name: the legacy suffix
+    // (none), no private endpoints to storage, vault or registry (network module without),
+    // policies at subscription scope (governance module with), a customer VNet (the storage
+    // service endpoint policy names the account).
+    let waiver = "waivers: [{id: SEC-05, reason: pilot, expires: 2027-03-31}]\n";
+    let variants = [
+        (
+            "legacy",
+            "profiles/baseline.yaml",
+            "names: {suffix: legacy}\n".to_owned(),
+        ),
+        ("no-endpoints", "profiles/baseline.yaml", waiver.to_owned()),
+        (
+            "subscription-policies",
+            "profiles/baseline.yaml",
+            "policy: {scope: subscription}\n".to_owned(),
+        ),
+        (
+            "customer-no-endpoints",
+            "profiles/customer-vnet.yaml",
+            waiver.to_owned(),
+        ),
+    ];
+    let mut failures = String::new();
+    for (label, golden, body) in variants {
+        let temp = tempfile::tempdir().expect("a temporary directory");
+        // A group with storage roles: the access module names the storage account.
+        let access = "access: [{group_object_id: 12345678-1234-4123-8123-123456789abc, role: data_scientist}]\n";
+        let profile = extending(temp.path(), golden, &format!("{body}{access}"));
+        let dir = generate(&profile, &temp.path().join("out"));
+        let outcome = check_kept(&dir);
+        for finding in &outcome.findings {
+            writeln!(failures, "{label}: {finding}").unwrap();
+        }
+        let mut declared = 0;
+        for (file, text) in files_under(&dir) {
+            let text = String::from_utf8_lossy(&text);
+            let declares = text.contains("\nvar nameSuffix = ");
+            declared += usize::from(declares);
+            if text.contains("${nameSuffix}") != declares {
+                writeln!(
+                    failures,
+                    "{label}: {file} uses `nameSuffix` without declaring it, or declares it unused"
+                )
+                .unwrap();
+            }
+        }
+        assert_eq!(
+            declared > 0,
+            label != "legacy",
+            "{label}: {declared} declarations"
+        );
+    }
+    assert!(failures.is_empty(), "{failures}");
 }
 
 #[test]

@@ -26,6 +26,8 @@ mod lifecycle;
 mod locks;
 // The managed network is provisioned after its rules and before compute; image-build clusters.
 mod managed_network;
+// Globally unique names: per subscription, the same in both formats, the legacy ones kept.
+mod names;
 // tests/fixtures/invalid: one mistake per file, each with its located diagnostic.
 mod invalid;
 // Property tests: no panic on any document or field value.

@@ -2053,7 +2053,11 @@ impl<'a> Tf<'a> {
             Expression::FuncCall(call) if call.name.name.as_str() == "jsonencode" => {
                 call.args.first().map_or(Value::Null, |arg| self.value(arg))
             }
-            Expression::FuncCall(call) => Value::String(format!("{}(...)", call.name.name)),
+            Expression::FuncCall(call) => {
+                let args: Vec<Value> = call.args.iter().map(|a| self.value(a)).collect();
+                name_suffix_function(call.name.name.as_str(), &args)
+                    .unwrap_or_else(|| Value::String(format!("{}(...)", call.name.name)))
+            }
             Expression::Parenthesis(inner) => self.value(inner),
             _ => Value::String("<expression>".to_owned()),
         }
@@ -2605,7 +2609,11 @@ impl<'a> BicepContext<'a> {
         let ExprKind::Ident(function) = &callee.kind else {
             return Value::String("<call>".to_owned());
         };
-        let args: Vec<String> = args.iter().map(|a| text(&self.value(a))).collect();
+        let values: Vec<Value> = args.iter().map(|a| self.value(a)).collect();
+        if let Some(value) = name_suffix_function(function, &values) {
+            return value;
+        }
+        let args: Vec<String> = values.iter().map(text).collect();
         match function.as_str() {
             "tenant" | "subscription" => Value::String(format!("{function}()")),
             "resourceGroup" => Value::String(args.first().cloned().unwrap_or(self.scope.clone())),
@@ -2616,6 +2624,49 @@ impl<'a> BicepContext<'a> {
         }
     }
 }
+
+/// The subscription both formats are evaluated in: the suffix of the globally unique names is
+/// computed from it, so both must compute the same four characters.
+const SUBSCRIPTION: &str = "6F1C2D3E-1111-4222-8333-444455556666";
+
+/// The functions the names' suffix is computed with, evaluated: Terraform's `lower`, `join`,
+/// `uuidv5` and `substr`, Bicep's `toLower`, `guid` and `take` (the subscription, whichever way a
+/// format names it, is [`SUBSCRIPTION`]). `None` for any other function.
+fn name_suffix_function(function: &str, args: &[Value]) -> Option<Value> {
+    let text = |i: usize| args.get(i).map(plain).unwrap_or_default();
+    let number = |i: usize| args.get(i).and_then(Value::as_u64).unwrap_or_default() as usize;
+    let subscription = |t: String| {
+        if t == "var.subscription_id" || t == "subscription()" {
+            SUBSCRIPTION.to_owned()
+        } else {
+            t
+        }
+    };
+    let guid = |namespace: &str, name: &str| {
+        let namespace = uuid::Uuid::parse_str(namespace).expect("a UUID namespace");
+        uuid::Uuid::new_v5(&namespace, name.as_bytes()).to_string()
+    };
+    let value = match function {
+        "lower" | "toLower" => subscription(text(0)).to_lowercase(),
+        "join" => {
+            let items = args.get(1).and_then(Value::as_array)?;
+            let items: Vec<String> = items.iter().map(plain).collect();
+            items.join(&text(0))
+        }
+        "uuidv5" => guid(&text(0), &text(1)),
+        "guid" => {
+            let items: Vec<String> = (0..args.len()).map(text).collect();
+            guid(ARM_GUID_NAMESPACE, &items.join("-"))
+        }
+        "substr" => text(0).chars().skip(number(1)).take(number(2)).collect(),
+        "take" => text(0).chars().take(number(1)).collect(),
+        _ => return None,
+    };
+    Some(Value::String(value))
+}
+
+/// ARM's `guid()` namespace, as Azure/bicep's own function test folds `guid()`.
+const ARM_GUID_NAMESPACE: &str = "11fb06fb-712d-4ddd-98c7-e71bbd588830";
 
 /// Whether `expr` is `environment().suffixes`.
 fn is_environment_suffixes(expr: &Expr) -> bool {

@@ -2,7 +2,7 @@
 # Change the profile, then run: mlzone generate ../profile.yaml -o . (in the output directory)
 
 resource "azurerm_key_vault" "primary" {
-  name                          = "kvchurnsandboxdweuag86"
+  name                          = "kvchurnsandboxdweu${local.name_suffix}"
   location                      = azurerm_resource_group.primary.location
   resource_group_name           = azurerm_resource_group.primary.name
   tenant_id                     = var.tenant_id
@@ -58,7 +58,7 @@ resource "azapi_resource" "primary_cmk" {
 }
 
 resource "azurerm_storage_account" "primary" {
-  name                              = "stchurnsandboxdweuag86"
+  name                              = "stchurnsandboxdweu${local.name_suffix}"
   location                          = azurerm_resource_group.primary.location
   resource_group_name               = azurerm_resource_group.primary.name
   account_kind                      = "StorageV2"
@@ -107,7 +107,7 @@ resource "azurerm_storage_account" "primary" {
 
 # One registry in the primary region, geo-replicated to the secondary (REL-07).
 resource "azurerm_container_registry" "main" {
-  name                          = "crchurnsandboxdweuag86"
+  name                          = "crchurnsandboxdweu${local.name_suffix}"
   location                      = azurerm_resource_group.primary.location
   resource_group_name           = azurerm_resource_group.primary.name
   sku                           = "Premium"

@@ -136,14 +136,14 @@ resource "azurerm_private_endpoint" "primary_workspace_amlworkspace" {
 }
 
 resource "azurerm_private_endpoint" "primary_storage_blob" {
-  name                = "pe-stchurnsandboxdweuag86-blob"
+  name                = "pe-stchurnsandboxdweu-blob"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stchurnsandboxdweuag86-blob"
+    name                           = "pe-stchurnsandboxdweu-blob"
     private_connection_resource_id = azurerm_storage_account.primary.id
     subresource_names              = ["blob"]
     is_manual_connection           = false
@@ -156,14 +156,14 @@ resource "azurerm_private_endpoint" "primary_storage_blob" {
 }
 
 resource "azurerm_private_endpoint" "primary_storage_file" {
-  name                = "pe-stchurnsandboxdweuag86-file"
+  name                = "pe-stchurnsandboxdweu-file"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stchurnsandboxdweuag86-file"
+    name                           = "pe-stchurnsandboxdweu-file"
     private_connection_resource_id = azurerm_storage_account.primary.id
     subresource_names              = ["file"]
     is_manual_connection           = false
@@ -176,14 +176,14 @@ resource "azurerm_private_endpoint" "primary_storage_file" {
 }
 
 resource "azurerm_private_endpoint" "primary_key_vault_vault" {
-  name                = "pe-kvchurnsandboxdweuag86-vault"
+  name                = "pe-kvchurnsandboxdweu-vault"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-kvchurnsandboxdweuag86-vault"
+    name                           = "pe-kvchurnsandboxdweu-vault"
     private_connection_resource_id = azurerm_key_vault.primary.id
     subresource_names              = ["vault"]
     is_manual_connection           = false
@@ -196,14 +196,14 @@ resource "azurerm_private_endpoint" "primary_key_vault_vault" {
 }
 
 resource "azurerm_private_endpoint" "primary_registry_registry" {
-  name                = "pe-crchurnsandboxdweuag86-registry"
+  name                = "pe-crchurnsandboxdweu-registry"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-crchurnsandboxdweuag86-registry"
+    name                           = "pe-crchurnsandboxdweu-registry"
     private_connection_resource_id = azurerm_container_registry.main.id
     subresource_names              = ["registry"]
     is_manual_connection           = false

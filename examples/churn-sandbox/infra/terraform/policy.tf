@@ -87,7 +87,7 @@ resource "azurerm_resource_group_policy_assignment" "primary_compute_allowed_reg
   policy_definition_id = "/providers/Microsoft.Authorization/policyDefinitions/5853517a-63de-11ea-bc55-0242ac130003"
   display_name         = "[Preview]: Configure allowed registries for specified Azure Machine Learning computes"
   parameters = jsonencode({
-    "allowedACRs" = { value = ["crchurnsandboxdweuag86.azurecr.io"] }
+    "allowedACRs" = { value = ["crchurnsandboxdweu${local.name_suffix}.azurecr.io"] }
     "effect"      = { value = "enforceSetting" }
   })
 }
@@ -146,8 +146,8 @@ resource "azurerm_resource_group_policy_assignment" "primary_compute_instance_la
 # COST-03: Azure ML compute may use only the sizes this profile names; the
 # built-in "Allowed virtual machine size SKUs" does not cover ML compute. Only compute types
 # with a VM size are tested: an attached compute has none, which notIn would deny.
-resource "azurerm_policy_definition" "mlz-churn-sandbox-allowed-compute-sizes" {
-  name         = "mlz-churn-sandbox-allowed-compute-sizes"
+resource "azurerm_policy_definition" "mlz-churn-sandbox-dev-weu-allowed-compute-sizes" {
+  name         = "mlz-churn-sandbox-dev-weu-allowed-compute-sizes"
   policy_type  = "Custom"
   mode         = "All"
   display_name = "Allowed Azure ML compute sizes for churn-sandbox"
@@ -167,10 +167,10 @@ resource "azurerm_policy_definition" "mlz-churn-sandbox-allowed-compute-sizes" {
   })
 }
 
-resource "azurerm_resource_group_policy_assignment" "primary_mlz-churn-sandbox-allowed-compute-sizes" {
-  name                 = "mlz-churn-sandbox-allowed-compute-sizes"
+resource "azurerm_resource_group_policy_assignment" "primary_mlz-churn-sandbox-dev-weu-allowed-compute-sizes" {
+  name                 = "mlz-churn-sandbox-dev-weu-allowed-compute-sizes"
   resource_group_id    = azurerm_resource_group.primary.id
-  policy_definition_id = azurerm_policy_definition.mlz-churn-sandbox-allowed-compute-sizes.id
+  policy_definition_id = azurerm_policy_definition.mlz-churn-sandbox-dev-weu-allowed-compute-sizes.id
   display_name         = "Allowed Azure ML compute sizes for churn-sandbox"
   parameters = jsonencode({
     allowedSizes = { value = ["Standard_D4_v5", "Standard_D8_v5", "Standard_E4_v5"] }

@@ -10,6 +10,10 @@ locals {
     "owner"               = "claims-ml"
     "project"             = "claims"
   }
+  # Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end
+  # in the first four hex digits of ARM's guid(subscription, project, environment, primary
+  # region), a UUIDv5 in ARM's namespace, so the Bicep's names are the same.
+  name_suffix = substr(uuidv5("11fb06fb-712d-4ddd-98c7-e71bbd588830", join("-", [lower(var.subscription_id), "claims", "prod", "northeurope"])), 0, 4)
 }
 
 # primary region: North Europe

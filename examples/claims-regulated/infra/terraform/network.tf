@@ -136,14 +136,14 @@ resource "azurerm_private_endpoint" "primary_workspace_amlworkspace" {
 }
 
 resource "azurerm_private_endpoint" "primary_storage_blob" {
-  name                = "pe-stclaimspneuw0c9-blob"
+  name                = "pe-stclaimspneu-blob"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stclaimspneuw0c9-blob"
+    name                           = "pe-stclaimspneu-blob"
     private_connection_resource_id = azurerm_storage_account.primary.id
     subresource_names              = ["blob"]
     is_manual_connection           = false
@@ -156,14 +156,14 @@ resource "azurerm_private_endpoint" "primary_storage_blob" {
 }
 
 resource "azurerm_private_endpoint" "primary_storage_file" {
-  name                = "pe-stclaimspneuw0c9-file"
+  name                = "pe-stclaimspneu-file"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stclaimspneuw0c9-file"
+    name                           = "pe-stclaimspneu-file"
     private_connection_resource_id = azurerm_storage_account.primary.id
     subresource_names              = ["file"]
     is_manual_connection           = false
@@ -176,14 +176,14 @@ resource "azurerm_private_endpoint" "primary_storage_file" {
 }
 
 resource "azurerm_private_endpoint" "primary_key_vault_vault" {
-  name                = "pe-kvclaimspneuw0c9-vault"
+  name                = "pe-kvclaimspneu-vault"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-kvclaimspneuw0c9-vault"
+    name                           = "pe-kvclaimspneu-vault"
     private_connection_resource_id = azurerm_key_vault.primary.id
     subresource_names              = ["vault"]
     is_manual_connection           = false
@@ -196,14 +196,14 @@ resource "azurerm_private_endpoint" "primary_key_vault_vault" {
 }
 
 resource "azurerm_private_endpoint" "primary_registry_registry" {
-  name                = "pe-crclaimspneuw0c9-registry"
+  name                = "pe-crclaimspneu-registry"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-crclaimspneuw0c9-registry"
+    name                           = "pe-crclaimspneu-registry"
     private_connection_resource_id = azurerm_container_registry.main.id
     subresource_names              = ["registry"]
     is_manual_connection           = false
@@ -350,14 +350,14 @@ resource "azurerm_private_endpoint" "secondary_workspace_amlworkspace" {
 }
 
 resource "azurerm_private_endpoint" "secondary_storage_blob" {
-  name                = "pe-stclaimspweuxj3n-blob"
+  name                = "pe-stclaimspweu-blob"
   location            = azurerm_resource_group.secondary.location
   resource_group_name = azurerm_resource_group.secondary.name
   subnet_id           = azurerm_subnet.secondary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stclaimspweuxj3n-blob"
+    name                           = "pe-stclaimspweu-blob"
     private_connection_resource_id = azurerm_storage_account.secondary.id
     subresource_names              = ["blob"]
     is_manual_connection           = false
@@ -370,14 +370,14 @@ resource "azurerm_private_endpoint" "secondary_storage_blob" {
 }
 
 resource "azurerm_private_endpoint" "secondary_storage_file" {
-  name                = "pe-stclaimspweuxj3n-file"
+  name                = "pe-stclaimspweu-file"
   location            = azurerm_resource_group.secondary.location
   resource_group_name = azurerm_resource_group.secondary.name
   subnet_id           = azurerm_subnet.secondary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stclaimspweuxj3n-file"
+    name                           = "pe-stclaimspweu-file"
     private_connection_resource_id = azurerm_storage_account.secondary.id
     subresource_names              = ["file"]
     is_manual_connection           = false
@@ -390,14 +390,14 @@ resource "azurerm_private_endpoint" "secondary_storage_file" {
 }
 
 resource "azurerm_private_endpoint" "secondary_key_vault_vault" {
-  name                = "pe-kvclaimspweuxj3n-vault"
+  name                = "pe-kvclaimspweu-vault"
   location            = azurerm_resource_group.secondary.location
   resource_group_name = azurerm_resource_group.secondary.name
   subnet_id           = azurerm_subnet.secondary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-kvclaimspweuxj3n-vault"
+    name                           = "pe-kvclaimspweu-vault"
     private_connection_resource_id = azurerm_key_vault.secondary.id
     subresource_names              = ["vault"]
     is_manual_connection           = false
@@ -410,14 +410,14 @@ resource "azurerm_private_endpoint" "secondary_key_vault_vault" {
 }
 
 resource "azurerm_private_endpoint" "secondary_registry_registry" {
-  name                = "pe-crclaimspweuxj3n-registry"
+  name                = "pe-crclaimspweu-registry"
   location            = azurerm_resource_group.secondary.location
   resource_group_name = azurerm_resource_group.secondary.name
   subnet_id           = azurerm_subnet.secondary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-crclaimspweuxj3n-registry"
+    name                           = "pe-crclaimspweu-registry"
     private_connection_resource_id = azurerm_container_registry.main.id
     subresource_names              = ["registry"]
     is_manual_connection           = false

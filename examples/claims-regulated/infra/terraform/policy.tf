@@ -91,7 +91,7 @@ resource "azurerm_subscription_policy_assignment" "compute_allowed_registries" {
   policy_definition_id = "/providers/Microsoft.Authorization/policyDefinitions/5853517a-63de-11ea-bc55-0242ac130003"
   display_name         = "[Preview]: Configure allowed registries for specified Azure Machine Learning computes"
   parameters = jsonencode({
-    "allowedACRs" = { value = ["crclaimspneuw0c9.azurecr.io"] }
+    "allowedACRs" = { value = ["crclaimspneu${local.name_suffix}.azurecr.io"] }
     "effect"      = { value = "enforceSetting" }
   })
 }
@@ -195,8 +195,8 @@ resource "azurerm_security_center_subscription_pricing" "ai" {
 # COST-03: Azure ML compute may use only the sizes this profile names; the
 # built-in "Allowed virtual machine size SKUs" does not cover ML compute. Only compute types
 # with a VM size are tested: an attached compute has none, which notIn would deny.
-resource "azurerm_policy_definition" "mlz-claims-allowed-compute-sizes" {
-  name         = "mlz-claims-allowed-compute-sizes"
+resource "azurerm_policy_definition" "mlz-claims-prod-neu-allowed-compute-sizes" {
+  name         = "mlz-claims-prod-neu-allowed-compute-sizes"
   policy_type  = "Custom"
   mode         = "All"
   display_name = "Allowed Azure ML compute sizes for claims"
@@ -216,10 +216,10 @@ resource "azurerm_policy_definition" "mlz-claims-allowed-compute-sizes" {
   })
 }
 
-resource "azurerm_subscription_policy_assignment" "mlz-claims-allowed-compute-sizes" {
-  name                 = "mlz-claims-allowed-compute-sizes"
+resource "azurerm_subscription_policy_assignment" "mlz-claims-prod-neu-allowed-compute-sizes" {
+  name                 = "mlz-claims-prod-neu-allowed-compute-sizes"
   subscription_id      = local.subscription_scope
-  policy_definition_id = azurerm_policy_definition.mlz-claims-allowed-compute-sizes.id
+  policy_definition_id = azurerm_policy_definition.mlz-claims-prod-neu-allowed-compute-sizes.id
   display_name         = "Allowed Azure ML compute sizes for claims"
   parameters = jsonencode({
     allowedSizes = { value = ["Standard_D8_v5", "Standard_E8_v5"] }

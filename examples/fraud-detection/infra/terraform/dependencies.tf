@@ -2,7 +2,7 @@
 # Change the profile, then run: mlzone generate ../profile.yaml -o . (in the output directory)
 
 resource "azurerm_key_vault" "primary" {
-  name                          = "kvfrauddetectionpweua6zw"
+  name                          = "kvfrauddetectionpweu${local.name_suffix}"
   location                      = azurerm_resource_group.primary.location
   resource_group_name           = azurerm_resource_group.primary.name
   tenant_id                     = var.tenant_id
@@ -62,7 +62,7 @@ resource "azapi_resource" "primary_cmk" {
 }
 
 resource "azurerm_storage_account" "primary" {
-  name                              = "stfrauddetectionpweua6zw"
+  name                              = "stfrauddetectionpweu${local.name_suffix}"
   location                          = azurerm_resource_group.primary.location
   resource_group_name               = azurerm_resource_group.primary.name
   account_kind                      = "StorageV2"
@@ -114,7 +114,7 @@ resource "azurerm_storage_account" "primary" {
 }
 
 resource "azurerm_key_vault" "secondary" {
-  name                          = "kvfrauddetectionpneue9k4"
+  name                          = "kvfrauddetectionpneu${local.name_suffix}"
   location                      = azurerm_resource_group.secondary.location
   resource_group_name           = azurerm_resource_group.secondary.name
   tenant_id                     = var.tenant_id
@@ -174,7 +174,7 @@ resource "azapi_resource" "secondary_cmk" {
 }
 
 resource "azurerm_storage_account" "secondary" {
-  name                              = "stfrauddetectionpneue9k4"
+  name                              = "stfrauddetectionpneu${local.name_suffix}"
   location                          = azurerm_resource_group.secondary.location
   resource_group_name               = azurerm_resource_group.secondary.name
   account_kind                      = "StorageV2"
@@ -227,7 +227,7 @@ resource "azurerm_storage_account" "secondary" {
 
 # One registry in the primary region, geo-replicated to the secondary (REL-07).
 resource "azurerm_container_registry" "main" {
-  name                          = "crfrauddetectionpweua6zw"
+  name                          = "crfrauddetectionpweu${local.name_suffix}"
   location                      = azurerm_resource_group.primary.location
   resource_group_name           = azurerm_resource_group.primary.name
   sku                           = "Premium"

@@ -136,14 +136,14 @@ resource "azurerm_private_endpoint" "primary_workspace_amlworkspace" {
 }
 
 resource "azurerm_private_endpoint" "primary_storage_blob" {
-  name                = "pe-stfrauddetectionpweua6zw-blob"
+  name                = "pe-stfrauddetectionpweu-blob"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stfrauddetectionpweua6zw-blob"
+    name                           = "pe-stfrauddetectionpweu-blob"
     private_connection_resource_id = azurerm_storage_account.primary.id
     subresource_names              = ["blob"]
     is_manual_connection           = false
@@ -156,14 +156,14 @@ resource "azurerm_private_endpoint" "primary_storage_blob" {
 }
 
 resource "azurerm_private_endpoint" "primary_storage_file" {
-  name                = "pe-stfrauddetectionpweua6zw-file"
+  name                = "pe-stfrauddetectionpweu-file"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stfrauddetectionpweua6zw-file"
+    name                           = "pe-stfrauddetectionpweu-file"
     private_connection_resource_id = azurerm_storage_account.primary.id
     subresource_names              = ["file"]
     is_manual_connection           = false
@@ -176,14 +176,14 @@ resource "azurerm_private_endpoint" "primary_storage_file" {
 }
 
 resource "azurerm_private_endpoint" "primary_key_vault_vault" {
-  name                = "pe-kvfrauddetectionpweua6zw-vault"
+  name                = "pe-kvfrauddetectionpweu-vault"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-kvfrauddetectionpweua6zw-vault"
+    name                           = "pe-kvfrauddetectionpweu-vault"
     private_connection_resource_id = azurerm_key_vault.primary.id
     subresource_names              = ["vault"]
     is_manual_connection           = false
@@ -196,14 +196,14 @@ resource "azurerm_private_endpoint" "primary_key_vault_vault" {
 }
 
 resource "azurerm_private_endpoint" "primary_registry_registry" {
-  name                = "pe-crfrauddetectionpweua6zw-registry"
+  name                = "pe-crfrauddetectionpweu-registry"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-crfrauddetectionpweua6zw-registry"
+    name                           = "pe-crfrauddetectionpweu-registry"
     private_connection_resource_id = azurerm_container_registry.main.id
     subresource_names              = ["registry"]
     is_manual_connection           = false
@@ -350,14 +350,14 @@ resource "azurerm_private_endpoint" "secondary_workspace_amlworkspace" {
 }
 
 resource "azurerm_private_endpoint" "secondary_storage_blob" {
-  name                = "pe-stfrauddetectionpneue9k4-blob"
+  name                = "pe-stfrauddetectionpneu-blob"
   location            = azurerm_resource_group.secondary.location
   resource_group_name = azurerm_resource_group.secondary.name
   subnet_id           = azurerm_subnet.secondary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stfrauddetectionpneue9k4-blob"
+    name                           = "pe-stfrauddetectionpneu-blob"
     private_connection_resource_id = azurerm_storage_account.secondary.id
     subresource_names              = ["blob"]
     is_manual_connection           = false
@@ -370,14 +370,14 @@ resource "azurerm_private_endpoint" "secondary_storage_blob" {
 }
 
 resource "azurerm_private_endpoint" "secondary_storage_file" {
-  name                = "pe-stfrauddetectionpneue9k4-file"
+  name                = "pe-stfrauddetectionpneu-file"
   location            = azurerm_resource_group.secondary.location
   resource_group_name = azurerm_resource_group.secondary.name
   subnet_id           = azurerm_subnet.secondary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stfrauddetectionpneue9k4-file"
+    name                           = "pe-stfrauddetectionpneu-file"
     private_connection_resource_id = azurerm_storage_account.secondary.id
     subresource_names              = ["file"]
     is_manual_connection           = false
@@ -390,14 +390,14 @@ resource "azurerm_private_endpoint" "secondary_storage_file" {
 }
 
 resource "azurerm_private_endpoint" "secondary_key_vault_vault" {
-  name                = "pe-kvfrauddetectionpneue9k4-vault"
+  name                = "pe-kvfrauddetectionpneu-vault"
   location            = azurerm_resource_group.secondary.location
   resource_group_name = azurerm_resource_group.secondary.name
   subnet_id           = azurerm_subnet.secondary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-kvfrauddetectionpneue9k4-vault"
+    name                           = "pe-kvfrauddetectionpneu-vault"
     private_connection_resource_id = azurerm_key_vault.secondary.id
     subresource_names              = ["vault"]
     is_manual_connection           = false
@@ -410,14 +410,14 @@ resource "azurerm_private_endpoint" "secondary_key_vault_vault" {
 }
 
 resource "azurerm_private_endpoint" "secondary_registry_registry" {
-  name                = "pe-crfrauddetectionpneue9k4-registry"
+  name                = "pe-crfrauddetectionpneu-registry"
   location            = azurerm_resource_group.secondary.location
   resource_group_name = azurerm_resource_group.secondary.name
   subnet_id           = azurerm_subnet.secondary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-crfrauddetectionpneue9k4-registry"
+    name                           = "pe-crfrauddetectionpneu-registry"
     private_connection_resource_id = azurerm_container_registry.main.id
     subresource_names              = ["registry"]
     is_manual_connection           = false

@@ -87,7 +87,7 @@ resource "azurerm_resource_group_policy_assignment" "primary_compute_allowed_reg
   policy_definition_id = "/providers/Microsoft.Authorization/policyDefinitions/5853517a-63de-11ea-bc55-0242ac130003"
   display_name         = "[Preview]: Configure allowed registries for specified Azure Machine Learning computes"
   parameters = jsonencode({
-    "allowedACRs" = { value = ["crfrauddetectionpweua6zw.azurecr.io"] }
+    "allowedACRs" = { value = ["crfrauddetectionpweu${local.name_suffix}.azurecr.io"] }
     "effect"      = { value = "enforceSetting" }
   })
 }
@@ -230,7 +230,7 @@ resource "azurerm_resource_group_policy_assignment" "secondary_compute_allowed_r
   policy_definition_id = "/providers/Microsoft.Authorization/policyDefinitions/5853517a-63de-11ea-bc55-0242ac130003"
   display_name         = "[Preview]: Configure allowed registries for specified Azure Machine Learning computes"
   parameters = jsonencode({
-    "allowedACRs" = { value = ["crfrauddetectionpweua6zw.azurecr.io"] }
+    "allowedACRs" = { value = ["crfrauddetectionpweu${local.name_suffix}.azurecr.io"] }
     "effect"      = { value = "enforceSetting" }
   })
 }
@@ -289,8 +289,8 @@ resource "azurerm_resource_group_policy_assignment" "secondary_compute_instance_
 # COST-03: Azure ML compute may use only the sizes this profile names; the
 # built-in "Allowed virtual machine size SKUs" does not cover ML compute. Only compute types
 # with a VM size are tested: an attached compute has none, which notIn would deny.
-resource "azurerm_policy_definition" "mlz-fraud-detection-allowed-compute-sizes" {
-  name         = "mlz-fraud-detection-allowed-compute-sizes"
+resource "azurerm_policy_definition" "mlz-fraud-detection-prod-weu-allowed-compute-sizes" {
+  name         = "mlz-fraud-detection-prod-weu-allowed-compute-sizes"
   policy_type  = "Custom"
   mode         = "All"
   display_name = "Allowed Azure ML compute sizes for fraud-detection"
@@ -310,10 +310,10 @@ resource "azurerm_policy_definition" "mlz-fraud-detection-allowed-compute-sizes"
   })
 }
 
-resource "azurerm_resource_group_policy_assignment" "primary_mlz-fraud-detection-allowed-compute-sizes" {
-  name                 = "mlz-fraud-detection-allowed-compute-sizes"
+resource "azurerm_resource_group_policy_assignment" "primary_mlz-fraud-detection-prod-weu-allowed-compute-sizes" {
+  name                 = "mlz-fraud-detection-prod-weu-allowed-compute-sizes"
   resource_group_id    = azurerm_resource_group.primary.id
-  policy_definition_id = azurerm_policy_definition.mlz-fraud-detection-allowed-compute-sizes.id
+  policy_definition_id = azurerm_policy_definition.mlz-fraud-detection-prod-weu-allowed-compute-sizes.id
   display_name         = "Allowed Azure ML compute sizes for fraud-detection"
   parameters = jsonencode({
     allowedSizes = { value = ["Standard_D16_v5", "Standard_E16_v5"] }
@@ -321,10 +321,10 @@ resource "azurerm_resource_group_policy_assignment" "primary_mlz-fraud-detection
   })
 }
 
-resource "azurerm_resource_group_policy_assignment" "secondary_mlz-fraud-detection-allowed-compute-sizes" {
-  name                 = "mlz-fraud-detection-allowed-compute-sizes"
+resource "azurerm_resource_group_policy_assignment" "secondary_mlz-fraud-detection-prod-weu-allowed-compute-sizes" {
+  name                 = "mlz-fraud-detection-prod-weu-allowed-compute-sizes"
   resource_group_id    = azurerm_resource_group.secondary.id
-  policy_definition_id = azurerm_policy_definition.mlz-fraud-detection-allowed-compute-sizes.id
+  policy_definition_id = azurerm_policy_definition.mlz-fraud-detection-prod-weu-allowed-compute-sizes.id
   display_name         = "Allowed Azure ML compute sizes for fraud-detection"
   parameters = jsonencode({
     allowedSizes = { value = ["Standard_D16_v5", "Standard_E16_v5"] }

@@ -3,7 +3,7 @@
 # WAIVED REL-07 (Recovery strategy covering the workspace and all its dependencies) until 2027-03-31: Pilot: H100 quota granted in eastus2 only; add centralus once quota is approved.
 
 resource "azurerm_key_vault" "primary" {
-  name                          = "kvvisionpeus23vco"
+  name                          = "kvvisionpeus2${local.name_suffix}"
   location                      = azurerm_resource_group.primary.location
   resource_group_name           = azurerm_resource_group.primary.name
   tenant_id                     = var.tenant_id
@@ -63,7 +63,7 @@ resource "azapi_resource" "primary_cmk" {
 }
 
 resource "azurerm_storage_account" "primary" {
-  name                              = "stvisionpeus23vco"
+  name                              = "stvisionpeus2${local.name_suffix}"
   location                          = azurerm_resource_group.primary.location
   resource_group_name               = azurerm_resource_group.primary.name
   account_kind                      = "StorageV2"
@@ -116,7 +116,7 @@ resource "azurerm_storage_account" "primary" {
 
 # One registry in the primary region, geo-replicated to the secondary (REL-07).
 resource "azurerm_container_registry" "main" {
-  name                          = "crvisionpeus23vco"
+  name                          = "crvisionpeus2${local.name_suffix}"
   location                      = azurerm_resource_group.primary.location
   resource_group_name           = azurerm_resource_group.primary.name
   sku                           = "Premium"

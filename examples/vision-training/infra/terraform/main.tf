@@ -11,6 +11,10 @@ locals {
     "project"     = "vision"
     "workload"    = "gpu-training"
   }
+  # Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end
+  # in the first four hex digits of ARM's guid(subscription, project, environment, primary
+  # region), a UUIDv5 in ARM's namespace, so the Bicep's names are the same.
+  name_suffix = substr(uuidv5("11fb06fb-712d-4ddd-98c7-e71bbd588830", join("-", [lower(var.subscription_id), "vision", "prod", "eastus2"])), 0, 4)
 }
 
 # primary region: East US 2

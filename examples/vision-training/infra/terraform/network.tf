@@ -137,14 +137,14 @@ resource "azurerm_private_endpoint" "primary_workspace_amlworkspace" {
 }
 
 resource "azurerm_private_endpoint" "primary_storage_blob" {
-  name                = "pe-stvisionpeus23vco-blob"
+  name                = "pe-stvisionpeus2-blob"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stvisionpeus23vco-blob"
+    name                           = "pe-stvisionpeus2-blob"
     private_connection_resource_id = azurerm_storage_account.primary.id
     subresource_names              = ["blob"]
     is_manual_connection           = false
@@ -157,14 +157,14 @@ resource "azurerm_private_endpoint" "primary_storage_blob" {
 }
 
 resource "azurerm_private_endpoint" "primary_storage_file" {
-  name                = "pe-stvisionpeus23vco-file"
+  name                = "pe-stvisionpeus2-file"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-stvisionpeus23vco-file"
+    name                           = "pe-stvisionpeus2-file"
     private_connection_resource_id = azurerm_storage_account.primary.id
     subresource_names              = ["file"]
     is_manual_connection           = false
@@ -177,14 +177,14 @@ resource "azurerm_private_endpoint" "primary_storage_file" {
 }
 
 resource "azurerm_private_endpoint" "primary_key_vault_vault" {
-  name                = "pe-kvvisionpeus23vco-vault"
+  name                = "pe-kvvisionpeus2-vault"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-kvvisionpeus23vco-vault"
+    name                           = "pe-kvvisionpeus2-vault"
     private_connection_resource_id = azurerm_key_vault.primary.id
     subresource_names              = ["vault"]
     is_manual_connection           = false
@@ -197,14 +197,14 @@ resource "azurerm_private_endpoint" "primary_key_vault_vault" {
 }
 
 resource "azurerm_private_endpoint" "primary_registry_registry" {
-  name                = "pe-crvisionpeus23vco-registry"
+  name                = "pe-crvisionpeus2-registry"
   location            = azurerm_resource_group.primary.location
   resource_group_name = azurerm_resource_group.primary.name
   subnet_id           = azurerm_subnet.primary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-crvisionpeus23vco-registry"
+    name                           = "pe-crvisionpeus2-registry"
     private_connection_resource_id = azurerm_container_registry.main.id
     subresource_names              = ["registry"]
     is_manual_connection           = false

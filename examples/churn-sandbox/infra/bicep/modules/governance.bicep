@@ -21,7 +21,7 @@ module primaryPolicies 'primary-policies.bicep' = {
 // COST-03: Azure ML compute may use only the sizes this profile names; the
 // built-in "Allowed virtual machine size SKUs" does not cover ML compute.
 resource allowedSizes 'Microsoft.Authorization/policyDefinitions@2026-07-01' = {
-  name: 'mlz-churn-sandbox-allowed-compute-sizes'
+  name: 'mlz-churn-sandbox-dev-weu-allowed-compute-sizes'
   properties: {
     policyType: 'Custom'
     mode: 'All'

@@ -12,6 +12,11 @@ var tags = {
   project: 'churn-sandbox'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'churn-sandbox', 'dev', 'westeurope'), 4)
+
 resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   name: 'nsg-churn-sandbox-dev-weu-endpoints'
   location: 'westeurope'
@@ -160,7 +165,7 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
 }
 
 resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stchurnsandboxdweuag86-blob'
+  name: 'pe-stchurnsandboxdweu-blob'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -169,9 +174,9 @@ resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stchurnsandboxdweuag86-blob'
+        name: 'pe-stchurnsandboxdweu-blob'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stchurnsandboxdweuag86')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stchurnsandboxdweu${nameSuffix}')
           groupIds: [
             'blob'
           ]
@@ -197,7 +202,7 @@ resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stchurnsandboxdweuag86-file'
+  name: 'pe-stchurnsandboxdweu-file'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -206,9 +211,9 @@ resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stchurnsandboxdweuag86-file'
+        name: 'pe-stchurnsandboxdweu-file'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stchurnsandboxdweuag86')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stchurnsandboxdweu${nameSuffix}')
           groupIds: [
             'file'
           ]
@@ -234,7 +239,7 @@ resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-kvchurnsandboxdweuag86-vault'
+  name: 'pe-kvchurnsandboxdweu-vault'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -243,9 +248,9 @@ resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-kvchurnsandboxdweuag86-vault'
+        name: 'pe-kvchurnsandboxdweu-vault'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvchurnsandboxdweuag86')
+          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvchurnsandboxdweu${nameSuffix}')
           groupIds: [
             'vault'
           ]
@@ -271,7 +276,7 @@ resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-crchurnsandboxdweuag86-registry'
+  name: 'pe-crchurnsandboxdweu-registry'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -280,9 +285,9 @@ resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-crchurnsandboxdweuag86-registry'
+        name: 'pe-crchurnsandboxdweu-registry'
         properties: {
-          privateLinkServiceId: resourceId('rg-churn-sandbox-dev-weu', 'Microsoft.ContainerRegistry/registries', 'crchurnsandboxdweuag86')
+          privateLinkServiceId: resourceId('rg-churn-sandbox-dev-weu', 'Microsoft.ContainerRegistry/registries', 'crchurnsandboxdweu${nameSuffix}')
           groupIds: [
             'registry'
           ]

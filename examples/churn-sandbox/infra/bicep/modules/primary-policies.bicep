@@ -3,6 +3,11 @@
 // primary region (westeurope): policy assignments on the resource group; the
 // platform team owns the subscription.
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'churn-sandbox', 'dev', 'westeurope'), 4)
+
 // POL-01: Azure Machine Learning Workspaces should disable public network access
 resource workspacePublicNetworkAccess 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
   name: 'mlz-churn-sandbox-workspace-public-network-access'
@@ -113,7 +118,7 @@ resource computeAllowedRegistries 'Microsoft.Authorization/policyAssignments@202
     parameters: {
       allowedACRs: {
         value: [
-          'crchurnsandboxdweuag86.azurecr.io'
+          'crchurnsandboxdweu${nameSuffix}.azurecr.io'
         ]
       }
       effect: {
@@ -193,10 +198,10 @@ resource computeInstanceLatestOsImage 'Microsoft.Authorization/policyAssignments
 }
 
 resource allowedSizesAssignment 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-churn-sandbox-allowed-compute-sizes'
+  name: 'mlz-churn-sandbox-dev-weu-allowed-compute-sizes'
   properties: {
     displayName: 'Allowed Azure ML compute sizes for churn-sandbox'
-    policyDefinitionId: subscriptionResourceId('Microsoft.Authorization/policyDefinitions', 'mlz-churn-sandbox-allowed-compute-sizes')
+    policyDefinitionId: subscriptionResourceId('Microsoft.Authorization/policyDefinitions', 'mlz-churn-sandbox-dev-weu-allowed-compute-sizes')
     parameters: {
       allowedSizes: {
         value: [

@@ -10,12 +10,17 @@ var tags = {
   project: 'churn-sandbox'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'churn-sandbox', 'dev', 'westeurope'), 4)
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: 'id-churn-sandbox-dev-weu'
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
-  name: 'kvchurnsandboxdweuag86'
+  name: 'kvchurnsandboxdweu${nameSuffix}'
 }
 
 resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
@@ -24,11 +29,11 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' existing = {
-  name: 'stchurnsandboxdweuag86'
+  name: 'stchurnsandboxdweu${nameSuffix}'
 }
 
 resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' existing = {
-  name: 'crchurnsandboxdweuag86'
+  name: 'crchurnsandboxdweu${nameSuffix}'
   scope: resourceGroup('rg-churn-sandbox-dev-weu')
 }
 

@@ -4,6 +4,11 @@
 
 targetScope = 'subscription'
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'claims', 'prod', 'northeurope'), 4)
+
 @description('First day the budget counts from, the first of a month (YYYY-MM-01).')
 param budgetStartDate string
 
@@ -120,7 +125,7 @@ resource computeAllowedRegistries 'Microsoft.Authorization/policyAssignments@202
     parameters: {
       allowedACRs: {
         value: [
-          'crclaimspneuw0c9.azurecr.io'
+          'crclaimspneu${nameSuffix}.azurecr.io'
         ]
       }
       effect: {
@@ -263,7 +268,7 @@ resource defenderAI 'Microsoft.Security/pricings@2024-01-01' = {
 // COST-03: Azure ML compute may use only the sizes this profile names; the
 // built-in "Allowed virtual machine size SKUs" does not cover ML compute.
 resource allowedSizes 'Microsoft.Authorization/policyDefinitions@2026-07-01' = {
-  name: 'mlz-claims-allowed-compute-sizes'
+  name: 'mlz-claims-prod-neu-allowed-compute-sizes'
   properties: {
     policyType: 'Custom'
     mode: 'All'
@@ -316,7 +321,7 @@ resource allowedSizes 'Microsoft.Authorization/policyDefinitions@2026-07-01' = {
 }
 
 resource allowedSizesAssignment 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-claims-allowed-compute-sizes'
+  name: 'mlz-claims-prod-neu-allowed-compute-sizes'
   properties: {
     displayName: 'Allowed Azure ML compute sizes for claims'
     policyDefinitionId: allowedSizes.id

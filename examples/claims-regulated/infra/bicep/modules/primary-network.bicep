@@ -13,6 +13,11 @@ var tags = {
   project: 'claims'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'claims', 'prod', 'northeurope'), 4)
+
 resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   name: 'nsg-claims-prod-neu-endpoints'
   location: 'northeurope'
@@ -161,7 +166,7 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
 }
 
 resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stclaimspneuw0c9-blob'
+  name: 'pe-stclaimspneu-blob'
   location: 'northeurope'
   tags: tags
   properties: {
@@ -170,9 +175,9 @@ resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stclaimspneuw0c9-blob'
+        name: 'pe-stclaimspneu-blob'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stclaimspneuw0c9')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stclaimspneu${nameSuffix}')
           groupIds: [
             'blob'
           ]
@@ -198,7 +203,7 @@ resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stclaimspneuw0c9-file'
+  name: 'pe-stclaimspneu-file'
   location: 'northeurope'
   tags: tags
   properties: {
@@ -207,9 +212,9 @@ resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stclaimspneuw0c9-file'
+        name: 'pe-stclaimspneu-file'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stclaimspneuw0c9')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stclaimspneu${nameSuffix}')
           groupIds: [
             'file'
           ]
@@ -235,7 +240,7 @@ resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-kvclaimspneuw0c9-vault'
+  name: 'pe-kvclaimspneu-vault'
   location: 'northeurope'
   tags: tags
   properties: {
@@ -244,9 +249,9 @@ resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-kvclaimspneuw0c9-vault'
+        name: 'pe-kvclaimspneu-vault'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvclaimspneuw0c9')
+          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvclaimspneu${nameSuffix}')
           groupIds: [
             'vault'
           ]
@@ -272,7 +277,7 @@ resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-crclaimspneuw0c9-registry'
+  name: 'pe-crclaimspneu-registry'
   location: 'northeurope'
   tags: tags
   properties: {
@@ -281,9 +286,9 @@ resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-crclaimspneuw0c9-registry'
+        name: 'pe-crclaimspneu-registry'
         properties: {
-          privateLinkServiceId: resourceId('rg-claims-prod-neu', 'Microsoft.ContainerRegistry/registries', 'crclaimspneuw0c9')
+          privateLinkServiceId: resourceId('rg-claims-prod-neu', 'Microsoft.ContainerRegistry/registries', 'crclaimspneu${nameSuffix}')
           groupIds: [
             'registry'
           ]

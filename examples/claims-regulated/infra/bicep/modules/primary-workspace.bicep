@@ -11,12 +11,17 @@ var tags = {
   project: 'claims'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'claims', 'prod', 'northeurope'), 4)
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: 'id-claims-prod-neu'
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
-  name: 'kvclaimspneuw0c9'
+  name: 'kvclaimspneu${nameSuffix}'
 }
 
 resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
@@ -25,11 +30,11 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' existing = {
-  name: 'stclaimspneuw0c9'
+  name: 'stclaimspneu${nameSuffix}'
 }
 
 resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' existing = {
-  name: 'crclaimspneuw0c9'
+  name: 'crclaimspneu${nameSuffix}'
   scope: resourceGroup('rg-claims-prod-neu')
 }
 

@@ -13,6 +13,11 @@ var tags = {
   project: 'claims'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'claims', 'prod', 'northeurope'), 4)
+
 resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   name: 'nsg-claims-prod-weu-endpoints'
   location: 'westeurope'
@@ -161,7 +166,7 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
 }
 
 resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stclaimspweuxj3n-blob'
+  name: 'pe-stclaimspweu-blob'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -170,9 +175,9 @@ resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stclaimspweuxj3n-blob'
+        name: 'pe-stclaimspweu-blob'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stclaimspweuxj3n')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stclaimspweu${nameSuffix}')
           groupIds: [
             'blob'
           ]
@@ -198,7 +203,7 @@ resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stclaimspweuxj3n-file'
+  name: 'pe-stclaimspweu-file'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -207,9 +212,9 @@ resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stclaimspweuxj3n-file'
+        name: 'pe-stclaimspweu-file'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stclaimspweuxj3n')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stclaimspweu${nameSuffix}')
           groupIds: [
             'file'
           ]
@@ -235,7 +240,7 @@ resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-kvclaimspweuxj3n-vault'
+  name: 'pe-kvclaimspweu-vault'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -244,9 +249,9 @@ resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-kvclaimspweuxj3n-vault'
+        name: 'pe-kvclaimspweu-vault'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvclaimspweuxj3n')
+          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvclaimspweu${nameSuffix}')
           groupIds: [
             'vault'
           ]
@@ -272,7 +277,7 @@ resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-crclaimspweuxj3n-registry'
+  name: 'pe-crclaimspweu-registry'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -281,9 +286,9 @@ resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-crclaimspweuxj3n-registry'
+        name: 'pe-crclaimspweu-registry'
         properties: {
-          privateLinkServiceId: resourceId('rg-claims-prod-neu', 'Microsoft.ContainerRegistry/registries', 'crclaimspneuw0c9')
+          privateLinkServiceId: resourceId('rg-claims-prod-neu', 'Microsoft.ContainerRegistry/registries', 'crclaimspneu${nameSuffix}')
           groupIds: [
             'registry'
           ]

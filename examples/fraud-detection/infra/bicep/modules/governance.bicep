@@ -29,7 +29,7 @@ module secondaryPolicies 'secondary-policies.bicep' = {
 // COST-03: Azure ML compute may use only the sizes this profile names; the
 // built-in "Allowed virtual machine size SKUs" does not cover ML compute.
 resource allowedSizes 'Microsoft.Authorization/policyDefinitions@2026-07-01' = {
-  name: 'mlz-fraud-detection-allowed-compute-sizes'
+  name: 'mlz-fraud-detection-prod-weu-allowed-compute-sizes'
   properties: {
     policyType: 'Custom'
     mode: 'All'

@@ -11,6 +11,11 @@ var tags = {
   project: 'fraud-detection'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'fraud-detection', 'prod', 'westeurope'), 4)
+
 @description('Object ID in this tenant of the Azure Cosmos DB service principal.')
 param cosmosDbPrincipalObjectId string
 
@@ -23,7 +28,7 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2026-02-01' = {
-  name: 'kvfrauddetectionpweua6zw'
+  name: 'kvfrauddetectionpweu${nameSuffix}'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -114,7 +119,7 @@ resource cosmosDbKeyRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' = {
-  name: 'stfrauddetectionpweua6zw'
+  name: 'stfrauddetectionpweu${nameSuffix}'
   location: 'westeurope'
   kind: 'StorageV2'
   sku: {
@@ -213,7 +218,7 @@ resource storageFileDataPrivilegedContributorRole 'Microsoft.Authorization/roleA
 
 // One registry in the primary region, geo-replicated to the secondary (REL-07).
 resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
-  name: 'crfrauddetectionpweua6zw'
+  name: 'crfrauddetectionpweu${nameSuffix}'
   location: 'westeurope'
   sku: {
     name: 'Premium'

@@ -13,6 +13,11 @@ var tags = {
   project: 'fraud-detection'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'fraud-detection', 'prod', 'westeurope'), 4)
+
 resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   name: 'nsg-fraud-detection-prod-weu-endpoints'
   location: 'westeurope'
@@ -161,7 +166,7 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
 }
 
 resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stfrauddetectionpweua6zw-blob'
+  name: 'pe-stfrauddetectionpweu-blob'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -170,9 +175,9 @@ resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stfrauddetectionpweua6zw-blob'
+        name: 'pe-stfrauddetectionpweu-blob'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stfrauddetectionpweua6zw')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stfrauddetectionpweu${nameSuffix}')
           groupIds: [
             'blob'
           ]
@@ -198,7 +203,7 @@ resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stfrauddetectionpweua6zw-file'
+  name: 'pe-stfrauddetectionpweu-file'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -207,9 +212,9 @@ resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stfrauddetectionpweua6zw-file'
+        name: 'pe-stfrauddetectionpweu-file'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stfrauddetectionpweua6zw')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stfrauddetectionpweu${nameSuffix}')
           groupIds: [
             'file'
           ]
@@ -235,7 +240,7 @@ resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-kvfrauddetectionpweua6zw-vault'
+  name: 'pe-kvfrauddetectionpweu-vault'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -244,9 +249,9 @@ resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-kvfrauddetectionpweua6zw-vault'
+        name: 'pe-kvfrauddetectionpweu-vault'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvfrauddetectionpweua6zw')
+          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvfrauddetectionpweu${nameSuffix}')
           groupIds: [
             'vault'
           ]
@@ -272,7 +277,7 @@ resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-crfrauddetectionpweua6zw-registry'
+  name: 'pe-crfrauddetectionpweu-registry'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -281,9 +286,9 @@ resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-crfrauddetectionpweua6zw-registry'
+        name: 'pe-crfrauddetectionpweu-registry'
         properties: {
-          privateLinkServiceId: resourceId('rg-fraud-detection-prod-weu', 'Microsoft.ContainerRegistry/registries', 'crfrauddetectionpweua6zw')
+          privateLinkServiceId: resourceId('rg-fraud-detection-prod-weu', 'Microsoft.ContainerRegistry/registries', 'crfrauddetectionpweu${nameSuffix}')
           groupIds: [
             'registry'
           ]

@@ -3,6 +3,11 @@
 // primary region (westeurope): policy assignments on the resource group; the
 // platform team owns the subscription.
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'fraud-detection', 'prod', 'westeurope'), 4)
+
 // POL-01: Azure Machine Learning Workspaces should disable public network access
 resource workspacePublicNetworkAccess 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
   name: 'mlz-fraud-detection-workspace-public-network-access'
@@ -113,7 +118,7 @@ resource computeAllowedRegistries 'Microsoft.Authorization/policyAssignments@202
     parameters: {
       allowedACRs: {
         value: [
-          'crfrauddetectionpweua6zw.azurecr.io'
+          'crfrauddetectionpweu${nameSuffix}.azurecr.io'
         ]
       }
       effect: {
@@ -193,10 +198,10 @@ resource computeInstanceLatestOsImage 'Microsoft.Authorization/policyAssignments
 }
 
 resource allowedSizesAssignment 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-fraud-detection-allowed-compute-sizes'
+  name: 'mlz-fraud-detection-prod-weu-allowed-compute-sizes'
   properties: {
     displayName: 'Allowed Azure ML compute sizes for fraud-detection'
-    policyDefinitionId: subscriptionResourceId('Microsoft.Authorization/policyDefinitions', 'mlz-fraud-detection-allowed-compute-sizes')
+    policyDefinitionId: subscriptionResourceId('Microsoft.Authorization/policyDefinitions', 'mlz-fraud-detection-prod-weu-allowed-compute-sizes')
     parameters: {
       allowedSizes: {
         value: [

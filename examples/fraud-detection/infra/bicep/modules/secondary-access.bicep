@@ -7,8 +7,13 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' exi
   name: 'mlw-fraud-detection-prod-neu'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'fraud-detection', 'prod', 'westeurope'), 4)
+
 resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' existing = {
-  name: 'stfrauddetectionpneue9k4'
+  name: 'stfrauddetectionpneu${nameSuffix}'
 }
 
 // AzureML Data Scientist for an Entra group: its `access` role (SEC-11).

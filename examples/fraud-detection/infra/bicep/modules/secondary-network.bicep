@@ -13,6 +13,11 @@ var tags = {
   project: 'fraud-detection'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'fraud-detection', 'prod', 'westeurope'), 4)
+
 resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   name: 'nsg-fraud-detection-prod-neu-endpoints'
   location: 'northeurope'
@@ -161,7 +166,7 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
 }
 
 resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stfrauddetectionpneue9k4-blob'
+  name: 'pe-stfrauddetectionpneu-blob'
   location: 'northeurope'
   tags: tags
   properties: {
@@ -170,9 +175,9 @@ resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stfrauddetectionpneue9k4-blob'
+        name: 'pe-stfrauddetectionpneu-blob'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stfrauddetectionpneue9k4')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stfrauddetectionpneu${nameSuffix}')
           groupIds: [
             'blob'
           ]
@@ -198,7 +203,7 @@ resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stfrauddetectionpneue9k4-file'
+  name: 'pe-stfrauddetectionpneu-file'
   location: 'northeurope'
   tags: tags
   properties: {
@@ -207,9 +212,9 @@ resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stfrauddetectionpneue9k4-file'
+        name: 'pe-stfrauddetectionpneu-file'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stfrauddetectionpneue9k4')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stfrauddetectionpneu${nameSuffix}')
           groupIds: [
             'file'
           ]
@@ -235,7 +240,7 @@ resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-kvfrauddetectionpneue9k4-vault'
+  name: 'pe-kvfrauddetectionpneu-vault'
   location: 'northeurope'
   tags: tags
   properties: {
@@ -244,9 +249,9 @@ resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-kvfrauddetectionpneue9k4-vault'
+        name: 'pe-kvfrauddetectionpneu-vault'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvfrauddetectionpneue9k4')
+          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvfrauddetectionpneu${nameSuffix}')
           groupIds: [
             'vault'
           ]
@@ -272,7 +277,7 @@ resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-crfrauddetectionpneue9k4-registry'
+  name: 'pe-crfrauddetectionpneu-registry'
   location: 'northeurope'
   tags: tags
   properties: {
@@ -281,9 +286,9 @@ resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-crfrauddetectionpneue9k4-registry'
+        name: 'pe-crfrauddetectionpneu-registry'
         properties: {
-          privateLinkServiceId: resourceId('rg-fraud-detection-prod-weu', 'Microsoft.ContainerRegistry/registries', 'crfrauddetectionpweua6zw')
+          privateLinkServiceId: resourceId('rg-fraud-detection-prod-weu', 'Microsoft.ContainerRegistry/registries', 'crfrauddetectionpweu${nameSuffix}')
           groupIds: [
             'registry'
           ]

@@ -11,12 +11,17 @@ var tags = {
   project: 'fraud-detection'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'fraud-detection', 'prod', 'westeurope'), 4)
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: 'id-fraud-detection-prod-neu'
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
-  name: 'kvfrauddetectionpneue9k4'
+  name: 'kvfrauddetectionpneu${nameSuffix}'
 }
 
 resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
@@ -25,11 +30,11 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' existing = {
-  name: 'stfrauddetectionpneue9k4'
+  name: 'stfrauddetectionpneu${nameSuffix}'
 }
 
 resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' existing = {
-  name: 'crfrauddetectionpweua6zw'
+  name: 'crfrauddetectionpweu${nameSuffix}'
   scope: resourceGroup('rg-fraud-detection-prod-weu')
 }
 

@@ -12,6 +12,11 @@ var tags = {
   workload: 'gpu-training'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'vision', 'prod', 'eastus2'), 4)
+
 @description('Object ID in this tenant of the Azure Cosmos DB service principal.')
 param cosmosDbPrincipalObjectId string
 
@@ -24,7 +29,7 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2026-02-01' = {
-  name: 'kvvisionpeus23vco'
+  name: 'kvvisionpeus2${nameSuffix}'
   location: 'eastus2'
   tags: tags
   properties: {
@@ -115,7 +120,7 @@ resource cosmosDbKeyRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' = {
-  name: 'stvisionpeus23vco'
+  name: 'stvisionpeus2${nameSuffix}'
   location: 'eastus2'
   kind: 'StorageV2'
   sku: {
@@ -214,7 +219,7 @@ resource storageFileDataPrivilegedContributorRole 'Microsoft.Authorization/roleA
 
 // One registry in the primary region, geo-replicated to the secondary (REL-07).
 resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
-  name: 'crvisionpeus23vco'
+  name: 'crvisionpeus2${nameSuffix}'
   location: 'eastus2'
   sku: {
     name: 'Premium'

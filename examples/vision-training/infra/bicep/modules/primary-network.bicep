@@ -14,6 +14,11 @@ var tags = {
   workload: 'gpu-training'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'vision', 'prod', 'eastus2'), 4)
+
 resource endpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   name: 'nsg-vision-prod-eus2-endpoints'
   location: 'eastus2'
@@ -162,7 +167,7 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
 }
 
 resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stvisionpeus23vco-blob'
+  name: 'pe-stvisionpeus2-blob'
   location: 'eastus2'
   tags: tags
   properties: {
@@ -171,9 +176,9 @@ resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stvisionpeus23vco-blob'
+        name: 'pe-stvisionpeus2-blob'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stvisionpeus23vco')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stvisionpeus2${nameSuffix}')
           groupIds: [
             'blob'
           ]
@@ -199,7 +204,7 @@ resource endpoint2Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-stvisionpeus23vco-file'
+  name: 'pe-stvisionpeus2-file'
   location: 'eastus2'
   tags: tags
   properties: {
@@ -208,9 +213,9 @@ resource endpoint3 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-stvisionpeus23vco-file'
+        name: 'pe-stvisionpeus2-file'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stvisionpeus23vco')
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stvisionpeus2${nameSuffix}')
           groupIds: [
             'file'
           ]
@@ -236,7 +241,7 @@ resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-kvvisionpeus23vco-vault'
+  name: 'pe-kvvisionpeus2-vault'
   location: 'eastus2'
   tags: tags
   properties: {
@@ -245,9 +250,9 @@ resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-kvvisionpeus23vco-vault'
+        name: 'pe-kvvisionpeus2-vault'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvvisionpeus23vco')
+          privateLinkServiceId: resourceId('Microsoft.KeyVault/vaults', 'kvvisionpeus2${nameSuffix}')
           groupIds: [
             'vault'
           ]
@@ -273,7 +278,7 @@ resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-crvisionpeus23vco-registry'
+  name: 'pe-crvisionpeus2-registry'
   location: 'eastus2'
   tags: tags
   properties: {
@@ -282,9 +287,9 @@ resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-crvisionpeus23vco-registry'
+        name: 'pe-crvisionpeus2-registry'
         properties: {
-          privateLinkServiceId: resourceId('rg-vision-prod-eus2', 'Microsoft.ContainerRegistry/registries', 'crvisionpeus23vco')
+          privateLinkServiceId: resourceId('rg-vision-prod-eus2', 'Microsoft.ContainerRegistry/registries', 'crvisionpeus2${nameSuffix}')
           groupIds: [
             'registry'
           ]

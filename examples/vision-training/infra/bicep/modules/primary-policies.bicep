@@ -3,6 +3,11 @@
 // primary region (eastus2): policy assignments on the resource group; the
 // platform team owns the subscription.
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'vision', 'prod', 'eastus2'), 4)
+
 // POL-01: Azure Machine Learning Workspaces should disable public network access
 resource workspacePublicNetworkAccess 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
   name: 'mlz-vision-workspace-public-network-access'
@@ -113,7 +118,7 @@ resource computeAllowedRegistries 'Microsoft.Authorization/policyAssignments@202
     parameters: {
       allowedACRs: {
         value: [
-          'crvisionpeus23vco.azurecr.io'
+          'crvisionpeus2${nameSuffix}.azurecr.io'
         ]
       }
       effect: {
@@ -193,10 +198,10 @@ resource computeInstanceLatestOsImage 'Microsoft.Authorization/policyAssignments
 }
 
 resource allowedSizesAssignment 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
-  name: 'mlz-vision-allowed-compute-sizes'
+  name: 'mlz-vision-prod-eus2-allowed-compute-sizes'
   properties: {
     displayName: 'Allowed Azure ML compute sizes for vision'
-    policyDefinitionId: subscriptionResourceId('Microsoft.Authorization/policyDefinitions', 'mlz-vision-allowed-compute-sizes')
+    policyDefinitionId: subscriptionResourceId('Microsoft.Authorization/policyDefinitions', 'mlz-vision-prod-eus2-allowed-compute-sizes')
     parameters: {
       allowedSizes: {
         value: [

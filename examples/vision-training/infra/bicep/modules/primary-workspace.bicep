@@ -12,12 +12,17 @@ var tags = {
   workload: 'gpu-training'
 }
 
+// Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
+// the first four hex digits of guid(subscription, project, environment, primary region), as the
+// Terraform's do.
+var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'vision', 'prod', 'eastus2'), 4)
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: 'id-vision-prod-eus2'
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
-  name: 'kvvisionpeus23vco'
+  name: 'kvvisionpeus2${nameSuffix}'
 }
 
 resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
@@ -26,11 +31,11 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' existing = {
-  name: 'stvisionpeus23vco'
+  name: 'stvisionpeus2${nameSuffix}'
 }
 
 resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' existing = {
-  name: 'crvisionpeus23vco'
+  name: 'crvisionpeus2${nameSuffix}'
   scope: resourceGroup('rg-vision-prod-eus2')
 }
 
