@@ -127,7 +127,7 @@ fn describe(drift: &Drift, color: bool) -> String {
 }
 
 /// One line of the security summary: a setting's move, or a resource that came or went.
-fn change_line(c: &SecurityChange) -> String {
+pub(super) fn change_line(c: &SecurityChange) -> String {
     let replaces = if c.replaces {
         ", replaces the resource"
     } else {

@@ -210,6 +210,15 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
     // A fleet keeps every core busy with profiles; a single profile shares its files out.
     let helper = ctx.helper.as_ref().filter(|_| target.profiles.len() == 1);
     let mut files = render_with(&plan, &meta, overlay.as_ref(), helper)?;
+    let mut overlay_warning = String::new();
+    if let Some(overlay) = &overlay {
+        let changes = overlay_changes(&plan, &meta, &files, helper)?;
+        if !changes.is_empty() {
+            overlay_warning = overlay_report(&changes, meta.overlay.as_deref(), ctx.color);
+            mark_changed_by_overlay(&mut plan, &changes);
+            files = render_with(&plan, &meta, Some(overlay), helper)?;
+        }
+    }
     let kept = output::Kept::new(&validated.profile.keep);
     files.retain(|relative, _| !kept.keeps(relative));
     let sources: Vec<u8> = validated
@@ -220,7 +229,7 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
         .collect();
     Ok(Rendered {
         files,
-        warnings: warnings(&validated, ctx),
+        warnings: warnings(&validated, ctx) + &overlay_warning,
         security: security::settings(&plan),
         create_only: plan.create_only.clone(),
         naming: plan.naming.clone(),
@@ -229,6 +238,61 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
         out,
         kept,
     })
+}
+
+/// The security settings an overlay's Terraform declares otherwise than the embedded
+/// templates' Terraform for the same plan (old: embedded, new: the overlay's), read by the same
+/// [`inventory`](crate::inventory) `diff` uses.
+fn overlay_changes(
+    plan: &crate::plan::Plan,
+    meta: &Meta,
+    overlaid: &FileSet,
+    helper: Option<&Helper>,
+) -> Result<Vec<output::SecurityChange>, Error> {
+    let embedded = render_with(plan, meta, None, helper)?;
+    let read = |files: &FileSet| {
+        crate::inventory::terraform(files.iter().map(|(p, t)| (p.as_str(), t.as_str())))
+    };
+    Ok(output::security_changes(&read(&embedded), &read(overlaid)))
+}
+
+/// The warning `generate` and `diff` print when an overlay changes security settings.
+fn overlay_report(
+    changes: &[output::SecurityChange],
+    overlay: Option<&str>,
+    color: bool,
+) -> String {
+    let warning = if color {
+        "\x1b[1;33mwarning\x1b[0m"
+    } else {
+        "warning"
+    };
+    let mut out = format!(
+        "{warning}: the template overlay `{}` changes security settings the plan records (the embedded templates' value → the overlay's); COMPLIANCE.md marks their recommendations \"changed by overlay\"\n",
+        overlay.unwrap_or_default()
+    );
+    for c in changes {
+        out.push_str(&diff::change_line(c));
+    }
+    out
+}
+
+/// Record each change on its recommendation, for the compliance report.
+fn mark_changed_by_overlay(plan: &mut crate::plan::Plan, changes: &[output::SecurityChange]) {
+    for c in changes {
+        if let Some(r) = plan
+            .recommendations
+            .iter_mut()
+            .find(|r| r.id == c.recommendation)
+        {
+            let line = diff::change_line(c);
+            let line = line
+                .trim()
+                .trim_start_matches(&c.recommendation)
+                .trim_start();
+            r.changed_by_overlay.push(line.to_owned());
+        }
+    }
 }
 
 /// `value` as pretty JSON on stdout, the `--json` form of every command.

@@ -865,6 +865,11 @@ pub struct RecommendationStatus {
     /// Applied, partial, waived or advisory, with details.
     #[serde(flatten)]
     pub status: Status,
+    /// Security settings of this recommendation that a template overlay's output declares
+    /// otherwise than the embedded templates' (`label: embedded → overlay`); set after
+    /// rendering, empty without an overlay.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changed_by_overlay: Vec<String>,
 }
 
 /// The outcome of a recommendation.

@@ -50,6 +50,7 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
                 source: r.source.clone(),
                 source_url: r.source_url(),
                 status,
+                changed_by_overlay: Vec::new(),
             }
         })
         .collect()

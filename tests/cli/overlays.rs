@@ -191,3 +191,69 @@ fn an_unknown_filter_names_the_overlay_file_and_line() {
     assert!(stderr.contains("unknown filter `bicep_string`"), "{stderr}");
     assert!(stderr.contains("help: "), "{stderr}");
 }
+
+#[test]
+fn an_overlay_that_changes_a_security_setting_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("company-templates");
+    let embedded = std::fs::read_to_string(
+        crate::support::repo().join("templates/terraform/workspace.tf.tera"),
+    )
+    .unwrap();
+    let hardened = "public_network_access_enabled = {{ w.public_network_access }}";
+    assert!(embedded.contains(hardened));
+    template(
+        &overlay,
+        "terraform/workspace.tf.tera",
+        &embedded.replace(hardened, "public_network_access_enabled = true"),
+    );
+    let p = project(dir.path(), "");
+    let out = dir.path().join("infra");
+    let expected =
+        "SEC-03 workspace mlw-overlay-prod-weu public network access: Disabled → Enabled (weakens)";
+    for command in ["generate", "diff"] {
+        let run = mlzone()
+            .arg(command)
+            .arg(&p)
+            .arg("-o")
+            .arg(&out)
+            .arg("--templates")
+            .arg(&overlay)
+            .assert()
+            .code(0);
+        let stderr = text(&run.get_output().stderr);
+        assert!(
+            stderr
+                .contains("the template overlay `../company-templates` changes security settings"),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("  {expected}\n")),
+            "{command}: {stderr}"
+        );
+    }
+    let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap();
+    let row = compliance
+        .lines()
+        .find(|l| l.starts_with("| SEC-03 |"))
+        .expect("a SEC-03 row");
+    assert!(
+        row.contains("| applied, changed by overlay: workspace mlw-overlay-prod-weu public network access: Disabled → Enabled (weakens)"),
+        "{row}"
+    );
+
+    // An overlay that changes no security setting is not reported.
+    template(&overlay, "terraform/workspace.tf.tera", &embedded);
+    let run = mlzone()
+        .arg("generate")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .arg("--templates")
+        .arg(&overlay)
+        .assert()
+        .success();
+    assert!(!text(&run.get_output().stderr).contains("changes security settings"));
+    let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap();
+    assert!(!compliance.contains("changed by overlay"));
+}
