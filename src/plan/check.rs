@@ -129,6 +129,7 @@ pub fn check(plan: &Plan) -> PolicyCheck {
             key: None,
             condition: json!({"allOf": [
                 {"field": "type", "equals": p.resource_type},
+                {"field": p.compute_type_field, "in": p.compute_types},
                 {"field": p.field, "notIn": "[parameters('allowedSizes')]"},
             ]}),
             parameters: BTreeMap::from([("allowedSizes".to_owned(), json!(p.allowed_skus))]),

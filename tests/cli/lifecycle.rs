@@ -5,22 +5,21 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use hcl::expr::{Expression, Traversal, TraversalOperator};
+use hcl::expr::Expression;
 use hcl::{Block, Body};
 
-use crate::bicep::{self, Expr, ExprKind, Item, StmtKind, prop};
-use crate::support::{extending, files_under, generate_into, mlzone, repo, text};
+use crate::bicep::{self, Expr, ExprKind, Item, prop};
+use crate::support::{
+    attribute, bicep_resources, extending, files_under, generate_into, mlzone, path, reference,
+    repo, text, text_of,
+};
 
 // ------------------------------------------------------------------------------ key rotation
 
 #[test]
 fn a_key_rotation_replaces_nothing_and_each_deployment_moves_the_workspace_to_the_current_version()
 {
-    let temp = tempfile::tempdir().expect("a temporary directory");
-    let out = temp.path().join("infra");
-    let profile = extending(temp.path(), "profiles/baseline.yaml", "");
-    generate_into(&profile, &out, "terraform,bicep");
-    let zone = Zone::read(&out);
+    let zone = Zone::of("profiles/baseline.yaml", "");
     let validations = azurerm_validations();
     for role in ["primary", "secondary"] {
         let workspace = zone.block(&format!("azurerm_machine_learning_workspace.{role}"));
@@ -103,14 +102,16 @@ fn a_key_rotation_replaces_nothing_and_each_deployment_moves_the_workspace_to_th
             "{file}"
         );
     }
-    let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
     for says in [
         "use the key without a version and take up the new",
         "moves it to the key's current version",
         "**The operator** runs the apply or the deployment after every rotation",
         "**The key is create-only in ARM**",
     ] {
-        assert!(compliance.contains(says), "COMPLIANCE.md says {says:?}");
+        assert!(
+            zone.compliance.contains(says),
+            "COMPLIANCE.md says {says:?}"
+        );
     }
 }
 
@@ -125,11 +126,7 @@ fn storage_queues_and_tables_are_under_the_key_whenever_the_zone_has_one() {
             "Service",
         ),
     ] {
-        let temp = tempfile::tempdir().expect("a temporary directory");
-        let out = temp.path().join("infra");
-        let profile = extending(temp.path(), "profiles/exploratory.yaml", waiver);
-        generate_into(&profile, &out, "terraform,bicep");
-        let zone = Zone::read(&out);
+        let zone = Zone::of("profiles/exploratory.yaml", waiver);
         let storage = zone.block("azurerm_storage_account.primary");
         for attr in ["queue_encryption_key_type", "table_encryption_key_type"] {
             assert_eq!(text_of(&attribute(storage, attr)), expected, "{attr}");
@@ -161,11 +158,7 @@ fn high_business_impact_is_on_in_production_and_in_regulated_and_written_in_both
         ),
         ("profiles/regulated.yaml", "", true),
     ] {
-        let temp = tempfile::tempdir().expect("a temporary directory");
-        let out = temp.path().join("infra");
-        let profile = extending(temp.path(), golden, body);
-        generate_into(&profile, &out, "terraform,bicep");
-        let zone = Zone::read(&out);
+        let zone = Zone::of(golden, body);
         let workspace = zone.block("azurerm_machine_learning_workspace.primary");
         assert_eq!(
             attribute(workspace, "high_business_impact"),
@@ -203,11 +196,7 @@ fn the_provider_states_the_teardown_choice_and_production_refuses_destruction() 
         ("profiles/exploratory.yaml", false),
         ("profiles/baseline.yaml", true),
     ] {
-        let temp = tempfile::tempdir().expect("a temporary directory");
-        let out = temp.path().join("infra");
-        let profile = extending(temp.path(), golden, "");
-        generate_into(&profile, &out, "terraform,bicep");
-        let zone = Zone::read(&out);
+        let zone = Zone::of(golden, "");
         let provider = zone
             .providers
             .get("azurerm")
@@ -257,11 +246,7 @@ fn the_provider_states_the_teardown_choice_and_production_refuses_destruction() 
 
 #[test]
 fn a_zone_keeps_its_parameters_in_its_resource_groups_and_sizes_apply_to_vm_computes_only() {
-    let temp = tempfile::tempdir().expect("a temporary directory");
-    let out = temp.path().join("infra");
-    let profile = extending(temp.path(), "profiles/baseline.yaml", "");
-    generate_into(&profile, &out, "terraform,bicep");
-    let zone = Zone::read(&out);
+    let zone = Zone::of("profiles/baseline.yaml", "");
     // By default nothing is assigned or enabled at subscription scope.
     for ty in [
         "azurerm_subscription_policy_assignment",
@@ -316,15 +301,44 @@ fn a_zone_keeps_its_parameters_in_its_resource_groups_and_sizes_apply_to_vm_comp
     assert_eq!(literals(compute_type), ["AmlCompute", "ComputeInstance"]);
 }
 
+#[test]
+fn two_zones_of_one_project_do_not_share_the_subscription_level_size_definition() {
+    // The custom definition lives at subscription scope whatever the assignments' scope:
+    // another environment or region of the same project must not collide with it, nor delete
+    // it when torn down.
+    let mut names = Vec::new();
+    for body in [
+        "",
+        "environment: test\n",
+        "regions: {primary: northeurope}\n",
+    ] {
+        let zone = Zone::of("profiles/exploratory.yaml", body);
+        let (address, definition) = zone
+            .of_type("azurerm_policy_definition")
+            .next()
+            .expect("the custom size definition");
+        let name = text_of(&attribute(definition, "name"));
+        let (_, bicep) = zone.bicep_resource(
+            "modules/governance.bicep",
+            "Microsoft.Authorization/policyDefinitions@",
+        );
+        assert_eq!(
+            prop(bicep, "name").and_then(Expr::literal).as_deref(),
+            Some(name.as_str()),
+            "{address}: both formats name it alike"
+        );
+        names.push(name);
+    }
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 3, "one definition name per zone: {names:?}");
+}
+
 // ------------------------------------------------------------------------------------ budget
 
 #[test]
 fn the_budget_counts_every_resource_group_of_the_zone_in_both_regions() {
-    let temp = tempfile::tempdir().expect("a temporary directory");
-    let out = temp.path().join("infra");
-    let profile = extending(temp.path(), "profiles/baseline.yaml", "");
-    generate_into(&profile, &out, "terraform,bicep");
-    let zone = Zone::read(&out);
+    let zone = Zone::of("profiles/baseline.yaml", "");
     assert_eq!(
         zone.of_type("azurerm_consumption_budget_resource_group")
             .count(),
@@ -498,15 +512,28 @@ struct Zone {
     terraform: BTreeMap<String, String>,
     /// Bicep files' text by path under `bicep/`.
     bicep: BTreeMap<String, String>,
+    /// COMPLIANCE.md.
+    compliance: String,
 }
 
 impl Zone {
+    /// The zone of a profile extending golden profile `golden` with `body`, generated in both
+    /// formats into a temporary directory.
+    fn of(golden: &str, body: &str) -> Self {
+        let temp = tempfile::tempdir().expect("a temporary directory");
+        let out = temp.path().join("infra");
+        let profile = extending(temp.path(), golden, body);
+        generate_into(&profile, &out, "terraform,bicep");
+        Zone::read(&out)
+    }
+
     fn read(out: &Path) -> Self {
         let mut zone = Zone {
             resources: BTreeMap::new(),
             providers: BTreeMap::new(),
             terraform: BTreeMap::new(),
             bicep: BTreeMap::new(),
+            compliance: std::fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md"),
         };
         for (name, bytes) in files_under(&out.join("terraform")) {
             if !name.ends_with(".tf") {
@@ -578,18 +605,9 @@ impl Zone {
         let parsed: &'static bicep::BicepFile = Box::leak(Box::new(
             bicep::parse(self.bicep_text(file)).unwrap_or_else(|e| panic!("{file}: {e}")),
         ));
-        parsed
-            .statements
-            .iter()
-            .find_map(|statement| match &statement.kind {
-                StmtKind::Resource(resource)
-                    if !resource.existing
-                        && resource.ty.literal().is_some_and(|t| t.starts_with(ty)) =>
-                {
-                    Some((resource.symbol.as_str(), &resource.value))
-                }
-                _ => None,
-            })
+        bicep_resources(parsed, ty)
+            .into_iter()
+            .next()
             .unwrap_or_else(|| panic!("{file}: no resource of {ty}"))
     }
 }
@@ -611,15 +629,6 @@ fn nested<'b>(block: &'b Block, name: &str) -> &'b Block {
         .unwrap_or_else(|| panic!("no block {name} in {}", block.identifier()))
 }
 
-/// An attribute of a block, `null` when absent.
-fn attribute(block: &Block, key: &str) -> Expression {
-    block
-        .body()
-        .attributes()
-        .find(|a| a.key.as_str() == key)
-        .map_or(Expression::Null, |a| a.expr.clone())
-}
-
 /// The value at `keys` in an HCL object expression; `null` when absent.
 fn at<'e>(expr: &'e Expression, keys: &[&str]) -> &'e Expression {
     keys.iter().fold(expr, |current, key| match current {
@@ -629,48 +638,6 @@ fn at<'e>(expr: &'e Expression, keys: &[&str]) -> &'e Expression {
             .map_or(&Expression::Null, |(_, v)| v),
         _ => &Expression::Null,
     })
-}
-
-/// A string literal's text; empty for anything else.
-fn text_of(expr: &Expression) -> String {
-    match expr {
-        Expression::String(s) => s.clone(),
-        _ => String::new(),
-    }
-}
-
-/// A reference such as `azapi_resource.primary_cmk.output.properties.keyUri` as text.
-fn reference(expr: &Expression) -> String {
-    match expr {
-        Expression::Traversal(traversal) => {
-            let Traversal { expr, operators } = traversal.as_ref();
-            let mut out = match expr {
-                Expression::Variable(v) => v.to_string(),
-                other => format!("{other:?}"),
-            };
-            for op in operators {
-                match op {
-                    TraversalOperator::GetAttr(name) => {
-                        out.push('.');
-                        out.push_str(name.as_str());
-                    }
-                    TraversalOperator::Index(Expression::Number(n)) => {
-                        out.push_str(&format!("[{n}]"));
-                    }
-                    other => out.push_str(&format!("[{other:?}]")),
-                }
-            }
-            out
-        }
-        Expression::Variable(v) => v.to_string(),
-        other => format!("{other:?}"),
-    }
-}
-
-/// The property at `keys` under a Bicep object expression.
-fn path<'e>(object: &'e Expr, keys: &[&str]) -> Option<&'e Expr> {
-    keys.iter()
-        .try_fold(object, |current, key| prop(current, key))
 }
 
 /// A Bicep member access such as `key.properties.keyUri` as text.

@@ -6,11 +6,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use hcl::expr::{Expression, Traversal, TraversalOperator};
+use hcl::expr::Expression;
 use hcl::{Block, Body};
 
-use crate::bicep::{self, Entry, Expr, ExprKind, Item, Key, StmtKind, prop};
-use crate::support::{extending, files_under, generate_into, mlzone, text};
+use crate::bicep::{self, Entry, Expr, ExprKind, Item, Key, prop};
+use crate::support::{
+    attribute, bicep_resources, extending, files_under, generate_into, mlzone, path, reference,
+    text, text_of,
+};
 
 const RULE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/outboundRules@";
 
@@ -309,21 +312,10 @@ impl Output {
 
     /// (symbol, body) of the resources of `file` whose type starts with `ty`, in file order.
     fn bicep_resources(&self, file: &str, ty: &str) -> Vec<(&str, &Expr)> {
-        self.parsed
-            .get(file)
-            .unwrap_or_else(|| panic!("no {file}"))
-            .statements
-            .iter()
-            .filter_map(|statement| match &statement.kind {
-                StmtKind::Resource(resource)
-                    if !resource.existing
-                        && resource.ty.literal().is_some_and(|t| t.starts_with(ty)) =>
-                {
-                    Some((resource.symbol.as_str(), &resource.value))
-                }
-                _ => None,
-            })
-            .collect()
+        bicep_resources(
+            self.parsed.get(file).unwrap_or_else(|| panic!("no {file}")),
+            ty,
+        )
     }
 
     /// The names of the outbound-rule resources of `file`, in file order.
@@ -356,54 +348,6 @@ impl Output {
         }
         body
     }
-}
-
-/// An attribute of a block, `null` when absent.
-fn attribute(block: &Block, key: &str) -> Expression {
-    block
-        .body()
-        .attributes()
-        .find(|a| a.key.as_str() == key)
-        .map_or(Expression::Null, |a| a.expr.clone())
-}
-
-/// A string literal's text; empty for anything else.
-fn text_of(expr: &Expression) -> String {
-    match expr {
-        Expression::String(s) => s.clone(),
-        _ => String::new(),
-    }
-}
-
-/// A reference such as `azapi_resource.primary_outbound_pypi` as text.
-fn reference(expr: &Expression) -> String {
-    match expr {
-        Expression::Traversal(traversal) => {
-            let Traversal { expr, operators } = traversal.as_ref();
-            let mut out = match expr {
-                Expression::Variable(v) => v.to_string(),
-                other => format!("{other:?}"),
-            };
-            for op in operators {
-                match op {
-                    TraversalOperator::GetAttr(name) => {
-                        out.push('.');
-                        out.push_str(name.as_str());
-                    }
-                    other => out.push_str(&format!("[{other:?}]")),
-                }
-            }
-            out
-        }
-        Expression::Variable(v) => v.to_string(),
-        other => format!("{other:?}"),
-    }
-}
-
-/// The property at `keys` under a Bicep object expression.
-fn path<'e>(object: &'e Expr, keys: &[&str]) -> Option<&'e Expr> {
-    keys.iter()
-        .try_fold(object, |current, key| prop(current, key))
 }
 
 /// A Bicep expression as JSON, without source positions; symbols as `<name>`.

@@ -1448,6 +1448,18 @@ fn categories(entries: &[Value]) -> String {
     }
 }
 
+/// A budget's filter on one dimension: the same keys in azurerm and ARM.
+fn budget_filter(lines: &mut Lines<'_>, dimension: &Value) {
+    lines.set(
+        &format!("filter.{}", text(at(dimension, "name"))),
+        format!(
+            "{} {}",
+            text(at(dimension, "operator")),
+            joined(at(dimension, "values"))
+        ),
+    );
+}
+
 fn budget_threshold(lines: &mut Lines<'_>, notification: &Value, format: Format) {
     let (operator, emails, kind) = match format {
         Format::Terraform => ("operator", "contact_emails", "threshold_type"),
@@ -1866,14 +1878,7 @@ fn terraform_resource(
             lines.set("amount", text(at(body, "amount")));
             for filter in items(at(body, "filter")) {
                 for dimension in items(at(filter, "dimension")) {
-                    lines.set(
-                        &format!("filter.{}", text(at(dimension, "name"))),
-                        format!(
-                            "{} {}",
-                            text(at(dimension, "operator")),
-                            joined(at(dimension, "values"))
-                        ),
-                    );
+                    budget_filter(&mut lines, dimension);
                 }
             }
             lines.set("time_grain", text(at(body, "time_grain")));
@@ -2463,14 +2468,7 @@ fn bicep_resource(
             lines.set("amount", text(at(&body, "properties/amount")));
             let dimension = at(&body, "properties/filter/dimensions");
             if !dimension.is_null() {
-                lines.set(
-                    &format!("filter.{}", text(at(dimension, "name"))),
-                    format!(
-                        "{} {}",
-                        text(at(dimension, "operator")),
-                        joined(at(dimension, "values"))
-                    ),
-                );
+                budget_filter(&mut lines, dimension);
             }
             lines.set("time_grain", text(at(&body, "properties/timeGrain")));
             if let Some(notifications) = at(&body, "properties/notifications").as_object() {

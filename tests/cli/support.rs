@@ -3,6 +3,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use hcl::Block;
+use hcl::expr::{Expression, Traversal, TraversalOperator};
+
+use crate::bicep::{BicepFile, Expr, StmtKind, prop};
+
 /// The date tests judge waivers and retirements against.
 pub(crate) const TODAY: &str = "2026-11-22";
 
@@ -131,4 +136,73 @@ pub(crate) fn plan_json(profile: &Path) -> serde_json::Value {
         .success();
     serde_json::from_slice(&out.get_output().stdout)
         .unwrap_or_else(|e| panic!("plan of {} is not JSON: {e}", relative(profile)))
+}
+
+/// An attribute of an HCL block, `null` when absent.
+pub(crate) fn attribute(block: &Block, key: &str) -> Expression {
+    block
+        .body()
+        .attributes()
+        .find(|a| a.key.as_str() == key)
+        .map_or(Expression::Null, |a| a.expr.clone())
+}
+
+/// An HCL string literal's text; empty for anything else.
+pub(crate) fn text_of(expr: &Expression) -> String {
+    match expr {
+        Expression::String(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// An HCL reference such as `azapi_resource.primary_cmk.output.properties.keyUri` or
+/// `encryption[0].key_id` as text.
+pub(crate) fn reference(expr: &Expression) -> String {
+    match expr {
+        Expression::Traversal(traversal) => {
+            let Traversal { expr, operators } = traversal.as_ref();
+            let mut out = match expr {
+                Expression::Variable(v) => v.to_string(),
+                other => format!("{other:?}"),
+            };
+            for op in operators {
+                match op {
+                    TraversalOperator::GetAttr(name) => {
+                        out.push('.');
+                        out.push_str(name.as_str());
+                    }
+                    TraversalOperator::Index(Expression::Number(n)) => {
+                        out.push_str(&format!("[{n}]"));
+                    }
+                    other => out.push_str(&format!("[{other:?}]")),
+                }
+            }
+            out
+        }
+        Expression::Variable(v) => v.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The property at `keys` under a Bicep object expression.
+pub(crate) fn path<'e>(object: &'e Expr, keys: &[&str]) -> Option<&'e Expr> {
+    keys.iter()
+        .try_fold(object, |current, key| prop(current, key))
+}
+
+/// (symbol, body) of the resources (not `existing`) of a parsed Bicep file whose type starts with
+/// `ty`, in file order.
+pub(crate) fn bicep_resources<'f>(file: &'f BicepFile, ty: &str) -> Vec<(&'f str, &'f Expr)> {
+    file.statements
+        .iter()
+        .filter_map(|statement| match &statement.kind {
+            StmtKind::Resource(resource)
+                if !resource.existing
+                    && resource.ty.literal().is_some_and(|t| t.starts_with(ty)) =>
+            {
+                Some((resource.symbol.as_str(), &resource.value))
+            }
+            _ => None,
+        })
+        .collect()
 }
