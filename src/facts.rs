@@ -314,6 +314,9 @@ pub struct EndpointZones {
     pub subresource: String,
     /// Private DNS zone names.
     pub zones: Vec<String>,
+    /// Only when: `read_access_geo` (the storage account replicates to a readable secondary).
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 #[derive(Deserialize)]

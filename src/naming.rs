@@ -85,6 +85,8 @@ pub struct Names {
     pub log_analytics: String,
     /// Application Insights.
     pub app_insights: String,
+    /// Azure Monitor Private Link Scope.
+    pub monitor_scope: String,
     /// Virtual network.
     pub vnet: String,
     /// Network security group of the endpoint subnet.
@@ -140,6 +142,7 @@ impl Names {
             registry: format!("cr{compact}"),
             log_analytics: format!("log-{base}"),
             app_insights: format!("appi-{base}"),
+            monitor_scope: format!("ampls-{base}"),
             vnet: format!("vnet-{base}"),
             nsg_endpoints: format!("nsg-{base}-endpoints"),
             nsg_compute: format!("nsg-{base}-compute"),

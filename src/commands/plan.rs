@@ -84,14 +84,21 @@ pub(crate) fn describe(plan: &Plan) -> String {
                             "{} with {} outbound rule(s){}, provisioned before compute (timeout {})",
                             m.isolation_mode,
                             m.outbound_rules.len(),
-                            if m.firewall {
-                                " (managed firewall)"
-                            } else {
-                                ""
-                            },
+                            m.firewall_sku
+                                .as_ref()
+                                .map_or_else(String::new, |sku| format!(
+                                    " (managed firewall {sku})"
+                                )),
                             m.provisioning.timeout
                         )
                     )
+                ),
+            ),
+            (
+                "fixed cost",
+                w.managed_network.as_ref().map_or_else(
+                    || "none (no managed network)".to_owned(),
+                    |m| m.fixed_cost.describe().to_owned(),
                 ),
             ),
             (

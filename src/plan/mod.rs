@@ -376,11 +376,47 @@ pub struct ManagedNetworkPlan {
     /// Whether FQDN rules make Azure provision a managed firewall (cost).
     pub firewall: bool,
     /// SKU of that managed Azure Firewall (`managedNetwork.firewallSku`: `Standard` or
-    /// `Basic`), set where there is one.
+    /// `Basic`), set where there is one: `network.firewall_sku`, by default Standard in
+    /// production and Basic elsewhere.
     pub firewall_sku: Option<String>,
+    /// The fixed monthly cost class of the managed network: what is billed whether or not
+    /// traffic flows.
+    pub fixed_cost: FixedCost,
+    /// The same, for people (`FixedCost::describe`).
+    pub fixed_cost_text: String,
     /// The managed network is provisioned explicitly, before any compute is created (in
     /// Terraform, once its outbound rules are set).
     pub provisioning: ProvisioningPlan,
+}
+
+/// What a managed network costs every month whatever its traffic: nothing, or the deployment
+/// charge of the Azure Firewall that FQDN rules bring ("Managed virtual network isolation",
+/// pricing; Azure Firewall pricing: Basic's fixed charge is the lowest tier's, Standard's is
+/// higher, and both add a charge per GB processed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixedCost {
+    /// No managed firewall: no FQDN rule, or internet outbound.
+    None,
+    /// An Azure Firewall Basic.
+    FirewallBasic,
+    /// An Azure Firewall Standard.
+    FirewallStandard,
+}
+
+impl FixedCost {
+    /// The class, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::None => "none (no managed firewall)",
+            Self::FirewallBasic => {
+                "low (Azure Firewall Basic: billed per hour deployed, the lowest tier, plus per GB processed)"
+            }
+            Self::FirewallStandard => {
+                "high (Azure Firewall Standard: billed per hour deployed, above Basic, plus per GB processed)"
+            }
+        }
+    }
 }
 
 /// Explicit provisioning of a managed network. Left to itself, Azure provisions it when the
@@ -483,6 +519,9 @@ pub struct StoragePlan {
     pub trusted_services_bypass: bool,
     /// Entra ID (not keys) by default in the portal and tools.
     pub oauth_by_default: bool,
+    /// How the readable secondary of a read-access geo-redundant account (`RAGRS`, `RAGZRS`) is
+    /// reached; `None` when there is none.
+    pub secondary_access: Option<String>,
     /// Anonymous blob access.
     pub blob_public_access: bool,
     /// Encrypted with the customer-managed key (SEC-13).
@@ -552,6 +591,43 @@ pub struct MonitoringPlan {
     pub app_insights_local_auth: bool,
     /// Resources whose logs and metrics go to Log Analytics (OPS-05).
     pub diagnostic_settings: Vec<String>,
+    /// Log Analytics and Application Insights take ingestion from public networks (SEC-05:
+    /// off; they are reached through the private link scope).
+    pub public_ingestion: bool,
+    /// Log Analytics and Application Insights answer queries from public networks (SEC-05: off).
+    pub public_query: bool,
+    /// The Azure Monitor Private Link Scope both are reached through; `None` when SEC-05 is
+    /// waived.
+    pub private_link_scope: Option<MonitorScopePlan>,
+}
+
+/// An Azure Monitor Private Link Scope (`Microsoft.Insights/privateLinkScopes`, location
+/// `global`): the region's Log Analytics workspace and Application Insights reached through one
+/// private endpoint (sub-resource `azuremonitor`) in the region's endpoint subnet. One scope per
+/// region: a virtual network connects to one scope only, and each region's network has its own
+/// DNS zones, so the scopes' global endpoint records do not override each other (Microsoft Learn,
+/// "Use Azure Private Link to connect networks to Azure Monitor").
+#[derive(Debug, Clone, Serialize)]
+pub struct MonitorScopePlan {
+    /// Name.
+    pub name: String,
+    /// `accessModeSettings.ingestionAccessMode`: `PrivateOnly` (the network sends telemetry only
+    /// to resources in the scope) or, with SEC-14 waived, `Open`.
+    pub ingestion_access_mode: String,
+    /// `accessModeSettings.queryAccessMode`, likewise.
+    pub query_access_mode: String,
+    /// The scoped resources, by the monitoring resource they link: `log_analytics`,
+    /// `app_insights`.
+    pub scoped: Vec<ScopedResourcePlan>,
+}
+
+/// A resource in an Azure Monitor Private Link Scope.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopedResourcePlan {
+    /// Name of the scoped-resource link.
+    pub name: String,
+    /// `log_analytics` or `app_insights`.
+    pub target: String,
 }
 
 /// A private endpoint.
@@ -559,7 +635,8 @@ pub struct MonitoringPlan {
 pub struct PrivateEndpointPlan {
     /// Name.
     pub name: String,
-    /// What it points at: `workspace`, `storage`, `key_vault`, `registry`.
+    /// What it points at: `workspace`, `storage`, `key_vault`, `registry`, `monitor` (the
+    /// region's Azure Monitor Private Link Scope).
     pub target: String,
     /// Sub-resource (group ID).
     pub subresource: String,

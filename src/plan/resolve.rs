@@ -21,7 +21,8 @@ use super::{
 use crate::facts::{self, Needed, SkuKind};
 use crate::naming::{self, Names, SUFFIX_SLOT, environment_name};
 use crate::profile::{
-    Environment, NetworkMode, PolicyEffect, PrincipalType, Priority, Profile, Purpose, Role, Scope,
+    Environment, FirewallSku, NetworkMode, PolicyEffect, PrincipalType, Priority, Profile, Purpose,
+    Role, Scope,
 };
 use crate::values::{self, Duration};
 
@@ -272,6 +273,8 @@ fn region_plan(
     let cmk = !waived("SEC-13") && profile.encryption.customer_managed_key != Some(false);
     let private = !waived("SEC-05");
     let customer = profile.network.mode == NetworkMode::Customer;
+    let replication = replication(profile, zones, waived);
+    let endpoints = endpoints_in_use(&replication, waived);
     let mut clusters = clusters(profile, waived);
     let image_build = image_build(profile, &mut clusters, waived);
     RegionPlan {
@@ -316,7 +319,15 @@ fn region_plan(
         },
         storage: StoragePlan {
             name: names.storage.clone(),
-            replication: replication(profile, zones, waived),
+            secondary_access: read_access_geo(&replication).then(|| {
+                if private {
+                    "its own private endpoint (blob_secondary)"
+                } else {
+                    "its public endpoint (SEC-05 waived)"
+                }
+                .to_owned()
+            }),
+            replication,
             https_only: !waived("SEC-18"),
             min_tls_version: (!waived("SEC-18")).then(|| "TLS1_2".to_owned()),
             shared_key_access: waived("SEC-06"),
@@ -339,9 +350,12 @@ fn region_plan(
             app_insights: names.app_insights.clone(),
             app_insights_local_auth: waived("OPS-05"),
             diagnostic_settings: diagnostic_targets(role, waived),
+            public_ingestion: !private,
+            public_query: !private,
+            private_link_scope: private.then(|| monitor_scope(&names, waived)),
         },
-        private_endpoints: private_endpoints(&names, waived),
-        dns_zones: dns_zones(profile, waived),
+        private_endpoints: private_endpoints(&names, &endpoints),
+        dns_zones: dns_zones(profile, &endpoints),
         identity_roles: identity_roles(cmk),
         clusters,
         names,
@@ -466,6 +480,11 @@ fn managed_network(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> ManagedN
         outbound_rules[i].after = Some(outbound_rules[i - 1].name.clone());
     }
     let firewall = !internet && outbound_rules.iter().any(|r| r.kind == "FQDN");
+    let fixed_cost = match (firewall, firewall_sku(profile)) {
+        (false, _) => super::FixedCost::None,
+        (true, FirewallSku::Basic) => super::FixedCost::FirewallBasic,
+        (true, FirewallSku::Standard) => super::FixedCost::FirewallStandard,
+    };
     ManagedNetworkPlan {
         isolation_mode: if internet {
             "AllowInternetOutbound"
@@ -474,11 +493,24 @@ fn managed_network(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> ManagedN
         }
         .to_owned(),
         firewall,
-        // Standard, as mlzone has always set it.
-        firewall_sku: firewall.then(|| "Standard".to_owned()),
+        firewall_sku: firewall.then(|| firewall_sku(profile).arm().to_owned()),
+        fixed_cost,
+        fixed_cost_text: fixed_cost.describe().to_owned(),
         outbound_rules,
         provisioning: provisioning(firewall),
     }
+}
+
+/// The managed firewall's SKU: the profile's, else Standard in production and Basic elsewhere,
+/// where its lower fixed charge matters more than Standard's throughput and DNS proxy.
+fn firewall_sku(profile: &Profile) -> FirewallSku {
+    profile
+        .network
+        .firewall_sku
+        .unwrap_or(match profile.environment {
+            Environment::Prod => FirewallSku::Standard,
+            _ => FirewallSku::Basic,
+        })
 }
 
 /// Provision the managed network before compute, waiting twice the documented time: Microsoft
@@ -603,7 +635,45 @@ fn replication(profile: &Profile, zones: bool, waived: &dyn Fn(&str) -> bool) ->
     .to_owned()
 }
 
-fn private_endpoints(names: &Names, waived: &dyn Fn(&str) -> bool) -> Vec<PrivateEndpointPlan> {
+/// Whether `replication` keeps a readable secondary (`RAGRS`, `RAGZRS`), whose blob endpoint
+/// is a sub-resource of its own (`blob_secondary`).
+fn read_access_geo(replication: &str) -> bool {
+    replication.starts_with("RA")
+}
+
+/// The region's Azure Monitor Private Link Scope, holding its Log Analytics workspace and
+/// Application Insights. `PrivateOnly` keeps the network's telemetry and queries to the
+/// scope's resources (Learn, "Private Link access modes"); SEC-14's waiver opens them.
+fn monitor_scope(names: &Names, waived: &dyn Fn(&str) -> bool) -> super::MonitorScopePlan {
+    let mode = if waived("SEC-14") {
+        "Open"
+    } else {
+        "PrivateOnly"
+    };
+    super::MonitorScopePlan {
+        name: names.monitor_scope.clone(),
+        ingestion_access_mode: mode.to_owned(),
+        query_access_mode: mode.to_owned(),
+        scoped: [
+            ("log_analytics", &names.log_analytics),
+            ("app_insights", &names.app_insights),
+        ]
+        .into_iter()
+        .map(|(target, resource)| super::ScopedResourcePlan {
+            name: format!("scoped-{resource}"),
+            target: target.to_owned(),
+        })
+        .collect(),
+    }
+}
+
+/// The private endpoints a region has, from the fact file: the workspace's unless SEC-03 is
+/// waived, the dependencies' and monitoring's unless SEC-05 is, the storage secondary's only
+/// where the account has a readable secondary.
+fn endpoints_in_use(
+    replication: &str,
+    waived: &dyn Fn(&str) -> bool,
+) -> Vec<&'static facts::EndpointZones> {
     facts::endpoint_zones()
         .iter()
         .filter(|e| {
@@ -613,11 +683,26 @@ fn private_endpoints(names: &Names, waived: &dyn Fn(&str) -> bool) -> Vec<Privat
                 !waived("SEC-05")
             }
         })
+        .filter(|e| match e.when.as_deref() {
+            Some("read_access_geo") => read_access_geo(replication),
+            Some(_) => false,
+            None => true,
+        })
+        .collect()
+}
+
+fn private_endpoints(
+    names: &Names,
+    endpoints: &[&facts::EndpointZones],
+) -> Vec<PrivateEndpointPlan> {
+    endpoints
+        .iter()
         .map(|e| {
             let resource = match e.target.as_str() {
                 "workspace" => &names.workspace,
                 "storage" => &names.storage,
                 "key_vault" => &names.key_vault,
+                "monitor" => &names.monitor_scope,
                 _ => &names.registry,
             };
             PrivateEndpointPlan {
@@ -631,15 +716,10 @@ fn private_endpoints(names: &Names, waived: &dyn Fn(&str) -> bool) -> Vec<Privat
         .collect()
 }
 
-fn dns_zones(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<DnsZonePlan> {
+fn dns_zones(profile: &Profile, endpoints: &[&facts::EndpointZones]) -> Vec<DnsZonePlan> {
     let mut zones: Vec<DnsZonePlan> = Vec::new();
-    for endpoint in facts::endpoint_zones() {
-        let used = if endpoint.target == "workspace" {
-            !waived("SEC-03")
-        } else {
-            !waived("SEC-05")
-        };
-        for zone in endpoint.zones.iter().filter(|_| used) {
+    for endpoint in endpoints {
+        for zone in &endpoint.zones {
             if zones.iter().all(|z| &z.name != zone) {
                 zones.push(DnsZonePlan {
                     name: zone.clone(),

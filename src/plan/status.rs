@@ -172,7 +172,13 @@ fn concerns(id: &str) -> &'static [&'static str] {
         "SEC-10" => &["policy", "compute"],
         "SEC-02" | "SEC-03" | "SEC-14" => &["workspace", "network"],
         "SEC-04" | "SEC-16" => &["workspace", "policy"],
-        "SEC-05" => &["dependencies", "network", "workspace", "compute"],
+        "SEC-05" => &[
+            "dependencies",
+            "network",
+            "workspace",
+            "compute",
+            "monitoring",
+        ],
         "SEC-06" => &["identity", "dependencies", "workspace"],
         "SEC-11" => &["access"],
         "SEC-13" => &["dependencies", "workspace"],
@@ -355,6 +361,26 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                     r.storage.name, r.key_vault.name, plan.registry.name, r.names.vnet
                 )
             });
+            out.extend(plan.regions.iter().filter_map(|r| {
+                r.storage.secondary_access.as_ref().map(|how| {
+                    format!(
+                        "storage {} ({}): readable secondary reached through {how}",
+                        r.storage.name, r.storage.replication
+                    )
+                })
+            }));
+            out.extend(plan.regions.iter().filter_map(|r| {
+                r.monitoring.private_link_scope.as_ref().map(|scope| {
+                    format!(
+                        "Log Analytics {} and Application Insights {}: public ingestion and query disabled, reached through Azure Monitor Private Link Scope {} ({} ingestion, {} query) and its private endpoint",
+                        r.monitoring.log_analytics,
+                        r.monitoring.app_insights,
+                        scope.name,
+                        scope.ingestion_access_mode,
+                        scope.query_access_mode
+                    )
+                })
+            }));
             out.extend(plan.regions.iter().filter_map(|r| {
                 r.workspace
                     .image_build

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Plan, Status, resolve};
+use super::{FixedCost, Plan, Status, resolve};
 use crate::facts;
 use crate::profile::load_str;
 use crate::validate::validate;
@@ -432,6 +432,111 @@ fn outbound_rules_wait_for_each_other_and_fqdn_rules_get_a_firewall() {
     let plan = plan_of(&profile);
     let network = plan.regions[0].workspace.managed_network.as_ref().unwrap();
     assert_eq!(network.firewall_sku, None, "no FQDN rule, no firewall");
+}
+
+#[test]
+fn the_managed_firewall_is_basic_outside_production_unless_the_profile_says_otherwise() {
+    let sku_and_cost = |profile: &Value| {
+        let plan = plan_of(profile);
+        let network = plan.regions[0].workspace.managed_network.clone().unwrap();
+        (network.firewall_sku, network.fixed_cost)
+    };
+    let prod = base();
+    assert_eq!(
+        sku_and_cost(&prod),
+        (Some("Standard".to_owned()), FixedCost::FirewallStandard)
+    );
+    let mut dev = base();
+    dev["environment"] = json!("dev");
+    assert_eq!(
+        sku_and_cost(&dev),
+        (Some("Basic".to_owned()), FixedCost::FirewallBasic)
+    );
+    let mut chosen = base();
+    chosen["network"]["firewall_sku"] = json!("basic");
+    assert_eq!(
+        sku_and_cost(&chosen),
+        (Some("Basic".to_owned()), FixedCost::FirewallBasic)
+    );
+    dev["network"]["firewall_sku"] = json!("standard");
+    assert_eq!(
+        sku_and_cost(&dev),
+        (Some("Standard".to_owned()), FixedCost::FirewallStandard)
+    );
+    let mut no_fqdn = base();
+    no_fqdn["network"]["outbound"] = json!([]);
+    assert_eq!(sku_and_cost(&no_fqdn), (None, FixedCost::None));
+}
+
+#[test]
+fn monitoring_is_private_behind_a_private_link_scope_unless_sec_05_is_waived() {
+    let plan = plan_of(&base());
+    let region = &plan.regions[0];
+    let monitoring = &region.monitoring;
+    assert!(!monitoring.public_ingestion && !monitoring.public_query);
+    let scope = monitoring.private_link_scope.as_ref().expect("a scope");
+    assert_eq!(scope.ingestion_access_mode, "PrivateOnly");
+    let targets: Vec<&str> = scope.scoped.iter().map(|s| s.target.as_str()).collect();
+    assert_eq!(targets, ["log_analytics", "app_insights"]);
+    let endpoint = region
+        .private_endpoints
+        .iter()
+        .find(|pe| pe.target == "monitor")
+        .expect("an Azure Monitor endpoint");
+    assert_eq!(endpoint.subresource, "azuremonitor");
+    let zones: Vec<&str> = region.dns_zones.iter().map(|z| z.name.as_str()).collect();
+    for zone in &endpoint.zones {
+        assert!(zones.contains(&zone.as_str()), "{zone} is not in {zones:?}");
+    }
+    assert!(zones.contains(&"privatelink.oms.opinsights.azure.com"));
+    let unique: std::collections::BTreeSet<&&str> = zones.iter().collect();
+    assert_eq!(unique.len(), zones.len(), "each zone once: {zones:?}");
+
+    let mut open = base();
+    waive(&mut open, "SEC-05");
+    let plan = plan_of(&open);
+    let region = &plan.regions[0];
+    assert!(region.monitoring.public_ingestion && region.monitoring.public_query);
+    assert!(region.monitoring.private_link_scope.is_none());
+    assert!(
+        region
+            .private_endpoints
+            .iter()
+            .all(|pe| pe.target != "monitor")
+    );
+}
+
+#[test]
+fn a_readable_geo_secondary_gets_its_own_private_endpoint() {
+    let plan = plan_of(&base());
+    let storage = &plan.regions[0].storage;
+    assert_eq!(storage.replication, "RAGZRS");
+    assert!(
+        storage
+            .secondary_access
+            .as_deref()
+            .is_some_and(|s| s.contains("blob_secondary"))
+    );
+    let secondary: Vec<_> = plan.regions[0]
+        .private_endpoints
+        .iter()
+        .filter(|pe| pe.subresource == "blob_secondary")
+        .collect();
+    assert_eq!(secondary.len(), 1);
+    assert_eq!(secondary[0].target, "storage");
+    assert_eq!(secondary[0].zones, ["privatelink.blob.core.windows.net"]);
+
+    let mut dev = base();
+    dev["environment"] = json!("dev");
+    let plan = plan_of(&dev);
+    assert_eq!(plan.regions[0].storage.replication, "ZRS");
+    assert_eq!(plan.regions[0].storage.secondary_access, None);
+    assert!(
+        plan.regions[0]
+            .private_endpoints
+            .iter()
+            .all(|pe| pe.subresource != "blob_secondary")
+    );
 }
 
 #[test]

@@ -151,6 +151,32 @@ pub struct Network {
     /// Private DNS zones.
     #[serde(default)]
     pub dns: Dns,
+    /// SKU of the managed Azure Firewall that FQDN outbound rules make Azure provision (managed
+    /// mode): `basic` or `standard`. Default: `standard` in production, `basic` elsewhere. Its
+    /// fixed hourly charge runs whether or not traffic flows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firewall_sku: Option<FirewallSku>,
+}
+
+/// SKU of a managed network's Azure Firewall (ARM `managedNetwork.firewallSku`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FirewallSku {
+    /// Azure Firewall Basic: the lowest fixed charge.
+    Basic,
+    /// Azure Firewall Standard.
+    Standard,
+}
+
+impl FirewallSku {
+    /// As ARM spells it (`Basic`, `Standard`; Bicep types of
+    /// `Microsoft.MachineLearningServices/workspaces`, `managedNetwork.firewallSku`).
+    pub fn arm(self) -> &'static str {
+        match self {
+            Self::Basic => "Basic",
+            Self::Standard => "Standard",
+        }
+    }
 }
 
 /// Network mode.

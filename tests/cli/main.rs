@@ -30,6 +30,8 @@ mod managed_network;
 mod names;
 // tests/fixtures/invalid: one mistake per file, each with its located diagnostic.
 mod invalid;
+// Private monitoring, the readable storage secondary, the managed firewall's SKU and cost.
+mod private_link;
 // Property tests: no panic on any document or field value.
 mod properties;
 // Values the real providers accept: azurerm's allowed values and name rules, served API versions.

@@ -249,7 +249,7 @@ fn depends_on(block: &Block) -> Vec<String> {
 }
 
 /// An attribute of a block, as HCL text.
-fn attribute(block: &Block, name: &str) -> Option<String> {
+pub(crate) fn attribute(block: &Block, name: &str) -> Option<String> {
     block
         .body()
         .attributes()
@@ -258,12 +258,12 @@ fn attribute(block: &Block, name: &str) -> Option<String> {
 }
 
 /// The generated Terraform's resources by address.
-struct Terraform {
-    resources: BTreeMap<String, Block>,
+pub(crate) struct Terraform {
+    pub(crate) resources: BTreeMap<String, Block>,
 }
 
 impl Terraform {
-    fn read(out: &Path) -> Self {
+    pub(crate) fn read(out: &Path) -> Self {
         let mut resources = BTreeMap::new();
         for path in crate::support::entries(&out.join("terraform")) {
             if path.extension().is_none_or(|e| e != "tf") {
@@ -346,7 +346,7 @@ impl Terraform {
 }
 
 /// A string attribute's value; empty when absent or not a literal.
-fn string(block: &Block, name: &str) -> String {
+pub(crate) fn string(block: &Block, name: &str) -> String {
     match block
         .body()
         .attributes()

@@ -659,17 +659,34 @@ const LOG_ANALYTICS: &[Setting] = &[
     ),
     (
         "public_ingestion",
-        "internet_ingestion_enabled",
+        "internet_ingestion_access_type",
         enabled,
         "properties/publicNetworkAccessForIngestion",
         enabled,
     ),
     (
         "public_query",
-        "internet_query_enabled",
+        "internet_query_access_type",
         enabled,
         "properties/publicNetworkAccessForQuery",
         enabled,
+    ),
+];
+
+const MONITOR_SCOPE: &[Setting] = &[
+    (
+        "ingestion_access_mode",
+        "ingestion_access_mode",
+        plain,
+        "properties/accessModeSettings/ingestionAccessMode",
+        plain,
+    ),
+    (
+        "query_access_mode",
+        "query_access_mode",
+        plain,
+        "properties/accessModeSettings/queryAccessMode",
+        plain,
     ),
 ];
 
@@ -1627,6 +1644,17 @@ fn terraform_resource(
             placed(&mut lines, group(), location);
             lines.table(body, APP_INSIGHTS, Format::Terraform);
         }
+        "azurerm_monitor_private_link_scope" => {
+            let mut lines = Lines::of(inventory, "monitor_scope", name);
+            lines.set("group", group());
+            lines.table(body, MONITOR_SCOPE, Format::Terraform);
+        }
+        "azurerm_monitor_private_link_scoped_service" => {
+            Lines::of(inventory, "monitor_scope", text(at(body, "scope_name"))).set(
+                &format!("scoped.{}", text(at(body, "name"))),
+                text(at(body, "linked_resource_id")),
+            );
+        }
         "azurerm_monitor_diagnostic_setting" => {
             let target = text(at(body, "target_resource_id"));
             let mut lines = Lines::of(
@@ -2257,6 +2285,17 @@ fn bicep_resource(
             let mut lines = Lines::of(inventory, "app_insights", name);
             placed(&mut lines, group(), location);
             lines.table(&body, APP_INSIGHTS, Format::Bicep);
+        }
+        "Microsoft.Insights/privateLinkScopes" => {
+            let mut lines = Lines::of(inventory, "monitor_scope", name);
+            lines.set("group", group());
+            lines.table(&body, MONITOR_SCOPE, Format::Bicep);
+        }
+        "Microsoft.Insights/privateLinkScopes/scopedResources" => {
+            Lines::of(inventory, "monitor_scope", parent()).set(
+                &format!("scoped.{}", text(at(&body, "name"))),
+                text(at(&body, "properties/linkedResourceId")),
+            );
         }
         "Microsoft.Insights/diagnosticSettings" => {
             let target = text(at(&body, "scope"));

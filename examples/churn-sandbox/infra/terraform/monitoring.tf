@@ -2,13 +2,15 @@
 # Change the profile, then run: mlzone generate ../profile.yaml -o . (in the output directory)
 
 resource "azurerm_log_analytics_workspace" "primary" {
-  name                         = "log-churn-sandbox-dev-weu"
-  location                     = azurerm_resource_group.primary.location
-  resource_group_name          = azurerm_resource_group.primary.name
-  sku                          = "PerGB2018"
-  retention_in_days            = 30
-  local_authentication_enabled = false
-  tags                         = local.tags
+  name                           = "log-churn-sandbox-dev-weu"
+  location                       = azurerm_resource_group.primary.location
+  resource_group_name            = azurerm_resource_group.primary.name
+  sku                            = "PerGB2018"
+  retention_in_days              = 30
+  local_authentication_enabled   = false
+  internet_ingestion_access_type = "Disabled"
+  internet_query_access_type     = "Disabled"
+  tags                           = local.tags
 }
 
 # Workspace-based Application Insights (OPS-05).
@@ -19,7 +21,33 @@ resource "azurerm_application_insights" "primary" {
   workspace_id                 = azurerm_log_analytics_workspace.primary.id
   application_type             = "web"
   local_authentication_enabled = false
+  internet_ingestion_enabled   = false
+  internet_query_enabled       = false
   tags                         = local.tags
+}
+
+# Log Analytics and Application Insights are reached through this Azure Monitor Private Link
+# Scope and its private endpoint (network.tf), not from public networks (SEC-05).
+resource "azurerm_monitor_private_link_scope" "primary" {
+  name                  = "ampls-churn-sandbox-dev-weu"
+  resource_group_name   = azurerm_resource_group.primary.name
+  ingestion_access_mode = "PrivateOnly"
+  query_access_mode     = "PrivateOnly"
+  tags                  = local.tags
+}
+
+resource "azurerm_monitor_private_link_scoped_service" "primary_log_analytics" {
+  name                = "scoped-log-churn-sandbox-dev-weu"
+  resource_group_name = azurerm_resource_group.primary.name
+  scope_name          = azurerm_monitor_private_link_scope.primary.name
+  linked_resource_id  = azurerm_log_analytics_workspace.primary.id
+}
+
+resource "azurerm_monitor_private_link_scoped_service" "primary_app_insights" {
+  name                = "scoped-appi-churn-sandbox-dev-weu"
+  resource_group_name = azurerm_resource_group.primary.name
+  scope_name          = azurerm_monitor_private_link_scope.primary.name
+  linked_resource_id  = azurerm_application_insights.primary.id
 }
 
 # All resource logs and metrics to Log Analytics (OPS-05).

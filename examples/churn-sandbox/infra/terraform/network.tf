@@ -115,6 +115,62 @@ resource "azurerm_private_dns_zone_virtual_network_link" "primary_privatelink_az
   tags                 = local.tags
 }
 
+resource "azurerm_private_dns_zone" "primary_privatelink_monitor_azure_com" {
+  name                = "privatelink.monitor.azure.com"
+  resource_group_name = azurerm_resource_group.primary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "primary_privatelink_monitor_azure_com" {
+  name                 = "vnet-churn-sandbox-dev-weu"
+  private_dns_zone_id  = azurerm_private_dns_zone.primary_privatelink_monitor_azure_com.id
+  virtual_network_id   = azurerm_virtual_network.primary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
+resource "azurerm_private_dns_zone" "primary_privatelink_oms_opinsights_azure_com" {
+  name                = "privatelink.oms.opinsights.azure.com"
+  resource_group_name = azurerm_resource_group.primary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "primary_privatelink_oms_opinsights_azure_com" {
+  name                 = "vnet-churn-sandbox-dev-weu"
+  private_dns_zone_id  = azurerm_private_dns_zone.primary_privatelink_oms_opinsights_azure_com.id
+  virtual_network_id   = azurerm_virtual_network.primary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
+resource "azurerm_private_dns_zone" "primary_privatelink_ods_opinsights_azure_com" {
+  name                = "privatelink.ods.opinsights.azure.com"
+  resource_group_name = azurerm_resource_group.primary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "primary_privatelink_ods_opinsights_azure_com" {
+  name                 = "vnet-churn-sandbox-dev-weu"
+  private_dns_zone_id  = azurerm_private_dns_zone.primary_privatelink_ods_opinsights_azure_com.id
+  virtual_network_id   = azurerm_virtual_network.primary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
+resource "azurerm_private_dns_zone" "primary_privatelink_agentsvc_azure-automation_net" {
+  name                = "privatelink.agentsvc.azure-automation.net"
+  resource_group_name = azurerm_resource_group.primary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "primary_privatelink_agentsvc_azure-automation_net" {
+  name                 = "vnet-churn-sandbox-dev-weu"
+  private_dns_zone_id  = azurerm_private_dns_zone.primary_privatelink_agentsvc_azure-automation_net.id
+  virtual_network_id   = azurerm_virtual_network.primary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
 resource "azurerm_private_endpoint" "primary_workspace_amlworkspace" {
   name                = "pe-mlw-churn-sandbox-dev-weu-amlworkspace"
   location            = azurerm_resource_group.primary.location
@@ -212,5 +268,25 @@ resource "azurerm_private_endpoint" "primary_registry_registry" {
   private_dns_zone_group {
     name                 = "default"
     private_dns_zone_ids = [azurerm_private_dns_zone.primary_privatelink_azurecr_io.id]
+  }
+}
+
+resource "azurerm_private_endpoint" "primary_monitor_azuremonitor" {
+  name                = "pe-ampls-churn-sandbox-dev-weu-azuremonitor"
+  location            = azurerm_resource_group.primary.location
+  resource_group_name = azurerm_resource_group.primary.name
+  subnet_id           = azurerm_subnet.primary_endpoints.id
+  tags                = local.tags
+
+  private_service_connection {
+    name                           = "pe-ampls-churn-sandbox-dev-weu-azuremonitor"
+    private_connection_resource_id = azurerm_monitor_private_link_scope.primary.id
+    subresource_names              = ["azuremonitor"]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = "default"
+    private_dns_zone_ids = [azurerm_private_dns_zone.primary_privatelink_monitor_azure_com.id, azurerm_private_dns_zone.primary_privatelink_oms_opinsights_azure_com.id, azurerm_private_dns_zone.primary_privatelink_ods_opinsights_azure_com.id, azurerm_private_dns_zone.primary_privatelink_agentsvc_azure-automation_net.id, azurerm_private_dns_zone.primary_privatelink_blob_core_windows_net.id]
   }
 }

@@ -77,7 +77,7 @@ resource "azapi_update_resource" "primary_managed_network" {
     properties = {
       managedNetwork = {
         isolationMode = "AllowOnlyApprovedOutbound"
-        firewallSku   = "Standard"
+        firewallSku   = "Basic"
       }
     }
   }

@@ -2,13 +2,15 @@
 # Change the profile, then run: mlzone generate ../profile.yaml -o . (in the output directory)
 
 resource "azurerm_log_analytics_workspace" "primary" {
-  name                         = "log-claims-prod-neu"
-  location                     = azurerm_resource_group.primary.location
-  resource_group_name          = azurerm_resource_group.primary.name
-  sku                          = "PerGB2018"
-  retention_in_days            = 365
-  local_authentication_enabled = false
-  tags                         = local.tags
+  name                           = "log-claims-prod-neu"
+  location                       = azurerm_resource_group.primary.location
+  resource_group_name            = azurerm_resource_group.primary.name
+  sku                            = "PerGB2018"
+  retention_in_days              = 365
+  local_authentication_enabled   = false
+  internet_ingestion_access_type = "Disabled"
+  internet_query_access_type     = "Disabled"
+  tags                           = local.tags
 }
 
 # Workspace-based Application Insights (OPS-05).
@@ -19,7 +21,33 @@ resource "azurerm_application_insights" "primary" {
   workspace_id                 = azurerm_log_analytics_workspace.primary.id
   application_type             = "web"
   local_authentication_enabled = false
+  internet_ingestion_enabled   = false
+  internet_query_enabled       = false
   tags                         = local.tags
+}
+
+# Log Analytics and Application Insights are reached through this Azure Monitor Private Link
+# Scope and its private endpoint (network.tf), not from public networks (SEC-05).
+resource "azurerm_monitor_private_link_scope" "primary" {
+  name                  = "ampls-claims-prod-neu"
+  resource_group_name   = azurerm_resource_group.primary.name
+  ingestion_access_mode = "PrivateOnly"
+  query_access_mode     = "PrivateOnly"
+  tags                  = local.tags
+}
+
+resource "azurerm_monitor_private_link_scoped_service" "primary_log_analytics" {
+  name                = "scoped-log-claims-prod-neu"
+  resource_group_name = azurerm_resource_group.primary.name
+  scope_name          = azurerm_monitor_private_link_scope.primary.name
+  linked_resource_id  = azurerm_log_analytics_workspace.primary.id
+}
+
+resource "azurerm_monitor_private_link_scoped_service" "primary_app_insights" {
+  name                = "scoped-appi-claims-prod-neu"
+  resource_group_name = azurerm_resource_group.primary.name
+  scope_name          = azurerm_monitor_private_link_scope.primary.name
+  linked_resource_id  = azurerm_application_insights.primary.id
 }
 
 # All resource logs and metrics to Log Analytics (OPS-05).
@@ -98,13 +126,15 @@ resource "azurerm_monitor_diagnostic_setting" "primary_registry" {
 }
 
 resource "azurerm_log_analytics_workspace" "secondary" {
-  name                         = "log-claims-prod-weu"
-  location                     = azurerm_resource_group.secondary.location
-  resource_group_name          = azurerm_resource_group.secondary.name
-  sku                          = "PerGB2018"
-  retention_in_days            = 365
-  local_authentication_enabled = false
-  tags                         = local.tags
+  name                           = "log-claims-prod-weu"
+  location                       = azurerm_resource_group.secondary.location
+  resource_group_name            = azurerm_resource_group.secondary.name
+  sku                            = "PerGB2018"
+  retention_in_days              = 365
+  local_authentication_enabled   = false
+  internet_ingestion_access_type = "Disabled"
+  internet_query_access_type     = "Disabled"
+  tags                           = local.tags
 }
 
 # Workspace-based Application Insights (OPS-05).
@@ -115,7 +145,33 @@ resource "azurerm_application_insights" "secondary" {
   workspace_id                 = azurerm_log_analytics_workspace.secondary.id
   application_type             = "web"
   local_authentication_enabled = false
+  internet_ingestion_enabled   = false
+  internet_query_enabled       = false
   tags                         = local.tags
+}
+
+# Log Analytics and Application Insights are reached through this Azure Monitor Private Link
+# Scope and its private endpoint (network.tf), not from public networks (SEC-05).
+resource "azurerm_monitor_private_link_scope" "secondary" {
+  name                  = "ampls-claims-prod-weu"
+  resource_group_name   = azurerm_resource_group.secondary.name
+  ingestion_access_mode = "PrivateOnly"
+  query_access_mode     = "PrivateOnly"
+  tags                  = local.tags
+}
+
+resource "azurerm_monitor_private_link_scoped_service" "secondary_log_analytics" {
+  name                = "scoped-log-claims-prod-weu"
+  resource_group_name = azurerm_resource_group.secondary.name
+  scope_name          = azurerm_monitor_private_link_scope.secondary.name
+  linked_resource_id  = azurerm_log_analytics_workspace.secondary.id
+}
+
+resource "azurerm_monitor_private_link_scoped_service" "secondary_app_insights" {
+  name                = "scoped-appi-claims-prod-weu"
+  resource_group_name = azurerm_resource_group.secondary.name
+  scope_name          = azurerm_monitor_private_link_scope.secondary.name
+  linked_resource_id  = azurerm_application_insights.secondary.id
 }
 
 # All resource logs and metrics to Log Analytics (OPS-05).

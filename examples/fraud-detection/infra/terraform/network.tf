@@ -115,6 +115,62 @@ resource "azurerm_private_dns_zone_virtual_network_link" "primary_privatelink_az
   tags                 = local.tags
 }
 
+resource "azurerm_private_dns_zone" "primary_privatelink_monitor_azure_com" {
+  name                = "privatelink.monitor.azure.com"
+  resource_group_name = azurerm_resource_group.primary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "primary_privatelink_monitor_azure_com" {
+  name                 = "vnet-fraud-detection-prod-weu"
+  private_dns_zone_id  = azurerm_private_dns_zone.primary_privatelink_monitor_azure_com.id
+  virtual_network_id   = azurerm_virtual_network.primary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
+resource "azurerm_private_dns_zone" "primary_privatelink_oms_opinsights_azure_com" {
+  name                = "privatelink.oms.opinsights.azure.com"
+  resource_group_name = azurerm_resource_group.primary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "primary_privatelink_oms_opinsights_azure_com" {
+  name                 = "vnet-fraud-detection-prod-weu"
+  private_dns_zone_id  = azurerm_private_dns_zone.primary_privatelink_oms_opinsights_azure_com.id
+  virtual_network_id   = azurerm_virtual_network.primary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
+resource "azurerm_private_dns_zone" "primary_privatelink_ods_opinsights_azure_com" {
+  name                = "privatelink.ods.opinsights.azure.com"
+  resource_group_name = azurerm_resource_group.primary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "primary_privatelink_ods_opinsights_azure_com" {
+  name                 = "vnet-fraud-detection-prod-weu"
+  private_dns_zone_id  = azurerm_private_dns_zone.primary_privatelink_ods_opinsights_azure_com.id
+  virtual_network_id   = azurerm_virtual_network.primary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
+resource "azurerm_private_dns_zone" "primary_privatelink_agentsvc_azure-automation_net" {
+  name                = "privatelink.agentsvc.azure-automation.net"
+  resource_group_name = azurerm_resource_group.primary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "primary_privatelink_agentsvc_azure-automation_net" {
+  name                 = "vnet-fraud-detection-prod-weu"
+  private_dns_zone_id  = azurerm_private_dns_zone.primary_privatelink_agentsvc_azure-automation_net.id
+  virtual_network_id   = azurerm_virtual_network.primary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
 resource "azurerm_private_endpoint" "primary_workspace_amlworkspace" {
   name                = "pe-mlw-fraud-detection-prod-weu-amlworkspace"
   location            = azurerm_resource_group.primary.location
@@ -175,6 +231,26 @@ resource "azurerm_private_endpoint" "primary_storage_file" {
   }
 }
 
+resource "azurerm_private_endpoint" "primary_storage_blob_secondary" {
+  name                = "pe-stfrauddetectionpweu-blob_secondary"
+  location            = azurerm_resource_group.primary.location
+  resource_group_name = azurerm_resource_group.primary.name
+  subnet_id           = azurerm_subnet.primary_endpoints.id
+  tags                = local.tags
+
+  private_service_connection {
+    name                           = "pe-stfrauddetectionpweu-blob_secondary"
+    private_connection_resource_id = azurerm_storage_account.primary.id
+    subresource_names              = ["blob_secondary"]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = "default"
+    private_dns_zone_ids = [azurerm_private_dns_zone.primary_privatelink_blob_core_windows_net.id]
+  }
+}
+
 resource "azurerm_private_endpoint" "primary_key_vault_vault" {
   name                = "pe-kvfrauddetectionpweu-vault"
   location            = azurerm_resource_group.primary.location
@@ -212,6 +288,26 @@ resource "azurerm_private_endpoint" "primary_registry_registry" {
   private_dns_zone_group {
     name                 = "default"
     private_dns_zone_ids = [azurerm_private_dns_zone.primary_privatelink_azurecr_io.id]
+  }
+}
+
+resource "azurerm_private_endpoint" "primary_monitor_azuremonitor" {
+  name                = "pe-ampls-fraud-detection-prod-weu-azuremonitor"
+  location            = azurerm_resource_group.primary.location
+  resource_group_name = azurerm_resource_group.primary.name
+  subnet_id           = azurerm_subnet.primary_endpoints.id
+  tags                = local.tags
+
+  private_service_connection {
+    name                           = "pe-ampls-fraud-detection-prod-weu-azuremonitor"
+    private_connection_resource_id = azurerm_monitor_private_link_scope.primary.id
+    subresource_names              = ["azuremonitor"]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = "default"
+    private_dns_zone_ids = [azurerm_private_dns_zone.primary_privatelink_monitor_azure_com.id, azurerm_private_dns_zone.primary_privatelink_oms_opinsights_azure_com.id, azurerm_private_dns_zone.primary_privatelink_ods_opinsights_azure_com.id, azurerm_private_dns_zone.primary_privatelink_agentsvc_azure-automation_net.id, azurerm_private_dns_zone.primary_privatelink_blob_core_windows_net.id]
   }
 }
 
@@ -329,6 +425,62 @@ resource "azurerm_private_dns_zone_virtual_network_link" "secondary_privatelink_
   tags                 = local.tags
 }
 
+resource "azurerm_private_dns_zone" "secondary_privatelink_monitor_azure_com" {
+  name                = "privatelink.monitor.azure.com"
+  resource_group_name = azurerm_resource_group.secondary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "secondary_privatelink_monitor_azure_com" {
+  name                 = "vnet-fraud-detection-prod-neu"
+  private_dns_zone_id  = azurerm_private_dns_zone.secondary_privatelink_monitor_azure_com.id
+  virtual_network_id   = azurerm_virtual_network.secondary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
+resource "azurerm_private_dns_zone" "secondary_privatelink_oms_opinsights_azure_com" {
+  name                = "privatelink.oms.opinsights.azure.com"
+  resource_group_name = azurerm_resource_group.secondary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "secondary_privatelink_oms_opinsights_azure_com" {
+  name                 = "vnet-fraud-detection-prod-neu"
+  private_dns_zone_id  = azurerm_private_dns_zone.secondary_privatelink_oms_opinsights_azure_com.id
+  virtual_network_id   = azurerm_virtual_network.secondary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
+resource "azurerm_private_dns_zone" "secondary_privatelink_ods_opinsights_azure_com" {
+  name                = "privatelink.ods.opinsights.azure.com"
+  resource_group_name = azurerm_resource_group.secondary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "secondary_privatelink_ods_opinsights_azure_com" {
+  name                 = "vnet-fraud-detection-prod-neu"
+  private_dns_zone_id  = azurerm_private_dns_zone.secondary_privatelink_ods_opinsights_azure_com.id
+  virtual_network_id   = azurerm_virtual_network.secondary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
+resource "azurerm_private_dns_zone" "secondary_privatelink_agentsvc_azure-automation_net" {
+  name                = "privatelink.agentsvc.azure-automation.net"
+  resource_group_name = azurerm_resource_group.secondary.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "secondary_privatelink_agentsvc_azure-automation_net" {
+  name                 = "vnet-fraud-detection-prod-neu"
+  private_dns_zone_id  = azurerm_private_dns_zone.secondary_privatelink_agentsvc_azure-automation_net.id
+  virtual_network_id   = azurerm_virtual_network.secondary.id
+  registration_enabled = false
+  tags                 = local.tags
+}
+
 resource "azurerm_private_endpoint" "secondary_workspace_amlworkspace" {
   name                = "pe-mlw-fraud-detection-prod-neu-amlworkspace"
   location            = azurerm_resource_group.secondary.location
@@ -389,6 +541,26 @@ resource "azurerm_private_endpoint" "secondary_storage_file" {
   }
 }
 
+resource "azurerm_private_endpoint" "secondary_storage_blob_secondary" {
+  name                = "pe-stfrauddetectionpneu-blob_secondary"
+  location            = azurerm_resource_group.secondary.location
+  resource_group_name = azurerm_resource_group.secondary.name
+  subnet_id           = azurerm_subnet.secondary_endpoints.id
+  tags                = local.tags
+
+  private_service_connection {
+    name                           = "pe-stfrauddetectionpneu-blob_secondary"
+    private_connection_resource_id = azurerm_storage_account.secondary.id
+    subresource_names              = ["blob_secondary"]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = "default"
+    private_dns_zone_ids = [azurerm_private_dns_zone.secondary_privatelink_blob_core_windows_net.id]
+  }
+}
+
 resource "azurerm_private_endpoint" "secondary_key_vault_vault" {
   name                = "pe-kvfrauddetectionpneu-vault"
   location            = azurerm_resource_group.secondary.location
@@ -426,5 +598,25 @@ resource "azurerm_private_endpoint" "secondary_registry_registry" {
   private_dns_zone_group {
     name                 = "default"
     private_dns_zone_ids = [azurerm_private_dns_zone.secondary_privatelink_azurecr_io.id]
+  }
+}
+
+resource "azurerm_private_endpoint" "secondary_monitor_azuremonitor" {
+  name                = "pe-ampls-fraud-detection-prod-neu-azuremonitor"
+  location            = azurerm_resource_group.secondary.location
+  resource_group_name = azurerm_resource_group.secondary.name
+  subnet_id           = azurerm_subnet.secondary_endpoints.id
+  tags                = local.tags
+
+  private_service_connection {
+    name                           = "pe-ampls-fraud-detection-prod-neu-azuremonitor"
+    private_connection_resource_id = azurerm_monitor_private_link_scope.secondary.id
+    subresource_names              = ["azuremonitor"]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = "default"
+    private_dns_zone_ids = [azurerm_private_dns_zone.secondary_privatelink_monitor_azure_com.id, azurerm_private_dns_zone.secondary_privatelink_oms_opinsights_azure_com.id, azurerm_private_dns_zone.secondary_privatelink_ods_opinsights_azure_com.id, azurerm_private_dns_zone.secondary_privatelink_agentsvc_azure-automation_net.id, azurerm_private_dns_zone.secondary_privatelink_blob_core_windows_net.id]
   }
 }

@@ -22,6 +22,8 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
     features: {
       disableLocalAuth: true
     }
+    publicNetworkAccessForIngestion: 'Disabled'
+    publicNetworkAccessForQuery: 'Disabled'
   }
 }
 
@@ -34,5 +36,37 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'web'
     WorkspaceResourceId: logs.id
     DisableLocalAuth: true
+    publicNetworkAccessForIngestion: 'Disabled'
+    publicNetworkAccessForQuery: 'Disabled'
+  }
+}
+
+// Log Analytics and Application Insights are reached through this Azure Monitor Private Link Scope
+// and its private endpoint (network module), not from public networks (SEC-05).
+resource scope 'Microsoft.Insights/privateLinkScopes@2021-09-01' = {
+  name: 'ampls-churn-sandbox-dev-weu'
+  location: 'global'
+  tags: tags
+  properties: {
+    accessModeSettings: {
+      ingestionAccessMode: 'PrivateOnly'
+      queryAccessMode: 'PrivateOnly'
+    }
+  }
+}
+
+resource logAnalyticsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
+  parent: scope
+  name: 'scoped-log-churn-sandbox-dev-weu'
+  properties: {
+    linkedResourceId: logs.id
+  }
+}
+
+resource appInsightsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
+  parent: scope
+  name: 'scoped-appi-churn-sandbox-dev-weu'
+  properties: {
+    linkedResourceId: insights.id
   }
 }

@@ -164,6 +164,82 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
   }
 }
 
+resource zone7 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.monitor.azure.com'
+  location: 'global'
+  tags: tags
+}
+
+resource zone7Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone7
+  name: 'vnet-churn-sandbox-dev-weu'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+resource zone8 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.oms.opinsights.azure.com'
+  location: 'global'
+  tags: tags
+}
+
+resource zone8Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone8
+  name: 'vnet-churn-sandbox-dev-weu'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+resource zone9 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.ods.opinsights.azure.com'
+  location: 'global'
+  tags: tags
+}
+
+resource zone9Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone9
+  name: 'vnet-churn-sandbox-dev-weu'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+resource zone10 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.agentsvc.azure-automation.net'
+  location: 'global'
+  tags: tags
+}
+
+resource zone10Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone10
+  name: 'vnet-churn-sandbox-dev-weu'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
 resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-stchurnsandboxdweu-blob'
   location: 'westeurope'
@@ -306,6 +382,67 @@ resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
         name: 'privatelink-azurecr-io'
         properties: {
           privateDnsZoneId: zone6.id
+        }
+      }
+    ]
+  }
+}
+
+resource endpoint6 'Microsoft.Network/privateEndpoints@2025-07-01' = {
+  name: 'pe-ampls-churn-sandbox-dev-weu-azuremonitor'
+  location: 'westeurope'
+  tags: tags
+  properties: {
+    subnet: {
+      id: '${vnet.id}/subnets/snet-endpoints'
+    }
+    privateLinkServiceConnections: [
+      {
+        name: 'pe-ampls-churn-sandbox-dev-weu-azuremonitor'
+        properties: {
+          privateLinkServiceId: resourceId('Microsoft.Insights/privateLinkScopes', 'ampls-churn-sandbox-dev-weu')
+          groupIds: [
+            'azuremonitor'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource endpoint6Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
+  parent: endpoint6
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: 'privatelink-monitor-azure-com'
+        properties: {
+          privateDnsZoneId: zone7.id
+        }
+      }
+      {
+        name: 'privatelink-oms-opinsights-azure-com'
+        properties: {
+          privateDnsZoneId: zone8.id
+        }
+      }
+      {
+        name: 'privatelink-ods-opinsights-azure-com'
+        properties: {
+          privateDnsZoneId: zone9.id
+        }
+      }
+      {
+        name: 'privatelink-agentsvc-azure-automation-net'
+        properties: {
+          privateDnsZoneId: zone10.id
+        }
+      }
+      {
+        name: 'privatelink-blob-core-windows-net'
+        properties: {
+          privateDnsZoneId: zone3.id
         }
       }
     ]

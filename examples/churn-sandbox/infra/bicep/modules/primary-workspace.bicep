@@ -88,7 +88,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
     managedNetwork: {
       isolationMode: 'AllowOnlyApprovedOutbound'
       // FQDN rules run through a managed Azure Firewall, billed to the subscription.
-      firewallSku: 'Standard'
+      firewallSku: 'Basic'
     }
     // Provision the managed network now (Microsoft documents about 40 minutes the first
     // time), not when the first compute is created (SEC-02). ARM cannot call the provisioning

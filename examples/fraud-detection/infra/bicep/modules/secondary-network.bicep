@@ -165,6 +165,82 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
   }
 }
 
+resource zone7 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.monitor.azure.com'
+  location: 'global'
+  tags: tags
+}
+
+resource zone7Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone7
+  name: 'vnet-fraud-detection-prod-neu'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+resource zone8 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.oms.opinsights.azure.com'
+  location: 'global'
+  tags: tags
+}
+
+resource zone8Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone8
+  name: 'vnet-fraud-detection-prod-neu'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+resource zone9 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.ods.opinsights.azure.com'
+  location: 'global'
+  tags: tags
+}
+
+resource zone9Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone9
+  name: 'vnet-fraud-detection-prod-neu'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+resource zone10 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.agentsvc.azure-automation.net'
+  location: 'global'
+  tags: tags
+}
+
+resource zone10Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone10
+  name: 'vnet-fraud-detection-prod-neu'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
 resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-stfrauddetectionpneu-blob'
   location: 'northeurope'
@@ -240,6 +316,43 @@ resource endpoint3Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
+  name: 'pe-stfrauddetectionpneu-blob_secondary'
+  location: 'northeurope'
+  tags: tags
+  properties: {
+    subnet: {
+      id: '${vnet.id}/subnets/snet-endpoints'
+    }
+    privateLinkServiceConnections: [
+      {
+        name: 'pe-stfrauddetectionpneu-blob_secondary'
+        properties: {
+          privateLinkServiceId: resourceId('Microsoft.Storage/storageAccounts', 'stfrauddetectionpneu${nameSuffix}')
+          groupIds: [
+            'blob_secondary'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
+  parent: endpoint4
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: 'privatelink-blob-core-windows-net'
+        properties: {
+          privateDnsZoneId: zone3.id
+        }
+      }
+    ]
+  }
+}
+
+resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-kvfrauddetectionpneu-vault'
   location: 'northeurope'
   tags: tags
@@ -261,8 +374,8 @@ resource endpoint4 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   }
 }
 
-resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
-  parent: endpoint4
+resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
+  parent: endpoint5
   name: 'default'
   properties: {
     privateDnsZoneConfigs: [
@@ -276,7 +389,7 @@ resource endpoint4Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
   }
 }
 
-resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
+resource endpoint6 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-crfrauddetectionpneu-registry'
   location: 'northeurope'
   tags: tags
@@ -298,8 +411,8 @@ resource endpoint5 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   }
 }
 
-resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
-  parent: endpoint5
+resource endpoint6Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
+  parent: endpoint6
   name: 'default'
   properties: {
     privateDnsZoneConfigs: [
@@ -307,6 +420,67 @@ resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
         name: 'privatelink-azurecr-io'
         properties: {
           privateDnsZoneId: zone6.id
+        }
+      }
+    ]
+  }
+}
+
+resource endpoint7 'Microsoft.Network/privateEndpoints@2025-07-01' = {
+  name: 'pe-ampls-fraud-detection-prod-neu-azuremonitor'
+  location: 'northeurope'
+  tags: tags
+  properties: {
+    subnet: {
+      id: '${vnet.id}/subnets/snet-endpoints'
+    }
+    privateLinkServiceConnections: [
+      {
+        name: 'pe-ampls-fraud-detection-prod-neu-azuremonitor'
+        properties: {
+          privateLinkServiceId: resourceId('Microsoft.Insights/privateLinkScopes', 'ampls-fraud-detection-prod-neu')
+          groupIds: [
+            'azuremonitor'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource endpoint7Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
+  parent: endpoint7
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: 'privatelink-monitor-azure-com'
+        properties: {
+          privateDnsZoneId: zone7.id
+        }
+      }
+      {
+        name: 'privatelink-oms-opinsights-azure-com'
+        properties: {
+          privateDnsZoneId: zone8.id
+        }
+      }
+      {
+        name: 'privatelink-ods-opinsights-azure-com'
+        properties: {
+          privateDnsZoneId: zone9.id
+        }
+      }
+      {
+        name: 'privatelink-agentsvc-azure-automation-net'
+        properties: {
+          privateDnsZoneId: zone10.id
+        }
+      }
+      {
+        name: 'privatelink-blob-core-windows-net'
+        properties: {
+          privateDnsZoneId: zone3.id
         }
       }
     ]

@@ -166,6 +166,82 @@ resource zone6Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
   }
 }
 
+resource zone7 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.monitor.azure.com'
+  location: 'global'
+  tags: tags
+}
+
+resource zone7Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone7
+  name: 'vnet-vision-prod-eus2'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+resource zone8 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.oms.opinsights.azure.com'
+  location: 'global'
+  tags: tags
+}
+
+resource zone8Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone8
+  name: 'vnet-vision-prod-eus2'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+resource zone9 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.ods.opinsights.azure.com'
+  location: 'global'
+  tags: tags
+}
+
+resource zone9Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone9
+  name: 'vnet-vision-prod-eus2'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+resource zone10 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.agentsvc.azure-automation.net'
+  location: 'global'
+  tags: tags
+}
+
+resource zone10Link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: zone10
+  name: 'vnet-vision-prod-eus2'
+  location: 'global'
+  tags: tags
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
 resource endpoint2 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: 'pe-stvisionpeus2-blob'
   location: 'eastus2'
@@ -308,6 +384,67 @@ resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
         name: 'privatelink-azurecr-io'
         properties: {
           privateDnsZoneId: zone6.id
+        }
+      }
+    ]
+  }
+}
+
+resource endpoint6 'Microsoft.Network/privateEndpoints@2025-07-01' = {
+  name: 'pe-ampls-vision-prod-eus2-azuremonitor'
+  location: 'eastus2'
+  tags: tags
+  properties: {
+    subnet: {
+      id: '${vnet.id}/subnets/snet-endpoints'
+    }
+    privateLinkServiceConnections: [
+      {
+        name: 'pe-ampls-vision-prod-eus2-azuremonitor'
+        properties: {
+          privateLinkServiceId: resourceId('Microsoft.Insights/privateLinkScopes', 'ampls-vision-prod-eus2')
+          groupIds: [
+            'azuremonitor'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource endpoint6Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
+  parent: endpoint6
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: 'privatelink-monitor-azure-com'
+        properties: {
+          privateDnsZoneId: zone7.id
+        }
+      }
+      {
+        name: 'privatelink-oms-opinsights-azure-com'
+        properties: {
+          privateDnsZoneId: zone8.id
+        }
+      }
+      {
+        name: 'privatelink-ods-opinsights-azure-com'
+        properties: {
+          privateDnsZoneId: zone9.id
+        }
+      }
+      {
+        name: 'privatelink-agentsvc-azure-automation-net'
+        properties: {
+          privateDnsZoneId: zone10.id
+        }
+      }
+      {
+        name: 'privatelink-blob-core-windows-net'
+        properties: {
+          privateDnsZoneId: zone3.id
         }
       }
     ]

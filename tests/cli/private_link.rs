@@ -1,0 +1,459 @@
+//! What the zone reaches privately, read off the generated Terraform (hcl-rs) and Bicep (the
+//! parser in `bicep.rs`) of every shipped profile: Log Analytics and Application Insights take no
+//! public ingestion or query and sit in an Azure Monitor Private Link Scope reached through a
+//! private endpoint (`azuremonitor`) registered in every zone Microsoft lists for it; a readable
+//! geo-redundant secondary has its own private endpoint (`blob_secondary`); the managed
+//! firewall's SKU and its fixed cost class follow the profile. Microsoft Learn: "Use Azure Private
+//! Link to connect networks to Azure Monitor", "Azure Private Endpoint private DNS zone values",
+//! "Use private endpoints for Azure Storage", "Managed virtual network isolation".
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use hcl::{Block, Expression, ObjectKey};
+use serde_json::Value;
+
+use crate::bicep::StmtKind;
+use crate::managed_network::{Terraform, attribute, bicep_file, literal, string};
+use crate::support::{extending, generate_into, mlzone, plan_json, shipped_profiles, slug};
+
+#[test]
+fn monitoring_takes_no_public_traffic_and_is_reached_through_its_private_link_scope() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let mut scopes = 0;
+    for (label, profile) in shipped_profiles() {
+        let out = temp.path().join(slug(&label));
+        generate_into(&profile, &out, "terraform,bicep");
+        let plan = plan_json(&profile);
+        let tf = Terraform::read(&out);
+        for region in plan["regions"].as_array().expect("regions") {
+            let role = region["role"].as_str().expect("a role");
+            let what = format!("{label} {role}");
+            assert_eq!(region["monitoring"]["public_ingestion"], false, "{what}");
+            assert_eq!(region["monitoring"]["public_query"], false, "{what}");
+            assert_monitoring_is_private(&tf, &out, role, &what);
+            assert_monitor_endpoint(&tf, &out, region, role, &what);
+            scopes += 1;
+        }
+    }
+    assert!(scopes >= 9, "only {scopes} scopes");
+}
+
+#[test]
+fn a_sec_05_waiver_opens_monitoring_and_drops_its_scope() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let profile = extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        "waivers:\n  - {id: SEC-05, reason: \"public dependencies for a demo\", expires: 2027-03-31}\n",
+    );
+    let out = temp.path().join("out");
+    generate_into(&profile, &out, "terraform,bicep");
+    let tf = Terraform::read(&out);
+    assert_eq!(
+        attribute(
+            &tf.resources["azurerm_log_analytics_workspace.primary"],
+            "internet_ingestion_access_type"
+        )
+        .as_deref(),
+        Some("\"Enabled\"")
+    );
+    assert_eq!(
+        attribute(
+            &tf.resources["azurerm_application_insights.primary"],
+            "internet_query_enabled"
+        )
+        .as_deref(),
+        Some("true")
+    );
+    assert!(
+        !tf.resources
+            .keys()
+            .any(|a| a.starts_with("azurerm_monitor_private_link_scope")),
+        "no scope without private access"
+    );
+    let monitoring = bicep_resources(&out, "modules/primary-monitoring.bicep");
+    assert!(
+        !monitoring
+            .iter()
+            .any(|(ty, _)| ty.starts_with("Microsoft.Insights/privateLinkScopes")),
+        "no Bicep scope either"
+    );
+}
+
+#[test]
+fn a_readable_geo_secondary_is_reached_through_its_own_private_endpoint() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let mut geo = 0;
+    for (label, profile) in shipped_profiles() {
+        let out = temp.path().join(slug(&label));
+        generate_into(&profile, &out, "terraform,bicep");
+        let plan = plan_json(&profile);
+        let tf = Terraform::read(&out);
+        let compliance = fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
+        for region in plan["regions"].as_array().expect("regions") {
+            let role = region["role"].as_str().expect("a role");
+            let what = format!("{label} {role}");
+            let replication = region["storage"]["replication"]
+                .as_str()
+                .expect("replication");
+            let readable = replication.starts_with("RA");
+            let address = format!("azurerm_private_endpoint.{role}_storage_blob_secondary");
+            let bicep_secondaries = bicep_endpoints(&out, role, "blob_secondary");
+            if !readable {
+                assert!(
+                    !tf.resources.contains_key(&address),
+                    "{what}: {replication}"
+                );
+                assert!(bicep_secondaries.is_empty(), "{what}: {replication}");
+                continue;
+            }
+            geo += 1;
+            let endpoint = tf
+                .resources
+                .get(&address)
+                .unwrap_or_else(|| panic!("{what}: {replication} without {address}"));
+            let connection = block(endpoint, "private_service_connection");
+            assert_eq!(
+                strings(connection, "subresource_names"),
+                ["blob_secondary"],
+                "{what}"
+            );
+            assert!(
+                attribute(connection, "private_connection_resource_id")
+                    .is_some_and(|id| id.contains(&format!("azurerm_storage_account.{role}."))),
+                "{what}: the secondary endpoint is the zone's storage account's"
+            );
+            assert_eq!(bicep_secondaries.len(), 1, "{what}: one Bicep endpoint");
+            let storage = region["storage"]["name"].as_str().expect("a name");
+            assert!(
+                compliance.contains(&format!("`{storage}` is {replication}; its readable"))
+                    && compliance.contains("own private endpoint (blob_secondary)"),
+                "{what}: the compliance report does not say how the secondary is reached"
+            );
+        }
+    }
+    assert!(geo >= 4, "only {geo} geo-redundant accounts");
+}
+
+#[test]
+fn the_managed_firewall_sku_and_its_fixed_cost_follow_the_profile() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let mut firewalls = BTreeSet::new();
+    for (label, profile) in shipped_profiles() {
+        let out = temp.path().join(slug(&label));
+        generate_into(&profile, &out, "terraform,bicep");
+        let plan = plan_json(&profile);
+        let tf = Terraform::read(&out);
+        let compliance = fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
+        let stdout = mlzone().arg("plan").arg(&profile).assert().success();
+        let stdout = String::from_utf8_lossy(&stdout.get_output().stdout).into_owned();
+        for region in plan["regions"].as_array().expect("regions") {
+            let role = region["role"].as_str().expect("a role");
+            let what = format!("{label} {role}");
+            let network = &region["workspace"]["managed_network"];
+            let Some(sku) = network["firewall_sku"].as_str() else {
+                continue;
+            };
+            let expected = match (plan["environment"].as_str(), profile_sku(&profile)) {
+                (_, Some(chosen)) => chosen,
+                (Some("prod"), None) => "Standard".to_owned(),
+                _ => "Basic".to_owned(),
+            };
+            assert_eq!(sku, expected, "{what}");
+            firewalls.insert(sku.to_owned());
+            let update = &tf.resources[&format!("azapi_update_resource.{role}_managed_network")];
+            let body = update
+                .body()
+                .attributes()
+                .find(|a| a.key() == "body")
+                .map(|a| a.expr().clone())
+                .expect("a body");
+            assert_eq!(
+                path(&body, &["properties", "managedNetwork", "firewallSku"]),
+                Some(Expression::String(sku.to_owned())),
+                "{what}: Terraform"
+            );
+            let workspace = bicep_resources(&out, &format!("modules/{role}-workspace.bicep"))
+                .into_iter()
+                .find(|(ty, _)| ty == "Microsoft.MachineLearningServices/workspaces")
+                .map(|(_, body)| body)
+                .expect("a Bicep workspace");
+            assert_eq!(
+                workspace["properties"]["managedNetwork"]["firewallSku"], sku,
+                "{what}: Bicep"
+            );
+            let cost = network["fixed_cost_text"].as_str().expect("a cost class");
+            assert!(
+                cost.contains(&format!("Azure Firewall {sku}")),
+                "{what}: {cost}"
+            );
+            assert!(
+                stdout.contains(&format!("fixed cost      {cost}")),
+                "{what}: {stdout}"
+            );
+            assert!(
+                compliance.contains(&format!("Fixed monthly\n  cost class: {cost}")),
+                "{what}: the compliance report does not give the cost class"
+            );
+        }
+    }
+    assert_eq!(
+        firewalls,
+        BTreeSet::from(["Basic".to_owned(), "Standard".to_owned()]),
+        "the shipped profiles show both SKUs"
+    );
+}
+
+// ---------------------------------------------------------------------------------- support
+
+/// Log Analytics and Application Insights refuse public traffic, and both are in the region's
+/// scope, in both formats.
+fn assert_monitoring_is_private(tf: &Terraform, out: &Path, role: &str, what: &str) {
+    let logs = &tf.resources[&format!("azurerm_log_analytics_workspace.{role}")];
+    let insights = &tf.resources[&format!("azurerm_application_insights.{role}")];
+    for key in [
+        "internet_ingestion_access_type",
+        "internet_query_access_type",
+    ] {
+        assert_eq!(
+            attribute(logs, key).as_deref(),
+            Some("\"Disabled\""),
+            "{what}: {key}"
+        );
+    }
+    for key in ["internet_ingestion_enabled", "internet_query_enabled"] {
+        assert_eq!(
+            attribute(insights, key).as_deref(),
+            Some("false"),
+            "{what}: {key}"
+        );
+    }
+    let scope = format!("azurerm_monitor_private_link_scope.{role}");
+    assert!(tf.resources.contains_key(&scope), "{what}: no {scope}");
+    let linked: BTreeSet<String> = tf
+        .resources
+        .iter()
+        .filter(|(address, block)| {
+            address.starts_with("azurerm_monitor_private_link_scoped_service.")
+                && attribute(block, "scope_name").is_some_and(|s| s.contains(&scope))
+        })
+        .filter_map(|(_, block)| attribute(block, "linked_resource_id"))
+        .collect();
+    assert_eq!(
+        linked,
+        BTreeSet::from([
+            format!("azurerm_application_insights.{role}.id"),
+            format!("azurerm_log_analytics_workspace.{role}.id"),
+        ]),
+        "{what}: Terraform scoped resources"
+    );
+
+    let monitoring = bicep_resources(out, &format!("modules/{role}-monitoring.bicep"));
+    for ty in [
+        "Microsoft.OperationalInsights/workspaces",
+        "Microsoft.Insights/components",
+    ] {
+        let (_, body) = monitoring
+            .iter()
+            .find(|(t, _)| t == ty)
+            .unwrap_or_else(|| panic!("{what}: no {ty}"));
+        for key in [
+            "publicNetworkAccessForIngestion",
+            "publicNetworkAccessForQuery",
+        ] {
+            assert_eq!(body["properties"][key], "Disabled", "{what}: {ty} {key}");
+        }
+    }
+    let scopes: Vec<&Value> = monitoring
+        .iter()
+        .filter(|(ty, _)| ty == "Microsoft.Insights/privateLinkScopes")
+        .map(|(_, body)| body)
+        .collect();
+    let [scope] = scopes[..] else {
+        panic!("{what}: {} Bicep scopes", scopes.len());
+    };
+    assert_eq!(scope["location"], "global", "{what}");
+    let modes = &scope["properties"]["accessModeSettings"];
+    assert!(
+        modes["ingestionAccessMode"].is_string() && modes["queryAccessMode"].is_string(),
+        "{what}: {modes}"
+    );
+    let scoped = monitoring
+        .iter()
+        .filter(|(ty, _)| ty == "Microsoft.Insights/privateLinkScopes/scopedResources")
+        .count();
+    assert_eq!(scoped, 2, "{what}: Bicep scoped resources");
+}
+
+/// The scope's private endpoint: sub-resource `azuremonitor`, in the endpoint subnet, registered
+/// in every zone the plan lists for it (created here or the hub's).
+fn assert_monitor_endpoint(tf: &Terraform, out: &Path, region: &Value, role: &str, what: &str) {
+    let planned = region["private_endpoints"]
+        .as_array()
+        .expect("endpoints")
+        .iter()
+        .find(|pe| pe["target"] == "monitor")
+        .unwrap_or_else(|| panic!("{what}: no planned monitor endpoint"));
+    let zones: BTreeSet<String> = planned["zones"]
+        .as_array()
+        .expect("zones")
+        .iter()
+        .map(|z| z.as_str().expect("a zone").to_owned())
+        .collect();
+    for zone in [
+        "privatelink.monitor.azure.com",
+        "privatelink.oms.opinsights.azure.com",
+        "privatelink.ods.opinsights.azure.com",
+        "privatelink.agentsvc.azure-automation.net",
+        "privatelink.blob.core.windows.net",
+    ] {
+        assert!(zones.contains(zone), "{what}: {zone} is not planned");
+    }
+    let endpoint = &tf.resources[&format!("azurerm_private_endpoint.{role}_monitor_azuremonitor")];
+    assert_eq!(
+        attribute(endpoint, "subnet_id"),
+        Some(format!("azurerm_subnet.{role}_endpoints.id")),
+        "{what}"
+    );
+    let connection = block(endpoint, "private_service_connection");
+    assert_eq!(
+        strings(connection, "subresource_names"),
+        ["azuremonitor"],
+        "{what}"
+    );
+    assert_eq!(
+        attribute(connection, "private_connection_resource_id"),
+        Some(format!("azurerm_monitor_private_link_scope.{role}.id")),
+        "{what}"
+    );
+    // Each zone of the group, by name: a created zone through its resource, a hub zone by ID.
+    let existing: Vec<(String, String)> = region["dns_zones"]
+        .as_array()
+        .expect("zones")
+        .iter()
+        .filter_map(|z| {
+            Some((
+                z["existing_id"].as_str()?.to_owned(),
+                z["name"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    let group = block(endpoint, "private_dns_zone_group");
+    let Some(Expression::Array(ids)) = group
+        .body()
+        .attributes()
+        .find(|a| a.key() == "private_dns_zone_ids")
+        .map(|a| a.expr().clone())
+    else {
+        panic!("{what}: no zone list");
+    };
+    let registered: BTreeSet<String> = ids
+        .iter()
+        .map(|id| match id {
+            Expression::String(id) => existing
+                .iter()
+                .find(|(existing, _)| existing == id)
+                .map(|(_, name)| name.clone())
+                .unwrap_or_else(|| panic!("{what}: {id} is no hub zone")),
+            other => {
+                let text = other.to_string();
+                let address = text.trim_end_matches(".id");
+                string(&tf.resources[address], "name")
+            }
+        })
+        .collect();
+    assert_eq!(registered, zones, "{what}: Terraform zones");
+
+    let endpoints = bicep_endpoints(out, role, "azuremonitor");
+    assert_eq!(endpoints.len(), 1, "{what}: one Bicep monitor endpoint");
+}
+
+/// The resources (not `existing`) a generated Bicep file declares: type without API version,
+/// and the literal parts of the body.
+fn bicep_resources(out: &Path, name: &str) -> Vec<(String, Value)> {
+    bicep_file(out, name)
+        .statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Resource(r) if !r.existing => {
+                let ty = r.ty.literal()?;
+                let ty = ty.split('@').next().unwrap_or_default().to_owned();
+                Some((ty, literal(&r.value)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The private endpoints of `modules/ROLE-network.bicep` to sub-resource `group_id`.
+fn bicep_endpoints(out: &Path, role: &str, group_id: &str) -> Vec<Value> {
+    bicep_resources(out, &format!("modules/{role}-network.bicep"))
+        .into_iter()
+        .filter(|(ty, body)| {
+            ty == "Microsoft.Network/privateEndpoints"
+                && body["properties"]["privateLinkServiceConnections"][0]["properties"]["groupIds"]
+                    == serde_json::json!([group_id])
+        })
+        .map(|(_, body)| body)
+        .collect()
+}
+
+/// A list-of-strings attribute.
+fn strings(block: &Block, name: &str) -> Vec<String> {
+    match block
+        .body()
+        .attributes()
+        .find(|a| a.key() == name)
+        .map(|a| a.expr())
+    {
+        Some(Expression::Array(items)) => items
+            .iter()
+            .map(|i| match i {
+                Expression::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The one nested block `name` of `parent`.
+fn block<'b>(parent: &'b Block, name: &str) -> &'b Block {
+    parent
+        .body()
+        .blocks()
+        .find(|b| b.identifier() == name)
+        .unwrap_or_else(|| panic!("no {name} block"))
+}
+
+/// The value at `keys` in nested HCL objects.
+fn path(expr: &Expression, keys: &[&str]) -> Option<Expression> {
+    let Some((first, rest)) = keys.split_first() else {
+        return Some(expr.clone());
+    };
+    let Expression::Object(object) = expr else {
+        return None;
+    };
+    object
+        .iter()
+        .find(|(key, _)| match key {
+            ObjectKey::Identifier(id) => id.as_str() == *first,
+            ObjectKey::Expression(Expression::String(s)) => s == first,
+            _ => false,
+        })
+        .and_then(|(_, value)| path(value, rest))
+}
+
+/// `network.firewall_sku` as the profile file writes it, in ARM's spelling (no shipped profile
+/// extends one that sets it).
+fn profile_sku(profile: &Path) -> Option<String> {
+    let text = fs::read_to_string(profile).expect("a profile");
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("firewall_sku:"))
+        .map(|v| match v.trim() {
+            "basic" => "Basic".to_owned(),
+            _ => "Standard".to_owned(),
+        })
+}
