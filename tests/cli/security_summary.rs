@@ -240,8 +240,8 @@ fn a_hand_edit_from_deny_to_audit_weakens() {
 fn a_hand_edit_that_shortens_retention_weakens() {
     let stdout = summary_after_hand_edits(&[(
         "terraform/monitoring.tf",
-        "retention_in_days            = 90",
-        "retention_in_days            = 30",
+        "retention_in_days              = 90",
+        "retention_in_days              = 30",
     )]);
     assert!(
         stdout.contains("edited by hand in terraform/monitoring.tf: OPS-05 Log Analytics log-gen-prod-weu retention (days): 90 → 30 (weakens)"),
