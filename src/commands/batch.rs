@@ -9,7 +9,7 @@ use std::sync::mpsc;
 
 use serde_json::Value;
 
-use super::{failure, print_json};
+use super::{error_json, failure, print_json, versioned};
 use crate::error::{EXIT_DRIFT, EXIT_FAILURE, EXIT_INVALID, EXIT_OK, Error};
 use crate::render::shown;
 
@@ -29,7 +29,7 @@ impl Outcome {
             code: error.exit_code(),
             stdout: String::new(),
             stderr: failure(error, color),
-            json: serde_json::json!({ "error": error.to_string() }),
+            json: serde_json::json!({ "error": error_json(error) }),
         }
     }
 }
@@ -39,6 +39,8 @@ pub(crate) struct Batch<'a> {
     pub(crate) profiles: &'a [PathBuf],
     pub(crate) jobs: Option<NonZeroUsize>,
     pub(crate) json: bool,
+    /// The command, as the `--json` form names it.
+    pub(crate) command: &'a str,
     /// `(exit code, what to call it)`, e.g. `(0, "up to date")`, in the order to count them.
     pub(crate) counted: &'a [(u8, &'a str)],
 }
@@ -47,40 +49,51 @@ impl Batch<'_> {
     /// Run `each` over the profiles, print the outcomes, and give the exit code: 3 if any
     /// profile is invalid, else 4 if any other failed, else 1 if any drifted, else 0.
     pub(crate) fn run(&self, each: impl Fn(&Path) -> Outcome + Sync) -> u8 {
-        if let [single] = self.profiles {
-            let outcome = each(single);
-            eprint!("{}", outcome.stderr);
-            if outcome.code == EXIT_INVALID || outcome.code == EXIT_FAILURE {
-                // Alone, a failure is the run's: it has its say on stderr only.
-            } else if self.json {
-                print_json(&outcome.json);
-            } else {
-                out!("{}", outcome.stdout);
-            }
-            return outcome.code;
-        }
         let mut codes = Vec::with_capacity(self.profiles.len());
         let mut json = Vec::new();
+        let single = self.profiles.len() == 1;
         in_order(self.profiles, self.jobs, each, |profile, outcome| {
             codes.push(outcome.code);
             eprint!("{}", outcome.stderr);
             if self.json {
-                let mut value = outcome.json;
-                if let Value::Object(map) = &mut value {
-                    map.insert("profile".to_owned(), shown(profile).into());
+                json.push(self.entry(profile, outcome));
+            } else if single {
+                // Alone, a failure is the run's: it has its say on stderr only.
+                if outcome.code != EXIT_INVALID && outcome.code != EXIT_FAILURE {
+                    out!("{}", outcome.stdout);
                 }
-                json.push(value);
             } else {
                 outln!("== {}", shown(profile));
                 out!("{}", outcome.stdout);
             }
         });
+        let code = worst(&codes);
         if self.json {
-            print_json(&Value::Array(json));
-        } else {
+            print_json(&self.envelope(code, json));
+        } else if !single {
             outln!("{}", self.count(&codes));
         }
-        worst(&codes)
+        code
+    }
+
+    /// One profile's entry in the `--json` form: `profile`, `exit_code`, then its fields.
+    fn entry(&self, profile: &Path, outcome: Outcome) -> Value {
+        let mut entry = serde_json::Map::new();
+        entry.insert("profile".to_owned(), shown(profile).into());
+        entry.insert("exit_code".to_owned(), outcome.code.into());
+        if let Value::Object(fields) = outcome.json {
+            entry.extend(fields);
+        }
+        Value::Object(entry)
+    }
+
+    /// The `--json` form of a run, the same for one profile or many (`docs/json.md`).
+    fn envelope(&self, code: u8, profiles: Vec<Value>) -> Value {
+        versioned(serde_json::json!({
+            "command": self.command,
+            "exit_code": code,
+            "profiles": profiles,
+        }))
     }
 
     /// `3 profiles: 2 up to date, 1 drifted, 0 failed`.

@@ -16,6 +16,7 @@ pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> Result<u8, Error> {
         profiles: &args.target.profiles,
         jobs: args.target.jobs,
         json: args.json,
+        command: "diff",
         counted: &[(EXIT_OK, "up to date"), (EXIT_DRIFT, "drifted")],
     };
     Ok(batch.run(|profile| match one(profile, args, ctx, color) {

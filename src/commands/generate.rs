@@ -14,6 +14,7 @@ pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> Result<u8, Error> {
         profiles: &args.target.profiles,
         jobs: args.target.jobs,
         json: false,
+        command: "generate",
         counted: &[(EXIT_OK, "generated")],
     };
     Ok(batch.run(|profile| match one(profile, args, ctx) {

@@ -295,6 +295,30 @@ fn mark_changed_by_overlay(plan: &mut crate::plan::Plan, changes: &[output::Secu
     }
 }
 
+/// The version of every `--json` shape (`docs/json.md`): raised when a field is removed or
+/// changes meaning, not when one is added.
+pub(crate) const JSON_SCHEMA_VERSION: u32 = 1;
+
+/// `fields` after a leading `schema_version`, as every `--json` object starts.
+pub(crate) fn versioned(fields: serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    out.insert("schema_version".to_owned(), JSON_SCHEMA_VERSION.into());
+    if let serde_json::Value::Object(fields) = fields {
+        out.extend(fields);
+    }
+    serde_json::Value::Object(out)
+}
+
+/// The `--json` form of a failure: its message, and where the profile is invalid every
+/// diagnostic (file, line, column, message, help, ...), as `validate --json` gives them.
+pub(crate) fn error_json(error: &Error) -> serde_json::Value {
+    let diagnostics = match error {
+        Error::Invalid(report) => report.to_json()["diagnostics"].take(),
+        _ => serde_json::Value::Array(Vec::new()),
+    };
+    serde_json::json!({ "message": error.to_string(), "diagnostics": diagnostics })
+}
+
 /// `value` as pretty JSON on stdout, the `--json` form of every command.
 pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
     outln!(

@@ -23,7 +23,8 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
     let validated = validated(&args.profile, ctx)?;
     let plan = resolve(&validated.profile);
     let text = if args.json {
-        serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n"
+        let json = super::versioned(serde_json::to_value(&plan).unwrap_or_default());
+        serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
     } else {
         describe(&plan)
     };

@@ -7,7 +7,9 @@ use crate::facts::{self, Kind};
 pub(crate) fn run(args: &RecommendationsArgs) -> Result<u8, Error> {
     let catalog = facts::catalog();
     if args.json {
-        super::print_json(catalog);
+        super::print_json(&super::versioned(
+            serde_json::json!({ "recommendations": catalog }),
+        ));
         return Ok(EXIT_OK);
     }
     let mut pillar = "";

@@ -22,7 +22,8 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
                 if args.json {
                     json.push(serde_json::json!({
                         "profile": path.display().to_string(),
-                        "error": other.to_string(),
+                        "exit_code": EXIT_FAILURE,
+                        "error": super::error_json(&other),
                     }));
                 }
                 continue;
@@ -30,9 +31,18 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
         };
         invalid |= report.has_errors();
         if args.json {
-            let mut value = report.to_json();
-            value["profile"] = Value::String(path.display().to_string());
-            json.push(value);
+            let mut entry = serde_json::Map::new();
+            entry.insert("profile".to_owned(), path.display().to_string().into());
+            let code = if report.has_errors() {
+                EXIT_INVALID
+            } else {
+                EXIT_OK
+            };
+            entry.insert("exit_code".to_owned(), code.into());
+            if let Value::Object(fields) = report.to_json() {
+                entry.extend(fields);
+            }
+            json.push(Value::Object(entry));
         } else {
             eprint!("{}", report.render(ctx.color));
             if report.has_errors() {
@@ -42,17 +52,22 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
             }
         }
     }
-    if args.json {
-        super::print_json(&json);
-    }
     // The most serious outcome decides: an invalid profile, then one that could not be read.
-    Ok(if invalid {
+    let code = if invalid {
         EXIT_INVALID
     } else if failed {
         EXIT_FAILURE
     } else {
         EXIT_OK
-    })
+    };
+    if args.json {
+        super::print_json(&super::versioned(serde_json::json!({
+            "command": "validate",
+            "exit_code": code,
+            "profiles": json,
+        })));
+    }
+    Ok(code)
 }
 
 fn check(path: &std::path::Path, ctx: &Context) -> Result<Report, Error> {

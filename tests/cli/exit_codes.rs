@@ -204,5 +204,12 @@ fn validate_goes_on_past_a_file_it_cannot_read() {
         .assert()
         .code(4);
     let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(json.as_array().map(Vec::len), Some(2), "{json}");
+    assert_eq!(json["profiles"].as_array().map(Vec::len), Some(2), "{json}");
+    assert_eq!(json["profiles"][0]["exit_code"], 4, "{json}");
+    assert!(
+        json["profiles"][0]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{json}"
+    );
 }

@@ -142,7 +142,7 @@ fn json_is_one_array_in_the_order_given() {
         .assert()
         .code(1);
     let json: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
-    let items = json.as_array().unwrap();
+    let items = json["profiles"].as_array().unwrap();
     let named: Vec<&str> = items
         .iter()
         .map(|i| i["profile"].as_str().unwrap())

@@ -151,6 +151,7 @@ fn diff_summarises_security_changes() {
         .assert()
         .code(1);
     let value: serde_json::Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    let value = &value["profiles"][0];
     assert_eq!(value["drift"], true);
     assert!(
         value["security"]

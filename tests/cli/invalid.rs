@@ -199,7 +199,7 @@ fn json_diagnostics_are_located_and_have_help() {
     let stdout = text(&out.get_output().stdout);
     let json: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("`validate --json` prints JSON ({e}):\n{stdout}"));
-    let reports = json.as_array().expect("one report per profile");
+    let reports = json["profiles"].as_array().expect("one report per profile");
     assert_eq!(reports.len(), fixtures.len(), "{json:#}");
     for (report, (path, name)) in reports.iter().zip(paths.iter().zip(&names)) {
         let exp = expectation(path).unwrap_or_else(|e| panic!("{e}"));

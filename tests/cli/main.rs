@@ -18,6 +18,8 @@ mod generate;
 mod hostile;
 // `mlzone init`: writes a starter that validates, never overwrites.
 mod init;
+// Every `--json`: one versioned shape, for one profile or many.
+mod json;
 // Files a profile keeps for the user: never written by generate, never drift.
 mod kept;
 // What a key rotation, a create-only change, a teardown and a second zone do.

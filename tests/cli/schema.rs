@@ -24,7 +24,8 @@ fn recommendations_list_the_whole_catalog() {
         .assert()
         .success();
     let catalog: serde_json::Value = serde_json::from_slice(&output.get_output().stdout).unwrap();
-    let ids: Vec<&str> = catalog
+    assert_eq!(catalog["schema_version"], 1);
+    let ids: Vec<&str> = catalog["recommendations"]
         .as_array()
         .unwrap()
         .iter()

@@ -146,7 +146,7 @@ fn the_json_summary_says_what_came_or_went() {
         .assert()
         .code(1);
     let value: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
-    let changes = value["security"].as_array().unwrap();
+    let changes = value["profiles"][0]["security"].as_array().unwrap();
     assert!(
         changes.iter().any(|c| c["recommendation"] == "POL-07"
             && c["change"] == "removed"

@@ -1,0 +1,101 @@
+//! Every `--json` has one versioned shape (`docs/json.md`), the same for one profile or many.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{extending, mlzone, repo};
+
+fn json(args: &[&str], profiles: &[&Path], code: i32) -> Value {
+    let run = mlzone().args(args).args(profiles).assert().code(code);
+    serde_json::from_slice(&run.get_output().stdout)
+        .unwrap_or_else(|e| panic!("{args:?} prints JSON: {e}"))
+}
+
+#[test]
+fn every_json_output_carries_its_schema_version() {
+    let baseline = repo().join("profiles/baseline.yaml");
+    for (args, profiles) in [
+        (vec!["plan", "--json"], vec![baseline.as_path()]),
+        (vec!["recommendations", "--json"], vec![]),
+        (vec!["validate", "--json"], vec![baseline.as_path()]),
+    ] {
+        let value = json(&args, &profiles, 0);
+        assert_eq!(value["schema_version"], 1, "{args:?}: {value:#}");
+        let first = value.as_object().and_then(|o| o.keys().next().cloned());
+        assert_eq!(first.as_deref(), Some("schema_version"), "{args:?}");
+    }
+}
+
+#[test]
+fn one_profile_or_many_give_the_same_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = extending(dir.path(), "profiles/exploratory.yaml", "project: one\n");
+    let other_dir = dir.path().join("two");
+    std::fs::create_dir_all(&other_dir).unwrap();
+    let two = extending(&other_dir, "profiles/exploratory.yaml", "project: two\n");
+    for command in ["validate", "diff"] {
+        let code = if command == "diff" { 1 } else { 0 };
+        let single = json(&[command, "--json"], &[&one], code);
+        let fleet = json(&[command, "--json"], &[&one, &two], code);
+        for value in [&single, &fleet] {
+            assert_eq!(value["schema_version"], 1, "{value:#}");
+            assert_eq!(value["command"], command, "{value:#}");
+            assert_eq!(value["exit_code"], code, "{value:#}");
+        }
+        assert_eq!(single["profiles"].as_array().map(Vec::len), Some(1));
+        assert_eq!(fleet["profiles"].as_array().map(Vec::len), Some(2));
+        let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+        assert_eq!(keys(&single), keys(&fleet), "{command}");
+        assert_eq!(
+            keys(&single["profiles"][0]),
+            keys(&fleet["profiles"][1]),
+            "{command}: each profile's entry has the same fields"
+        );
+    }
+}
+
+#[test]
+fn a_fleet_error_carries_its_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = extending(dir.path(), "profiles/exploratory.yaml", "project: good\n");
+    let bad_dir = dir.path().join("bad");
+    std::fs::create_dir_all(&bad_dir).unwrap();
+    let bad = extending(
+        &bad_dir,
+        "profiles/exploratory.yaml",
+        "project: bad\nregions: {primary: westeurop}\n",
+    );
+    for profiles in [vec![good.as_path(), bad.as_path()], vec![bad.as_path()]] {
+        let value = json(&["diff", "--json"], &profiles, 3);
+        let entry = value["profiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["exit_code"] == 3)
+            .unwrap_or_else(|| panic!("an invalid entry: {value:#}"));
+        let diagnostics = entry["error"]["diagnostics"].as_array().unwrap();
+        let region = diagnostics
+            .iter()
+            .find(|d| {
+                d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("westeurop"))
+            })
+            .unwrap_or_else(|| panic!("the region's diagnostic: {entry:#}"));
+        assert!(
+            region["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("profile.yaml")),
+            "{region:#}"
+        );
+        assert_eq!(region["line"], 3, "{region:#}");
+        assert!(region["column"].as_u64().is_some_and(|c| c > 0));
+        assert!(
+            region["help"]
+                .as_str()
+                .is_some_and(|h| h.contains("westeurope")),
+            "{region:#}"
+        );
+    }
+}
