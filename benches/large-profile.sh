@@ -35,3 +35,5 @@ echo "  instances:"
 for i in $(seq 1 100); do
     printf '    - {name: dev-%03d, sku: Standard_E4_v5, user_object_id: %08d-2222-4222-8222-222222222222, idle_shutdown: PT30M}\n' "$i" "$i"
 done
+echo "access:"
+echo "  - {group_object_id: 0b6f7f3e-5d7c-4a63-9a51-3c2d8f1e4b20, role: data_scientist}"

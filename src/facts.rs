@@ -387,6 +387,68 @@ pub fn service_endpoint_policy_aliases() -> &'static [String] {
 struct RolesFile {
     roles: BTreeMap<String, String>,
     first_party_applications: BTreeMap<String, String>,
+    workspace_identity: Vec<Grant>,
+    compute_identity: Vec<Grant>,
+    approvable_types: Vec<String>,
+    compute_key_vault_secrets: bool,
+}
+
+/// A role one of the zone's identities gets (`data/roles.yaml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Grant {
+    /// What it is on: `workspace`, `storage`, `key_vault`, `registry`, `app_insights`,
+    /// `storage_endpoint` (each private endpoint of the storage in the zone's VNet) or
+    /// `outbound_rule` (each `private_endpoint` outbound rule's target).
+    pub on: String,
+    /// Built-in role name.
+    pub role: String,
+    /// Which zones grant it.
+    pub when: GrantWhen,
+    /// Key of its source in the file's comments.
+    pub source: String,
+    /// Why, for people.
+    pub why: String,
+}
+
+/// Which zones grant a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantWhen {
+    /// Every zone.
+    Always,
+    /// Workspaces with a customer-managed key.
+    Cmk,
+    /// Workspaces with a managed network.
+    ManagedNetwork,
+    /// Storage reached through private endpoints.
+    PrivateStorage,
+    /// Zones with a batch-inference cluster.
+    BatchInference,
+}
+
+/// The roles of the workspace's user-assigned identity, in the file's order.
+pub fn workspace_identity_grants() -> &'static [Grant] {
+    &ROLES_FILE.workspace_identity
+}
+
+/// The roles of the compute clusters' user-assigned identity, in the file's order.
+pub fn compute_identity_grants() -> &'static [Grant] {
+    &ROLES_FILE.compute_identity
+}
+
+/// Whether the Azure AI Enterprise Network Connection Approver role can approve a private
+/// endpoint to a resource of type `namespace/type` (any case).
+pub fn approvable(resource_type: &str) -> bool {
+    ROLES_FILE
+        .approvable_types
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(resource_type))
+}
+
+/// Whether the compute identity may read key vault secrets (it may not: the datastores store
+/// no credentials).
+pub fn compute_reads_key_vault_secrets() -> bool {
+    ROLES_FILE.compute_key_vault_secrets
 }
 
 static ROLES_FILE: LazyLock<RolesFile> =
@@ -680,6 +742,51 @@ mod tests {
         ] {
             assert!(crate::values::is_guid(role_id(role)), "{role}");
         }
+        for grant in workspace_identity_grants()
+            .iter()
+            .chain(compute_identity_grants())
+        {
+            assert!(
+                crate::values::is_guid(role_id(&grant.role)),
+                "{}",
+                grant.role
+            );
+            assert!(!grant.why.is_empty() && !grant.source.is_empty());
+        }
+    }
+
+    #[test]
+    fn the_workspace_identity_gets_every_role_documented_for_it() {
+        // Learn, "Set up authentication between Azure Machine Learning and other services",
+        // user-assigned managed identity: the table of required roles, none narrowed.
+        let documented = [
+            ("workspace", "Contributor"),
+            ("storage", "Contributor"),
+            ("storage", "Storage Blob Data Contributor"),
+            ("key_vault", "Contributor"),
+            ("key_vault", "Key Vault Administrator"),
+            ("registry", "Contributor"),
+            ("app_insights", "Contributor"),
+        ];
+        for (on, role) in documented {
+            assert!(
+                workspace_identity_grants()
+                    .iter()
+                    .any(|g| g.on == on && g.role == role && g.when == GrantWhen::Always),
+                "{role} on {on}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_compute_identity_gets_no_key_vault_or_push_rights() {
+        assert!(!compute_reads_key_vault_secrets());
+        for grant in compute_identity_grants() {
+            assert!(grant.on == "registry" || grant.on == "storage", "{grant:?}");
+            assert!(!grant.role.contains("Push") && grant.role != "Contributor");
+        }
+        assert!(approvable("Microsoft.KeyVault/vaults"));
+        assert!(!approvable("Microsoft.Search/searchServices"));
     }
 
     #[test]

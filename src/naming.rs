@@ -71,8 +71,10 @@ pub struct Names {
     pub resource_group: String,
     /// Azure ML workspace.
     pub workspace: String,
-    /// User-assigned managed identity.
+    /// The workspace's user-assigned managed identity.
     pub identity: String,
+    /// The compute clusters' user-assigned managed identity.
+    pub compute_identity: String,
     /// Key vault (global).
     pub key_vault: String,
     /// Customer-managed key in the vault.
@@ -136,6 +138,7 @@ impl Names {
             resource_group: format!("rg-{base}"),
             workspace: format!("mlw-{base}"),
             identity: format!("id-{base}"),
+            compute_identity: format!("id-{base}-compute"),
             key_vault: format!("kv{compact}"),
             key: format!("cmk-{project}-{env}"),
             storage: format!("st{compact}"),
@@ -152,11 +155,12 @@ impl Names {
     }
 
     /// Every name with the rule it must satisfy.
-    pub fn checks(&self) -> [(&str, &'static NameRule); 13] {
+    pub fn checks(&self) -> [(&str, &'static NameRule); 14] {
         [
             (&self.resource_group, &RESOURCE_GROUP),
             (&self.workspace, &WORKSPACE),
             (&self.identity, &IDENTITY),
+            (&self.compute_identity, &IDENTITY),
             (&self.key_vault, &KEY_VAULT),
             (&self.key, &KEY),
             (&self.storage, &STORAGE),

@@ -239,15 +239,12 @@ pub(crate) fn describe(plan: &Plan) -> String {
             }
         );
     }
-    for a in &plan.access {
+    let _ = writeln!(out, "\nrole assignments (principal → role on scope: why)");
+    for a in &plan.role_assignments {
         let _ = writeln!(
             out,
-            "access {} {} → {} on the {} ({})",
-            a.principal_type.to_lowercase(),
-            a.principal_id,
-            a.role,
-            a.scope,
-            a.why
+            "  {}: {} → {} on {}: {}",
+            a.region, a.principal, a.role, a.scope, a.why
         );
     }
     let t = &plan.teardown;

@@ -9,6 +9,7 @@ mod create_only;
 pub mod derive;
 mod exemptions;
 mod resolve;
+pub(crate) mod roles;
 pub mod security;
 mod status;
 #[cfg(test)]
@@ -46,6 +47,8 @@ pub struct Plan {
     pub instances: Vec<InstancePlan>,
     /// Role assignments of Entra groups on each workspace.
     pub access: Vec<RoleAssignment>,
+    /// Every role assignment of the zone, for people: principal, role, scope, why.
+    pub role_assignments: Vec<RoleAssignmentRow>,
     /// Governance: policy assignments, custom definitions, Defender plans.
     pub governance: GovernancePlan,
     /// Monthly budget.
@@ -228,7 +231,8 @@ pub struct RegionPlan {
     pub private_endpoints: Vec<PrivateEndpointPlan>,
     /// Private DNS zones the endpoints register in.
     pub dns_zones: Vec<DnsZonePlan>,
-    /// Roles of the workspace identity on its dependencies, granted before the workspace.
+    /// Roles of the workspace identity and of the compute identity, each in effect before what
+    /// needs it: the workspace, its managed network, or compute.
     pub identity_roles: Vec<IdentityRole>,
     /// Compute clusters.
     pub clusters: Vec<ClusterPlan>,
@@ -653,15 +657,63 @@ pub struct DnsZonePlan {
     pub existing_id: Option<String>,
 }
 
-/// A role of the workspace identity.
+/// A role of one of the zone's user-assigned identities (`data/roles.yaml`).
 #[derive(Debug, Clone, Serialize)]
 pub struct IdentityRole {
-    /// Scope: `key_vault`, `storage`, `registry`, `resource_group`.
+    /// Stable key, unique in its region: the Terraform address after the region, and the stem
+    /// of the Bicep symbol (`identity_storage_contributor`).
+    pub key: String,
+    /// Whose: `workspace` (the workspace's identity) or `compute` (the clusters').
+    pub identity: String,
+    /// What it is on: `workspace`, `storage`, `key_vault`, `registry`, `app_insights`,
+    /// `storage_endpoint` (a private endpoint of the storage in the zone's VNet) or
+    /// `outbound_rule` (a `private_endpoint` outbound rule's target).
     pub scope: String,
+    /// `storage_endpoint`: the endpoint's sub-resource (`blob`, `file`); `outbound_rule`: the
+    /// rule's name.
+    pub target: Option<String>,
+    /// `outbound_rule`: the target resource, outside the zone.
+    pub external: Option<ExternalResource>,
     /// Built-in role name.
     pub role: String,
     /// Its role definition GUID.
     pub role_definition_id: String,
+    /// Why the identity has it.
+    pub why: String,
+    /// What waits for it, once it has reached the data planes: `workspace` (created after it),
+    /// `network` (the managed network, provisioned after it) or `compute` (clusters).
+    pub before: String,
+}
+
+/// A resource outside the zone, by its parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalResource {
+    /// Full resource ID.
+    pub id: String,
+    /// Subscription ID.
+    pub subscription: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// `<Namespace>/<type>`, as the profile spells it.
+    pub resource_type: String,
+    /// Name.
+    pub name: String,
+}
+
+/// One role assignment of the zone, as people read it: who gets which role on what, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleAssignmentRow {
+    /// The region whose stack assigns it.
+    pub region: String,
+    /// Who: `workspace identity id-…`, `compute identity id-…`, `group <object ID>`,
+    /// `user <object ID>`, or `Azure Cosmos DB service principal`.
+    pub principal: String,
+    /// Built-in role name.
+    pub role: String,
+    /// On what: the resource's name, or its ID outside the zone.
+    pub scope: String,
+    /// Why.
+    pub why: String,
 }
 
 /// A compute cluster.

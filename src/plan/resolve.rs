@@ -9,20 +9,20 @@ use serde_json::{Value, json};
 use super::create_only::create_only;
 use super::derive::{self, Ranges};
 use super::exemptions;
+use super::roles;
 use super::status::{statuses, waiver_notes};
 use super::{
     BicepDeploymentPlan, BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan,
-    FirstPartyGrant, GeoReplication, GovernancePlan, IdentityRole, ImageBuildChoice,
-    ImageBuildPlan, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan, ManagedNetworkPlan,
-    MonitoringPlan, NamingPlan, NetworkPlan, NsgRulePlan, OutboundRulePlan, Plan, PolicyAssignment,
-    PrivateEndpointPlan, ProvisioningPlan, RegionPlan, RegionRole, RegistryPlan, RoleAssignment,
-    SchedulePlan, ServerlessComputePlan, StoragePlan, TeardownPlan, WorkspacePlan,
+    FirstPartyGrant, GeoReplication, GovernancePlan, ImageBuildChoice, ImageBuildPlan,
+    InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan, ManagedNetworkPlan, MonitoringPlan,
+    NamingPlan, NetworkPlan, NsgRulePlan, OutboundRulePlan, Plan, PolicyAssignment,
+    PrivateEndpointPlan, ProvisioningPlan, RegionPlan, RegionRole, RegistryPlan, SchedulePlan,
+    ServerlessComputePlan, StoragePlan, TeardownPlan, WorkspacePlan,
 };
 use crate::facts::{self, Needed, SkuKind};
 use crate::naming::{self, Names, SUFFIX_SLOT, environment_name};
 use crate::profile::{
-    Environment, FirewallSku, NetworkMode, PolicyEffect, PrincipalType, Priority, Profile, Purpose,
-    Role, Scope,
+    Environment, FirewallSku, NetworkMode, PolicyEffect, Priority, Profile, Purpose, Scope,
 };
 use crate::values::{self, Duration};
 
@@ -91,7 +91,8 @@ pub fn resolve(profile: &Profile) -> Plan {
         network_mode: profile.network.mode,
         tags: tags(profile),
         instances: instances(profile, &waived),
-        access: access(profile),
+        access: roles::access(profile),
+        role_assignments: Vec::new(),
         budget: budget(profile, &regions),
         outputs: {
             let mut outputs = profile.outputs.clone();
@@ -128,6 +129,7 @@ pub fn resolve(profile: &Profile) -> Plan {
             }
         });
     plan.create_only = create_only(&plan);
+    plan.role_assignments = roles::rows(&plan);
     plan.recommendations = statuses(profile, &plan);
     plan.waivers = waiver_notes(&plan);
     plan
@@ -277,6 +279,18 @@ fn region_plan(
     let endpoints = endpoints_in_use(&replication, waived);
     let mut clusters = clusters(profile, waived);
     let image_build = image_build(profile, &mut clusters, waived);
+    let managed_network =
+        (!customer && !waived("SEC-02")).then(|| managed_network(profile, waived));
+    let private_endpoints = private_endpoints(&names, &endpoints);
+    let identity_roles = roles::identity_roles(
+        profile,
+        &roles::Zone {
+            cmk,
+            managed_network: managed_network.is_some(),
+            batch_inference: roles::batch_inference(profile),
+            endpoints: &private_endpoints,
+        },
+    );
     RegionPlan {
         role,
         location: location.to_owned(),
@@ -287,8 +301,7 @@ fn region_plan(
         workspace: WorkspacePlan {
             name: names.workspace.clone(),
             public_network_access: waived("SEC-03"),
-            managed_network: (!customer && !waived("SEC-02"))
-                .then(|| managed_network(profile, waived)),
+            managed_network,
             customer_managed_key: cmk,
             high_business_impact: profile
                 .encryption
@@ -354,9 +367,9 @@ fn region_plan(
             public_query: !private,
             private_link_scope: private.then(|| monitor_scope(&names, waived)),
         },
-        private_endpoints: private_endpoints(&names, &endpoints),
+        private_endpoints,
         dns_zones: dns_zones(profile, &endpoints),
-        identity_roles: identity_roles(cmk),
+        identity_roles,
         clusters,
         names,
     }
@@ -731,27 +744,6 @@ fn dns_zones(profile: &Profile, endpoints: &[&facts::EndpointZones]) -> Vec<DnsZ
     zones
 }
 
-/// Least-privilege roles of the workspace identity on its dependencies (SEC-06).
-fn identity_roles(cmk: bool) -> Vec<IdentityRole> {
-    let mut roles = vec![
-        ("storage", "Storage Blob Data Contributor"),
-        ("storage", "Storage File Data Privileged Contributor"),
-        ("registry", "AcrPush"),
-        ("key_vault", "Key Vault Secrets Officer"),
-    ];
-    if cmk {
-        roles.push(("key_vault", "Key Vault Crypto Service Encryption User"));
-    }
-    roles
-        .into_iter()
-        .map(|(scope, role)| IdentityRole {
-            scope: scope.to_owned(),
-            role: role.to_owned(),
-            role_definition_id: facts::role_id(role).to_owned(),
-        })
-        .collect()
-}
-
 fn clusters(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<ClusterPlan> {
     let customer = profile.network.mode == NetworkMode::Customer;
     profile
@@ -839,78 +831,6 @@ fn instances(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> Vec<InstancePl
             }),
         })
         .collect()
-}
-
-/// Data roles on the workspace storage that people need once shared keys are off: read-write
-/// for those who run work, read for readers (Microsoft Learn, "Use Azure Machine Learning with
-/// storage shared keys disabled": Storage Blob Data Contributor and Storage File Data
-/// Privileged Contributor, or their Reader forms). Compute operators manage compute, not data.
-const CONTRIBUTOR_DATA_ROLES: [&str; 2] = [
-    "Storage Blob Data Contributor",
-    "Storage File Data Privileged Contributor",
-];
-const READER_DATA_ROLES: [&str; 2] = [
-    "Storage Blob Data Reader",
-    "Storage File Data Privileged Reader",
-];
-
-/// Every role people get: each `access` entry's workspace role and the storage data roles that
-/// go with it, and each compute-instance owner's storage data roles (an instance acts as its
-/// user). An owner's workspace role comes through an `access` group, as SEC-11 wants.
-fn access(profile: &Profile) -> Vec<RoleAssignment> {
-    let mut out: Vec<RoleAssignment> = Vec::new();
-    let mut add = |principal: &str, principal_type: &str, scope: &str, role: &str, why: &str| {
-        let principal_id = principal.to_lowercase();
-        if !out
-            .iter()
-            .any(|a| a.principal_id == principal_id && a.role == role && a.scope == scope)
-        {
-            out.push(RoleAssignment {
-                scope: scope.to_owned(),
-                why: why.to_owned(),
-                principal_id,
-                principal_type: principal_type.to_owned(),
-                role: role.to_owned(),
-                role_definition_id: facts::role_id(role).to_owned(),
-            });
-        }
-    };
-    for grant in &profile.access {
-        let principal_type = match grant.principal_type {
-            Some(PrincipalType::User) => "User",
-            _ => "Group",
-        };
-        let (role, data_roles): (&str, &[&str]) = match grant.role {
-            Role::DataScientist => ("AzureML Data Scientist", &CONTRIBUTOR_DATA_ROLES),
-            Role::ComputeOperator => ("AzureML Compute Operator", &[]),
-            Role::Reader => ("Reader", &READER_DATA_ROLES),
-        };
-        let id = &grant.group_object_id;
-        add(
-            id,
-            principal_type,
-            "workspace",
-            role,
-            "its `access` role (SEC-11)",
-        );
-        for data_role in data_roles {
-            add(
-                id,
-                principal_type,
-                "storage",
-                data_role,
-                "its workspace role's data, with shared keys off (SEC-06)",
-            );
-        }
-    }
-    for instance in &profile.compute.instances {
-        let id = &instance.user_object_id;
-        let why = "owner of a compute instance, which acts as its user";
-        for data_role in CONTRIBUTOR_DATA_ROLES {
-            add(id, "User", "storage", data_role, why);
-        }
-    }
-    out
 }
 
 /// Why a zone with customer-managed keys leaves its registry on platform-managed keys.

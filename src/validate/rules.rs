@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use crate::diagnostic::{Diagnostic, did_you_mean, one_of};
 use crate::facts::{self, Kind, SkuKind, SkuStatus};
 use crate::naming::{self, NameRule, Names};
-use crate::plan::derive;
+use crate::plan::{derive, roles};
 use crate::profile::{
     Accelerator, Environment, NetworkMode, PrincipalType, Priority, Profile, Purpose,
 };
@@ -22,6 +22,9 @@ pub(crate) const IDLE_SHUTDOWN: (Duration, Duration) =
     (Duration::from_mins(15), Duration::from_days(3));
 pub(crate) const KEY_ROTATION: (Duration, Duration) =
     (Duration::from_days(7), Duration::from_days(730));
+
+/// The role that lets the workspace identity approve its managed network's private endpoints.
+const APPROVER: &str = "Azure AI Enterprise Network Connection Approver";
 
 /// Tags mlzone sets itself.
 pub(crate) const RESERVED_TAGS: [&str; 3] = ["project", "environment", "managed-by"];
@@ -38,6 +41,7 @@ pub(crate) fn check(profile: &Profile, today: Date) -> Vec<Diagnostic> {
     rules.compute();
     rules.encryption();
     rules.access();
+    rules.instance_owners();
     rules.registries();
     rules.integrity();
     rules.budget();
@@ -478,15 +482,25 @@ impl Rules<'_> {
                     "write a tag such as `AzureActiveDirectory` or `Storage.WestEurope`",
                 );
             }
-            if let Some(target) = &rule.private_endpoint
-                && let Err(message) = values::resource_id(&target.resource_id, None)
-            {
-                self.error(
-                    "resource-id",
-                    &at("/private_endpoint/resource_id"),
-                    message,
-                    "copy the target resource's ID from the portal or `az resource show`",
-                );
+            if let Some(target) = &rule.private_endpoint {
+                if let Err(message) = values::resource_id(&target.resource_id, None) {
+                    self.error(
+                        "resource-id",
+                        &at("/private_endpoint/resource_id"),
+                        message,
+                        "copy the target resource's ID from the portal or `az resource show`",
+                    );
+                } else if roles::approvable(&target.resource_id).is_none() {
+                    self.warn(
+                        "unapproved-endpoint",
+                        &at("/private_endpoint/resource_id"),
+                        format!(
+                            "the workspace identity needs `{APPROVER}` or another role that approves private endpoint connections on `{}`, and mlzone grants it only on storage accounts, key vaults, container registries and Azure ML workspaces",
+                            target.resource_id.escape_debug()
+                        ),
+                        "have the resource's owner grant the workspace identity a role that approves private endpoint connections on it, or approve the managed network's endpoint by hand, before the network is provisioned",
+                    );
+                }
             }
             if rule.service_tag.is_none() && (rule.ports.is_some() || rule.protocol.is_some()) {
                 let field = if rule.ports.is_some() {
@@ -729,6 +743,15 @@ impl Rules<'_> {
                     "a role for a single user instead of a group",
                 );
             }
+            let (workspace_role, data_roles) = roles::workspace_role(grant.role);
+            if roles::works_with_data(grant.role) && data_roles.is_empty() {
+                self.warn(
+                    "no-storage-access",
+                    &format!("/access/{i}/role"),
+                    format!("`{workspace_role}` works with the workspace's data, but gets no role on its storage, whose shared keys are off"),
+                    "grant the group Storage Blob Data Contributor and Storage File Data Privileged Contributor on the workspace storage (the Reader forms for read-only work)",
+                );
+            }
             if !seen.insert((grant.group_object_id.to_lowercase(), grant.role)) {
                 self.warn(
                     "duplicate",
@@ -737,6 +760,35 @@ impl Rules<'_> {
                     "remove one of them",
                 );
             }
+        }
+    }
+
+    /// Each compute-instance owner needs a workspace role that can use the instance; the
+    /// profile cannot see group membership, so it warns only where no `access` entry grants one.
+    fn instance_owners(&mut self) {
+        let usable = |owner: &str| {
+            self.profile.access.iter().any(|a| {
+                roles::uses_instances(a.role)
+                    && (a.principal_type != Some(PrincipalType::User)
+                        || a.group_object_id.eq_ignore_ascii_case(owner))
+            })
+        };
+        let lonely: Vec<(usize, String)> = self
+            .profile
+            .compute
+            .instances
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| !usable(&i.user_object_id))
+            .map(|(n, i)| (n, i.name.clone()))
+            .collect();
+        for (n, name) in lonely {
+            self.warn(
+                "owner-without-role",
+                &format!("/compute/instances/{n}/user_object_id"),
+                format!("the owner of `{}` gets no workspace role that can use it: no `access` entry is a data scientist or compute operator", name.escape_debug()),
+                "add an `access` group the owner belongs to, with role `data_scientist` (or `compute_operator`)",
+            );
         }
     }
 

@@ -16,6 +16,8 @@ mod exemptions;
 mod generate;
 // Hostile profile text stays an inert literal in the Bicep.
 mod hostile;
+// The zone's identities and roles: documented roles, endpoint approval, compute identity.
+mod identity;
 // `mlzone init`: writes a starter that validates, never overwrites.
 mod init;
 // Every `--json`: one versioned shape, for one profile or many.

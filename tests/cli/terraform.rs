@@ -1736,14 +1736,36 @@ fn what_uses_a_new_role_assignment_waits_for_it() {
         for (address, block) in &blocks {
             let region = address.rsplit('.').next().unwrap_or_default();
             let kind = address.split('.').next().unwrap_or_default();
-            let needs: Vec<String> = match kind {
-                "azurerm_machine_learning_workspace" => blocks
+            let of = |prefix: &str| -> Vec<String> {
+                blocks
                     .keys()
-                    .filter(|a| {
-                        a.starts_with(&format!("azurerm_role_assignment.{region}_identity_"))
-                    })
+                    .filter(|a| a.starts_with(&format!("azurerm_role_assignment.{prefix}")))
                     .cloned()
+                    .collect()
+            };
+            // Roles on the workspace itself, and on private endpoints and their targets, can
+            // only follow the workspace: the managed network waits for them instead.
+            let after_workspace = |a: &String| {
+                ["_identity_workspace_", "_endpoint_", "_identity_rule_"]
+                    .iter()
+                    .any(|part| a.contains(part))
+            };
+            let needs: Vec<String> = match kind {
+                "azurerm_machine_learning_workspace" => of(&format!("{region}_identity_"))
+                    .into_iter()
+                    .filter(|a| !after_workspace(a))
                     .collect(),
+                "azapi_resource_action" => {
+                    let region = region.trim_end_matches("_provision_managed_network");
+                    of(&format!("{region}_identity_"))
+                        .into_iter()
+                        .filter(after_workspace)
+                        .collect()
+                }
+                "azurerm_machine_learning_compute_cluster" => {
+                    let region = region.split('_').next().unwrap_or_default();
+                    of(&format!("{region}_compute_"))
+                }
                 "azurerm_storage_account" | "azurerm_container_registry"
                     if block.body().blocks().any(|b| {
                         b.identifier() == "customer_managed_key" || b.identifier() == "encryption"

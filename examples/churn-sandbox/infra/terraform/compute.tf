@@ -13,9 +13,10 @@ resource "azurerm_machine_learning_compute_cluster" "primary_experiment" {
   ssh_public_access_enabled = false
   tags                      = local.tags
 
+  # Jobs run as the compute identity, never as the workspace's.
   identity {
     type         = "UserAssigned"
-    identity_ids = [azurerm_user_assigned_identity.primary.id]
+    identity_ids = [azurerm_user_assigned_identity.primary_compute.id]
   }
 
   scale_settings {
@@ -24,8 +25,11 @@ resource "azurerm_machine_learning_compute_cluster" "primary_experiment" {
     scale_down_nodes_after_idle_duration = "PT15M"
   }
 
-  # On the provisioned managed network (SEC-02).
-  depends_on = [azapi_resource_action.primary_provision_managed_network]
+  # Once the compute identity's roles are in effect, on the provisioned managed network (SEC-02).
+  depends_on = [
+    time_sleep.primary_compute_roles,
+    azapi_resource_action.primary_provision_managed_network,
+  ]
 }
 
 # azapi: azurerm's compute instance has no idle shutdown or schedules (COST-09).

@@ -155,8 +155,10 @@ resource "azapi_resource_action" "primary_provision_managed_network" {
   body = {
     includeSpark = false
   }
-  locks      = [azurerm_machine_learning_workspace.primary.id]
-  depends_on = [azapi_update_resource.primary_managed_network, azapi_resource.primary_outbound_pypi, azapi_resource.primary_outbound_pypi-files, azapi_resource.primary_outbound_entra-id]
+  locks = [azurerm_machine_learning_workspace.primary.id]
+  # The workspace identity approves the network's private endpoints: its roles on their targets
+  # and on the workspace are in effect first (Azure stopped granting them itself on 2025-04-30).
+  depends_on = [time_sleep.primary_network_roles, azapi_update_resource.primary_managed_network, azapi_resource.primary_outbound_pypi, azapi_resource.primary_outbound_pypi-files, azapi_resource.primary_outbound_entra-id]
 
   # Microsoft documents about 40 minutes for the first provisioning.
   timeouts {
@@ -319,8 +321,10 @@ resource "azapi_resource_action" "secondary_provision_managed_network" {
   body = {
     includeSpark = false
   }
-  locks      = [azurerm_machine_learning_workspace.secondary.id]
-  depends_on = [azapi_update_resource.secondary_managed_network, azapi_resource.secondary_outbound_pypi, azapi_resource.secondary_outbound_pypi-files, azapi_resource.secondary_outbound_entra-id]
+  locks = [azurerm_machine_learning_workspace.secondary.id]
+  # The workspace identity approves the network's private endpoints: its roles on their targets
+  # and on the workspace are in effect first (Azure stopped granting them itself on 2025-04-30).
+  depends_on = [time_sleep.secondary_network_roles, azapi_update_resource.secondary_managed_network, azapi_resource.secondary_outbound_pypi, azapi_resource.secondary_outbound_pypi-files, azapi_resource.secondary_outbound_entra-id]
 
   # Microsoft documents about 40 minutes for the first provisioning.
   timeouts {

@@ -13,9 +13,10 @@ resource "azurerm_machine_learning_compute_cluster" "primary_xgb-train" {
   ssh_public_access_enabled = false
   tags                      = local.tags
 
+  # Jobs run as the compute identity, never as the workspace's.
   identity {
     type         = "UserAssigned"
-    identity_ids = [azurerm_user_assigned_identity.primary.id]
+    identity_ids = [azurerm_user_assigned_identity.primary_compute.id]
   }
 
   scale_settings {
@@ -24,8 +25,11 @@ resource "azurerm_machine_learning_compute_cluster" "primary_xgb-train" {
     scale_down_nodes_after_idle_duration = "PT15M"
   }
 
-  # On the provisioned managed network (SEC-02).
-  depends_on = [azapi_resource_action.primary_provision_managed_network]
+  # Once the compute identity's roles are in effect, on the provisioned managed network (SEC-02).
+  depends_on = [
+    time_sleep.primary_compute_roles,
+    azapi_resource_action.primary_provision_managed_network,
+  ]
 }
 
 resource "azurerm_machine_learning_compute_cluster" "primary_nightly-score" {
@@ -40,9 +44,10 @@ resource "azurerm_machine_learning_compute_cluster" "primary_nightly-score" {
   ssh_public_access_enabled = false
   tags                      = local.tags
 
+  # Jobs run as the compute identity, never as the workspace's.
   identity {
     type         = "UserAssigned"
-    identity_ids = [azurerm_user_assigned_identity.primary.id]
+    identity_ids = [azurerm_user_assigned_identity.primary_compute.id]
   }
 
   scale_settings {
@@ -51,8 +56,11 @@ resource "azurerm_machine_learning_compute_cluster" "primary_nightly-score" {
     scale_down_nodes_after_idle_duration = "PT15M"
   }
 
-  # On the provisioned managed network (SEC-02).
-  depends_on = [azapi_resource_action.primary_provision_managed_network]
+  # Once the compute identity's roles are in effect, on the provisioned managed network (SEC-02).
+  depends_on = [
+    time_sleep.primary_compute_roles,
+    azapi_resource_action.primary_provision_managed_network,
+  ]
 }
 
 resource "azurerm_machine_learning_compute_cluster" "secondary_xgb-train" {
@@ -67,9 +75,10 @@ resource "azurerm_machine_learning_compute_cluster" "secondary_xgb-train" {
   ssh_public_access_enabled = false
   tags                      = local.tags
 
+  # Jobs run as the compute identity, never as the workspace's.
   identity {
     type         = "UserAssigned"
-    identity_ids = [azurerm_user_assigned_identity.secondary.id]
+    identity_ids = [azurerm_user_assigned_identity.secondary_compute.id]
   }
 
   scale_settings {
@@ -78,8 +87,11 @@ resource "azurerm_machine_learning_compute_cluster" "secondary_xgb-train" {
     scale_down_nodes_after_idle_duration = "PT15M"
   }
 
-  # On the provisioned managed network (SEC-02).
-  depends_on = [azapi_resource_action.secondary_provision_managed_network]
+  # Once the compute identity's roles are in effect, on the provisioned managed network (SEC-02).
+  depends_on = [
+    time_sleep.secondary_compute_roles,
+    azapi_resource_action.secondary_provision_managed_network,
+  ]
 }
 
 resource "azurerm_machine_learning_compute_cluster" "secondary_nightly-score" {
@@ -94,9 +106,10 @@ resource "azurerm_machine_learning_compute_cluster" "secondary_nightly-score" {
   ssh_public_access_enabled = false
   tags                      = local.tags
 
+  # Jobs run as the compute identity, never as the workspace's.
   identity {
     type         = "UserAssigned"
-    identity_ids = [azurerm_user_assigned_identity.secondary.id]
+    identity_ids = [azurerm_user_assigned_identity.secondary_compute.id]
   }
 
   scale_settings {
@@ -105,6 +118,9 @@ resource "azurerm_machine_learning_compute_cluster" "secondary_nightly-score" {
     scale_down_nodes_after_idle_duration = "PT15M"
   }
 
-  # On the provisioned managed network (SEC-02).
-  depends_on = [azapi_resource_action.secondary_provision_managed_network]
+  # Once the compute identity's roles are in effect, on the provisioned managed network (SEC-02).
+  depends_on = [
+    time_sleep.secondary_compute_roles,
+    azapi_resource_action.secondary_provision_managed_network,
+  ]
 }

@@ -10,8 +10,9 @@ var tags = {
   project: 'churn-sandbox'
 }
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
-  name: 'id-churn-sandbox-dev-weu'
+// Jobs run as the compute identity, never as the workspace's.
+resource computeIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: 'id-churn-sandbox-dev-weu-compute'
 }
 
 resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' existing = {
@@ -26,7 +27,7 @@ resource cluster1 'Microsoft.MachineLearningServices/workspaces/computes@2026-05
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
-      '${identity.id}': {}
+      '${computeIdentity.id}': {}
     }
   }
   properties: {

@@ -11,8 +11,9 @@ var tags = {
   project: 'fraud-detection'
 }
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
-  name: 'id-fraud-detection-prod-weu'
+// Jobs run as the compute identity, never as the workspace's.
+resource computeIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: 'id-fraud-detection-prod-weu-compute'
 }
 
 resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' existing = {
@@ -27,7 +28,7 @@ resource cluster1 'Microsoft.MachineLearningServices/workspaces/computes@2026-05
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
-      '${identity.id}': {}
+      '${computeIdentity.id}': {}
     }
   }
   properties: {
@@ -55,7 +56,7 @@ resource cluster2 'Microsoft.MachineLearningServices/workspaces/computes@2026-05
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
-      '${identity.id}': {}
+      '${computeIdentity.id}': {}
     }
   }
   properties: {

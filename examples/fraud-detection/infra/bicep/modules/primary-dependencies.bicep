@@ -23,6 +23,14 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' 
   name: 'id-fraud-detection-prod-weu'
 }
 
+resource computeIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: 'id-fraud-detection-prod-weu-compute'
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: 'appi-fraud-detection-prod-weu'
+}
+
 resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: 'log-fraud-detection-prod-weu'
 }
@@ -86,21 +94,56 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
   }
 }
 
-resource keyVaultSecretsOfficerRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, identity.id, 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7')
+// Contributor: documented for a user-assigned workspace identity (control plane).
+resource identityKeyVaultContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, 'b24988ac-6180-42a0-ab88-20f7382dd24c')
   scope: vault
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7')
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
 
-resource keyVaultCryptoServiceEncryptionUserRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+// Key Vault Administrator: documented for a user-assigned workspace identity on an RBAC key vault (data plane).
+resource identityKeyVaultKeyVaultAdministrator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, '00482a5a-887f-4fb3-b363-3b7fe8e74483')
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '00482a5a-887f-4fb3-b363-3b7fe8e74483')
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Key Vault Crypto Service Encryption User: wraps and unwraps the customer-managed key (SEC-13).
+resource identityKeyVaultKeyVaultCryptoServiceEncryptionUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, identity.id, 'e147488a-f6f5-4113-8e2d-b22465e65bf6')
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'e147488a-f6f5-4113-8e2d-b22465e65bf6')
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Contributor: documented for a user-assigned workspace identity.
+resource identityAppInsightsContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(insights.id, identity.id, 'b24988ac-6180-42a0-ab88-20f7382dd24c')
+  scope: insights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Azure AI Enterprise Network Connection Approver: approves the managed network's private endpoint to it.
+resource identityKeyVaultAzureAiEnterpriseNetworkConnectionApprover 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, 'b556d68e-0be0-4f35-a333-ad7ee1ce17ea')
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b556d68e-0be0-4f35-a333-ad7ee1ce17ea')
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -177,7 +220,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' = {
   }
   // The identity must be able to use the key before the account is encrypted with it.
   dependsOn: [
-    keyVaultCryptoServiceEncryptionUserRole
+    identityKeyVaultKeyVaultCryptoServiceEncryptionUser
   ]
 }
 
@@ -196,7 +239,19 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2026-04-01' = {
   }
 }
 
-resource storageBlobDataContributorRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+// Contributor: documented for a user-assigned workspace identity (control plane).
+resource identityStorageContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, 'b24988ac-6180-42a0-ab88-20f7382dd24c')
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Storage Blob Data Contributor: documented for a user-assigned workspace identity (data plane).
+resource identityStorageStorageBlobDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
   scope: storage
   properties: {
@@ -206,12 +261,68 @@ resource storageBlobDataContributorRole 'Microsoft.Authorization/roleAssignments
   }
 }
 
-resource storageFileDataPrivilegedContributorRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+// Storage File Data Privileged Contributor: the workspace file share, with shared keys off.
+resource identityStorageStorageFileDataPrivilegedContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, '69566ab7-960f-475b-8e7c-b3118f30c6bd')
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '69566ab7-960f-475b-8e7c-b3118f30c6bd')
     principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Azure AI Enterprise Network Connection Approver: approves the managed network's private endpoint to it.
+resource identityStorageAzureAiEnterpriseNetworkConnectionApprover 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, 'b556d68e-0be0-4f35-a333-ad7ee1ce17ea')
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b556d68e-0be0-4f35-a333-ad7ee1ce17ea')
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Storage Blob Data Contributor: the default blob datastores jobs read and write.
+resource computeStorageStorageBlobDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, computeIdentity.id, 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
+    principalId: computeIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Storage File Data Privileged Contributor: the default file datastores, with shared keys off.
+resource computeStorageStorageFileDataPrivilegedContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, computeIdentity.id, '69566ab7-960f-475b-8e7c-b3118f30c6bd')
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '69566ab7-960f-475b-8e7c-b3118f30c6bd')
+    principalId: computeIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Storage Queue Data Contributor: parallel run steps of batch inference.
+resource computeStorageStorageQueueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, computeIdentity.id, '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
+    principalId: computeIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Storage Table Data Contributor: parallel run steps of batch inference.
+resource computeStorageStorageTableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, computeIdentity.id, '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
+    principalId: computeIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
@@ -257,32 +368,78 @@ resource replica1 'Microsoft.ContainerRegistry/registries/replications@2025-11-0
   }
 }
 
-resource primaryIdentity3 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
-  name: 'id-fraud-detection-prod-weu'
-  scope: resourceGroup('rg-fraud-detection-prod-weu')
-}
-
-resource primaryacrPushRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(registry.id, primaryIdentity3.id, '8311e382-0749-4cb8-b61a-304f252e45ec')
+// Contributor: documented for a user-assigned workspace identity.
+resource primaryIdentityRegistryContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, identity.id, 'b24988ac-6180-42a0-ab88-20f7382dd24c')
   scope: registry
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8311e382-0749-4cb8-b61a-304f252e45ec')
-    principalId: primaryIdentity3.properties.principalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
 
-resource secondaryIdentity3 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+// Azure AI Enterprise Network Connection Approver: approves the managed network's private endpoint to it.
+resource primaryIdentityRegistryAzureAiEnterpriseNetworkConnectionApprover 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, identity.id, 'b556d68e-0be0-4f35-a333-ad7ee1ce17ea')
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b556d68e-0be0-4f35-a333-ad7ee1ce17ea')
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// AcrPull: pulls the environment images jobs run in.
+resource primaryComputeRegistryAcrpull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, computeIdentity.id, '7f951dda-4ed3-4680-a7ca-43fe172d538d')
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7f951dda-4ed3-4680-a7ca-43fe172d538d')
+    principalId: computeIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource secondaryIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: 'id-fraud-detection-prod-neu'
   scope: resourceGroup('rg-fraud-detection-prod-neu')
 }
 
-resource secondaryacrPushRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(registry.id, secondaryIdentity3.id, '8311e382-0749-4cb8-b61a-304f252e45ec')
+resource secondaryComputeIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: 'id-fraud-detection-prod-neu-compute'
+  scope: resourceGroup('rg-fraud-detection-prod-neu')
+}
+
+// Contributor: documented for a user-assigned workspace identity.
+resource secondaryIdentityRegistryContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, secondaryIdentity.id, 'b24988ac-6180-42a0-ab88-20f7382dd24c')
   scope: registry
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8311e382-0749-4cb8-b61a-304f252e45ec')
-    principalId: secondaryIdentity3.properties.principalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
+    principalId: secondaryIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Azure AI Enterprise Network Connection Approver: approves the managed network's private endpoint to it.
+resource secondaryIdentityRegistryAzureAiEnterpriseNetworkConnectionApprover 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, secondaryIdentity.id, 'b556d68e-0be0-4f35-a333-ad7ee1ce17ea')
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b556d68e-0be0-4f35-a333-ad7ee1ce17ea')
+    principalId: secondaryIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// AcrPull: pulls the environment images jobs run in.
+resource secondaryComputeRegistryAcrpull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, secondaryComputeIdentity.id, '7f951dda-4ed3-4680-a7ca-43fe172d538d')
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7f951dda-4ed3-4680-a7ca-43fe172d538d')
+    principalId: secondaryComputeIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }

@@ -150,6 +150,17 @@ resource endpointZones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@
   }
 }
 
+// Contributor: documented for a user-assigned workspace identity.
+resource identityWorkspaceContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(workspace.id, identity.id, 'b24988ac-6180-42a0-ab88-20f7382dd24c')
+  scope: workspace
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // Approved outbound rules (SEC-04), each a child resource of its own rather than an entry of the
 // workspace's managedNetwork.outboundRules, so that each is owned: a plain (incremental) ARM
 // deployment leaves a resource the template no longer declares in place, and deploying this

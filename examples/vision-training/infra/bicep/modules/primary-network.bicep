@@ -450,3 +450,30 @@ resource endpoint6Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
     ]
   }
 }
+
+// Studio reaches the private storage through these endpoints with the workspace identity.
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: 'id-vision-prod-eus2'
+}
+
+// Reader: studio reaches the private storage through this endpoint.
+resource identityStorageBlobEndpointReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(endpoint2.id, identity.id, 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
+  scope: endpoint2
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Reader: studio reaches the private storage through this endpoint.
+resource identityStorageFileEndpointReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(endpoint3.id, identity.id, 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
+  scope: endpoint3
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}

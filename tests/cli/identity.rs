@@ -1,0 +1,377 @@
+//! The zone's identities and roles in the generated code (issue 14): the workspace identity's
+//! documented roles, private-endpoint approval before the managed network, the compute
+//! identity, Reader on the storage endpoints, the warnings of bad input, and the role table.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::support::{
+    extending, generate_into, mlzone, plan_json, repo, shipped_profiles, slug, text,
+};
+
+/// A hub key vault reached through a `private_endpoint` outbound rule, and an AI Search service
+/// the approver role does not cover.
+const HUB_RULES: &str = "network:\n  outbound:\n    - {name: entra-id, service_tag: AzureActiveDirectory}\n    - {name: hub-vault, private_endpoint: {resource_id: /subscriptions/7d1c3f55-9a4e-4b6f-8c2d-5e0a9b8c7d6e/resourceGroups/rg-hub/providers/Microsoft.KeyVault/vaults/kv-hub-shared, subresource: vault}}\n    - {name: hub-search, private_endpoint: {resource_id: /subscriptions/7d1c3f55-9a4e-4b6f-8c2d-5e0a9b8c7d6e/resourceGroups/rg-hub/providers/Microsoft.Search/searchServices/srch-hub, subresource: searchService}}\naccess:\n  - {group_object_id: 0b6f7f3e-5d7c-4a63-9a51-3c2d8f1e4b20, role: data_scientist}\n";
+
+const APPROVER: &str = "Azure AI Enterprise Network Connection Approver";
+
+/// The generated Terraform resources of `dir`, by address, with their text.
+fn tf_resources(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir.join("terraform")).expect("a terraform directory") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_some_and(|e| e == "tf") {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            for block in text.split("\nresource \"").skip(1) {
+                let mut labels = block.split('"');
+                let kind = labels.next().unwrap_or_default();
+                let name = labels.nth(1).unwrap_or_default();
+                let body = block.split("\n}\n").next().unwrap_or_default();
+                out.insert(format!("{kind}.{name}"), body.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The role assignments of `resources`, as (address, role, scope line, principal line).
+fn assignments(resources: &BTreeMap<String, String>) -> Vec<(String, String, String, String)> {
+    let line = |body: &str, key: &str| {
+        body.lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .map(|l| l.split_once('=').map_or("", |(_, v)| v).trim().to_owned())
+            .unwrap_or_default()
+    };
+    resources
+        .iter()
+        .filter(|(a, _)| a.starts_with("azurerm_role_assignment."))
+        .map(|(a, body)| {
+            (
+                a.clone(),
+                line(body, "role_definition_name")
+                    .trim_matches('"')
+                    .to_owned(),
+                line(body, "scope"),
+                line(body, "principal_id"),
+            )
+        })
+        .collect()
+}
+
+fn generated(label: &str, profile: &Path, out: &Path) -> PathBuf {
+    let dir = out.join(slug(label));
+    generate_into(profile, &dir, "terraform,bicep");
+    dir
+}
+
+fn read(path: PathBuf) -> String {
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn the_workspace_identity_gets_each_documented_role_on_each_resource_in_both_formats() {
+    // Learn, user-assigned workspace identity: Contributor on the workspace, storage, key vault,
+    // registry and Application Insights; Storage Blob Data Contributor; Key Vault Administrator.
+    let documented = [
+        (
+            "Contributor",
+            "azurerm_machine_learning_workspace.primary.id",
+        ),
+        ("Contributor", "azurerm_storage_account.primary.id"),
+        (
+            "Storage Blob Data Contributor",
+            "azurerm_storage_account.primary.id",
+        ),
+        ("Contributor", "azurerm_key_vault.primary.id"),
+        ("Key Vault Administrator", "azurerm_key_vault.primary.id"),
+        ("Contributor", "azurerm_container_registry.main.id"),
+        ("Contributor", "azurerm_application_insights.primary.id"),
+    ];
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    for (label, profile) in shipped_profiles() {
+        let dir = generated(&label, &profile, temp.path());
+        let tf = assignments(&tf_resources(&dir));
+        for (role, scope) in documented {
+            assert!(
+                tf.iter().any(|(_, r, s, p)| r == role
+                    && s == scope
+                    && p == "azurerm_user_assigned_identity.primary.principal_id"),
+                "{label}: no {role} on {scope}"
+            );
+        }
+        let dependencies = read(dir.join("bicep/modules/primary-dependencies.bicep"));
+        for symbol in [
+            "identityStorageContributor",
+            "identityKeyVaultContributor",
+            "identityKeyVaultKeyVaultAdministrator",
+            "identityAppInsightsContributor",
+            "primaryIdentityRegistryContributor",
+        ] {
+            assert!(
+                dependencies.contains(&format!("resource {symbol} ")),
+                "{label}: {symbol}"
+            );
+        }
+        // The role on the workspace can only follow it.
+        let workspace = read(dir.join("bicep/modules/primary-workspace.bicep"));
+        assert!(
+            workspace.contains("resource identityWorkspaceContributor ")
+                && workspace.contains("scope: workspace"),
+            "{label}"
+        );
+    }
+}
+
+#[test]
+fn private_endpoint_targets_are_approved_before_the_managed_network_is_provisioned() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let profile = extending(temp.path(), "profiles/baseline.yaml", HUB_RULES);
+    let dir = generated("hub", &profile, temp.path());
+    let resources = tf_resources(&dir);
+    let tf = assignments(&resources);
+    let hub_vault = "\"/subscriptions/7d1c3f55-9a4e-4b6f-8c2d-5e0a9b8c7d6e/resourceGroups/rg-hub/providers/Microsoft.KeyVault/vaults/kv-hub-shared\"";
+    for region in ["primary", "secondary"] {
+        let approvals: Vec<&String> = tf
+            .iter()
+            .filter(|(a, r, _, _)| r == APPROVER && a.contains(&format!(".{region}_")))
+            .map(|(_, _, scope, _)| scope)
+            .collect();
+        for scope in [
+            format!("azurerm_storage_account.{region}.id"),
+            format!("azurerm_key_vault.{region}.id"),
+            "azurerm_container_registry.main.id".to_owned(),
+            hub_vault.to_owned(),
+        ] {
+            assert!(approvals.contains(&&scope), "{region}: {approvals:?}");
+        }
+        // The search service is not the approver role's to approve: no assignment, a warning.
+        assert!(!approvals.iter().any(|s| s.contains("srch-hub")));
+        let sleep = &resources[&format!("time_sleep.{region}_network_roles")];
+        assert!(
+            sleep.contains(&format!(
+                "azurerm_role_assignment.{region}_identity_rule_hub_vault_azure_ai_enterprise_network_connection_approver.id"
+            )),
+            "{sleep}"
+        );
+        let provision =
+            &resources[&format!("azapi_resource_action.{region}_provision_managed_network")];
+        assert!(
+            provision.contains(&format!("time_sleep.{region}_network_roles")),
+            "{provision}"
+        );
+        // The zone's own targets are approved before the workspace, and so before the network.
+        let before_workspace = &resources[&format!("time_sleep.{region}_identity_roles")];
+        assert!(
+            before_workspace.contains(&format!(
+                "{region}_identity_storage_azure_ai_enterprise_network_connection_approver.id"
+            )),
+            "{before_workspace}"
+        );
+    }
+    // Bicep: the approval deploys in the target's resource group before the workspace module
+    // (whose creation provisions the network and whose rules create the endpoints).
+    let main = read(dir.join("bicep/main.bicep"));
+    assert!(
+        main.contains("module primaryApproval1 'modules/primary-approvals.bicep'")
+            && main
+                .contains("scope: resourceGroup('7d1c3f55-9a4e-4b6f-8c2d-5e0a9b8c7d6e', 'rg-hub')"),
+        "{main}"
+    );
+    let workspace_module = main
+        .split("module primaryWorkspace ")
+        .nth(1)
+        .and_then(|m| m.split("\n}\n").next())
+        .unwrap_or_default();
+    assert!(
+        workspace_module.contains("primaryApproval1")
+            && workspace_module.contains("primaryDependencies"),
+        "{workspace_module}"
+    );
+    let approvals = read(dir.join("bicep/modules/primary-approvals.bicep"));
+    assert!(
+        approvals.contains("'Microsoft.KeyVault/vaults@")
+            && approvals.contains("name: 'kv-hub-shared'")
+            && approvals.contains("b556d68e-0be0-4f35-a333-ad7ee1ce17ea"),
+        "{approvals}"
+    );
+    assert!(!approvals.contains("srch-hub"));
+    let dependencies = read(dir.join("bicep/modules/primary-dependencies.bicep"));
+    for symbol in [
+        "identityStorageAzureAiEnterpriseNetworkConnectionApprover",
+        "identityKeyVaultAzureAiEnterpriseNetworkConnectionApprover",
+        "primaryIdentityRegistryAzureAiEnterpriseNetworkConnectionApprover",
+        "secondaryIdentityRegistryAzureAiEnterpriseNetworkConnectionApprover",
+    ] {
+        assert!(
+            dependencies.contains(&format!("resource {symbol} ")),
+            "{symbol}"
+        );
+    }
+}
+
+#[test]
+fn clusters_run_as_their_own_identity_with_only_what_jobs_need() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    for (label, profile) in shipped_profiles() {
+        let dir = generated(&label, &profile, temp.path());
+        let resources = tf_resources(&dir);
+        let clusters: Vec<&String> = resources
+            .iter()
+            .filter(|(a, _)| a.starts_with("azurerm_machine_learning_compute_cluster."))
+            .map(|(_, body)| body)
+            .collect();
+        assert!(!clusters.is_empty(), "{label}");
+        for body in clusters {
+            assert!(
+                body.contains("identity_ids = [azurerm_user_assigned_identity.primary_compute.id]")
+                    || body.contains(
+                        "identity_ids = [azurerm_user_assigned_identity.secondary_compute.id]"
+                    ),
+                "{label}: {body}"
+            );
+        }
+        let compute_roles: Vec<(String, String)> = assignments(&resources)
+            .into_iter()
+            .filter(|(_, _, _, p)| p.ends_with("_compute.principal_id"))
+            .map(|(_, r, s, _)| (r, s))
+            .collect();
+        assert!(
+            compute_roles.contains(&(
+                "AcrPull".to_owned(),
+                "azurerm_container_registry.main.id".to_owned()
+            )),
+            "{label}: {compute_roles:?}"
+        );
+        for (role, scope) in &compute_roles {
+            assert!(
+                role == "AcrPull" || role.starts_with("Storage "),
+                "{label}: {role}"
+            );
+            assert!(!scope.contains("key_vault"), "{label}: {role} on {scope}");
+        }
+        let compute = read(dir.join("bicep/modules/primary-compute.bicep"));
+        assert!(
+            compute.contains("'${computeIdentity.id}': {}")
+                && !compute.contains("'${identity.id}'"),
+            "{label}"
+        );
+    }
+}
+
+#[test]
+fn the_workspace_identity_reads_the_storage_endpoints_of_the_zone_vnet_in_both_modes() {
+    // Learn: with the storage private, the workspace identity needs Reader on the blob and file
+    // private endpoints of the clients' VNet, in managed mode too (not on the managed network's).
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    for golden in ["profiles/baseline.yaml", "profiles/customer-vnet.yaml"] {
+        let dir = generated(golden, &repo().join(golden), temp.path());
+        let tf = assignments(&tf_resources(&dir));
+        for sub in ["blob", "file"] {
+            assert!(
+                tf.iter().any(|(_, r, s, p)| r == "Reader"
+                    && s == &format!("azurerm_private_endpoint.primary_storage_{sub}.id")
+                    && p == "azurerm_user_assigned_identity.primary.principal_id"),
+                "{golden}: {sub}"
+            );
+        }
+        let network = read(dir.join("bicep/modules/primary-network.bicep"));
+        for symbol in [
+            "identityStorageBlobEndpointReader",
+            "identityStorageFileEndpointReader",
+        ] {
+            assert!(network.contains(&format!("resource {symbol} ")), "{golden}");
+        }
+    }
+}
+
+#[test]
+fn owners_without_a_workspace_role_and_unapprovable_targets_are_located_warnings() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let profile = extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        &format!(
+            "{}compute:\n  instances:\n    - {{name: ana-dev, sku: Standard_D4_v5, user_object_id: 11111111-1111-4111-8111-111111111111}}\n",
+            HUB_RULES.replace("role: data_scientist", "role: reader")
+        ),
+    );
+    let out = mlzone().arg("validate").arg(&profile).assert().success();
+    let stderr = text(&out.get_output().stderr);
+    assert!(
+        stderr.contains("warning[owner-without-role]: `compute.instances[0].user_object_id`")
+            && stderr.contains("the owner of `ana-dev`")
+            && stderr.contains("profile.yaml:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "warning[unapproved-endpoint]: `network.outbound[2].private_endpoint.resource_id`"
+        ) && stderr.contains(APPROVER)
+            && stderr.contains("Microsoft.Search/searchServices/srch-hub"),
+        "{stderr}"
+    );
+    // The hub vault's approval is generated: no warning for it.
+    assert!(!stderr.contains("network.outbound[1]"), "{stderr}");
+    // A data scientist group covers the owner.
+    std::fs::write(
+        &profile,
+        read(profile.clone()).replace("role: reader", "role: data_scientist"),
+    )
+    .unwrap();
+    let out = mlzone().arg("validate").arg(&profile).assert().success();
+    assert!(!text(&out.get_output().stderr).contains("owner-without-role"));
+}
+
+#[test]
+fn plan_and_compliance_report_list_every_role_assignment() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    for (label, profile) in shipped_profiles() {
+        let dir = generated(&label, &profile, temp.path());
+        let plan = plan_json(&profile);
+        let rows = plan["role_assignments"].as_array().expect("rows");
+        let tf = assignments(&tf_resources(&dir));
+        assert_eq!(rows.len(), tf.len(), "{label}");
+        let report = read(dir.join("COMPLIANCE.md"));
+        let table = report
+            .split("## Role assignments")
+            .nth(1)
+            .unwrap_or_default();
+        for row in rows {
+            let field = |k: &str| row[k].as_str().unwrap_or_default().to_owned();
+            assert!(
+                ["principal", "role", "scope", "why", "region"]
+                    .iter()
+                    .all(|k| !field(k).is_empty()),
+                "{label}: {row}"
+            );
+            assert!(
+                table.contains(&format!(
+                    "| {} | {} | {} |",
+                    field("principal"),
+                    field("role"),
+                    field("scope")
+                )),
+                "{label}: {row}"
+            );
+        }
+        let text_plan = mlzone().arg("plan").arg(&profile).assert().success();
+        let stdout = text(&text_plan.get_output().stdout);
+        assert_eq!(
+            stdout
+                .lines()
+                .filter(|l| l.starts_with("  ") && l.contains(" → "))
+                .count(),
+            rows.len(),
+            "{label}"
+        );
+        let compute = rows
+            .iter()
+            .filter(|r| {
+                r["principal"]
+                    .as_str()
+                    .is_some_and(|p| p.starts_with("compute identity"))
+            })
+            .count();
+        assert!(compute > 0, "{label}");
+    }
+}
