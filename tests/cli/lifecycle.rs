@@ -102,6 +102,19 @@ fn a_key_rotation_replaces_nothing_and_each_deployment_moves_the_workspace_to_th
             "{file}"
         );
     }
+    // Nothing else reads the versioned URI: a rotation changes no other argument.
+    let readers: Vec<String> = zone
+        .terraform
+        .values()
+        .flat_map(|t| t.lines())
+        .filter(|l| l.contains("output.properties.keyUriWithVersion"))
+        .map(|l| l.split('=').next().unwrap_or_default().trim().to_owned())
+        .collect();
+    assert_eq!(
+        readers,
+        ["key_id", "keyIdentifier", "key_id", "keyIdentifier"],
+        "only the ignored key_id and the in-place update read the key version"
+    );
     for says in [
         "use the key without a version and take up the new",
         "moves it to the key's current version",
