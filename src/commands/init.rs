@@ -34,17 +34,41 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8, Error> {
             return Err(Error::InitExists { path: path.clone() });
         }
     }
+    let compose = |project: &str| match &args.extends {
+        Some(path) => (extending(path, project), format!("extending `{path}`")),
+        None => (
+            starter(&args.from, project),
+            format!("from the `{}` golden profile", args.from),
+        ),
+    };
+    // A project name that makes a derived resource name too long (a key vault's 24
+    // characters) would give a profile that fails validation: shorten a derived name until
+    // every name fits, and refuse a given one with the longest that fits.
+    let mut project = project;
+    while let Some(problem) = name_problem(&profile, &compose(&project).0) {
+        let shorter = shortened(&project);
+        match (&args.project, shorter) {
+            (None, Some(shorter)) => project = shorter,
+            (given, shorter) => {
+                let fits = shorter
+                    .and_then(|s| fitting(&profile, &s, &compose))
+                    .map_or(String::new(), |f| format!("; `{f}` fits"));
+                let what = if given.is_some() {
+                    "`--project`"
+                } else {
+                    "the directory's name"
+                };
+                return Err(Error::Usage(format!(
+                    "{what} `{project}` is too long for this profile: {problem}{fits}"
+                )));
+            }
+        }
+    }
+    let (text, origin) = compose(&project);
     std::fs::create_dir_all(&args.dir).map_err(|source| Error::Write {
         path: args.dir.clone(),
         source,
     })?;
-    let (text, origin) = match &args.extends {
-        Some(path) => (extending(path, &project), format!("extending `{path}`")),
-        None => (
-            starter(&args.from, &project),
-            format!("from the `{}` golden profile", args.from),
-        ),
-    };
     write_new(&schema, &(super::schema::schema_text() + "\n"))?;
     if let Err(error) = write_new(&profile, &text) {
         // Leave nothing half-written.
@@ -115,6 +139,39 @@ fn yaml_string(text: &str) -> String {
     } else {
         serde_json::to_string(text).unwrap_or_default()
     }
+}
+
+/// The first resource-name problem the profile `text` (to be written at `path`) has, as
+/// `validate` words it; `None` when every derived name fits.
+fn name_problem(path: &Path, text: &str) -> Option<String> {
+    let loaded = crate::profile::load_str(path, text.to_owned()).ok()?;
+    match crate::validate::validate(&loaded, super::today()) {
+        Err(Error::Invalid(report)) => report
+            .diagnostics
+            .into_iter()
+            .find(|d| d.code == "name" && d.pointer == "/project")
+            .map(|d| d.message),
+        _ => None,
+    }
+}
+
+/// `project` one character shorter (no trailing `-`), while it is still a project name.
+fn shortened(project: &str) -> Option<String> {
+    let shorter = project[..project.len() - 1].trim_end_matches('-');
+    is_project_name(shorter).then(|| shorter.to_owned())
+}
+
+/// The longest prefix of `project` whose profile has no name problem.
+fn fitting(
+    path: &Path,
+    project: &str,
+    compose: &dyn Fn(&str) -> (String, String),
+) -> Option<String> {
+    let mut candidate = project.to_owned();
+    while name_problem(path, &compose(&candidate).0).is_some() {
+        candidate = shortened(&candidate)?;
+    }
+    Some(candidate)
 }
 
 /// Whether `name` satisfies the profile's rule for `project`.

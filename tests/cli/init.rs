@@ -130,3 +130,37 @@ fn init_can_extend_a_platform_team_s_golden_profile() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_project_name_too_long_for_the_key_vault_is_refused_or_shortened() {
+    let dir = tempfile::tempdir().unwrap();
+    // Given: refused with the longest name that fits, and nothing written.
+    let given = dir.path().join("given");
+    let run = mlzone()
+        .args(["init", "--project", "fraud-detection-abcd"])
+        .arg(&given)
+        .assert()
+        .code(2);
+    let stderr = text(&run.get_output().stderr);
+    assert!(
+        stderr.contains(
+            "`fraud-detection-abcd` is too long for this profile: derived key vault name"
+        ) && stderr.contains("`fraud-detection` fits"),
+        "{stderr}"
+    );
+    assert!(!given.exists(), "nothing is written");
+
+    // Derived from the directory: shortened until every name fits, and the profile validates.
+    let derived = dir.path().join("fraud-detection-platform");
+    let run = mlzone().arg("init").arg(&derived).assert().success();
+    assert!(
+        text(&run.get_output().stdout).contains("for project `fraud-detection`"),
+        "{}",
+        text(&run.get_output().stdout)
+    );
+    mlzone()
+        .arg("validate")
+        .arg(derived.join("profile.yaml"))
+        .assert()
+        .success();
+}
