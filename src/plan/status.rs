@@ -179,7 +179,7 @@ fn concerns(id: &str) -> &'static [&'static str] {
             "compute",
             "monitoring",
         ],
-        "SEC-06" => &["identity", "dependencies", "workspace"],
+        "SEC-06" => &["identity", "dependencies", "workspace", "compute"],
         "SEC-11" => &["access"],
         "SEC-13" => &["dependencies", "workspace"],
         "SEC-19" | "OPS-07" => &["main", "workspace"],
@@ -391,8 +391,8 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
         }
         "SEC-06" => each(&|r| {
             format!(
-                "identity {}: workspace primary identity, datastores by identity, storage shared keys off, registry admin off",
-                r.names.identity
+                "identity {}: workspace primary identity, datastores by identity, storage shared keys off, registry admin off; clusters run as {}",
+                r.names.identity, r.names.compute_identity
             )
         }),
         "SEC-07" => clusters_and_instances("local authentication disabled"),
