@@ -97,6 +97,12 @@ pub struct Names {
     pub nsg_compute: String,
     /// Service endpoint policy of the compute subnet.
     pub endpoint_policy: String,
+    /// Route table of the compute subnet (egress through the hub firewall).
+    pub route_table: String,
+    /// NAT gateway of the compute subnet, and its public IP.
+    pub nat_gateway: String,
+    /// Public IP of the NAT gateway.
+    pub nat_public_ip: String,
     /// Budget.
     pub budget: String,
 }
@@ -150,6 +156,9 @@ impl Names {
             nsg_endpoints: format!("nsg-{base}-endpoints"),
             nsg_compute: format!("nsg-{base}-compute"),
             endpoint_policy: format!("se-{base}-storage"),
+            route_table: format!("rt-{base}-compute"),
+            nat_gateway: format!("ng-{base}-compute"),
+            nat_public_ip: format!("pip-{base}-nat"),
             budget: format!("budget-{base}"),
         }
     }

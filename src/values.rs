@@ -106,6 +106,30 @@ pub fn is_private(net: Ipv4Net) -> bool {
     net.addr().is_private() || shared.is_some_and(|s| s.contains(&net))
 }
 
+/// Parse a private IPv4 address of a virtual network (a hub firewall, a DNS resolver).
+pub fn private_ip(text: &str) -> Result<Ipv4Addr, String> {
+    let ip: Ipv4Addr = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not an IPv4 address such as `10.0.0.4`"))?;
+    match Ipv4Net::new(ip, 32) {
+        Ok(net) if is_private(net) => Ok(ip),
+        _ => Err(format!(
+            "`{ip}` is not a private address: a virtual network's hosts have private ones"
+        )),
+    }
+}
+
+/// The documentation range `ip` lies in, if any (RFC 5737: TEST-NET-1, -2 and -3): a
+/// placeholder, as no network uses them.
+pub fn documentation_range(ip: Ipv4Addr) -> Option<&'static str> {
+    const RANGES: [&str; 3] = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
+    RANGES.into_iter().find(|range| {
+        range
+            .parse::<Ipv4Net>()
+            .is_ok_and(|net: Ipv4Net| net.contains(&ip))
+    })
+}
+
 /// The block of the same size right after `net`, if the address space has one.
 pub fn next_block(net: Ipv4Net) -> Option<Ipv4Net> {
     let next = u32::from(net.broadcast()).checked_add(1)?;

@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use crate::facts::{Kind, SkuKind};
 use crate::naming::Names;
-use crate::profile::{Environment, NetworkMode, OutputFormat, Purpose, SuffixSource};
+use crate::profile::{EgressVia, Environment, NetworkMode, OutputFormat, Purpose, SuffixSource};
 
 /// The resolved landing zone.
 #[derive(Debug, Clone, Serialize)]
@@ -75,6 +75,8 @@ pub struct Plan {
     /// Fields whose Azure property is set only when its resource is created: changing one on a
     /// deployed zone replaces that resource (`mlzone diff` says so).
     pub create_only: Vec<CreateOnly>,
+    /// Hub values the deployer gives at deploy time.
+    pub deploy_inputs: DeployInputs,
     /// Every catalog recommendation and what became of it.
     pub recommendations: Vec<RecommendationStatus>,
     /// The waived recommendations, for the notes generated files carry.
@@ -262,6 +264,54 @@ pub struct NetworkPlan {
     pub compute_outbound: Vec<NsgRulePlan>,
     /// Whether the compute subnet's NSG denies other internet outbound.
     pub deny_internet_outbound: bool,
+    /// How the compute subnet reaches what it needs (customer mode): compute has no public IP
+    /// and the subnets no implicit outbound access ("Configure inbound and outbound network
+    /// traffic": a NAT gateway, or a user-defined route 0.0.0.0/0 to a firewall's private IP).
+    pub egress: Option<EgressPlan>,
+    /// DNS servers of the virtual network; empty for Azure's own.
+    pub dns_servers: Vec<String>,
+    /// The zone's side of a peering with the hub virtual network.
+    pub hub_peering: Option<HubPeeringPlan>,
+}
+
+/// Egress of the compute subnet.
+#[derive(Debug, Clone, Serialize)]
+pub struct EgressPlan {
+    /// `firewall` (a route table) or `nat_gateway`.
+    pub via: EgressVia,
+    /// The route's next hop, the hub firewall's private IP; `None` with `firewall` when the
+    /// deployer gives it (`hub_firewall_ip`, `MLZONE_HUB_FIREWALL_IP`).
+    pub firewall_ip: Option<String>,
+    /// The route's destination: all outbound, `0.0.0.0/0`.
+    pub route_prefix: String,
+    /// Whether the route table takes routes the hub's gateway learns over BGP: off, so the
+    /// default route to the firewall is not replaced.
+    pub bgp_route_propagation: bool,
+}
+
+/// The zone's side of a virtual network peering with the hub.
+#[derive(Debug, Clone, Serialize)]
+pub struct HubPeeringPlan {
+    /// Peering name.
+    pub name: String,
+    /// The hub virtual network's resource ID; `None` when the deployer gives it
+    /// (`hub_virtual_network_id`, `MLZONE_HUB_VIRTUAL_NETWORK_ID`).
+    pub virtual_network_id: Option<String>,
+    /// Traffic between the networks.
+    pub allow_virtual_network_access: bool,
+    /// Traffic the hub forwards (replies through its firewall, people through its gateway).
+    pub allow_forwarded_traffic: bool,
+    /// Through the hub's VPN or ExpressRoute gateway.
+    pub use_remote_gateways: bool,
+}
+
+/// What the deployer gives at deploy time because only the deployer knows it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DeployInputs {
+    /// The hub firewall's private IP (`hub_firewall_ip`; `MLZONE_HUB_FIREWALL_IP`).
+    pub hub_firewall_ip: bool,
+    /// The hub virtual network's ID (`hub_virtual_network_id`; `MLZONE_HUB_VIRTUAL_NETWORK_ID`).
+    pub hub_virtual_network_id: bool,
 }
 
 /// An outbound allow rule of the compute subnet's NSG, from the compute subnet to a service tag.

@@ -12,17 +12,18 @@ use super::exemptions;
 use super::roles;
 use super::status::{statuses, waiver_notes};
 use super::{
-    BicepDeploymentPlan, BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DnsZonePlan,
-    FirstPartyGrant, GeoReplication, GovernancePlan, ImageBuildChoice, ImageBuildPlan,
-    InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan, ManagedNetworkPlan, MonitoringPlan,
-    NamingPlan, NetworkPlan, NsgRulePlan, OutboundRulePlan, Plan, PolicyAssignment,
-    PrivateEndpointPlan, ProvisioningPlan, RegionPlan, RegionRole, RegistryPlan, SchedulePlan,
-    ServerlessComputePlan, StoragePlan, TeardownPlan, WorkspacePlan,
+    BicepDeploymentPlan, BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DeployInputs,
+    DnsZonePlan, EgressPlan, FirstPartyGrant, GeoReplication, GovernancePlan, HubPeeringPlan,
+    ImageBuildChoice, ImageBuildPlan, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan,
+    ManagedNetworkPlan, MonitoringPlan, NamingPlan, NetworkPlan, NsgRulePlan, OutboundRulePlan,
+    Plan, PolicyAssignment, PrivateEndpointPlan, ProvisioningPlan, RegionPlan, RegionRole,
+    RegistryPlan, SchedulePlan, ServerlessComputePlan, StoragePlan, TeardownPlan, WorkspacePlan,
 };
 use crate::facts::{self, Needed, SkuKind};
 use crate::naming::{self, Names, SUFFIX_SLOT, environment_name};
 use crate::profile::{
-    Environment, FirewallSku, NetworkMode, PolicyEffect, Priority, Profile, Purpose, Scope,
+    EgressVia, Environment, FirewallSku, NetworkMode, PolicyEffect, Priority, Profile, Purpose,
+    Scope,
 };
 use crate::values::{self, Duration};
 
@@ -108,6 +109,7 @@ pub fn resolve(profile: &Profile) -> Plan {
         bicep_deployment,
         teardown: teardown(profile),
         create_only: Vec::new(),
+        deploy_inputs: DeployInputs::default(),
         resource_providers: Vec::new(),
         role_propagation: ROLE_PROPAGATION.to_owned(),
         cosmos_db_key_access: None,
@@ -115,6 +117,20 @@ pub fn resolve(profile: &Profile) -> Plan {
         waivers: Vec::new(),
     };
     plan.resource_providers = resource_providers(&plan);
+    plan.deploy_inputs = DeployInputs {
+        hub_firewall_ip: plan.regions.iter().any(|r| {
+            r.network
+                .egress
+                .as_ref()
+                .is_some_and(|e| e.via == EgressVia::Firewall && e.firewall_ip.is_none())
+        }),
+        hub_virtual_network_id: plan.regions.iter().any(|r| {
+            r.network
+                .hub_peering
+                .as_ref()
+                .is_some_and(|h| h.virtual_network_id.is_none())
+        }),
+    };
     plan.cosmos_db_key_access = plan
         .regions
         .iter()
@@ -446,6 +462,30 @@ fn network_plan(
             Vec::new()
         },
         deny_internet_outbound: exfiltration_guard,
+        egress: customer
+            .then_some(profile.network.egress.as_ref())
+            .flatten()
+            .map(|egress| EgressPlan {
+                via: egress.via,
+                firewall_ip: match egress.via {
+                    EgressVia::Firewall => egress.firewall_ip.clone(),
+                    EgressVia::NatGateway => None,
+                },
+                route_prefix: "0.0.0.0/0".to_owned(),
+                bgp_route_propagation: false,
+            }),
+        dns_servers: profile.network.dns.servers.clone(),
+        hub_peering: profile
+            .network
+            .hub_peering
+            .as_ref()
+            .map(|hub| HubPeeringPlan {
+                name: "peer-to-hub".to_owned(),
+                virtual_network_id: hub.virtual_network_id.clone(),
+                allow_virtual_network_access: true,
+                allow_forwarded_traffic: true,
+                use_remote_gateways: hub.use_remote_gateways,
+            }),
     }
 }
 

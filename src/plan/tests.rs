@@ -166,7 +166,7 @@ const CASES: &[(&str, Relax, Check)] = &[
     (
         "SEC-14",
         |v| {
-            v["network"] = json!({"mode": "customer"});
+            v["network"] = json!({"mode": "customer", "egress": {"via": "nat_gateway"}});
         },
         |p| {
             p.regions[0].network.storage_endpoint_policy

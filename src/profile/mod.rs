@@ -156,6 +156,16 @@ pub struct Network {
     /// fixed hourly charge runs whether or not traffic flows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_sku: Option<FirewallSku>,
+    /// How compute in the compute subnet reaches the Azure services it needs (customer mode,
+    /// required there): a route to the hub's firewall or a NAT gateway. Compute has no public IP,
+    /// and Azure's implicit outbound access is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress: Option<Egress>,
+    /// Peer the zone's virtual networks with a hub virtual network (either mode): the way in
+    /// for people on the hub's VPN, ExpressRoute or Bastion, and the way to a hub firewall.
+    /// Only the zone's side of the peering is created; the hub's owner adds the hub's side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_peering: Option<HubPeering>,
 }
 
 /// SKU of a managed network's Azure Firewall (ARM `managedNetwork.firewallSku`).
@@ -177,6 +187,46 @@ impl FirewallSku {
             Self::Standard => "Standard",
         }
     }
+}
+
+/// Egress of the compute subnet.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Egress {
+    /// `firewall`: a route table sends all outbound (0.0.0.0/0) to the hub firewall, which must
+    /// allow what compute needs (COMPLIANCE.md lists it). `nat_gateway`: a NAT gateway with a
+    /// public IP per region; the compute NSG still limits outbound to those destinations.
+    pub via: EgressVia,
+    /// Private IP address of the hub firewall (`via: firewall`), e.g. `10.0.0.4`. Leave it out
+    /// to give it at deploy time (`hub_firewall_ip` in Terraform, `MLZONE_HUB_FIREWALL_IP` for
+    /// Bicep).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firewall_ip: Option<String>,
+}
+
+/// Egress path of the compute subnet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EgressVia {
+    /// A route 0.0.0.0/0 to the hub firewall's private IP.
+    Firewall,
+    /// A NAT gateway on the compute subnet.
+    NatGateway,
+}
+
+/// Peering with a hub virtual network.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HubPeering {
+    /// Resource ID of the hub virtual network. Leave it out to give it at deploy time
+    /// (`hub_virtual_network_id` in Terraform, `MLZONE_HUB_VIRTUAL_NETWORK_ID` for Bicep).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub virtual_network_id: Option<String>,
+    /// Use the hub's VPN or ExpressRoute gateway (`use_remote_gateways`), so people connected
+    /// to it reach the zone. The hub must have a gateway and allow gateway transit. Default
+    /// `false`.
+    #[serde(default)]
+    pub use_remote_gateways: bool,
 }
 
 /// Network mode.
@@ -260,9 +310,15 @@ pub enum Protocol {
 #[serde(deny_unknown_fields)]
 pub struct Dns {
     /// Existing private DNS zones in a hub, by zone name (e.g.
-    /// `privatelink.api.azureml.ms`) → resource ID. Zones not listed are created and linked.
+    /// `privatelink.api.azureml.ms`) → resource ID: either every zone the landing zone uses or
+    /// none, which are then created and linked to its virtual networks. Hub zones need the hub's
+    /// DNS servers in `servers`.
     #[serde(default)]
     pub zone_ids: BTreeMap<String, String>,
+    /// DNS servers of the zone's virtual networks, e.g. the hub's DNS resolver (`10.0.0.68`).
+    /// Default: Azure's DNS, which resolves the zones created and linked here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<String>,
 }
 
 /// Compute.

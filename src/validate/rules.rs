@@ -11,7 +11,7 @@ use crate::facts::{self, Kind, SkuKind, SkuStatus};
 use crate::naming::{self, NameRule, Names};
 use crate::plan::{derive, roles};
 use crate::profile::{
-    Accelerator, Environment, NetworkMode, PrincipalType, Priority, Profile, Purpose,
+    Accelerator, EgressVia, Environment, NetworkMode, PrincipalType, Priority, Profile, Purpose,
 };
 use crate::values::{self, Duration};
 
@@ -273,6 +273,16 @@ impl Rules<'_> {
             );
         }
         self.outbound();
+        // The zone's own networks, which no hub address may be in.
+        let mut spaces: Vec<Ipv4Net> = primary.into_iter().collect();
+        if derive::secondary_region(p).is_some()
+            && let Ok(secondary) = derive::secondary_space(p)
+        {
+            spaces.push(secondary);
+        }
+        self.egress(&spaces);
+        self.hub_peering();
+        self.dns_resolution(&spaces);
         for (zone, id) in &net.dns.zone_ids {
             let pointer = format!(
                 "/network/dns/zone_ids/{}",
@@ -310,6 +320,153 @@ impl Rules<'_> {
                     "map each zone name to that zone's own ID",
                 );
             }
+        }
+    }
+
+    /// Customer mode needs an egress path: compute has no public IP and the subnets no implicit
+    /// outbound access (Learn, "Configure inbound and outbound network traffic": a NAT gateway
+    /// or a route to a firewall).
+    fn egress(&mut self, spaces: &[Ipv4Net]) {
+        let net = &self.profile.network;
+        let Some(egress) = &net.egress else {
+            if net.mode == NetworkMode::Customer {
+                self.error(
+                    "no-egress",
+                    "/network/mode",
+                    "compute in the zone's own virtual network has no way out: it has no public IP and the subnets no implicit outbound access"
+                        .to_owned(),
+                    "add `egress: {via: firewall, firewall_ip: ...}` (a route to the hub firewall; leave the IP out to give it at deploy time) or `egress: {via: nat_gateway}` under `network`",
+                );
+            }
+            return;
+        };
+        if net.mode == NetworkMode::Managed {
+            self.error(
+                "managed-egress",
+                "/network/egress",
+                "`egress` applies to the compute subnet of customer mode only".to_owned(),
+                "remove it: the managed network's outbound follows its approved rules",
+            );
+            return;
+        }
+        let Some(ip) = &egress.firewall_ip else {
+            return;
+        };
+        let pointer = "/network/egress/firewall_ip";
+        if egress.via == EgressVia::NatGateway {
+            self.error(
+                "nat-firewall-ip",
+                pointer,
+                "a NAT gateway has no next hop: `firewall_ip` belongs to `via: firewall`"
+                    .to_owned(),
+                "remove `firewall_ip`, or write `via: firewall`",
+            );
+            return;
+        }
+        self.private_ip(pointer, ip, spaces, "the hub firewall's private IP");
+    }
+
+    /// A hub address: private, not a documentation placeholder, outside the zone's own networks.
+    fn private_ip(&mut self, pointer: &str, text: &str, spaces: &[Ipv4Net], what: &str) {
+        if let Ok(ip) = text.parse()
+            && let Some(range) = values::documentation_range(ip)
+        {
+            self.error(
+                "placeholder",
+                pointer,
+                format!("`{ip}` is in {range}, reserved for documentation: no network uses it"),
+                &format!("give {what}, or leave it out to give it at deploy time"),
+            );
+            return;
+        }
+        match values::private_ip(text) {
+            Err(message) => self.error("ip", pointer, message, &format!("give {what}")),
+            Ok(ip) => {
+                if let Some(space) = spaces.iter().find(|s| s.contains(&ip)) {
+                    self.error(
+                        "inside",
+                        pointer,
+                        format!("`{ip}` is inside the zone's own address space `{space}`"),
+                        &format!("give {what}, in the hub"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn hub_peering(&mut self) {
+        let Some(id) = self
+            .profile
+            .network
+            .hub_peering
+            .as_ref()
+            .and_then(|h| h.virtual_network_id.as_deref())
+        else {
+            return;
+        };
+        if let Err(message) = values::resource_id(id, Some("Microsoft.Network/virtualNetworks")) {
+            self.error(
+                "resource-id",
+                "/network/hub_peering/virtual_network_id",
+                message,
+                "copy the hub virtual network's resource ID, or leave it out to give it at deploy time",
+            );
+        }
+    }
+
+    /// Private DNS zones come from the hub all together or not at all: with some from the hub
+    /// and the rest created here, names in the created zones resolve only inside this zone's
+    /// networks and those in the hub's only where the hub's DNS answers. Hub zones are resolved
+    /// through the hub's DNS servers.
+    fn dns_resolution(&mut self, spaces: &[Ipv4Net]) {
+        let dns = &self.profile.network.dns;
+        for (i, server) in dns.servers.iter().enumerate() {
+            self.private_ip(
+                &format!("/network/dns/servers/{i}"),
+                server,
+                spaces,
+                "the hub DNS server's private IP",
+            );
+        }
+        // An unknown zone name is an error of its own; which zones are missing is then unclear.
+        let known: BTreeSet<&str> = facts::zone_names().collect();
+        if dns.zone_ids.is_empty() || dns.zone_ids.keys().any(|z| !known.contains(z.as_str())) {
+            return;
+        }
+        let waived = |id: &str| self.waived(id);
+        let missing: Vec<&str> = facts::endpoint_zones()
+            .iter()
+            .filter(|e| {
+                !waived(if e.target == "workspace" {
+                    "SEC-03"
+                } else {
+                    "SEC-05"
+                })
+            })
+            .flat_map(|e| e.zones.iter().map(String::as_str))
+            .filter(|zone| !dns.zone_ids.contains_key(*zone))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !missing.is_empty() {
+            self.error_on_key(
+                "partial-hub-zones",
+                "/network/dns/zone_ids",
+                format!(
+                    "the hub gives some of the zone's private DNS zones but not {}: names would resolve in some networks only",
+                    one_of(&missing)
+                ),
+                "give every zone's hub ID, or none to create and link them all here",
+            );
+        }
+        if dns.servers.is_empty() {
+            self.error_on_key(
+                "hub-zones-without-dns",
+                "/network/dns/zone_ids",
+                "zones in the hub resolve only through the hub's DNS, which this zone's networks do not use"
+                    .to_owned(),
+                "add `servers:` with the hub DNS resolver's private IPs under `network.dns`",
+            );
         }
     }
 
@@ -908,6 +1065,14 @@ impl Rules<'_> {
         }
         for (zone, id) in &p.network.dns.zone_ids {
             ids.push((format!("/network/dns/zone_ids/{}", pointer_key(zone)), id));
+        }
+        if let Some(id) = p
+            .network
+            .hub_peering
+            .as_ref()
+            .and_then(|h| h.virtual_network_id.as_ref())
+        {
+            ids.push(("/network/hub_peering/virtual_network_id".to_owned(), id));
         }
         for (i, grant) in p.access.iter().enumerate() {
             ids.push((

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::bicep::StmtKind;
 use crate::managed_network::{bicep_file, literal, module_depends_on};
-use crate::support::{generate_into, repo};
+use crate::support::{extending, generate_into, repo};
 
 /// Outbound that compute without a public IP needs (Microsoft Learn, kept here apart from
 /// `data/compute-outbound.yaml`, so a fact dropped there fails): (destination, protocol, ports).
@@ -44,12 +44,12 @@ struct Output {
 }
 
 fn generate(dir: &Path, golden: &str) -> Output {
-    let out = dir.join(golden);
-    generate_into(
-        &repo().join(format!("profiles/{golden}.yaml")),
-        &out,
-        "terraform,bicep",
-    );
+    generate_profile(dir, &repo().join(format!("profiles/{golden}.yaml")))
+}
+
+fn generate_profile(dir: &Path, profile: &Path) -> Output {
+    let out = dir.join("out");
+    generate_into(profile, &out, "terraform,bicep");
     let mut terraform = Vec::new();
     for entry in fs::read_dir(out.join("terraform")).expect("terraform/") {
         let path = entry.expect("an entry").path();
@@ -316,6 +316,211 @@ fn a_managed_network_keeps_serverless_compute_and_nsg_rules_to_azure() {
             .get("serverlessComputeSettings")
             .is_none()
     );
+}
+
+/// A hub in another subscription, as a profile gives it.
+const HUB: &str = "/subscriptions/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub";
+
+#[test]
+fn egress_leaves_through_the_hub_firewall_the_deployer_names() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = generate(temp.path(), "customer-vnet");
+    let read = |name: &str| fs::read_to_string(out.dir.join(name)).expect(name);
+    for role in ["primary", "secondary"] {
+        let route = out
+            .resource(&format!("azurerm_route.{role}_compute_to_firewall"))
+            .unwrap_or_else(|| panic!("terraform {role}: no route to the firewall"));
+        assert_eq!(string(route.body(), "address_prefix"), "0.0.0.0/0");
+        assert_eq!(string(route.body(), "next_hop_type"), "VirtualAppliance");
+        assert_eq!(
+            expr(route.body(), "next_hop_in_ip_address").as_deref(),
+            Some("var.hub_firewall_ip")
+        );
+        let association = out
+            .resource(&format!(
+                "azurerm_subnet_route_table_association.{role}_compute"
+            ))
+            .unwrap_or_else(|| panic!("terraform {role}: the route table is not on the subnet"));
+        assert_eq!(
+            expr(association.body(), "subnet_id").as_deref(),
+            Some(format!("azurerm_subnet.{role}_compute.id").as_str())
+        );
+        let table = out.bicep_resource(role, "network", "Microsoft.Network/routeTables@", |_| true);
+        let hop = &table["properties"]["routes"][0]["properties"];
+        assert_eq!(hop["addressPrefix"], "0.0.0.0/0", "bicep {role}");
+        assert_eq!(hop["nextHopType"], "VirtualAppliance", "bicep {role}");
+        let module = read(&format!("bicep/modules/{role}-network.bicep"));
+        assert!(
+            module.contains("nextHopIpAddress: hubFirewallIp"),
+            "bicep {role}"
+        );
+        let vnet = out.bicep_resource(
+            role,
+            "network",
+            "Microsoft.Network/virtualNetworks@",
+            |_| true,
+        );
+        let compute = vnet["properties"]["subnets"]
+            .as_array()
+            .expect("subnets")
+            .iter()
+            .find(|s| s["name"] == "snet-compute")
+            .expect("a compute subnet");
+        assert!(
+            compute["properties"].get("routeTable").is_some(),
+            "bicep {role}: the route table is not on the subnet"
+        );
+    }
+    // The deployer gives the address, validated, in either format.
+    let variables = read("terraform/variables.tf");
+    assert!(variables.contains("variable \"hub_firewall_ip\""));
+    assert!(variables.contains("cidrhost(\"${var.hub_firewall_ip}/32\", 0)"));
+    assert!(read("bicep/main.bicep").contains("param hubFirewallIp string"));
+    assert!(
+        read("bicep/main.bicepparam")
+            .contains("param hubFirewallIp = readEnvironmentVariable('MLZONE_HUB_FIREWALL_IP')")
+    );
+}
+
+#[test]
+fn a_nat_gateway_hub_dns_and_hub_zones_in_both_formats() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let zone = |name: &str| {
+        format!(
+            "      {name}: /subscriptions/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/{name}\n"
+        )
+    };
+    let zones: String = [
+        "privatelink.api.azureml.ms",
+        "privatelink.notebooks.azure.net",
+        "privatelink.blob.core.windows.net",
+        "privatelink.file.core.windows.net",
+        "privatelink.vaultcore.azure.net",
+        "privatelink.azurecr.io",
+    ]
+    .iter()
+    .map(|z| zone(z))
+    .collect();
+    let profile = extending(
+        temp.path(),
+        "profiles/customer-vnet.yaml",
+        &format!(
+            "network:\n  egress: {{via: nat_gateway}}\n  hub_peering: {{virtual_network_id: {HUB}, use_remote_gateways: true}}\n  dns:\n    servers: [10.0.0.68]\n    zone_ids:\n{zones}"
+        ),
+    );
+    let out = generate_profile(temp.path(), &profile);
+    let read = |name: &str| fs::read_to_string(out.dir.join(name)).expect(name);
+    assert!(!read("terraform/variables.tf").contains("hub_"));
+    assert!(!read("bicep/main.bicepparam").contains("MLZONE_HUB_"));
+    for role in ["primary", "secondary"] {
+        assert!(
+            out.resource(&format!("azurerm_route_table.{role}_compute"))
+                .is_none()
+        );
+        let association = out
+            .resource(&format!(
+                "azurerm_subnet_nat_gateway_association.{role}_compute"
+            ))
+            .unwrap_or_else(|| panic!("terraform {role}: no NAT gateway on the subnet"));
+        assert_eq!(
+            expr(association.body(), "nat_gateway_id").as_deref(),
+            Some(format!("azurerm_nat_gateway.{role}_compute.id").as_str())
+        );
+        assert!(
+            out.resource(&format!(
+                "azurerm_nat_gateway_public_ip_association.{role}_compute"
+            ))
+            .is_some(),
+            "terraform {role}: the NAT gateway has no public IP"
+        );
+        let vnet = out
+            .resource(&format!("azurerm_virtual_network.{role}"))
+            .expect("a vnet");
+        assert!(
+            matches!(attr(vnet.body(), "dns_servers"), Some(Expression::Array(items))
+                if items.iter().map(expr_text).collect::<Vec<_>>() == ["10.0.0.68"]),
+            "terraform {role}: the VNet does not use the hub's DNS"
+        );
+        let peering = out
+            .resource(&format!("azurerm_virtual_network_peering.{role}_hub"))
+            .unwrap_or_else(|| panic!("terraform {role}: no hub peering"));
+        assert_eq!(string(peering.body(), "remote_virtual_network_id"), HUB);
+        assert_eq!(
+            attr(peering.body(), "use_remote_gateways"),
+            Some(&Expression::Bool(true))
+        );
+        // No zone is created here: every one is the hub's.
+        assert!(
+            out.terraform
+                .iter()
+                .all(|(a, _)| !a.starts_with("azurerm_private_dns_zone.")),
+            "terraform {role}: a zone is created although the hub has them all"
+        );
+
+        let nat = out.bicep_resource(role, "network", "Microsoft.Network/natGateways@", |_| true);
+        assert_eq!(
+            nat["properties"]["publicIpAddresses"]
+                .as_array()
+                .map(Vec::len),
+            Some(1),
+            "bicep {role}"
+        );
+        let vnet = out.bicep_resource(
+            role,
+            "network",
+            "Microsoft.Network/virtualNetworks@",
+            |_| true,
+        );
+        assert_eq!(
+            vnet["properties"]["dhcpOptions"]["dnsServers"],
+            serde_json::json!(["10.0.0.68"]),
+            "bicep {role}"
+        );
+        let compute = vnet["properties"]["subnets"]
+            .as_array()
+            .expect("subnets")
+            .iter()
+            .find(|s| s["name"] == "snet-compute")
+            .expect("a compute subnet");
+        assert!(
+            compute["properties"].get("natGateway").is_some(),
+            "bicep {role}"
+        );
+        let peering = out.bicep_resource(
+            role,
+            "network",
+            "Microsoft.Network/virtualNetworks/virtualNetworkPeerings@",
+            |_| true,
+        );
+        assert_eq!(peering["properties"]["remoteVirtualNetwork"]["id"], HUB);
+        assert_eq!(peering["properties"]["useRemoteGateways"], true);
+    }
+}
+
+#[test]
+fn hub_peering_is_a_way_in_on_a_managed_network_too() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let profile = extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        "network:\n  hub_peering: {}\n",
+    );
+    let out = generate_profile(temp.path(), &profile);
+    let peering = out
+        .resource("azurerm_virtual_network_peering.primary_hub")
+        .expect("terraform: a hub peering");
+    assert_eq!(
+        expr(peering.body(), "remote_virtual_network_id").as_deref(),
+        Some("var.hub_virtual_network_id")
+    );
+    assert_eq!(
+        attr(peering.body(), "allow_forwarded_traffic"),
+        Some(&Expression::Bool(true))
+    );
+    let read = |name: &str| fs::read_to_string(out.dir.join(name)).expect(name);
+    assert!(read("terraform/variables.tf").contains("variable \"hub_virtual_network_id\""));
+    assert!(read("bicep/modules/primary-network.bicep").contains("id: hubVirtualNetworkId"));
+    assert!(read("bicep/main.bicepparam").contains("MLZONE_HUB_VIRTUAL_NETWORK_ID"));
 }
 
 fn attr<'a>(body: &'a Body, name: &str) -> Option<&'a Expression> {

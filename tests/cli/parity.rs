@@ -306,6 +306,8 @@ const ALL_KINDS: &[&str] = &[
     "nsg",
     "nsg_rule",
     "service_endpoint_policy",
+    "route_table",
+    "vnet_peering",
     "private_dns_zone",
     "private_endpoint",
     "workspace",
@@ -1047,6 +1049,43 @@ const POLICY_DEFINITION: &[Setting] = &[
 // ---------------------------------------------------------------------------- normalizing
 
 /// A value as it is: text, number, `true`/`false`, JSON with sorted keys, or `<unset>`.
+/// The zone's side of a peering with the hub.
+const PEERING: &[Setting] = &[
+    (
+        "remote",
+        "remote_virtual_network_id",
+        deploy_time_or,
+        "properties/remoteVirtualNetwork/id",
+        deploy_time_or,
+    ),
+    (
+        "virtual_network_access",
+        "allow_virtual_network_access",
+        plain,
+        "properties/allowVirtualNetworkAccess",
+        plain,
+    ),
+    (
+        "forwarded_traffic",
+        "allow_forwarded_traffic",
+        plain,
+        "properties/allowForwardedTraffic",
+        plain,
+    ),
+    (
+        "remote_gateways",
+        "use_remote_gateways",
+        plain,
+        "properties/useRemoteGateways",
+        plain,
+    ),
+];
+
+/// A route: prefix, next hop type, next hop (a deploy-time input reads the same in both).
+fn route(prefix: &Value, hop: &Value, address: &Value) -> String {
+    format!("{} {} {}", text(prefix), text(hop), deploy_time_or(address))
+}
+
 fn plain(v: &Value) -> String {
     match v {
         Value::Null => "<unset>".to_owned(),
@@ -1706,6 +1745,54 @@ fn terraform_resource(
                 Format::Terraform,
             );
         }
+        "azurerm_route_table" => {
+            let mut lines = Lines::of(inventory, "route_table", name);
+            placed(&mut lines, group(), location);
+            lines.set(
+                "bgp_route_propagation",
+                plain(at(body, "bgp_route_propagation_enabled")),
+            );
+        }
+        "azurerm_route" => {
+            Lines::of(inventory, "route_table", text(at(body, "route_table_name"))).set(
+                &format!("route.{name}"),
+                route(
+                    at(body, "address_prefix"),
+                    at(body, "next_hop_type"),
+                    at(body, "next_hop_in_ip_address"),
+                ),
+            );
+        }
+        "azurerm_subnet_route_table_association" => {
+            Lines::of(inventory, "subnet", text(at(body, "subnet_id")))
+                .set("route_table", text(at(body, "route_table_id")));
+        }
+        "azurerm_public_ip" => {
+            let mut lines = Lines::of(inventory, "public_ip", name);
+            placed(&mut lines, group(), location);
+            lines.set("sku", text(at(body, "sku")));
+            lines.set("allocation", text(at(body, "allocation_method")));
+        }
+        "azurerm_nat_gateway" => {
+            let mut lines = Lines::of(inventory, "nat_gateway", name);
+            placed(&mut lines, group(), location);
+            lines.set("sku", text(at(body, "sku_name")));
+        }
+        "azurerm_nat_gateway_public_ip_association" => {
+            Lines::of(inventory, "nat_gateway", text(at(body, "nat_gateway_id")))
+                .set("public_ips", text(at(body, "public_ip_address_id")));
+        }
+        "azurerm_subnet_nat_gateway_association" => {
+            Lines::of(inventory, "subnet", text(at(body, "subnet_id")))
+                .set("nat_gateway", text(at(body, "nat_gateway_id")));
+        }
+        "azurerm_virtual_network_peering" => {
+            let peering = format!(
+                "{}/virtualNetworkPeerings/{name}",
+                text(at(body, "virtual_network_name"))
+            );
+            Lines::of(inventory, "vnet_peering", peering).table(body, PEERING, Format::Terraform);
+        }
         "azurerm_subnet_service_endpoint_storage_policy" => {
             let mut lines = Lines::of(inventory, "service_endpoint_policy", name);
             placed(&mut lines, group(), location);
@@ -2323,6 +2410,15 @@ fn bicep_resource(
                 if !nsg.is_null() {
                     lines.set("nsg", text(nsg));
                 }
+                for (setting, path) in [
+                    ("route_table", "properties/routeTable/id"),
+                    ("nat_gateway", "properties/natGateway/id"),
+                ] {
+                    let id = at(subnet, path);
+                    if !id.is_null() {
+                        lines.set(setting, text(id));
+                    }
+                }
             }
         }
         "Microsoft.Network/networkSecurityGroups" => {
@@ -2332,6 +2428,51 @@ fn bicep_resource(
                 let rule_name = format!("{name}/{}", text(at(rule, "name")));
                 Lines::of(inventory, "nsg_rule", rule_name).table(rule, NSG_RULE, Format::Bicep);
             }
+        }
+        "Microsoft.Network/routeTables" => {
+            let mut lines = Lines::of(inventory, "route_table", name.clone());
+            placed(&mut lines, group(), location);
+            lines.set(
+                "bgp_route_propagation",
+                negated(at(&body, "properties/disableBgpRoutePropagation")),
+            );
+            for r in items(at(&body, "properties/routes")) {
+                lines.set(
+                    &format!("route.{}", text(at(r, "name"))),
+                    route(
+                        at(r, "properties/addressPrefix"),
+                        at(r, "properties/nextHopType"),
+                        at(r, "properties/nextHopIpAddress"),
+                    ),
+                );
+            }
+        }
+        "Microsoft.Network/publicIPAddresses" => {
+            let mut lines = Lines::of(inventory, "public_ip", name);
+            placed(&mut lines, group(), location);
+            lines.set("sku", text(at(&body, "sku/name")));
+            lines.set(
+                "allocation",
+                text(at(&body, "properties/publicIPAllocationMethod")),
+            );
+        }
+        "Microsoft.Network/natGateways" => {
+            let mut lines = Lines::of(inventory, "nat_gateway", name);
+            placed(&mut lines, group(), location);
+            lines.set("sku", text(at(&body, "sku/name")));
+            let ips: Vec<String> = items(at(&body, "properties/publicIpAddresses"))
+                .iter()
+                .map(|ip| text(at(ip, "id")))
+                .collect();
+            lines.set("public_ips", ips.join(","));
+        }
+        "Microsoft.Network/virtualNetworks/virtualNetworkPeerings" => {
+            let peering = format!(
+                "{}/virtualNetworkPeerings/{}",
+                parent(),
+                text(at(&body, "name"))
+            );
+            Lines::of(inventory, "vnet_peering", peering).table(&body, PEERING, Format::Bicep);
         }
         "Microsoft.Network/serviceEndpointPolicies" => {
             let mut lines = Lines::of(inventory, "service_endpoint_policy", name);

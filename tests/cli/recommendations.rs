@@ -370,7 +370,7 @@ fn each_recommendation_is_in_the_terraform_and_its_waiver_removes_it() {
 #[test]
 fn customer_network_guards_against_exfiltration() {
     let dir = tempfile::tempdir().unwrap();
-    let customer = "network: {mode: customer, outbound: []}\n";
+    let customer = "network: {mode: customer, outbound: [], egress: {via: nat_gateway}}\n";
     let tf = generate(dir.path(), customer);
     assert!(
         tf.get("azurerm_subnet_service_endpoint_storage_policy.primary")
