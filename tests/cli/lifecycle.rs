@@ -419,7 +419,7 @@ const CREATE_ONLY: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
     (
         "",
-        "network: {mode: customer, outbound: []}\n",
+        "network: {mode: customer, outbound: [], egress: {via: nat_gateway}}\n",
         "workspace mlw-explore-dev-weu",
         "network.mode",
         "managed",
@@ -484,7 +484,7 @@ fn diff_reports_each_changed_create_only_field_as_a_replacement_of_its_resource(
 fn diff_reports_no_replacement_for_a_change_azure_makes_in_place() {
     // Turning the managed network on is an update; only leaving it needs a new workspace.
     let stdout = diff_after_change(
-        "network: {mode: customer, outbound: []}\n",
+        "network: {mode: customer, outbound: [], egress: {via: nat_gateway}}\n",
         "network: {mode: managed}\n",
     );
     assert!(stdout.contains("drift:"), "{stdout}");
