@@ -397,6 +397,10 @@ fn a_nat_gateway_hub_dns_and_hub_zones_in_both_formats() {
         "privatelink.file.core.windows.net",
         "privatelink.vaultcore.azure.net",
         "privatelink.azurecr.io",
+        "privatelink.monitor.azure.com",
+        "privatelink.oms.opinsights.azure.com",
+        "privatelink.ods.opinsights.azure.com",
+        "privatelink.agentsvc.azure-automation.net",
     ]
     .iter()
     .map(|z| zone(z))
