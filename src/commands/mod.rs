@@ -26,10 +26,10 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::cli::{Cli, Color, Command, Format, Target};
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::error::{self, Error};
 use crate::output::{self, Manifest};
-use crate::plan::{CreateOnly, NamingPlan, resolve, security};
+use crate::plan::{CreateOnly, NamingPlan, Plan, resolve, security};
 use crate::profile::{self, Loaded, OutputFormat};
 use crate::render::{FileSet, Helper, Meta, Overlay, relative_to, render_with};
 use crate::validate::Validated;
@@ -98,17 +98,46 @@ fn today() -> Date {
         .date()
 }
 
-/// Load and validate `path`, printing warnings to stderr.
-pub(crate) fn validated(path: &Path, ctx: &Context) -> Result<Validated, Error> {
-    let (_, validated) = loaded_and_validated(path, ctx)?;
+/// Load, validate and resolve `path`, printing warnings to stderr.
+pub(crate) fn validated(path: &Path, ctx: &Context) -> Result<(Validated, Plan), Error> {
+    let (_, validated, plan) = loaded_and_validated(path, ctx)?;
     eprint!("{}", warnings(&validated, ctx));
-    Ok(validated)
+    Ok((validated, plan))
 }
 
-fn loaded_and_validated(path: &Path, ctx: &Context) -> Result<(Loaded, Validated), Error> {
+/// Load, validate and resolve `path`; a waiver that turns nothing off is a warning.
+fn loaded_and_validated(path: &Path, ctx: &Context) -> Result<(Loaded, Validated, Plan), Error> {
     let loaded = profile::load(path)?;
-    let validated = crate::validate::validate(&loaded, ctx.today)?;
-    Ok((loaded, validated))
+    let mut validated = crate::validate::validate(&loaded, ctx.today)?;
+    let plan = resolve(&validated.profile);
+    for (i, waiver) in validated.profile.waivers.iter().enumerate() {
+        let pointer = format!("/waivers/{i}/id");
+        let idle = plan
+            .waivers
+            .iter()
+            .any(|n| n.id == waiver.id && n.turns_off.is_empty());
+        let warned = validated
+            .warnings
+            .diagnostics
+            .iter()
+            .any(|d| d.pointer == pointer);
+        if idle && !warned {
+            let mut d = Diagnostic::warning(
+                "idle-waiver",
+                &pointer,
+                format!(
+                    "the waiver of {} turns nothing off: the zone is the same without it",
+                    waiver.id
+                ),
+            )
+            .help("remove the waiver");
+            if let Some(location) = loaded.map.value(&pointer) {
+                d = d.at(location);
+            }
+            validated.warnings.diagnostics.push(d);
+        }
+    }
+    Ok((loaded, validated, plan))
 }
 
 /// The warnings of a valid profile, as they read on stderr (nothing when there are none).
@@ -179,8 +208,7 @@ impl Rendered {
 
 /// Load, validate, resolve and render `profile` for `target` in memory.
 pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result<Rendered, Error> {
-    let (loaded, validated) = loaded_and_validated(profile, ctx)?;
-    let mut plan = resolve(&validated.profile);
+    let (loaded, validated, mut plan) = loaded_and_validated(profile, ctx)?;
     let check = crate::plan::check::check(&plan);
     if !check.passes() {
         return Err(Error::PolicyDenied {

@@ -6,7 +6,7 @@ use super::{Context, validated};
 use crate::cli::PlanArgs;
 use crate::error::{EXIT_OK, Error};
 use crate::naming::{self, SUFFIX_SLOT, environment_name};
-use crate::plan::{Plan, RegionRole, Status, resolve};
+use crate::plan::{Plan, RegionRole, Status};
 use crate::profile::{NetworkMode, SuffixSource};
 use crate::values;
 
@@ -20,8 +20,7 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
             "`--subscription` takes a subscription ID (a GUID), not `{id}`"
         )));
     }
-    let validated = validated(&args.profile, ctx)?;
-    let plan = resolve(&validated.profile);
+    let (_, plan) = validated(&args.profile, ctx)?;
     let text = if args.json {
         let json = super::versioned(serde_json::to_value(&plan).unwrap_or_default());
         serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
@@ -344,6 +343,21 @@ pub(crate) fn describe(plan: &Plan) -> String {
             "  {:<8} no exemption from {}: {}",
             u.recommendation, u.display_name, u.why
         );
+    }
+    if !plan.waivers.is_empty() {
+        let _ = writeln!(out, "\nwhat each waiver turns off");
+    }
+    for w in &plan.waivers {
+        if w.turns_off.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {:<8} nothing: the zone is the same without it",
+                w.id
+            );
+        }
+        for line in &w.turns_off {
+            let _ = writeln!(out, "  {:<8} {line}", w.id);
+        }
     }
     let check = crate::plan::check::check(plan);
     let _ = writeln!(

@@ -6,15 +6,16 @@ use super::{Context, loaded_and_validated, summary};
 use crate::cli::ValidateArgs;
 use crate::diagnostic::Report;
 use crate::error::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, Error};
+use crate::plan::WaiverNote;
 
 pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
     let mut invalid = false;
     let mut failed = false;
     let mut json = Vec::new();
     for path in &args.profiles {
-        let report = match check(path, ctx) {
-            Ok(report) => report,
-            Err(Error::Invalid(report)) => report,
+        let (report, waivers) = match check(path, ctx) {
+            Ok(checked) => checked,
+            Err(Error::Invalid(report)) => (report, Vec::new()),
             // A file that cannot be read stops only its own check: the others still get theirs.
             Err(other) => {
                 failed = true;
@@ -42,6 +43,11 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
             if let Value::Object(fields) = report.to_json() {
                 entry.extend(fields);
             }
+            let waivers = waivers
+                .iter()
+                .map(|w| serde_json::json!({"id": w.id, "turns_off": w.turns_off}))
+                .collect();
+            entry.insert("waivers".to_owned(), Value::Array(waivers));
             json.push(Value::Object(entry));
         } else {
             eprint!("{}", report.render(ctx.color));
@@ -49,6 +55,14 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
                 eprintln!("{}", summary(&report));
             } else {
                 outln!("{}", summary(&report));
+                for w in &waivers {
+                    if w.turns_off.is_empty() {
+                        outln!("  waiver {}: turns nothing off", w.id);
+                    }
+                    for line in &w.turns_off {
+                        outln!("  waiver {}: {line}", w.id);
+                    }
+                }
             }
         }
     }
@@ -70,6 +84,7 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
     Ok(code)
 }
 
-fn check(path: &std::path::Path, ctx: &Context) -> Result<Report, Error> {
-    loaded_and_validated(path, ctx).map(|(_, validated)| validated.warnings)
+/// The profile's warnings, and its waivers with what each turns off.
+fn check(path: &std::path::Path, ctx: &Context) -> Result<(Report, Vec<WaiverNote>), Error> {
+    loaded_and_validated(path, ctx).map(|(_, validated, plan)| (validated.warnings, plan.waivers))
 }

@@ -14,6 +14,7 @@ pub mod security;
 mod status;
 #[cfg(test)]
 mod tests;
+mod waiver_effects;
 
 pub use resolve::resolve;
 
@@ -192,6 +193,10 @@ pub struct WaiverNote {
     pub expires: String,
     /// Concerns whose files the waiver changes.
     pub concerns: Vec<String>,
+    /// What it turns off, one line each: the settings it relaxes (`relaxes ...: from strict
+    /// to waived`), the resources and policy assignments it removes (`removes ...`) and what it
+    /// adds instead (`adds ...`: exemptions, other modes). Empty when it changes nothing.
+    pub turns_off: Vec<String>,
 }
 
 /// Primary or secondary.

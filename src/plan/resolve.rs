@@ -11,6 +11,7 @@ use super::derive::{self, Ranges};
 use super::exemptions;
 use super::roles;
 use super::status::{statuses, waiver_notes};
+use super::waiver_effects;
 use super::{
     BicepDeploymentPlan, BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DeployInputs,
     DnsZonePlan, EgressPlan, FirstPartyGrant, GeoReplication, GovernancePlan, HubPeeringPlan,
@@ -63,6 +64,16 @@ const FQDN_PROVISIONING_MINUTES: u32 = 10;
 
 /// Resolve a validated profile into the plan of its landing zone.
 pub fn resolve(profile: &Profile) -> Plan {
+    let mut plan = resolve_bare(profile);
+    let mut effects = waiver_effects::effects(profile, &plan, resolve_bare);
+    for note in &mut plan.waivers {
+        note.turns_off = effects.remove(&note.id).unwrap_or_default();
+    }
+    plan
+}
+
+/// The plan, its waivers' effects left out (working them out resolves the profile again).
+fn resolve_bare(profile: &Profile) -> Plan {
     let waived = |id: &str| profile.waivers.iter().any(|w| w.id == id);
     let secondary = derive::secondary_region(profile);
     let primary_space = derive::primary_space(profile).unwrap_or_else(|_| default_space());

@@ -153,6 +153,7 @@ pub(super) fn waiver_notes(plan: &Plan) -> Vec<super::WaiverNote> {
                     reason: reason.clone(),
                     expires: expires.clone(),
                     concerns,
+                    turns_off: Vec::new(),
                 })
             }
             _ => None,

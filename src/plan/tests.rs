@@ -1219,3 +1219,69 @@ fn globally_unique_names_carry_the_subscription_suffix_unless_pinned_to_the_lega
     assert_eq!(pinned.regions[0].storage.name, legacy);
     assert_eq!(pinned.naming.global, plan.naming.legacy);
 }
+
+fn turns_off(plan: &Plan, id: &str) -> Vec<String> {
+    plan.waivers
+        .iter()
+        .find(|w| w.id == id)
+        .unwrap_or_else(|| panic!("waiver {id} recorded"))
+        .turns_off
+        .clone()
+}
+
+#[test]
+fn a_waiver_says_what_it_relaxes_removes_and_exempts() {
+    let mut profile = base();
+    waive(&mut profile, "SEC-03");
+    let lines = turns_off(&plan_of(&profile), "SEC-03");
+    for expected in [
+        "relaxes workspace mlw-unit-prod-weu public network access: from Disabled to Enabled",
+        "removes private endpoint pe-mlw-unit-prod-weu-amlworkspace",
+        "adds policy exemption mlz-unit-sec-03-workspace-public-network-access",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(expected)),
+            "{expected:?} not in {lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_waiver_that_drops_a_policy_assignment_says_so() {
+    let mut profile = base();
+    waive(&mut profile, "POL-03");
+    let lines = turns_off(&plan_of(&profile), "POL-03");
+    assert_eq!(
+        lines,
+        [
+            "removes policy assignment mlz-unit-compute-local-auth-disabled (Azure Machine Learning Computes should have local authentication methods disabled)"
+        ]
+    );
+}
+
+#[test]
+fn a_waiver_of_the_recovery_stack_names_the_region_it_removes() {
+    let mut profile = base();
+    waive(&mut profile, "REL-07");
+    profile["regions"]["secondary"] = json!("none");
+    let lines = turns_off(&plan_of(&profile), "REL-07");
+    assert!(
+        lines.contains(
+            &"removes the northeurope stack (workspace, dependencies, network, monitoring)"
+                .to_owned()
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("mlw-unit-prod-neu")),
+        "the stack's own resources are not listed one by one: {lines:#?}"
+    );
+}
+
+#[test]
+fn a_waiver_that_changes_nothing_turns_nothing_off() {
+    // Exfiltration's own setting exists in customer mode only.
+    let mut profile = base();
+    waive(&mut profile, "SEC-14");
+    assert!(turns_off(&plan_of(&profile), "SEC-14").is_empty());
+}

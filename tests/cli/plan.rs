@@ -116,3 +116,44 @@ fn audit_reports_the_definitions_that_cannot_audit() {
         "{report}"
     );
 }
+
+#[test]
+fn validate_and_plan_say_what_each_waiver_turns_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::support::extending(
+        dir.path(),
+        "profiles/baseline.yaml",
+        "project: pilot\nwaivers:\n  - {id: SEC-03, reason: public studio, expires: 2027-03-31}\n  - {id: SEC-14, reason: nothing to waive, expires: 2027-03-31}\n",
+    );
+    let out = mlzone().arg("validate").arg(&path).assert().success();
+    let stdout = text(&out.get_output().stdout);
+    let stderr = text(&out.get_output().stderr);
+    assert!(
+        stdout
+            .contains("waiver SEC-03: removes private endpoint pe-mlw-pilot-prod-weu-amlworkspace"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "waiver SEC-03: relaxes workspace mlw-pilot-prod-weu public network access: from Disabled to Enabled"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("warning[idle-waiver]")
+            && stderr.contains("the waiver of SEC-14 turns nothing off"),
+        "{stderr}"
+    );
+    let out = mlzone().arg("plan").arg(&path).assert().success();
+    let stdout = text(&out.get_output().stdout);
+    assert!(
+        stdout.contains("SEC-14   nothing: the zone is the same without it"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "SEC-03   adds policy exemption mlz-pilot-sec-03-workspace-public-network-access"
+        ),
+        "{stdout}"
+    );
+}
