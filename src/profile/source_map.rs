@@ -61,6 +61,11 @@ impl SourceMap {
             .map(|entry| entry.key.unwrap_or(entry.value))
     }
 
+    /// Whether the value at `pointer` was written in a profile file (not a default).
+    pub fn written(&self, pointer: &str) -> bool {
+        self.entries.contains_key(pointer)
+    }
+
     fn nearest(&self, pointer: &str) -> Option<Entry> {
         let mut pointer = pointer;
         loop {

@@ -26,6 +26,8 @@ mod json;
 mod kept;
 // What a key rotation, a create-only change, a teardown and a second zone do.
 mod lifecycle;
+// Every problem in one pass, and only about keys the author wrote.
+mod one_pass;
 // Locked settings of golden profiles may be tightened.
 mod locks;
 // The managed network is provisioned after its rules and before compute; image-build clusters.
