@@ -136,6 +136,16 @@ impl Output {
             .collect()
     }
 
+    /// The literal body of `role`'s virtual network in the Bicep.
+    fn bicep_vnet(&self, role: &str) -> Value {
+        self.bicep_resource(
+            role,
+            "network",
+            "Microsoft.Network/virtualNetworks@",
+            |_| true,
+        )
+    }
+
     /// The literal body of the one resource of `type@` in `modules/ROLE-MODULE.bicep` that
     /// `pick` chooses.
     fn bicep_resource(
@@ -354,20 +364,10 @@ fn egress_leaves_through_the_hub_firewall_the_deployer_names() {
             module.contains("nextHopIpAddress: hubFirewallIp"),
             "bicep {role}"
         );
-        let vnet = out.bicep_resource(
-            role,
-            "network",
-            "Microsoft.Network/virtualNetworks@",
-            |_| true,
-        );
-        let compute = vnet["properties"]["subnets"]
-            .as_array()
-            .expect("subnets")
-            .iter()
-            .find(|s| s["name"] == "snet-compute")
-            .expect("a compute subnet");
         assert!(
-            compute["properties"].get("routeTable").is_some(),
+            compute_subnet(&out.bicep_vnet(role))["properties"]
+                .get("routeTable")
+                .is_some(),
             "bicep {role}: the route table is not on the subnet"
         );
     }
@@ -469,25 +469,16 @@ fn a_nat_gateway_hub_dns_and_hub_zones_in_both_formats() {
             Some(1),
             "bicep {role}"
         );
-        let vnet = out.bicep_resource(
-            role,
-            "network",
-            "Microsoft.Network/virtualNetworks@",
-            |_| true,
-        );
+        let vnet = out.bicep_vnet(role);
         assert_eq!(
             vnet["properties"]["dhcpOptions"]["dnsServers"],
             serde_json::json!(["10.0.0.68"]),
             "bicep {role}"
         );
-        let compute = vnet["properties"]["subnets"]
-            .as_array()
-            .expect("subnets")
-            .iter()
-            .find(|s| s["name"] == "snet-compute")
-            .expect("a compute subnet");
         assert!(
-            compute["properties"].get("natGateway").is_some(),
+            compute_subnet(&vnet)["properties"]
+                .get("natGateway")
+                .is_some(),
             "bicep {role}"
         );
         let peering = out.bicep_resource(
@@ -525,6 +516,16 @@ fn hub_peering_is_a_way_in_on_a_managed_network_too() {
     assert!(read("terraform/variables.tf").contains("variable \"hub_virtual_network_id\""));
     assert!(read("bicep/modules/primary-network.bicep").contains("id: hubVirtualNetworkId"));
     assert!(read("bicep/main.bicepparam").contains("MLZONE_HUB_VIRTUAL_NETWORK_ID"));
+}
+
+/// The compute subnet of a Bicep virtual network body.
+fn compute_subnet(vnet: &Value) -> &Value {
+    vnet["properties"]["subnets"]
+        .as_array()
+        .expect("subnets")
+        .iter()
+        .find(|s| s["name"] == "snet-compute")
+        .expect("a compute subnet")
 }
 
 fn attr<'a>(body: &'a Body, name: &str) -> Option<&'a Expression> {
