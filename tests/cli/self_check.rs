@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::bicep::{Entry, Expr, ExprKind, Key, StmtKind};
+use crate::bicep::StmtKind;
+use crate::managed_network::literal;
 use crate::support::{relative, shipped_profiles};
 
 const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 22);
@@ -32,29 +33,6 @@ fn every_shipped_profile_passes_its_own_deny_policies() {
             "{name}: Deny assignments but nothing evaluated"
         );
         assert!(check.resources > 0, "{name}: no resources judged");
-    }
-}
-
-/// A Bicep expression as JSON, as far as it is literal (anything else is `null`).
-fn json(expr: &Expr) -> Value {
-    match &expr.kind {
-        ExprKind::Str(_) => expr.literal().map_or(Value::Null, Value::String),
-        ExprKind::Bool(b) => Value::Bool(*b),
-        ExprKind::Int(i) => Value::from(*i),
-        ExprKind::Object(entries) => Value::Object(
-            entries
-                .iter()
-                .filter_map(|e| match e {
-                    Entry::Prop {
-                        key: Key::Name(k),
-                        value,
-                        ..
-                    } => Some((k.clone(), json(value))),
-                    _ => None,
-                })
-                .collect::<Map<_, _>>(),
-        ),
-        _ => Value::Null,
     }
 }
 
@@ -96,7 +74,7 @@ fn the_bodies_the_check_judges_are_the_ones_the_bicep_deploys() {
                 };
                 let ty = r.ty.literal().unwrap_or_default();
                 let ty = ty.split('@').next().unwrap_or_default().to_owned();
-                let value = json(&r.value);
+                let value = literal(&r.value);
                 if r.existing || !ty.starts_with("Microsoft.MachineLearningServices/workspaces") {
                     continue;
                 }
