@@ -145,7 +145,16 @@ pub fn write(
     // A manifest on disk that is this one owns what this plan writes; no need to parse it.
     let previous = match on_disk {
         Some(_) if manifest_current => Some(manifest.clone()),
-        Some(bytes) => Manifest::parse(&bytes),
+        Some(bytes) => match Manifest::parse(&bytes) {
+            Some(previous) => Some(previous),
+            None if force => None,
+            None => {
+                return Err(Error::Refused {
+                    path: manifest_path,
+                    reason: "is not a manifest this mlzone can read, so it cannot tell which files it wrote; restore it from version control, or pass --force to rewrite every file".to_owned(),
+                });
+            }
+        },
         None => None,
     };
     let owned = previous.as_ref().map(|m| &m.files);
@@ -401,6 +410,9 @@ pub struct Drift {
     pub missing: Vec<String>,
     /// Files on disk in the generated directories that mlzone would not produce.
     pub extra: Vec<String>,
+    /// Files the manifest says mlzone wrote that the profile (or `--format`) no longer
+    /// produces: `generate` would remove them.
+    pub removed: Vec<String>,
     /// Files whose content is not what mlzone last wrote (by the manifest's hashes; every
     /// changed file when there is no manifest): edited by hand.
     pub edited: Vec<String>,
@@ -431,7 +443,10 @@ pub struct Rename {
 impl Drift {
     /// Whether anything differs.
     pub fn is_drift(&self) -> bool {
-        !self.changed.is_empty() || !self.missing.is_empty() || !self.extra.is_empty()
+        !self.changed.is_empty()
+            || !self.missing.is_empty()
+            || !self.extra.is_empty()
+            || !self.removed.is_empty()
     }
 }
 
@@ -572,11 +587,23 @@ pub fn diff(
             }
         }
     }
+    let previous = Manifest::read(dir);
+    // What `generate` would remove: files it wrote that nothing produces now, outside the
+    // directories already listed (a format left out with `--format`).
+    for relative in previous.iter().flat_map(|m| m.files.keys()) {
+        if !files.contains_key(relative)
+            && safe_relative(relative)
+            && !kept.keeps(relative)
+            && !drift.extra.contains(relative)
+            && dir.join(relative).is_file()
+        {
+            drift.removed.push(relative.clone());
+        }
+    }
     // Files that match carry the settings they were made with: only drift needs the manifest.
     if !drift.is_drift() {
         return drift;
     }
-    let previous = Manifest::read(dir);
     if let Some(previous) = &previous {
         drift.security = security_changes(&previous.security, settings);
         // A manifest without names predates the subscription suffix: its zone has the legacy names.

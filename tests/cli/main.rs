@@ -28,6 +28,8 @@ mod kept;
 mod lifecycle;
 // Every problem in one pass, and only about keys the author wrote.
 mod one_pass;
+// A corrupt manifest; removals previewed by diff.
+mod manifest;
 // Locked settings of golden profiles may be tightened.
 mod locks;
 // The managed network is provisioned after its rules and before compute; image-build clusters.
