@@ -3,18 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{extending, mlzone, text};
+use crate::support::{extending, on_output, text};
 
 fn generated(dir: &Path) -> (PathBuf, PathBuf) {
     let p = extending(dir, "profiles/exploratory.yaml", "project: man\n");
     let out = dir.join("infra");
-    mlzone()
-        .arg("generate")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    on_output("generate", &p, &out).assert().success();
     (p, out)
 }
 
@@ -28,13 +22,7 @@ fn a_corrupt_manifest_is_named_as_such() {
         "profiles/exploratory.yaml",
         "project: man\ntags: {owner: x}\n",
     );
-    let run = mlzone()
-        .arg("generate")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(4);
+    let run = on_output("generate", &p, &out).assert().code(4);
     let stderr = text(&run.get_output().stderr);
     assert!(
         stderr.contains("manifest.json`: it is not a manifest this mlzone can read"),
@@ -47,11 +35,7 @@ fn a_corrupt_manifest_is_named_as_such() {
 fn diff_with_format_previews_the_files_generate_would_remove() {
     let dir = tempfile::tempdir().unwrap();
     let (p, out) = generated(dir.path());
-    let run = mlzone()
-        .arg("diff")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
+    let run = on_output("diff", &p, &out)
         .args(["--format", "terraform"])
         .assert()
         .code(1);
@@ -62,11 +46,7 @@ fn diff_with_format_previews_the_files_generate_would_remove() {
     );
     assert!(stdout.contains("to be removed"), "{stdout}");
     // And it does.
-    mlzone()
-        .arg("generate")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
+    on_output("generate", &p, &out)
         .args(["--format", "terraform"])
         .assert()
         .success();

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{extending, mlzone, text};
+use crate::support::{extending, on_output, text};
 
 /// A profile extending the baseline golden profile, in `dir`.
 fn profile(dir: &Path, extra: &str) -> PathBuf {
@@ -19,21 +19,9 @@ fn summary_after(extra: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let p = profile(dir.path(), "");
     let out = dir.path().join("infra");
-    mlzone()
-        .arg("generate")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    on_output("generate", &p, &out).assert().success();
     profile(dir.path(), extra);
-    let run = mlzone()
-        .arg("diff")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(1);
+    let run = on_output("diff", &p, &out).assert().code(1);
     text(&run.get_output().stdout)
 }
 
@@ -127,24 +115,12 @@ fn the_json_summary_says_what_came_or_went() {
     let dir = tempfile::tempdir().unwrap();
     let p = profile(dir.path(), "");
     let out = dir.path().join("infra");
-    mlzone()
-        .arg("generate")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    on_output("generate", &p, &out).assert().success();
     profile(
         dir.path(),
         "waivers:\n  - {id: POL-07, reason: r, expires: 2027-06-30}\n",
     );
-    let run = mlzone()
-        .args(["diff", "--json"])
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(1);
+    let run = on_output("diff", &p, &out).arg("--json").assert().code(1);
     let value: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
     let changes = value["profiles"][0]["security"].as_array().unwrap();
     assert!(
@@ -162,26 +138,14 @@ fn summary_after_hand_edits(edits: &[(&str, &str, &str)]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let p = profile(dir.path(), "");
     let out = dir.path().join("infra");
-    mlzone()
-        .arg("generate")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    on_output("generate", &p, &out).assert().success();
     for (file, from, to) in edits {
         let path = out.join(file);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(from), "{file} has no {from:?}");
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     }
-    let run = mlzone()
-        .arg("diff")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(1);
+    let run = on_output("diff", &p, &out).assert().code(1);
     text(&run.get_output().stdout)
 }
 
@@ -271,14 +235,7 @@ fn generate_names_every_file_edited_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     let p = profile(dir.path(), "");
     let out = dir.path().join("infra");
-    let generate = || {
-        mlzone()
-            .arg("generate")
-            .arg(&p)
-            .arg("-o")
-            .arg(&out)
-            .assert()
-    };
+    let generate = || on_output("generate", &p, &out).assert();
     generate().success();
     for file in ["terraform/network.tf", "terraform/workspace.tf"] {
         std::fs::write(out.join(file), "# mine\n").unwrap();

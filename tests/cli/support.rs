@@ -206,3 +206,10 @@ pub(crate) fn bicep_resources<'f>(file: &'f BicepFile, ty: &str) -> Vec<(&'f str
         })
         .collect()
 }
+
+/// `mlzone COMMAND PROFILE -o OUT`, to add arguments to and run.
+pub(crate) fn on_output(command: &str, profile: &Path, out: &Path) -> assert_cmd::Command {
+    let mut cmd = mlzone();
+    cmd.arg(command).arg(profile).arg("-o").arg(out);
+    cmd
+}
