@@ -282,6 +282,42 @@ pub fn md_text(text: &str) -> String {
     out
 }
 
+/// A Mermaid label as GitHub renders it: a `"..."` string in which every character but ASCII
+/// letters, digits, space and `.-_/:,()+@=` is an entity code (`#35;` for `#`, `#34;` for `"`;
+/// Mermaid's flowchart syntax, "Entity codes to escape characters"). Quotes, brackets, pipes,
+/// backticks (which could close the Markdown code fence), `<`, `%%` and `;` never reach Mermaid
+/// as syntax; line breaks and invisible separators become spaces.
+pub fn mermaid_label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            c if c.is_ascii_alphanumeric() || " .-_/:,()+@=".contains(c) => out.push(c),
+            c if c.is_control() || is_invisible_separator(c) => out.push(' '),
+            c => {
+                let _ = write!(out, "#{};", u32::from(c));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A Mermaid node ID from any text: `n_` and the text's ASCII letters and digits, every other
+/// character as `_` and its hexadecimal code, so distinct texts give distinct IDs and none is a
+/// Mermaid keyword (`end`, `graph`, ...).
+pub fn mermaid_id(text: &str) -> String {
+    let mut out = String::from("n_");
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else {
+            let _ = write!(out, "_{:x}", u32::from(c));
+        }
+    }
+    out
+}
+
 /// An HCL string literal with `"`, `\`, control characters and template sequences escaped.
 pub fn hcl_string(text: &str) -> String {
     if let Some(plain) = plain(text, b"\"\\$%") {
@@ -378,6 +414,57 @@ pub fn identifier(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mermaid_labels_keep_hostile_text_inert() {
+        let cases = [
+            ("vnet-fraud 10.40.0.0/22", "\"vnet-fraud 10.40.0.0/22\""),
+            ("a\"b", "\"a#34;b\""),
+            ("x\"] --> evil[\"y", "\"x#34;#93; --#62; evil#91;#34;y\""),
+            ("```\n# heading", "\"#96;#96;#96; #35; heading\""),
+            (
+                "<img src=x onerror=alert(1)>",
+                "\"#60;img src=x onerror=alert(1)#62;\"",
+            ),
+            ("a|b;c%%d{e}", "\"a#124;b#59;c#37;#37;d#123;e#125;\""),
+            ("#quot;", "\"#35;quot#59;\""),
+            ("\u{202e}rtl", "\" rtl\""),
+            ("café", "\"caf#233;\""),
+        ];
+        for (text, label) in cases {
+            assert_eq!(mermaid_label(text), label, "{text:?}");
+        }
+        // Whatever the text, nothing but the enclosing quotes is a quote, no bracket, pipe,
+        // backtick, angle bracket or line break is left, and every `#` starts an entity code.
+        for (text, _) in cases {
+            let label = mermaid_label(text);
+            let inner = &label[1..label.len() - 1];
+            let syntax = ['"', '[', ']', '|', '`', '<', '>', '\n', '{', '}'];
+            assert!(!inner.contains(syntax.as_slice()), "{label}");
+            for entity in inner.split('#').skip(1) {
+                let code = entity.split(';').next().unwrap_or_default();
+                assert!(
+                    entity.contains(';') && code.chars().all(|c| c.is_ascii_digit()),
+                    "{label}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn mermaid_ids_are_distinct_identifiers_never_keywords() {
+        assert_eq!(mermaid_id("primary_workspace"), "n_primary_5fworkspace");
+        assert_eq!(mermaid_id("end"), "n_end");
+        assert_eq!(mermaid_id("a-b"), "n_a_2db");
+        assert_ne!(mermaid_id("a-b"), mermaid_id("a_b"));
+        assert_eq!(mermaid_id("x\"];y"), "n_x_22_5d_3by");
+        for id in [mermaid_id("é ü"), mermaid_id("")] {
+            assert!(
+                id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "{id}"
+            );
+        }
+    }
 
     #[test]
     fn bicep_hosts_take_their_cloud_suffix_from_the_environment() {

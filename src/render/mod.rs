@@ -102,6 +102,11 @@ fn compile<'a>(templates: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Te
     tera.register_filter("tf_id", filters::text("tf_id", filters::identifier));
     tera.register_filter("comment", filters::text("comment", filters::comment_text));
     tera.register_filter("md", filters::text("md", filters::md_text));
+    tera.register_filter("mermaid", filters::text("mermaid", filters::mermaid_label));
+    tera.register_filter(
+        "mermaid_id",
+        filters::text("mermaid_id", filters::mermaid_id),
+    );
     tera.register_filter("camel", filters::text("camel", filters::camel));
     tera.register_filter("bicep_key", filters::text("bicep_key", filters::bicep_key));
     tera.register_filter(

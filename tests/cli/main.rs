@@ -6,6 +6,8 @@ mod support;
 mod customer_network;
 // Generated Bicep against the Bicep types in tests/data, parsed and checked here; determinism.
 mod bicep;
+// The compliance report's Mermaid diagram of the zone, read back and checked against the plan.
+mod diagram;
 // The documented exit-code contract, one test per code.
 mod exit_codes;
 // Several profiles in one process; the large benchmark profile.
