@@ -259,6 +259,78 @@ fn clusters_run_as_their_own_identity_with_only_what_jobs_need() {
 }
 
 #[test]
+fn only_the_workspace_identity_can_push_to_the_registry_in_both_formats() {
+    // Learn documents Contributor on the registry for the workspace identity and AcrPull for
+    // compute, the image-build cluster included; no push role for any cluster (data/roles.yaml).
+    const ACR_PULL: &str = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+    const CONTRIBUTOR: &str = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+    const APPROVER_ID: &str = "b556d68e-0be0-4f35-a333-ad7ee1ce17ea";
+    const ACR_PUSH: &str = "8311e382-0749-4cb8-b61a-304f252e45ec";
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    for (label, profile) in shipped_profiles() {
+        let dir = generated(&label, &profile, temp.path());
+        let resources = tf_resources(&dir);
+        let builds: Vec<&String> = resources
+            .iter()
+            .filter(|(a, _)| a.starts_with("azurerm_machine_learning_workspace."))
+            .map(|(_, body)| body)
+            .collect();
+        assert!(
+            builds
+                .iter()
+                .all(|b| b.contains("image_build_compute_name")),
+            "{label}: every workspace names its image-build cluster"
+        );
+        let on_registry: Vec<(String, String)> = assignments(&resources)
+            .into_iter()
+            .filter(|(_, _, s, _)| s == "azurerm_container_registry.main.id")
+            .map(|(_, r, _, p)| (r, p))
+            .collect();
+        assert!(
+            on_registry.iter().any(|(r, _)| r == "Contributor"),
+            "{label}"
+        );
+        for (role, principal) in &on_registry {
+            let compute = principal.ends_with("_compute.principal_id");
+            assert!(
+                if compute {
+                    role == "AcrPull"
+                } else {
+                    role == "Contributor" || role == APPROVER
+                },
+                "{label}: {role} for {principal}"
+            );
+        }
+        let mut bicep = String::new();
+        for entry in std::fs::read_dir(dir.join("bicep/modules")).expect("bicep modules") {
+            bicep.push_str(&read(entry.expect("an entry").path()));
+        }
+        let blocks: Vec<&str> = bicep
+            .split("\nresource ")
+            .filter(|b| b.contains("'Microsoft.Authorization/roleAssignments@"))
+            .map(|b| b.split("\n}\n").next().unwrap_or_default())
+            .filter(|b| b.contains("\n  scope: registry\n"))
+            .collect();
+        assert!(blocks.iter().any(|b| b.contains(ACR_PULL)), "{label}");
+        for block in blocks {
+            let allowed: &[&str] = if block.contains("omputeIdentity.properties.principalId") {
+                &[ACR_PULL]
+            } else {
+                &[CONTRIBUTOR, APPROVER_ID]
+            };
+            assert!(
+                allowed.iter().any(|id| block.contains(id)),
+                "{label}: {block}"
+            );
+        }
+        assert!(
+            !bicep.contains(ACR_PUSH) && !resources.values().any(|b| b.contains("AcrPush")),
+            "{label}: nothing is granted AcrPush"
+        );
+    }
+}
+
+#[test]
 fn the_workspace_identity_reads_the_storage_endpoints_of_the_zone_vnet_in_both_modes() {
     // Learn: with the storage private, the workspace identity needs Reader on the blob and file
     // private endpoints of the clients' VNet, in managed mode too (not on the managed network's).
