@@ -314,7 +314,8 @@ pub struct EndpointZones {
     pub subresource: String,
     /// Private DNS zone names.
     pub zones: Vec<String>,
-    /// Only when: `read_access_geo` (the storage account replicates to a readable secondary).
+    /// Only when: `read_access_geo` (the storage account replicates to a readable secondary),
+    /// `batch_inference` (a batch inference cluster runs in the zone's VNet).
     #[serde(default)]
     pub when: Option<String>,
 }

@@ -303,7 +303,10 @@ fn region_plan(
     let private = !waived("SEC-05");
     let customer = profile.network.mode == NetworkMode::Customer;
     let replication = replication(profile, zones, waived);
-    let endpoints = endpoints_in_use(&replication, waived);
+    // Clusters run in the zone's VNet only in customer mode; on a managed network they reach the
+    // storage through the managed network's own endpoints.
+    let batch_queues = customer && roles::batch_inference(profile);
+    let endpoints = endpoints_in_use(&replication, batch_queues, waived);
     let mut clusters = clusters(profile, waived);
     let image_build = image_build(profile, &mut clusters, waived);
     let managed_network =
@@ -733,9 +736,11 @@ fn monitor_scope(names: &Names, waived: &dyn Fn(&str) -> bool) -> super::Monitor
 
 /// The private endpoints a region has, from the fact file: the workspace's unless SEC-03 is
 /// waived, the dependencies' and monitoring's unless SEC-05 is, the storage secondary's only
-/// where the account has a readable secondary.
-fn endpoints_in_use(
+/// where the account has a readable secondary, the storage queues' and tables' only where
+/// batch inference compute runs in the zone's VNet (`batch_queues`).
+pub(super) fn endpoints_in_use(
     replication: &str,
+    batch_queues: bool,
     waived: &dyn Fn(&str) -> bool,
 ) -> Vec<&'static facts::EndpointZones> {
     facts::endpoint_zones()
@@ -749,6 +754,7 @@ fn endpoints_in_use(
         })
         .filter(|e| match e.when.as_deref() {
             Some("read_access_geo") => read_access_geo(replication),
+            Some("batch_inference") => batch_queues,
             Some(_) => false,
             None => true,
         })

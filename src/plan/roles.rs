@@ -222,7 +222,7 @@ pub(super) fn access(profile: &Profile) -> Vec<RoleAssignment> {
 }
 
 /// Whether some cluster of the profile runs batch inference.
-pub(super) fn batch_inference(profile: &Profile) -> bool {
+pub(crate) fn batch_inference(profile: &Profile) -> bool {
     profile
         .compute
         .clusters

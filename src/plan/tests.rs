@@ -540,6 +540,53 @@ fn a_readable_geo_secondary_gets_its_own_private_endpoint() {
 }
 
 #[test]
+fn batch_inference_in_the_zone_vnet_reaches_storage_queues_and_tables_privately() {
+    let subresources = |plan: &Plan| -> Vec<String> {
+        plan.regions[0]
+            .private_endpoints
+            .iter()
+            .filter(|pe| pe.target == "storage")
+            .map(|pe| pe.subresource.clone())
+            .collect()
+    };
+    let zones = |plan: &Plan| -> Vec<String> {
+        plan.regions[0]
+            .dns_zones
+            .iter()
+            .map(|z| z.name.clone())
+            .collect()
+    };
+    let mut customer = base();
+    customer["network"] = json!({"mode": "customer", "egress": {"via": "nat_gateway"}});
+    let plan = plan_of(&customer);
+    for (sub, zone) in [
+        ("queue", "privatelink.queue.core.windows.net"),
+        ("table", "privatelink.table.core.windows.net"),
+    ] {
+        assert!(subresources(&plan).contains(&sub.to_owned()), "{sub}");
+        assert!(zones(&plan).contains(&zone.to_owned()), "{zone}");
+    }
+
+    // Without batch inference, or on a managed network, the zone's VNet needs neither.
+    customer["compute"]["clusters"]
+        .as_array_mut()
+        .expect("clusters")
+        .retain(|c| c["purpose"] != "batch_inference");
+    for plan in [plan_of(&customer), plan_of(&base())] {
+        assert!(
+            subresources(&plan)
+                .iter()
+                .all(|s| s != "queue" && s != "table")
+        );
+        assert!(
+            zones(&plan)
+                .iter()
+                .all(|z| !z.contains("queue") && !z.contains("table"))
+        );
+    }
+}
+
+#[test]
 fn the_managed_network_is_provisioned_with_twice_the_documented_time() {
     // Microsoft: about 30 minutes for the first provisioning, about 10 more with the first
     // FQDN rule (how-to-managed-network, "Manually provision a managed VNet").

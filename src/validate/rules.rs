@@ -434,6 +434,9 @@ impl Rules<'_> {
             return;
         }
         let waived = |id: &str| self.waived(id);
+        // Queue and table zones only where batch inference compute runs in the zone's VNet.
+        let batch_queues = self.profile.network.mode == NetworkMode::Customer
+            && roles::batch_inference(self.profile);
         let missing: Vec<&str> = facts::endpoint_zones()
             .iter()
             .filter(|e| {
@@ -443,6 +446,7 @@ impl Rules<'_> {
                     "SEC-05"
                 })
             })
+            .filter(|e| e.when.as_deref() != Some("batch_inference") || batch_queues)
             .flat_map(|e| e.zones.iter().map(String::as_str))
             .filter(|zone| !dns.zone_ids.contains_key(*zone))
             .collect::<BTreeSet<_>>()

@@ -395,6 +395,8 @@ fn a_nat_gateway_hub_dns_and_hub_zones_in_both_formats() {
         "privatelink.notebooks.azure.net",
         "privatelink.blob.core.windows.net",
         "privatelink.file.core.windows.net",
+        "privatelink.queue.core.windows.net",
+        "privatelink.table.core.windows.net",
         "privatelink.vaultcore.azure.net",
         "privatelink.azurecr.io",
         "privatelink.monitor.azure.com",

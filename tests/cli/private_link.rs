@@ -138,6 +138,80 @@ fn a_readable_geo_secondary_is_reached_through_its_own_private_endpoint() {
 }
 
 #[test]
+fn batch_inference_in_the_zone_vnet_reaches_storage_queues_and_tables_privately() {
+    // Batch deployments and ParallelRunStep need blob, file, queue and table endpoints (Learn,
+    // "Network isolation in batch endpoints").
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("out");
+    generate_into(
+        &crate::support::repo().join("profiles/customer-vnet.yaml"),
+        &out,
+        "terraform,bicep",
+    );
+    let tf = Terraform::read(&out);
+    for role in ["primary", "secondary"] {
+        for (sub, zone) in [
+            ("queue", "privatelink.queue.core.windows.net"),
+            ("table", "privatelink.table.core.windows.net"),
+        ] {
+            let what = format!("{role} {sub}");
+            let endpoint = tf
+                .resources
+                .get(&format!("azurerm_private_endpoint.{role}_storage_{sub}"))
+                .unwrap_or_else(|| panic!("{what}: no Terraform endpoint"));
+            let connection = block(endpoint, "private_service_connection");
+            assert_eq!(strings(connection, "subresource_names"), [sub], "{what}");
+            assert!(
+                attribute(connection, "private_connection_resource_id")
+                    .is_some_and(|id| id.contains(&format!("azurerm_storage_account.{role}."))),
+                "{what}: not the zone's storage account"
+            );
+            assert!(
+                tf.resources
+                    .values()
+                    .any(|r| attribute(r, "name").as_deref() == Some(&format!("\"{zone}\""))),
+                "{what}: {zone} is not created"
+            );
+            assert_eq!(bicep_endpoints(&out, role, sub).len(), 1, "{what}: Bicep");
+        }
+    }
+
+    // Hub zones are all or none: the queue and table zones count too.
+    let hub = |zone: &str| {
+        format!(
+            "      {zone}: /subscriptions/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/{zone}\n"
+        )
+    };
+    let zones: String = [
+        "privatelink.api.azureml.ms",
+        "privatelink.notebooks.azure.net",
+        "privatelink.blob.core.windows.net",
+        "privatelink.file.core.windows.net",
+        "privatelink.vaultcore.azure.net",
+        "privatelink.azurecr.io",
+        "privatelink.monitor.azure.com",
+        "privatelink.oms.opinsights.azure.com",
+        "privatelink.ods.opinsights.azure.com",
+        "privatelink.agentsvc.azure-automation.net",
+    ]
+    .iter()
+    .map(|z| hub(z))
+    .collect();
+    let profile = extending(
+        temp.path(),
+        "profiles/customer-vnet.yaml",
+        &format!("network:\n  dns:\n    servers: [10.0.0.68]\n    zone_ids:\n{zones}"),
+    );
+    let run = mlzone().arg("validate").arg(&profile).assert().code(3);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("privatelink.queue.core.windows.net")
+            && stderr.contains("privatelink.table.core.windows.net"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn the_managed_firewall_sku_and_its_fixed_cost_follow_the_profile() {
     let temp = tempfile::tempdir().expect("a temporary directory");
     let mut firewalls = BTreeSet::new();
