@@ -359,7 +359,8 @@ pub struct ComputeOutbound {
     pub why: String,
     /// Which Microsoft Learn article asks for it (the file's header names them).
     pub source: String,
-    /// `external_registries`: only for profiles that allow other container registries.
+    /// `external_registries`: only for profiles that allow other container registries;
+    /// `firewall_egress`: only when compute's egress is the route to the hub firewall.
     #[serde(default)]
     pub when: Option<String>,
 }

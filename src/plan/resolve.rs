@@ -422,10 +422,16 @@ fn diagnostic_targets(role: RegionRole, waived: &dyn Fn(&str) -> bool) -> Vec<St
 /// the region as service tags spell it, its display name without spaces (`Storage.WestEurope`).
 fn compute_outbound(profile: &Profile, region: &str) -> Vec<NsgRulePlan> {
     let external_registries = !profile.registries.containers.is_empty();
+    let firewall_egress = profile
+        .network
+        .egress
+        .as_ref()
+        .is_some_and(|e| e.via == EgressVia::Firewall);
     facts::compute_outbound()
         .iter()
         .filter(|rule| match rule.when.as_deref() {
             Some("external_registries") => external_registries,
+            Some("firewall_egress") => firewall_egress,
             _ => true,
         })
         .zip((100..).step_by(10))

@@ -5,7 +5,7 @@
 
 use super::{Plan, RecommendationStatus, Status};
 use crate::facts::{self, Kind};
-use crate::profile::{Environment, NetworkMode, Profile, Purpose};
+use crate::profile::{EgressVia, Environment, NetworkMode, Profile, Purpose};
 
 /// The status of every catalog recommendation, in catalog order.
 pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStatus> {
@@ -106,8 +106,21 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
 fn package_index_open(plan: &Plan) -> Option<String> {
     plan.regions.iter().find_map(|r| {
         if plan.network_mode == NetworkMode::Customer {
-            return (!r.network.deny_internet_outbound)
-                .then(|| format!("compute in {} has internet outbound", r.location));
+            let via_firewall = r
+                .network
+                .egress
+                .as_ref()
+                .is_some_and(|e| e.via == EgressVia::Firewall);
+            return if !r.network.deny_internet_outbound {
+                Some(format!("compute in {} has internet outbound", r.location))
+            } else if via_firewall {
+                Some(format!(
+                    "compute in {} reaches the internet over HTTPS as far as the hub firewall allows",
+                    r.location
+                ))
+            } else {
+                None
+            };
         }
         match &r.workspace.managed_network {
             None => Some(format!(
@@ -484,8 +497,16 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                         )
                     })
                     .collect();
+                // NSGs cannot match host names: with the firewall route, HTTPS to the internet
+                // passes the NSG and the hub firewall filters it.
+                let https_filter = match r.network.egress.as_ref().map(|e| e.via) {
+                    Some(EgressVia::Firewall) => {
+                        "; HTTPS to the internet goes on to the hub firewall, which must filter it by host name"
+                    }
+                    _ => "",
+                };
                 format!(
-                    "subnet compute in {}: service endpoint policy {} (storage of this zone only, and {} for compute provisioning), NSG outbound only to what no-public-IP compute needs ({})",
+                    "subnet compute in {}: service endpoint policy {} (storage of this zone only, and {} for compute provisioning), NSG outbound only to what no-public-IP compute needs ({}){https_filter}",
                     r.names.vnet,
                     r.names.endpoint_policy,
                     r.network.storage_endpoint_policy_aliases.join(", "),

@@ -394,14 +394,27 @@ impl Rules<'_> {
         }
     }
 
+    /// People on the hub resolve the zone's names only through private DNS zones linked to the
+    /// hub's network. Zones created here are linked to this zone's VNets only, and cannot be
+    /// linked to the hub too: a VNet takes one zone of a name (Learn "Azure Private Link
+    /// frequently asked questions"), while each region here has its own, and hubs usually theirs.
+    /// So a hub peering takes the hub's zones, the model Learn gives for hub and spoke: the same
+    /// zones linked to the hub and every spoke ("Azure Private Endpoint DNS integration").
     fn hub_peering(&mut self) {
-        let Some(id) = self
-            .profile
-            .network
-            .hub_peering
-            .as_ref()
-            .and_then(|h| h.virtual_network_id.as_deref())
-        else {
+        let net = &self.profile.network;
+        let Some(hub) = net.hub_peering.as_ref() else {
+            return;
+        };
+        if net.dns.zone_ids.is_empty() {
+            self.error_on_key(
+                "hub-peering-without-hub-zones",
+                "/network/hub_peering",
+                "people on the hub could not resolve the workspace: the private DNS zones created here are linked to this zone's VNets only, and the hub takes only one zone of each name"
+                    .to_owned(),
+                "list the hub's private DNS zones under `network.dns.zone_ids` (every zone) and the hub's DNS servers under `network.dns.servers`, or remove `hub_peering`",
+            );
+        }
+        let Some(id) = hub.virtual_network_id.as_deref() else {
             return;
         };
         if let Err(message) = values::resource_id(id, Some("Microsoft.Network/virtualNetworks")) {

@@ -25,7 +25,7 @@ use saphyr::{LoadableYamlNode, Yaml};
 use serde_json::{Map, Value};
 
 use crate::bicep::{self, BicepFile, Entry, Expr, ExprKind, Item, Key, Part, Resource, StmtKind};
-use crate::support::{files_under, generate_into, repo, shipped_profiles, slug};
+use crate::support::{files_under, generate_into, hub_zones, repo, shipped_profiles, slug};
 
 // ------------------------------------------------------------------------------------ tests
 
@@ -36,7 +36,21 @@ fn bicep_and_terraform_declare_the_same_landing_zone() {
     let mut failures = String::new();
     let mut sizes = String::new();
     let mut kinds = BTreeSet::new();
-    for (label, profile) in shipped_profiles() {
+    // No shipped profile can peer with a hub: that takes the hub's real zone IDs.
+    let hub = temp.path().join("hub-peering.yaml");
+    fs::write(
+        &hub,
+        format!(
+            "extends: {}\nnetwork:\n  hub_peering: {{}}\n  dns:\n    servers: [10.0.0.68]\n    zone_ids:\n{}",
+            repo().join("profiles/customer-vnet.yaml").display(),
+            hub_zones()
+        ),
+    )
+    .expect("the hub profile is written");
+    let profiles = shipped_profiles()
+        .into_iter()
+        .chain([("hub-peering".to_owned(), hub)]);
+    for (label, profile) in profiles {
         let output = generate(&profile, &temp.path().join(slug(&label)));
         let terraform = terraform_inventory(&output.terraform, &roles);
         let bicep = bicep_inventory(&output.bicep, &roles);

@@ -213,3 +213,27 @@ pub(crate) fn on_output(command: &str, profile: &Path, out: &Path) -> assert_cmd
     cmd.arg(command).arg(profile).arg("-o").arg(out);
     cmd
 }
+
+/// Every private DNS zone the golden profiles use, as the hub's (`network.dns.zone_ids` lines).
+pub(crate) fn hub_zones() -> String {
+    let zone = |name: &str| {
+        format!(
+            "      {name}: /subscriptions/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/{name}\n"
+        )
+    };
+    [
+        "privatelink.api.azureml.ms",
+        "privatelink.notebooks.azure.net",
+        "privatelink.blob.core.windows.net",
+        "privatelink.file.core.windows.net",
+        "privatelink.vaultcore.azure.net",
+        "privatelink.azurecr.io",
+        "privatelink.monitor.azure.com",
+        "privatelink.oms.opinsights.azure.com",
+        "privatelink.ods.opinsights.azure.com",
+        "privatelink.agentsvc.azure-automation.net",
+    ]
+    .iter()
+    .map(|z| zone(z))
+    .collect()
+}
