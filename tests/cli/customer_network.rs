@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::bicep::StmtKind;
 use crate::managed_network::{bicep_file, literal, module_depends_on};
-use crate::support::{extending, generate_into, repo};
+use crate::support::{extending, generate_into, hub_zones, repo};
 
 /// Outbound that compute without a public IP needs (Microsoft Learn, kept here apart from
 /// `data/compute-outbound.yaml`, so a fact dropped there fails): (destination, protocol, ports).
@@ -20,8 +20,9 @@ use crate::support::{extending, generate_into, repo};
 /// IP": AzureMachineLearning TCP 443/8787/18881 and UDP 5831, BatchNodeManagement.<region> any
 /// 443, Storage.<region> 443; how-to-access-azureml-behind-firewall: Storage.<region> 445,
 /// AzureActiveDirectory 80/443, AzureResourceManager, AzureMonitor, MicrosoftContainerRegistry
-/// and AzureFrontDoor.FirstParty 443, the key vault of the HBI scenario; regional tags where the
-/// service has them (service-tags-overview).
+/// and AzureFrontDoor.FirstParty 443, AzureFrontDoor.FrontEnd 443 (studio's entry point; spelt
+/// `AzureFrontDoor.Frontend` in service-tags-overview), the key vault of the HBI scenario;
+/// regional tags where the service has them (service-tags-overview).
 const REQUIRED: &[(&str, &str, &[&str])] = &[
     ("AzureMachineLearning", "Tcp", &["443", "8787", "18881"]),
     ("AzureMachineLearning", "Udp", &["5831"]),
@@ -29,6 +30,7 @@ const REQUIRED: &[(&str, &str, &[&str])] = &[
     ("Storage.WestEurope", "Tcp", &["443", "445"]),
     ("MicrosoftContainerRegistry.WestEurope", "Tcp", &["443"]),
     ("AzureFrontDoor.FirstParty", "Tcp", &["443"]),
+    ("AzureFrontDoor.Frontend", "Tcp", &["443"]),
     ("AzureActiveDirectory", "Tcp", &["80", "443"]),
     ("AzureResourceManager", "Tcp", &["443"]),
     ("AzureMonitor", "Tcp", &["443"]),
@@ -210,6 +212,67 @@ fn no_public_ip_compute_reaches_what_microsoft_lists_in_both_formats() {
     }
 }
 
+/// Whether `rules` let HTTPS to the internet through before their deny rule.
+fn https_to_internet_passes(rules: &[Rule]) -> bool {
+    let deny = rules
+        .iter()
+        .find(|r| r.1 == "Deny" && r.2 == "Internet")
+        .map_or(i64::MAX, |r| r.0);
+    rules.iter().any(|r| {
+        r.1 == "Allow" && r.2 == "Internet" && r.3 == "Tcp" && r.4.contains("443") && r.0 < deny
+    })
+}
+
+#[test]
+fn with_the_hub_firewall_https_to_the_internet_passes_the_nsg_to_be_filtered_there() {
+    // NSGs match addresses, never host names: pypi.org is `Internet` to them, so the firewall,
+    // which admits it by name, must get to see it.
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = generate(temp.path(), "customer-vnet");
+    for role in ["primary", "secondary"] {
+        for (format, rules) in [
+            ("terraform", out.terraform_rules(role)),
+            ("bicep", out.bicep_rules(role)),
+        ] {
+            assert!(
+                https_to_internet_passes(&rules),
+                "{format} {role}: HTTPS to the internet never reaches the hub firewall: {rules:?}"
+            );
+            assert!(
+                rules.iter().any(|r| r.1 == "Deny" && r.2 == "Internet"),
+                "{format} {role}: the rest of the internet is no longer denied"
+            );
+        }
+    }
+    let report = fs::read_to_string(out.dir.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
+    assert!(report.contains("stopped by the hub firewall, not by this zone"));
+    assert!(report.contains("`pypi.org`"));
+}
+
+#[test]
+fn with_a_nat_gateway_the_internet_stays_denied_and_packages_come_from_a_private_feed() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let profile = extending(
+        temp.path(),
+        "profiles/customer-vnet.yaml",
+        "network:\n  egress: {via: nat_gateway}\n",
+    );
+    let out = generate_profile(temp.path(), &profile);
+    for (format, rules) in [
+        ("terraform", out.terraform_rules("primary")),
+        ("bicep", out.bicep_rules("primary")),
+    ] {
+        assert!(
+            !https_to_internet_passes(&rules),
+            "{format}: HTTPS to the internet is open with nothing to filter it: {rules:?}"
+        );
+        assert!(rules.iter().any(|r| r.1 == "Deny" && r.2 == "Internet"));
+    }
+    let report = fs::read_to_string(out.dir.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
+    assert!(report.contains("install packages from a private feed"));
+    assert!(!report.contains("stopped by the hub firewall"));
+}
+
 #[test]
 fn the_storage_endpoint_policy_lets_azure_machine_learning_provision_compute() {
     let temp = tempfile::tempdir().expect("a temporary directory");
@@ -385,28 +448,7 @@ fn egress_leaves_through_the_hub_firewall_the_deployer_names() {
 #[test]
 fn a_nat_gateway_hub_dns_and_hub_zones_in_both_formats() {
     let temp = tempfile::tempdir().expect("a temporary directory");
-    let zone = |name: &str| {
-        format!(
-            "      {name}: /subscriptions/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/{name}\n"
-        )
-    };
-    let zones: String = [
-        "privatelink.api.azureml.ms",
-        "privatelink.notebooks.azure.net",
-        "privatelink.blob.core.windows.net",
-        "privatelink.file.core.windows.net",
-        "privatelink.queue.core.windows.net",
-        "privatelink.table.core.windows.net",
-        "privatelink.vaultcore.azure.net",
-        "privatelink.azurecr.io",
-        "privatelink.monitor.azure.com",
-        "privatelink.oms.opinsights.azure.com",
-        "privatelink.ods.opinsights.azure.com",
-        "privatelink.agentsvc.azure-automation.net",
-    ]
-    .iter()
-    .map(|z| zone(z))
-    .collect();
+    let zones = hub_zones();
     let profile = extending(
         temp.path(),
         "profiles/customer-vnet.yaml",
@@ -500,7 +542,10 @@ fn hub_peering_is_a_way_in_on_a_managed_network_too() {
     let profile = extending(
         temp.path(),
         "profiles/baseline.yaml",
-        "network:\n  hub_peering: {}\n",
+        &format!(
+            "network:\n  hub_peering: {{}}\n  dns:\n    servers: [10.0.0.68]\n    zone_ids:\n{}",
+            hub_zones()
+        ),
     );
     let out = generate_profile(temp.path(), &profile);
     let peering = out

@@ -226,6 +226,8 @@ pub(crate) fn hub_zones() -> String {
         "privatelink.notebooks.azure.net",
         "privatelink.blob.core.windows.net",
         "privatelink.file.core.windows.net",
+        "privatelink.queue.core.windows.net",
+        "privatelink.table.core.windows.net",
         "privatelink.vaultcore.azure.net",
         "privatelink.azurecr.io",
         "privatelink.monitor.azure.com",
