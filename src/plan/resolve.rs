@@ -23,8 +23,8 @@ use super::{
 use crate::facts::{self, Needed, SkuKind};
 use crate::naming::{self, Names, SUFFIX_SLOT, environment_name};
 use crate::profile::{
-    EgressVia, Environment, FirewallSku, NetworkMode, PolicyEffect, Priority, Profile, Purpose,
-    Scope,
+    DefenderPlans, EgressVia, Environment, FirewallSku, NetworkMode, PolicyEffect, Priority,
+    Profile, Purpose, Scope,
 };
 use crate::values::{self, Duration};
 
@@ -1107,7 +1107,7 @@ fn governance_plan(
         assignments,
         initiatives,
         custom_policies,
-        defender_plans: if baseline {
+        defender_plans: if baseline && profile.policy.defender_plans == DefenderPlans::Manage {
             facts::defender_plans().to_vec()
         } else {
             Vec::new()

@@ -88,6 +88,12 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
                 )
             }));
         }
+        // Destroying a plan sets the whole subscription's back to Free: the zone sets them only
+        // when the profile says so (`policy.defender_plans: manage`).
+        "SEC-01" if plan.governance.defender_plans.is_empty() => missing.push(format!(
+            "Defender for Cloud plans {} on the Standard tier: the subscription owner enables them, or `policy.defender_plans: manage` has the zone set them",
+            facts::defender_plans().join(", ")
+        )),
         "OPS-01" => missing
             .push("the zone creates no Azure ML registry for the team's own models".to_owned()),
         "SEC-16" if !assigned("compute_allowed_python_packages") => {
@@ -305,7 +311,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             ))
             .collect(),
         "SEC-01" => {
-            if plan.governance.defender_plans.is_empty() {
+            if plan.governance.scope != "subscription" {
                 return Err("the platform team owns the subscription (`policy.scope: resource_group`): Defender for Cloud and the security benchmark are theirs to assign".to_owned());
             }
             let mut out: Vec<String> = plan

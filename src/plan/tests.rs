@@ -24,7 +24,7 @@ fn base() -> Value {
         },
         "access": [{"group_object_id": "22222222-2222-4222-8222-222222222222", "role": "data_scientist"}],
         // A subscription of its own: every policy and Defender plan is the zone's to set.
-        "policy": {"scope": "subscription"}
+        "policy": {"scope": "subscription", "defender_plans": "manage"}
     })
 }
 
@@ -872,6 +872,37 @@ fn internet_outbound_is_exempted_not_written_into_the_isolation_assignment() {
             .exemptions
             .iter()
             .any(|e| e.assignment == isolation.key && e.recommendation == "SEC-04")
+    );
+}
+
+#[test]
+fn defender_plans_stay_the_subscription_owner_s_unless_the_profile_says_manage() {
+    // azurerm refuses to create a plan already on Standard and sets it to Free on destroy,
+    // for the whole subscription: even a subscription of its own leaves them alone by default.
+    let mut profile = base();
+    profile["policy"] = json!({"scope": "subscription"});
+    let plan = plan_of(&profile);
+    assert!(plan.governance.defender_plans.is_empty());
+    assert!(!plan.governance.initiatives.is_empty());
+    let sec01 = plan
+        .recommendations
+        .iter()
+        .find(|s| s.id == "SEC-01")
+        .unwrap();
+    match &sec01.status {
+        Status::Partial { missing, .. } => {
+            assert!(
+                missing
+                    .iter()
+                    .any(|m| m.contains("subscription owner enables them"))
+            );
+        }
+        other => panic!("SEC-01 should be partial, is {other:?}"),
+    }
+    profile["policy"]["defender_plans"] = json!("manage");
+    assert_eq!(
+        plan_of(&profile).governance.defender_plans,
+        facts::defender_plans()
     );
 }
 

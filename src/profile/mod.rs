@@ -587,11 +587,16 @@ pub struct PolicySettings {
     #[serde(default)]
     pub effect: PolicyEffect,
     /// Where mlzone assigns policies. `resource_group` (default): the zone's resource groups, so
-    /// a second zone in the subscription keeps its own parameters and Defender for Cloud stays
-    /// the subscription owner's. `subscription`: a subscription for this zone alone; also
-    /// enables Defender plans (SEC-01).
+    /// a second zone in the subscription keeps its own parameters. `subscription`: a
+    /// subscription for this zone alone.
     #[serde(default)]
     pub scope: Scope,
+    /// Who sets the subscription's Defender for Cloud plans (SEC-01). `subscription_owner`
+    /// (default): the zone leaves them alone. `manage`: the zone sets them to Standard, which
+    /// needs `scope: subscription`; they outlive the zone (Terraform `prevent_destroy`, Bicep
+    /// outside the deployment stack), as destroying one sets the whole subscription's plan to Free.
+    #[serde(default, skip_serializing_if = "DefenderPlans::is_default")]
+    pub defender_plans: DefenderPlans,
     /// Whether profiles may waive recommendations. A regulated golden profile sets `false`.
     #[serde(default = "yes")]
     pub allow_waivers: bool,
@@ -606,6 +611,7 @@ impl Default for PolicySettings {
         PolicySettings {
             effect: PolicyEffect::default(),
             scope: Scope::default(),
+            defender_plans: DefenderPlans::default(),
             allow_waivers: true,
         }
     }
@@ -634,6 +640,23 @@ pub enum Scope {
     /// subscription is not blocked by this one's parameters.
     #[default]
     ResourceGroup,
+}
+
+/// Who sets the subscription's Defender for Cloud plans (`Microsoft.Security/pricings`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DefenderPlans {
+    /// The subscription's owner enables them; the zone does not touch them.
+    #[default]
+    SubscriptionOwner,
+    /// The zone sets them to the Standard pricing tier and never sets them back.
+    Manage,
+}
+
+impl DefenderPlans {
+    fn is_default(&self) -> bool {
+        *self == DefenderPlans::default()
+    }
 }
 
 /// Infrastructure-as-code format.

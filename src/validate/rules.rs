@@ -11,7 +11,8 @@ use crate::facts::{self, Kind, SkuKind, SkuStatus};
 use crate::naming::{self, NameRule, Names};
 use crate::plan::{derive, roles};
 use crate::profile::{
-    Accelerator, EgressVia, Environment, NetworkMode, PrincipalType, Priority, Profile, Purpose,
+    Accelerator, DefenderPlans, EgressVia, Environment, NetworkMode, PrincipalType, Priority,
+    Profile, Purpose, Scope,
 };
 use crate::values::{self, Duration};
 
@@ -45,6 +46,7 @@ pub(crate) fn check(profile: &Profile, today: Date) -> Vec<Diagnostic> {
     rules.registries();
     rules.integrity();
     rules.budget();
+    rules.defender_plans();
     rules.tags();
     rules.keep();
     rules.waivers();
@@ -1060,6 +1062,20 @@ impl Rules<'_> {
                     "distinct percentages between 1 and 1000, e.g. [80, 100]",
                 );
             }
+        }
+    }
+
+    /// Defender for Cloud plans are the subscription's: a zone sets them only in a subscription
+    /// of its own.
+    fn defender_plans(&mut self) {
+        let policy = &self.profile.policy;
+        if policy.defender_plans == DefenderPlans::Manage && policy.scope != Scope::Subscription {
+            self.error(
+                "defender-scope",
+                "/policy/defender_plans",
+                "the zone manages Defender for Cloud plans only with `policy.scope: subscription`".to_owned(),
+                "leave the plans to the subscription owner (remove the field), or give the zone a subscription of its own",
+            );
         }
     }
 

@@ -185,13 +185,16 @@ fn each_inventory_covers_the_landing_zone() {
     let profile = crate::support::extending(
         temp.path(),
         "profiles/baseline.yaml",
-        "policy: {scope: subscription}\n",
+        "policy: {scope: subscription, defender_plans: manage}\n",
     );
     let output = generate(&profile, &temp.path().join("out"));
-    for (format, inventory) in [
-        ("Terraform", terraform_inventory(&output.terraform, &roles)),
-        ("Bicep", bicep_inventory(&output.bicep, &roles)),
-    ] {
+    let terraform = terraform_inventory(&output.terraform, &roles);
+    let bicep = bicep_inventory(&output.bicep, &roles);
+    // No shipped profile manages Defender plans: this one compares them.
+    if let Some(difference) = difference(&terraform, &bicep) {
+        panic!("the Bicep and the Terraform differ:\n{difference}");
+    }
+    for (format, inventory) in [("Terraform", terraform), ("Bicep", bicep)] {
         assert!(
             inventory.len() >= 100,
             "{format}: only {} lines:\n{}",
@@ -304,7 +307,8 @@ const BASELINE_KINDS: &[&str] = &[
     "budget",
 ];
 
-/// Kinds some profile has: the baseline's, and those of compute subnets and instances.
+/// Kinds some shipped profile has: the baseline's (but Defender plans, which none manages), and
+/// those of compute subnets and instances.
 const ALL_KINDS: &[&str] = &[
     "resource_group",
     "identity",
@@ -331,7 +335,6 @@ const ALL_KINDS: &[&str] = &[
     "role_assignment",
     "policy_assignment",
     "policy_definition",
-    "defender",
     "budget",
 ];
 
@@ -2066,7 +2069,8 @@ impl<'a> Tf<'a> {
                                 .insert(attribute.key.as_str().to_owned(), &attribute.expr);
                         }
                     }
-                    ("terraform" | "provider" | "variable" | "output", _) => {}
+                    // An import adopts the object its resource declares: nothing more to list.
+                    ("terraform" | "provider" | "variable" | "output" | "import", _) => {}
                     (_, labels) => tf
                         .others
                         .push((format!("{file}: {}", labels.join(".")), block)),
@@ -2236,7 +2240,12 @@ fn bicep_inventory(files: &BTreeMap<String, String>, roles: &Roles) -> Inventory
         .collect();
     let mut inventory = Inventory::new();
     let mut deployed: BTreeSet<String> = BTreeSet::new();
-    let mut pending = vec![("main.bicep".to_owned(), "subscription".to_owned(), 0)];
+    // defender.bicep deploys on its own, outside the stack main.bicep is.
+    let mut pending: Vec<(String, String, usize)> = ["main.bicep", "defender.bicep"]
+        .into_iter()
+        .filter(|root| parsed.contains_key(*root))
+        .map(|root| (root.to_owned(), "subscription".to_owned(), 0))
+        .collect();
     while let Some((path, scope, depth)) = pending.pop() {
         assert!(depth < 8, "modules nest deeper than 8 at {path}");
         let Some(file) = parsed.get(&path) else {

@@ -73,7 +73,7 @@ compute:
 access:
   - {group_object_id: 22222222-2222-4222-8222-222222222222, role: data_scientist}
 # A subscription of its own, so every policy and Defender plan is the zone's.
-policy: {scope: subscription}
+policy: {scope: subscription, defender_plans: manage}
 "#;
 
 fn generate(dir: &Path, extra: &str) -> Tf {

@@ -168,30 +168,6 @@ resource "azurerm_subscription_policy_assignment" "mlz-claims-cloud-security-ben
   display_name         = "Microsoft cloud security benchmark"
 }
 
-# SEC-01: Microsoft Defender for Cloud plan.
-resource "azurerm_security_center_subscription_pricing" "storageaccounts" {
-  tier          = "Standard"
-  resource_type = "StorageAccounts"
-}
-
-# SEC-01: Microsoft Defender for Cloud plan.
-resource "azurerm_security_center_subscription_pricing" "keyvaults" {
-  tier          = "Standard"
-  resource_type = "KeyVaults"
-}
-
-# SEC-01: Microsoft Defender for Cloud plan.
-resource "azurerm_security_center_subscription_pricing" "containers" {
-  tier          = "Standard"
-  resource_type = "Containers"
-}
-
-# SEC-01: Microsoft Defender for Cloud plan.
-resource "azurerm_security_center_subscription_pricing" "ai" {
-  tier          = "Standard"
-  resource_type = "AI"
-}
-
 # COST-03: Azure ML compute may use only the sizes this profile names; the
 # built-in "Allowed virtual machine size SKUs" does not cover ML compute. Only compute types
 # with a VM size are tested: an attached compute has none, which notIn would deny.

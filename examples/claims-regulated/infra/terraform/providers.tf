@@ -20,7 +20,7 @@ provider "azurerm" {
   # azurerm 5.x registers no resource provider unless asked: register exactly the namespaces
   # this zone deploys into, nothing more.
   resource_provider_registrations = "none"
-  resource_providers_to_register  = ["Microsoft.Authorization", "Microsoft.Consumption", "Microsoft.ContainerRegistry", "Microsoft.DocumentDB", "microsoft.insights", "Microsoft.KeyVault", "Microsoft.MachineLearningServices", "Microsoft.ManagedIdentity", "Microsoft.Network", "Microsoft.OperationalInsights", "Microsoft.Search", "Microsoft.Security", "Microsoft.Storage"]
+  resource_providers_to_register  = ["Microsoft.Authorization", "Microsoft.Consumption", "Microsoft.ContainerRegistry", "Microsoft.DocumentDB", "microsoft.insights", "Microsoft.KeyVault", "Microsoft.MachineLearningServices", "Microsoft.ManagedIdentity", "Microsoft.Network", "Microsoft.OperationalInsights", "Microsoft.Search", "Microsoft.Storage"]
   subscription_id                 = var.subscription_id
   tenant_id                       = var.tenant_id
   # Storage accounts have shared keys disabled (SEC-06): reach their data plane with Entra ID.
