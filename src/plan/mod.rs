@@ -655,17 +655,27 @@ pub struct MonitoringPlan {
     pub public_ingestion: bool,
     /// Log Analytics and Application Insights answer queries from public networks (SEC-05: off).
     pub public_query: bool,
-    /// The Azure Monitor Private Link Scope both are reached through; `None` when SEC-05 is
-    /// waived.
+    /// The zone's one Azure Monitor Private Link Scope, on the primary region only; `None` in
+    /// other regions and when SEC-05 is waived.
     pub private_link_scope: Option<MonitorScopePlan>,
+    /// Name of the scope this region's Log Analytics and Application Insights are reached
+    /// through (the primary's); `None` when SEC-05 is waived.
+    pub reached_through: Option<String>,
+    /// Whether this region's network has a private endpoint of its own to the scope: the
+    /// primary's always; another region's only where it has DNS zones of its own (with the hub's
+    /// zones, one endpoint serves every network that resolves through them).
+    pub scope_endpoint: bool,
 }
 
-/// An Azure Monitor Private Link Scope (`Microsoft.Insights/privateLinkScopes`, location
-/// `global`): the region's Log Analytics workspace and Application Insights reached through one
-/// private endpoint (sub-resource `azuremonitor`) in the region's endpoint subnet. One scope per
-/// region: a virtual network connects to one scope only, and each region's network has its own
-/// DNS zones, so the scopes' global endpoint records do not override each other (Microsoft Learn,
-/// "Use Azure Private Link to connect networks to Azure Monitor").
+/// The zone's Azure Monitor Private Link Scope (`Microsoft.Insights/privateLinkScopes`, location
+/// `global`), in the primary region, holding every region's Log Analytics workspace and
+/// Application Insights. One scope for the whole zone: a scope's private endpoint writes the
+/// global Azure Monitor endpoints (`api.monitor.azure.com`, ...) into `privatelink.monitor.azure.com`,
+/// so two scopes sharing a DNS override each other's records and cut one region off; Microsoft
+/// asks for one scope per DNS, and a network connects to one scope only (Microsoft Learn, "Design
+/// your Azure Monitor private link configuration", private-link-design). One private endpoint
+/// (sub-resource `azuremonitor`) per DNS: one with the hub's zones, one per region where each
+/// region's network has zones of its own (a scope takes up to 10 endpoints).
 #[derive(Debug, Clone, Serialize)]
 pub struct MonitorScopePlan {
     /// Name.
@@ -675,8 +685,7 @@ pub struct MonitorScopePlan {
     pub ingestion_access_mode: String,
     /// `accessModeSettings.queryAccessMode`, likewise.
     pub query_access_mode: String,
-    /// The scoped resources, by the monitoring resource they link: `log_analytics`,
-    /// `app_insights`.
+    /// The scoped resources, every region's: `log_analytics` and `app_insights` of each.
     pub scoped: Vec<ScopedResourcePlan>,
 }
 
@@ -687,6 +696,12 @@ pub struct ScopedResourcePlan {
     pub name: String,
     /// `log_analytics` or `app_insights`.
     pub target: String,
+    /// The region whose resource it links.
+    pub region: RegionRole,
+    /// The linked resource's name.
+    pub resource: String,
+    /// The linked resource's resource group.
+    pub resource_group: String,
 }
 
 /// A private endpoint.

@@ -89,10 +89,11 @@ fn resolve_bare(profile: &Profile) -> Plan {
             .unwrap_or(primary_space);
         locations.push((RegionRole::Secondary, region.clone(), space));
     }
-    let regions: Vec<RegionPlan> = locations
+    let mut regions: Vec<RegionPlan> = locations
         .into_iter()
         .map(|(role, location, space)| region_plan(profile, role, &location, space, &waived))
         .collect();
+    one_monitor_scope(&mut regions);
     let registry = registry_plan(&regions, &waived);
     let governance = governance_plan(profile, &regions, &registry, &waived);
     let bicep_deployment = bicep_deployment(profile, &regions[0]);
@@ -395,7 +396,9 @@ fn region_plan(
             diagnostic_settings: diagnostic_targets(role, waived),
             public_ingestion: !private,
             public_query: !private,
-            private_link_scope: private.then(|| monitor_scope(&names, waived)),
+            private_link_scope: private.then(|| monitor_scope(&names, role, waived)),
+            reached_through: None,
+            scope_endpoint: private,
         },
         private_endpoints,
         dns_zones: dns_zones(profile, &endpoints),
@@ -715,9 +718,14 @@ fn read_access_geo(replication: &str) -> bool {
 }
 
 /// The region's Azure Monitor Private Link Scope, holding its Log Analytics workspace and
-/// Application Insights. `PrivateOnly` keeps the network's telemetry and queries to the
-/// scope's resources (Learn, "Private Link access modes"); SEC-14's waiver opens them.
-fn monitor_scope(names: &Names, waived: &dyn Fn(&str) -> bool) -> super::MonitorScopePlan {
+/// Application Insights, until [`one_monitor_scope`] keeps the primary's for every region.
+/// `PrivateOnly` keeps the network's telemetry and queries to the scope's resources (Learn,
+/// "Private Link access modes"); SEC-14's waiver opens them.
+fn monitor_scope(
+    names: &Names,
+    role: RegionRole,
+    waived: &dyn Fn(&str) -> bool,
+) -> super::MonitorScopePlan {
     let mode = if waived("SEC-14") {
         "Open"
     } else {
@@ -735,8 +743,43 @@ fn monitor_scope(names: &Names, waived: &dyn Fn(&str) -> bool) -> super::Monitor
         .map(|(target, resource)| super::ScopedResourcePlan {
             name: format!("scoped-{resource}"),
             target: target.to_owned(),
+            region: role,
+            resource: resource.clone(),
+            resource_group: names.resource_group.clone(),
         })
         .collect(),
+    }
+}
+
+/// One Azure Monitor Private Link Scope per DNS (Learn, private-link-design): the primary's
+/// scope takes every region's monitoring resources and the others' scopes go. With the hub's
+/// zones every network resolves through one DNS, so only the primary keeps its endpoint; with
+/// zones of its own, each region's network keeps an endpoint to the one scope.
+fn one_monitor_scope(regions: &mut [RegionPlan]) {
+    let hub_zones = regions
+        .iter()
+        .any(|r| r.dns_zones.iter().any(|z| z.existing_id.is_some()));
+    let Some((primary, others)) = regions.split_first_mut() else {
+        return;
+    };
+    let Some(scope) = primary.monitoring.private_link_scope.as_mut() else {
+        return;
+    };
+    primary.monitoring.reached_through = Some(scope.name.clone());
+    for region in others {
+        if let Some(own) = region.monitoring.private_link_scope.take() {
+            scope.scoped.extend(own.scoped);
+        }
+        region.monitoring.reached_through = Some(scope.name.clone());
+        if hub_zones {
+            region.monitoring.scope_endpoint = false;
+            region.private_endpoints.retain(|pe| pe.target != "monitor");
+        }
+        for endpoint in region.private_endpoints.iter_mut() {
+            if endpoint.target == "monitor" {
+                endpoint.name = format!("pe-{}-{}", scope.name, endpoint.subresource);
+            }
+        }
     }
 }
 

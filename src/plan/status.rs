@@ -389,15 +389,24 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                     )
                 })
             }));
+            let scope = plan
+                .regions
+                .first()
+                .and_then(|r| r.monitoring.private_link_scope.as_ref());
             out.extend(plan.regions.iter().filter_map(|r| {
-                r.monitoring.private_link_scope.as_ref().map(|scope| {
+                scope.map(|scope| {
                     format!(
-                        "Log Analytics {} and Application Insights {}: public ingestion and query disabled, reached through Azure Monitor Private Link Scope {} ({} ingestion, {} query) and its private endpoint",
+                        "Log Analytics {} and Application Insights {}: public ingestion and query disabled, reached through the zone's one Azure Monitor Private Link Scope {} ({} ingestion, {} query) and {}",
                         r.monitoring.log_analytics,
                         r.monitoring.app_insights,
                         scope.name,
                         scope.ingestion_access_mode,
-                        scope.query_access_mode
+                        scope.query_access_mode,
+                        if r.monitoring.scope_endpoint {
+                            format!("its private endpoint in {}", r.names.vnet)
+                        } else {
+                            "the primary region's private endpoint (hub DNS zones)".to_owned()
+                        }
                     )
                 })
             }));

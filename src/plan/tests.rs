@@ -476,8 +476,36 @@ fn monitoring_is_private_behind_a_private_link_scope_unless_sec_05_is_waived() {
     assert!(!monitoring.public_ingestion && !monitoring.public_query);
     let scope = monitoring.private_link_scope.as_ref().expect("a scope");
     assert_eq!(scope.ingestion_access_mode, "PrivateOnly");
-    let targets: Vec<&str> = scope.scoped.iter().map(|s| s.target.as_str()).collect();
-    assert_eq!(targets, ["log_analytics", "app_insights"]);
+    let targets: Vec<(&str, super::RegionRole)> = scope
+        .scoped
+        .iter()
+        .map(|s| (s.target.as_str(), s.region))
+        .collect();
+    // One scope per DNS (Learn, private-link-design): the primary's holds every region's.
+    use super::RegionRole::{Primary, Secondary};
+    assert_eq!(
+        targets,
+        [
+            ("log_analytics", Primary),
+            ("app_insights", Primary),
+            ("log_analytics", Secondary),
+            ("app_insights", Secondary)
+        ]
+    );
+    let secondary = &plan.regions[1];
+    assert!(secondary.monitoring.private_link_scope.is_none());
+    assert_eq!(
+        secondary.monitoring.reached_through.as_deref(),
+        Some(scope.name.as_str())
+    );
+    // Zones of its own: the secondary's network keeps an endpoint, to the one scope.
+    assert!(secondary.monitoring.scope_endpoint);
+    assert!(
+        secondary
+            .private_endpoints
+            .iter()
+            .any(|pe| pe.target == "monitor" && pe.name.contains(&scope.name))
+    );
     let endpoint = region
         .private_endpoints
         .iter()
@@ -504,6 +532,40 @@ fn monitoring_is_private_behind_a_private_link_scope_unless_sec_05_is_waived() {
             .iter()
             .all(|pe| pe.target != "monitor")
     );
+}
+
+#[test]
+fn with_the_hubs_zones_one_monitor_endpoint_serves_every_region() {
+    let mut hub = base();
+    let zones: serde_json::Map<String, Value> = facts::endpoint_zones()
+        .iter()
+        .filter(|e| e.when.as_deref() != Some("batch_inference"))
+        .flat_map(|e| e.zones.iter())
+        .map(|z| {
+            (
+                z.clone(),
+                json!(format!(
+                    "/subscriptions/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/{z}"
+                )),
+            )
+        })
+        .collect();
+    hub["network"]["dns"] = json!({"servers": ["10.0.0.68"], "zone_ids": zones});
+    let plan = plan_of(&hub);
+    let monitor_endpoints: Vec<usize> = plan
+        .regions
+        .iter()
+        .map(|r| {
+            r.private_endpoints
+                .iter()
+                .filter(|pe| pe.target == "monitor")
+                .count()
+        })
+        .collect();
+    assert_eq!(monitor_endpoints, [1, 0]);
+    assert!(plan.regions[0].monitoring.scope_endpoint);
+    assert!(!plan.regions[1].monitoring.scope_endpoint);
+    assert!(plan.regions[1].monitoring.reached_through.is_some());
 }
 
 #[test]

@@ -32,7 +32,8 @@ fn monitoring_takes_no_public_traffic_and_is_reached_through_its_private_link_sc
             let what = format!("{label} {role}");
             assert_eq!(region["monitoring"]["public_ingestion"], false, "{what}");
             assert_eq!(region["monitoring"]["public_query"], false, "{what}");
-            assert_monitoring_is_private(&tf, &out, role, &what);
+            let regions = plan["regions"].as_array().map_or(0, Vec::len);
+            assert_monitoring_is_private(&tf, &out, role, regions, &what);
             assert_monitor_endpoint(&tf, &out, region, role, &what);
             scopes += 1;
         }
@@ -182,21 +183,15 @@ fn batch_inference_in_the_zone_vnet_reaches_storage_queues_and_tables_privately(
             "      {zone}: /subscriptions/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/{zone}\n"
         )
     };
-    let zones: String = [
-        "privatelink.api.azureml.ms",
-        "privatelink.notebooks.azure.net",
-        "privatelink.blob.core.windows.net",
-        "privatelink.file.core.windows.net",
-        "privatelink.vaultcore.azure.net",
-        "privatelink.azurecr.io",
-        "privatelink.monitor.azure.com",
-        "privatelink.oms.opinsights.azure.com",
-        "privatelink.ods.opinsights.azure.com",
-        "privatelink.agentsvc.azure-automation.net",
-    ]
-    .iter()
-    .map(|z| hub(z))
-    .collect();
+    let plan = plan_json(&crate::support::repo().join("profiles/customer-vnet.yaml"));
+    let zones: String = plan["regions"][0]["dns_zones"]
+        .as_array()
+        .expect("zones")
+        .iter()
+        .filter_map(|z| z["name"].as_str())
+        .filter(|z| !z.contains(".queue.") && !z.contains(".table."))
+        .map(hub)
+        .collect();
     let profile = extending(
         temp.path(),
         "profiles/customer-vnet.yaml",
@@ -282,9 +277,15 @@ fn the_managed_firewall_sku_and_its_fixed_cost_follow_the_profile() {
 
 // ---------------------------------------------------------------------------------- support
 
-/// Log Analytics and Application Insights refuse public traffic, and both are in the region's
-/// scope, in both formats.
-fn assert_monitoring_is_private(tf: &Terraform, out: &Path, role: &str, what: &str) {
+/// Log Analytics and Application Insights refuse public traffic, and both are in the zone's one
+/// scope, the primary's, with every other region's (one scope per DNS), in both formats.
+fn assert_monitoring_is_private(
+    tf: &Terraform,
+    out: &Path,
+    role: &str,
+    regions: usize,
+    what: &str,
+) {
     let logs = &tf.resources[&format!("azurerm_log_analytics_workspace.{role}")];
     let insights = &tf.resources[&format!("azurerm_application_insights.{role}")];
     for key in [
@@ -304,23 +305,37 @@ fn assert_monitoring_is_private(tf: &Terraform, out: &Path, role: &str, what: &s
             "{what}: {key}"
         );
     }
-    let scope = format!("azurerm_monitor_private_link_scope.{role}");
-    assert!(tf.resources.contains_key(&scope), "{what}: no {scope}");
+    let scope = "azurerm_monitor_private_link_scope.primary";
+    assert!(tf.resources.contains_key(scope), "{what}: no {scope}");
+    assert_eq!(
+        tf.resources
+            .keys()
+            .filter(|a| a.starts_with("azurerm_monitor_private_link_scope."))
+            .count(),
+        1,
+        "{what}: one scope for the zone"
+    );
     let linked: BTreeSet<String> = tf
         .resources
         .iter()
         .filter(|(address, block)| {
             address.starts_with("azurerm_monitor_private_link_scoped_service.")
-                && attribute(block, "scope_name").is_some_and(|s| s.contains(&scope))
+                && attribute(block, "scope_name").is_some_and(|s| s.contains(scope))
         })
         .filter_map(|(_, block)| attribute(block, "linked_resource_id"))
         .collect();
+    for resource in [
+        format!("azurerm_application_insights.{role}.id"),
+        format!("azurerm_log_analytics_workspace.{role}.id"),
+    ] {
+        assert!(
+            linked.contains(&resource),
+            "{what}: {resource} is not scoped"
+        );
+    }
     assert_eq!(
-        linked,
-        BTreeSet::from([
-            format!("azurerm_application_insights.{role}.id"),
-            format!("azurerm_log_analytics_workspace.{role}.id"),
-        ]),
+        linked.len(),
+        2 * regions,
         "{what}: Terraform scoped resources"
     );
 
@@ -340,7 +355,8 @@ fn assert_monitoring_is_private(tf: &Terraform, out: &Path, role: &str, what: &s
             assert_eq!(body["properties"][key], "Disabled", "{what}: {ty} {key}");
         }
     }
-    let scopes: Vec<&Value> = monitoring
+    let primary = bicep_resources(out, "modules/primary-monitoring.bicep");
+    let scopes: Vec<&Value> = primary
         .iter()
         .filter(|(ty, _)| ty == "Microsoft.Insights/privateLinkScopes")
         .map(|(_, body)| body)
@@ -354,11 +370,19 @@ fn assert_monitoring_is_private(tf: &Terraform, out: &Path, role: &str, what: &s
         modes["ingestionAccessMode"].is_string() && modes["queryAccessMode"].is_string(),
         "{what}: {modes}"
     );
-    let scoped = monitoring
+    let scoped = primary
         .iter()
         .filter(|(ty, _)| ty == "Microsoft.Insights/privateLinkScopes/scopedResources")
         .count();
-    assert_eq!(scoped, 2, "{what}: Bicep scoped resources");
+    assert_eq!(scoped, 2 * regions, "{what}: Bicep scoped resources");
+    if role != "primary" {
+        assert!(
+            !monitoring
+                .iter()
+                .any(|(ty, _)| ty.starts_with("Microsoft.Insights/privateLinkScopes")),
+            "{what}: a second scope would override the first's DNS records"
+        );
+    }
 }
 
 /// The scope's private endpoint: sub-resource `azuremonitor`, in the endpoint subnet, registered
@@ -399,7 +423,7 @@ fn assert_monitor_endpoint(tf: &Terraform, out: &Path, region: &Value, role: &st
     );
     assert_eq!(
         attribute(connection, "private_connection_resource_id"),
-        Some(format!("azurerm_monitor_private_link_scope.{role}.id")),
+        Some("azurerm_monitor_private_link_scope.primary.id".to_owned()),
         "{what}"
     );
     // Each zone of the group, by name: a created zone through its resource, a hub zone by ID.

@@ -42,6 +42,10 @@ module primaryIdentity 'modules/primary-identity.bicep' = {
 module primaryMonitoring 'modules/primary-monitoring.bicep' = {
   name: 'mlzone-fraud-detection-prod-weu-primary-monitoring'
   scope: primaryGroup
+  // The zone's one monitoring scope links the other regions' Log Analytics and Application Insights.
+  dependsOn: [
+    secondaryMonitoring
+  ]
 }
 
 // secondary region: North Europe

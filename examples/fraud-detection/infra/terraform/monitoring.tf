@@ -26,8 +26,9 @@ resource "azurerm_application_insights" "primary" {
   tags                         = local.tags
 }
 
-# Log Analytics and Application Insights are reached through this Azure Monitor Private Link
-# Scope and its private endpoint (network.tf), not from public networks (SEC-05).
+# Every region's Log Analytics and Application Insights are reached through this one Azure
+# Monitor Private Link Scope and its private endpoints (network.tf), not from public networks
+# (SEC-05): one scope per DNS, or the scopes' global records override each other.
 resource "azurerm_monitor_private_link_scope" "primary" {
   name                  = "ampls-fraud-detection-prod-weu"
   resource_group_name   = azurerm_resource_group.primary.name
@@ -48,6 +49,20 @@ resource "azurerm_monitor_private_link_scoped_service" "primary_app_insights" {
   resource_group_name = azurerm_resource_group.primary.name
   scope_name          = azurerm_monitor_private_link_scope.primary.name
   linked_resource_id  = azurerm_application_insights.primary.id
+}
+
+resource "azurerm_monitor_private_link_scoped_service" "secondary_log_analytics" {
+  name                = "scoped-log-fraud-detection-prod-neu"
+  resource_group_name = azurerm_resource_group.primary.name
+  scope_name          = azurerm_monitor_private_link_scope.primary.name
+  linked_resource_id  = azurerm_log_analytics_workspace.secondary.id
+}
+
+resource "azurerm_monitor_private_link_scoped_service" "secondary_app_insights" {
+  name                = "scoped-appi-fraud-detection-prod-neu"
+  resource_group_name = azurerm_resource_group.primary.name
+  scope_name          = azurerm_monitor_private_link_scope.primary.name
+  linked_resource_id  = azurerm_application_insights.secondary.id
 }
 
 # All resource logs and metrics to Log Analytics (OPS-05).
@@ -148,30 +163,6 @@ resource "azurerm_application_insights" "secondary" {
   internet_ingestion_enabled   = false
   internet_query_enabled       = false
   tags                         = local.tags
-}
-
-# Log Analytics and Application Insights are reached through this Azure Monitor Private Link
-# Scope and its private endpoint (network.tf), not from public networks (SEC-05).
-resource "azurerm_monitor_private_link_scope" "secondary" {
-  name                  = "ampls-fraud-detection-prod-neu"
-  resource_group_name   = azurerm_resource_group.secondary.name
-  ingestion_access_mode = "PrivateOnly"
-  query_access_mode     = "PrivateOnly"
-  tags                  = local.tags
-}
-
-resource "azurerm_monitor_private_link_scoped_service" "secondary_log_analytics" {
-  name                = "scoped-log-fraud-detection-prod-neu"
-  resource_group_name = azurerm_resource_group.secondary.name
-  scope_name          = azurerm_monitor_private_link_scope.secondary.name
-  linked_resource_id  = azurerm_log_analytics_workspace.secondary.id
-}
-
-resource "azurerm_monitor_private_link_scoped_service" "secondary_app_insights" {
-  name                = "scoped-appi-fraud-detection-prod-neu"
-  resource_group_name = azurerm_resource_group.secondary.name
-  scope_name          = azurerm_monitor_private_link_scope.secondary.name
-  linked_resource_id  = azurerm_application_insights.secondary.id
 }
 
 # All resource logs and metrics to Log Analytics (OPS-05).

@@ -602,15 +602,15 @@ resource "azurerm_private_endpoint" "secondary_registry_registry" {
 }
 
 resource "azurerm_private_endpoint" "secondary_monitor_azuremonitor" {
-  name                = "pe-ampls-fraud-detection-prod-neu-azuremonitor"
+  name                = "pe-ampls-fraud-detection-prod-weu-azuremonitor"
   location            = azurerm_resource_group.secondary.location
   resource_group_name = azurerm_resource_group.secondary.name
   subnet_id           = azurerm_subnet.secondary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-ampls-fraud-detection-prod-neu-azuremonitor"
-    private_connection_resource_id = azurerm_monitor_private_link_scope.secondary.id
+    name                           = "pe-ampls-fraud-detection-prod-weu-azuremonitor"
+    private_connection_resource_id = azurerm_monitor_private_link_scope.primary.id
     subresource_names              = ["azuremonitor"]
     is_manual_connection           = false
   }

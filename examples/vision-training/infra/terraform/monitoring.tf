@@ -27,8 +27,9 @@ resource "azurerm_application_insights" "primary" {
   tags                         = local.tags
 }
 
-# Log Analytics and Application Insights are reached through this Azure Monitor Private Link
-# Scope and its private endpoint (network.tf), not from public networks (SEC-05).
+# Every region's Log Analytics and Application Insights are reached through this one Azure
+# Monitor Private Link Scope and its private endpoints (network.tf), not from public networks
+# (SEC-05): one scope per DNS, or the scopes' global records override each other.
 resource "azurerm_monitor_private_link_scope" "primary" {
   name                  = "ampls-vision-prod-eus2"
   resource_group_name   = azurerm_resource_group.primary.name

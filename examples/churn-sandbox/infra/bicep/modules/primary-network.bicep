@@ -400,7 +400,7 @@ resource endpoint6 'Microsoft.Network/privateEndpoints@2025-07-01' = {
       {
         name: 'pe-ampls-churn-sandbox-dev-weu-azuremonitor'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Insights/privateLinkScopes', 'ampls-churn-sandbox-dev-weu')
+          privateLinkServiceId: resourceId('rg-churn-sandbox-dev-weu', 'Microsoft.Insights/privateLinkScopes', 'ampls-churn-sandbox-dev-weu')
           groupIds: [
             'azuremonitor'
           ]

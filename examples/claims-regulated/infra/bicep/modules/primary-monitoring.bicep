@@ -42,8 +42,9 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-// Log Analytics and Application Insights are reached through this Azure Monitor Private Link Scope
-// and its private endpoint (network module), not from public networks (SEC-05).
+// Every region's Log Analytics and Application Insights are reached through this one Azure Monitor
+// Private Link Scope and its private endpoints (network modules), not from public networks (SEC-05):
+// one scope per DNS, or the scopes' global records override each other.
 resource scope 'Microsoft.Insights/privateLinkScopes@2021-09-01' = {
   name: 'ampls-claims-prod-neu'
   location: 'global'
@@ -56,7 +57,7 @@ resource scope 'Microsoft.Insights/privateLinkScopes@2021-09-01' = {
   }
 }
 
-resource logAnalyticsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
+resource primaryLogAnalyticsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
   parent: scope
   name: 'scoped-log-claims-prod-neu'
   properties: {
@@ -64,10 +65,26 @@ resource logAnalyticsScoped 'Microsoft.Insights/privateLinkScopes/scopedResource
   }
 }
 
-resource appInsightsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
+resource primaryAppInsightsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
   parent: scope
   name: 'scoped-appi-claims-prod-neu'
   properties: {
     linkedResourceId: insights.id
+  }
+}
+
+resource secondaryLogAnalyticsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
+  parent: scope
+  name: 'scoped-log-claims-prod-weu'
+  properties: {
+    linkedResourceId: resourceId('rg-claims-prod-weu', 'Microsoft.OperationalInsights/workspaces', 'log-claims-prod-weu')
+  }
+}
+
+resource secondaryAppInsightsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
+  parent: scope
+  name: 'scoped-appi-claims-prod-weu'
+  properties: {
+    linkedResourceId: resourceId('rg-claims-prod-weu', 'Microsoft.Insights/components', 'appi-claims-prod-weu')
   }
 }

@@ -438,7 +438,7 @@ resource endpoint7 'Microsoft.Network/privateEndpoints@2025-07-01' = {
       {
         name: 'pe-ampls-claims-prod-neu-azuremonitor'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Insights/privateLinkScopes', 'ampls-claims-prod-neu')
+          privateLinkServiceId: resourceId('rg-claims-prod-neu', 'Microsoft.Insights/privateLinkScopes', 'ampls-claims-prod-neu')
           groupIds: [
             'azuremonitor'
           ]

@@ -41,33 +41,3 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
     publicNetworkAccessForQuery: 'Disabled'
   }
 }
-
-// Log Analytics and Application Insights are reached through this Azure Monitor Private Link Scope
-// and its private endpoint (network module), not from public networks (SEC-05).
-resource scope 'Microsoft.Insights/privateLinkScopes@2021-09-01' = {
-  name: 'ampls-claims-prod-weu'
-  location: 'global'
-  tags: tags
-  properties: {
-    accessModeSettings: {
-      ingestionAccessMode: 'PrivateOnly'
-      queryAccessMode: 'PrivateOnly'
-    }
-  }
-}
-
-resource logAnalyticsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
-  parent: scope
-  name: 'scoped-log-claims-prod-weu'
-  properties: {
-    linkedResourceId: logs.id
-  }
-}
-
-resource appInsightsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
-  parent: scope
-  name: 'scoped-appi-claims-prod-weu'
-  properties: {
-    linkedResourceId: insights.id
-  }
-}

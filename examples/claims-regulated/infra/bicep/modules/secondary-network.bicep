@@ -427,7 +427,7 @@ resource endpoint6Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint7 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-ampls-claims-prod-weu-azuremonitor'
+  name: 'pe-ampls-claims-prod-neu-azuremonitor'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -436,9 +436,9 @@ resource endpoint7 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-ampls-claims-prod-weu-azuremonitor'
+        name: 'pe-ampls-claims-prod-neu-azuremonitor'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Insights/privateLinkScopes', 'ampls-claims-prod-weu')
+          privateLinkServiceId: resourceId('rg-claims-prod-neu', 'Microsoft.Insights/privateLinkScopes', 'ampls-claims-prod-neu')
           groupIds: [
             'azuremonitor'
           ]

@@ -438,7 +438,7 @@ resource endpoint7 'Microsoft.Network/privateEndpoints@2025-07-01' = {
       {
         name: 'pe-ampls-fraud-detection-prod-weu-azuremonitor'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Insights/privateLinkScopes', 'ampls-fraud-detection-prod-weu')
+          privateLinkServiceId: resourceId('rg-fraud-detection-prod-weu', 'Microsoft.Insights/privateLinkScopes', 'ampls-fraud-detection-prod-weu')
           groupIds: [
             'azuremonitor'
           ]

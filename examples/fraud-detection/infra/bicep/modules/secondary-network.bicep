@@ -427,7 +427,7 @@ resource endpoint6Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint7 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-ampls-fraud-detection-prod-neu-azuremonitor'
+  name: 'pe-ampls-fraud-detection-prod-weu-azuremonitor'
   location: 'northeurope'
   tags: tags
   properties: {
@@ -436,9 +436,9 @@ resource endpoint7 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-ampls-fraud-detection-prod-neu-azuremonitor'
+        name: 'pe-ampls-fraud-detection-prod-weu-azuremonitor'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Insights/privateLinkScopes', 'ampls-fraud-detection-prod-neu')
+          privateLinkServiceId: resourceId('rg-fraud-detection-prod-weu', 'Microsoft.Insights/privateLinkScopes', 'ampls-fraud-detection-prod-weu')
           groupIds: [
             'azuremonitor'
           ]

@@ -43,8 +43,9 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-// Log Analytics and Application Insights are reached through this Azure Monitor Private Link Scope
-// and its private endpoint (network module), not from public networks (SEC-05).
+// Every region's Log Analytics and Application Insights are reached through this one Azure Monitor
+// Private Link Scope and its private endpoints (network modules), not from public networks (SEC-05):
+// one scope per DNS, or the scopes' global records override each other.
 resource scope 'Microsoft.Insights/privateLinkScopes@2021-09-01' = {
   name: 'ampls-vision-prod-eus2'
   location: 'global'
@@ -57,7 +58,7 @@ resource scope 'Microsoft.Insights/privateLinkScopes@2021-09-01' = {
   }
 }
 
-resource logAnalyticsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
+resource primaryLogAnalyticsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
   parent: scope
   name: 'scoped-log-vision-prod-eus2'
   properties: {
@@ -65,7 +66,7 @@ resource logAnalyticsScoped 'Microsoft.Insights/privateLinkScopes/scopedResource
   }
 }
 
-resource appInsightsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
+resource primaryAppInsightsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
   parent: scope
   name: 'scoped-appi-vision-prod-eus2'
   properties: {

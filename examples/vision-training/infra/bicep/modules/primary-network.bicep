@@ -402,7 +402,7 @@ resource endpoint6 'Microsoft.Network/privateEndpoints@2025-07-01' = {
       {
         name: 'pe-ampls-vision-prod-eus2-azuremonitor'
         properties: {
-          privateLinkServiceId: resourceId('Microsoft.Insights/privateLinkScopes', 'ampls-vision-prod-eus2')
+          privateLinkServiceId: resourceId('rg-vision-prod-eus2', 'Microsoft.Insights/privateLinkScopes', 'ampls-vision-prod-eus2')
           groupIds: [
             'azuremonitor'
           ]
