@@ -258,6 +258,33 @@ fn the_provider_states_the_teardown_choice_and_production_refuses_destruction() 
 // -------------------------------------------------------------- two zones, one subscription
 
 #[test]
+fn a_bicep_re_creation_within_the_retention_recovers_the_soft_deleted_key_vaults() {
+    // Terraform recovers them (`recover_soft_deleted_key_vaults`); the Bicep vault takes
+    // `createMode` (`recover` or `default`, Microsoft.KeyVault/vaults in bicep-types.json) from
+    // a deploy-time input, `default` unless the deployer sets MLZONE_KEY_VAULT_CREATE_MODE.
+    let zone = Zone::of("profiles/baseline.yaml", "");
+    assert!(
+        zone.bicep["main.bicepparam"].contains(
+            "param keyVaultCreateMode = readEnvironmentVariable('MLZONE_KEY_VAULT_CREATE_MODE', 'default')"
+        ),
+        "main.bicepparam reads the create mode"
+    );
+    for role in ["primary", "secondary"] {
+        let module = &zone.bicep[&format!("modules/{role}-dependencies.bicep")];
+        assert!(
+            module.contains("param keyVaultCreateMode string = 'default'"),
+            "{role}"
+        );
+        assert!(
+            module.contains("    createMode: keyVaultCreateMode\n"),
+            "{role}"
+        );
+    }
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
+    assert!(readme.contains("MLZONE_KEY_VAULT_CREATE_MODE=recover"));
+}
+
+#[test]
 fn a_zone_keeps_its_parameters_in_its_resource_groups_and_sizes_apply_to_vm_computes_only() {
     let zone = Zone::of("profiles/baseline.yaml", "");
     // By default nothing is assigned or enabled at subscription scope.
@@ -523,7 +550,7 @@ struct Zone {
     providers: BTreeMap<String, Block>,
     /// Terraform files' text by name.
     terraform: BTreeMap<String, String>,
-    /// Bicep files' text by path under `bicep/`.
+    /// Bicep and parameter files' text by path under `bicep/`.
     bicep: BTreeMap<String, String>,
     /// COMPLIANCE.md.
     compliance: String,
@@ -570,7 +597,7 @@ impl Zone {
         }
         zone.bicep = files_under(&out.join("bicep"))
             .into_iter()
-            .filter(|(name, _)| name.ends_with(".bicep"))
+            .filter(|(name, _)| name.ends_with(".bicep") || name.ends_with(".bicepparam"))
             .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("UTF-8 Bicep")))
             .collect();
         zone

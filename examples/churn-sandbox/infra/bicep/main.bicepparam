@@ -2,6 +2,9 @@
 // Change the profile, then run: mlzone generate ../profile.yaml -o . (in the output directory)
 using 'main.bicep'
 
+// `recover` to re-create the zone within the key vaults' retention after a teardown (README).
+param keyVaultCreateMode = readEnvironmentVariable('MLZONE_KEY_VAULT_CREATE_MODE', 'default')
+
 // Object ID of the Azure Cosmos DB service principal in this tenant: az ad sp show --id a232010e-820c-4083-83bb-3ace5fc29d0b --query id -o tsv
 param cosmosDbPrincipalObjectId = readEnvironmentVariable('MLZONE_COSMOS_DB_PRINCIPAL_OBJECT_ID')
 

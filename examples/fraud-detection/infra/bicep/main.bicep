@@ -6,6 +6,13 @@
 
 targetScope = 'subscription'
 
+@description('`recover` when re-creating the zone within the key vaults\' purge-protection retention after a teardown: the vaults are still soft-deleted and keep their names.')
+@allowed([
+  'default'
+  'recover'
+])
+param keyVaultCreateMode string = 'default'
+
 @description('Object ID in this tenant of the Azure Cosmos DB service principal, which needs the workspace key: az ad sp show --id a232010e-820c-4083-83bb-3ace5fc29d0b --query id -o tsv')
 @minLength(36)
 @maxLength(36)
@@ -69,6 +76,7 @@ module primaryDependencies 'modules/primary-dependencies.bicep' = {
   name: 'mlzone-fraud-detection-prod-weu-primary-dependencies'
   scope: primaryGroup
   params: {
+    keyVaultCreateMode: keyVaultCreateMode
     cosmosDbPrincipalObjectId: cosmosDbPrincipalObjectId
   }
   dependsOn: [
@@ -117,6 +125,7 @@ module secondaryDependencies 'modules/secondary-dependencies.bicep' = {
   name: 'mlzone-fraud-detection-prod-weu-secondary-dependencies'
   scope: secondaryGroup
   params: {
+    keyVaultCreateMode: keyVaultCreateMode
     cosmosDbPrincipalObjectId: cosmosDbPrincipalObjectId
   }
   dependsOn: [

@@ -16,6 +16,13 @@ var tags = {
 // Terraform's do.
 var nameSuffix = take(guid(toLower(subscription().subscriptionId), 'claims', 'prod', 'northeurope'), 4)
 
+@description('`recover` re-creates a vault still soft-deleted after a teardown (purge protection keeps its name); `default` creates a new one.')
+@allowed([
+  'default'
+  'recover'
+])
+param keyVaultCreateMode string = 'default'
+
 @description('Object ID in this tenant of the Azure Cosmos DB service principal.')
 param cosmosDbPrincipalObjectId string
 
@@ -46,6 +53,7 @@ resource vault 'Microsoft.KeyVault/vaults@2026-02-01' = {
       name: 'standard'
     }
     enableRbacAuthorization: true
+    createMode: keyVaultCreateMode
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
