@@ -37,10 +37,19 @@ fn one(profile: &Path, args: &GenerateArgs, ctx: &Context) -> Result<Outcome, Er
     } else {
         format!(", removed {}", written.removed.join(", "))
     };
+    let skipped = if rendered.skipped.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "left {} to the user (keep): {}\n",
+            plural(rendered.skipped.len(), "generated file"),
+            rendered.skipped.join(", ")
+        )
+    };
     Ok(Outcome {
         code: EXIT_OK,
         stdout: format!(
-            "wrote {} to {} ({} unchanged{removed})\n",
+            "wrote {} to {} ({} unchanged{removed})\n{skipped}",
             plural(written.changed.len(), "file"),
             rendered.out.display(),
             written.unchanged,

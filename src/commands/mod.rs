@@ -110,6 +110,7 @@ fn loaded_and_validated(path: &Path, ctx: &Context) -> Result<(Loaded, Validated
     let loaded = profile::load(path)?;
     let mut validated = crate::validate::validate(&loaded, ctx.today)?;
     let plan = resolve(&validated.profile);
+    kept_generated(path, &loaded, &mut validated, &plan)?;
     for (i, waiver) in validated.profile.waivers.iter().enumerate() {
         let pointer = format!("/waivers/{i}/id");
         let idle = plan
@@ -138,6 +139,79 @@ fn loaded_and_validated(path: &Path, ctx: &Context) -> Result<(Loaded, Validated
         }
     }
     Ok((loaded, validated, plan))
+}
+
+/// Judge each `keep:` pattern by the files mlzone generates that it covers: a kept file is
+/// neither written nor compared, so one that carries a security setting the
+/// [`inventory`](crate::inventory) reads would take that setting out of `generate`, `diff` and
+/// COMPLIANCE.md unseen (an error); any other covered file is named in a warning.
+fn kept_generated(
+    path: &Path,
+    loaded: &Loaded,
+    validated: &mut Validated,
+    plan: &Plan,
+) -> Result<(), Error> {
+    if validated.profile.keep.is_empty() {
+        return Ok(());
+    }
+    // Headers aside, the files do not depend on the output directory.
+    let files = render_with(plan, &Meta::new(path, Path::new("infra")), None, None)?;
+    for (i, pattern) in validated.profile.keep.iter().enumerate() {
+        let kept = output::Kept::new(std::slice::from_ref(pattern));
+        let covered: Vec<(&str, &str)> = files
+            .iter()
+            .filter(|(relative, _)| kept.keeps(relative))
+            .map(|(relative, text)| (relative.as_str(), text.as_str()))
+            .collect();
+        if covered.is_empty() {
+            continue;
+        }
+        let mut guarded = Vec::new();
+        let mut recommendations = Vec::new();
+        for file in &covered {
+            let settings = crate::inventory::terraform([*file]);
+            if !settings.is_empty() {
+                guarded.push(file.0);
+            }
+            recommendations.extend(settings.into_iter().map(|s| s.recommendation));
+        }
+        recommendations.retain(|r| !r.is_empty());
+        recommendations.sort_unstable();
+        recommendations.dedup();
+        let pointer = format!("/keep/{i}");
+        let d = if guarded.is_empty() {
+            let names: Vec<&str> = covered.iter().map(|(relative, _)| *relative).collect();
+            Diagnostic::warning(
+                "kept-generated",
+                &pointer,
+                format!(
+                    "`{pattern}` covers files mlzone generates, which generate leaves to you and diff does not compare: {}",
+                    names.join(", ")
+                ),
+            )
+            .help("keep only files you write yourself where you can, e.g. `terraform/backend.tf`")
+        } else {
+            Diagnostic::error(
+                "kept-generated",
+                &pointer,
+                format!(
+                    "`{pattern}` covers generated files that carry security settings ({}): kept, they are neither written nor compared, so a hand edit there would weaken {} unseen by generate, diff and COMPLIANCE.md",
+                    guarded.join(", "),
+                    recommendations.join(", ")
+                ),
+            )
+            .help("keep only files mlzone does not generate (e.g. `terraform/backend.tf`); change generated files through the profile or a template overlay")
+        };
+        let d = match loaded.map.value(&pointer) {
+            Some(location) => d.at(location),
+            None => d,
+        };
+        validated.warnings.diagnostics.push(d);
+    }
+    if validated.warnings.has_errors() {
+        return Err(Error::Invalid(std::mem::take(&mut validated.warnings)));
+    }
+    Ok(())
 }
 
 /// The warnings of a valid profile, as they read on stderr (nothing when there are none).
@@ -189,6 +263,8 @@ pub(crate) struct Rendered {
     pub(crate) out: PathBuf,
     /// The files the profile keeps for the user (`keep:`), left out of `files`.
     pub(crate) kept: output::Kept,
+    /// The files mlzone generates that `keep:` leaves to the user, in path order.
+    pub(crate) skipped: Vec<String>,
 }
 
 impl Rendered {
@@ -248,6 +324,7 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
         }
     }
     let kept = output::Kept::new(&validated.profile.keep);
+    let skipped = files.keys().filter(|r| kept.keeps(r)).cloned().collect();
     files.retain(|relative, _| !kept.keeps(relative));
     let sources: Vec<u8> = validated
         .warnings
@@ -265,6 +342,7 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
         sources,
         out,
         kept,
+        skipped,
     })
 }
 

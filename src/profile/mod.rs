@@ -83,8 +83,9 @@ pub struct Profile {
     pub outputs: Vec<OutputFormat>,
     /// Files in the output directory that you write and keep yourself, relative to it with `/`
     /// (e.g. `terraform/backend.tf`); `*` matches any characters but `/`
-    /// (`terraform/*.override.tf`). `generate` never writes, replaces or removes them, even
-    /// where mlzone would generate a file of that name, and `diff` never counts them as drift.
+    /// (`terraform/*.override.tf`). `generate` never writes, replaces or removes them, and
+    /// `diff` never counts them as drift. Covering a generated file that carries a security
+    /// setting is an error; covering another generated file, a warning.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keep: Vec<String>,
     /// Tags added to every resource (mlzone adds `project`, `environment` and `managed-by`).

@@ -52,13 +52,23 @@ fn a_kept_file_mlzone_would_generate_is_left_to_the_user() {
     // An edited generated file is refused...
     on_output("generate", &p, &out).assert().code(4);
 
-    // ...unless the profile keeps it: then it is neither written nor removed, nor drift.
-    profile(dir.path(), "keep: [\"terraform/*.tf\"]\n");
-    let written = on_output("generate", &p, &out).assert().success();
+    // ...unless the profile keeps it: then it is neither written nor removed, nor drift, and
+    // both validate and generate name it.
+    profile(dir.path(), "keep: [terraform/outputs.tf]\n");
+    let valid = mlzone().arg("validate").arg(&p).assert().code(0);
+    let stderr = text(&valid.get_output().stderr);
     assert!(
-        text(&written.get_output().stdout).starts_with("wrote 0 files"),
-        "{}",
-        text(&written.get_output().stdout)
+        stderr.contains("warning[kept-generated]")
+            && stderr.contains("covers files mlzone generates")
+            && stderr.contains("terraform/outputs.tf"),
+        "{stderr}"
+    );
+    let written = on_output("generate", &p, &out).assert().success();
+    let stdout = text(&written.get_output().stdout);
+    assert!(stdout.starts_with("wrote 0 files"), "{stdout}");
+    assert!(
+        stdout.contains("left 1 generated file to the user (keep): terraform/outputs.tf"),
+        "{stdout}"
     );
     assert_eq!(
         std::fs::read_to_string(&outputs).unwrap(),
@@ -87,4 +97,62 @@ fn a_kept_path_outside_the_output_directory_is_an_error() {
         stderr.contains("`.mlzone/manifest.json` is not a file path inside the output directory"),
         "{stderr}"
     );
+}
+
+#[test]
+fn keeping_generated_files_with_security_settings_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("infra");
+    let p = profile(dir.path(), "");
+    on_output("generate", &p, &out).assert().success();
+    let workspace = out.join("terraform/workspace.tf");
+    let edited: String = std::fs::read_to_string(&workspace)
+        .unwrap()
+        .lines()
+        .map(
+            |line| match line.contains("public_network_access_enabled") {
+                true => format!("{}\n", line.replace("false", "true")),
+                false => format!("{line}\n"),
+            },
+        )
+        .collect();
+    assert!(edited.contains("= true"));
+    std::fs::write(&workspace, &edited).unwrap();
+
+    profile(dir.path(), "keep: [\"terraform/*.tf\"]\n");
+    for command in ["validate", "generate", "diff"] {
+        let mut cmd = if command == "validate" {
+            let mut c = mlzone();
+            c.arg("validate").arg(&p);
+            c
+        } else {
+            on_output(command, &p, &out)
+        };
+        let run = cmd.assert().code(3);
+        let stderr = text(&run.get_output().stderr);
+        assert!(
+            stderr.contains("error[kept-generated]")
+                && stderr.contains("terraform/workspace.tf")
+                && stderr.contains("SEC-03"),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains("profile.yaml:3:8") && !stderr.contains("terraform/outputs.tf"),
+            "{command}: located, naming only the files with settings: {stderr}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&workspace).unwrap(), edited);
+}
+
+#[test]
+fn the_regulated_golden_profile_locks_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = extending(
+        dir.path(),
+        "profiles/regulated.yaml",
+        "project: loose\nkeep: [terraform/backend.tf]\n",
+    );
+    let run = mlzone().arg("validate").arg(&p).assert().code(3);
+    let stderr = text(&run.get_output().stderr);
+    assert!(stderr.contains("`keep`: locked by"), "{stderr}");
 }
