@@ -576,25 +576,33 @@ pub fn diff(
             Err(_) => drift.missing.push(relative.clone()),
         }
     }
+    let previous = Manifest::read(dir);
+    let wrote = |relative: &str| previous.iter().any(|m| m.files.contains_key(relative));
     let generated_dirs: BTreeSet<&str> = files
         .keys()
         .filter_map(|p| p.split_once('/').map(|(d, _)| d))
         .collect();
     for d in generated_dirs {
         for relative in list(dir, d) {
-            if !files.contains_key(&relative) && !kept.keeps(&relative) {
+            if files.contains_key(&relative) || kept.keeps(&relative) {
+                continue;
+            }
+            // A file mlzone wrote that the plan no longer produces is not the user's own.
+            if wrote(&relative) {
+                drift.removed.push(relative);
+            } else {
                 drift.extra.push(relative);
             }
         }
     }
-    let previous = Manifest::read(dir);
-    // What `generate` would remove: files it wrote that nothing produces now, outside the
-    // directories already listed (a format left out with `--format`).
+    // What `generate` would remove outside the directories listed above (a format left out
+    // with `--format`).
     for relative in previous.iter().flat_map(|m| m.files.keys()) {
         if !files.contains_key(relative)
             && safe_relative(relative)
             && !kept.keeps(relative)
             && !drift.extra.contains(relative)
+            && !drift.removed.contains(relative)
             && dir.join(relative).is_file()
         {
             drift.removed.push(relative.clone());
