@@ -88,6 +88,10 @@ pub fn effect(old: Option<&Setting>, new: Option<&Setting>) -> Effect {
     match (old, new) {
         (None, Some(n)) => by_presence(n.presence, true),
         (Some(o), None) => by_presence(o.presence, false),
+        // A changed internet destination opens one the zone did not reach before.
+        (Some(o), Some(n)) if n.presence == Presence::Opens && o.value != n.value => {
+            Effect::Weakens
+        }
         (Some(o), Some(n)) => match (o.strength, n.strength) {
             (Some(was), Some(is)) => match is.cmp(&was) {
                 Ordering::Less => Effect::Weakens,

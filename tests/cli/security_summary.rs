@@ -253,3 +253,17 @@ fn generate_names_every_file_edited_by_hand() {
         );
     }
 }
+
+#[test]
+fn a_hand_changed_internet_destination_weakens() {
+    let stdout = summary_after_hand_edits(&[(
+        "terraform/workspace.tf",
+        "destination = \"pypi.org\"",
+        "destination = \"evil.example.net\"",
+    )]);
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("pypi.org → evil.example.net"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.ends_with("(weakens)"), "{line}");
+}
