@@ -137,6 +137,11 @@ pub struct TeardownPlan {
     /// `lifecycle { prevent_destroy = true }` on each workspace, key vault and storage account
     /// (production): Terraform refuses any plan that would destroy one, a replacement included.
     pub prevent_destroy: bool,
+    /// Bicep's counterpart of `prevent_destroy` (production): the level of a
+    /// `Microsoft.Authorization/locks` on each workspace, key vault and storage account,
+    /// `CanNotDelete` (ManagementLockProperties.level, `tests/data/bicep-types.json`). A deployment
+    /// stack deletes what leaves the template; Azure refuses to delete a locked resource.
+    pub delete_lock: Option<String>,
     /// azurerm `features.key_vault.purge_soft_delete_on_destroy`: off, as the vaults are
     /// purge-protected (Azure refuses the purge; azurerm then skips it).
     pub purge_key_vault_on_destroy: bool,

@@ -165,13 +165,15 @@ fn resolve_bare(profile: &Profile) -> Plan {
 
 /// Outside production a destroyed workspace is purged, so that the zone can be re-created under
 /// the same names at once; in production Terraform refuses to destroy the workspace, its
-/// vault or its storage, and a workspace deleted anyway stays recoverable.
+/// vault or its storage, Azure refuses to delete them for the Bicep (a delete lock), and a
+/// workspace deleted anyway stays recoverable.
 fn teardown(profile: &Profile) -> TeardownPlan {
     let production = profile.environment == Environment::Prod;
     TeardownPlan {
         purge_workspace_on_destroy: !production,
         workspace_soft_delete_days: WORKSPACE_SOFT_DELETE_DAYS,
         prevent_destroy: production,
+        delete_lock: production.then(|| "CanNotDelete".to_owned()),
         purge_key_vault_on_destroy: false,
         recover_key_vault: true,
     }

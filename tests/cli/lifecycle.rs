@@ -258,6 +258,50 @@ fn the_provider_states_the_teardown_choice_and_production_refuses_destruction() 
 // -------------------------------------------------------------- two zones, one subscription
 
 #[test]
+fn production_bicep_locks_each_regions_workspace_vault_and_storage_against_deletion() {
+    // The deployment stack deletes what leaves the template (`--action-on-unmanage
+    // deleteResources`); Terraform's `prevent_destroy` has no Bicep counterpart, so production
+    // puts a `CanNotDelete` lock (Microsoft.Authorization/locks, ManagementLockProperties.level
+    // in bicep-types.json) on each of them.
+    let levels = lock_levels();
+    assert!(levels.contains(&"CanNotDelete".to_owned()), "{levels:?}");
+    let prod = Zone::of("profiles/baseline.yaml", "");
+    for role in ["primary", "secondary"] {
+        for (file, target) in [
+            ("dependencies", "Microsoft.KeyVault/vaults@"),
+            ("dependencies", "Microsoft.Storage/storageAccounts@"),
+            ("workspace", "Microsoft.MachineLearningServices/workspaces@"),
+        ] {
+            let file = format!("modules/{role}-{file}.bicep");
+            let (symbol, _) = prod.bicep_resource(&file, target);
+            let parsed = bicep::parse(prod.bicep_text(&file)).expect("Bicep");
+            let locks: Vec<_> = bicep_resources(&parsed, "Microsoft.Authorization/locks@")
+                .into_iter()
+                .filter(|(_, body)| prop(body, "scope").map(member_path).as_deref() == Some(symbol))
+                .collect();
+            assert_eq!(locks.len(), 1, "{file}: one lock on {symbol}");
+            let level = prop(locks[0].1, "properties").and_then(|p| prop(p, "level"));
+            assert_eq!(
+                level.and_then(Expr::literal).as_deref(),
+                Some("CanNotDelete"),
+                "{file}: {symbol}"
+            );
+        }
+    }
+    let dev = Zone::of("profiles/exploratory.yaml", "");
+    for (file, text) in &dev.bicep {
+        assert!(
+            !text.contains("Microsoft.Authorization/locks@"),
+            "{file}: no lock outside production"
+        );
+    }
+    assert!(
+        dev.bicep.contains_key("modules/primary-workspace.bicep"),
+        "the dev zone has Bicep to check"
+    );
+}
+
+#[test]
 fn a_bicep_re_creation_within_the_retention_recovers_the_soft_deleted_key_vaults() {
     // Terraform recovers them (`recover_soft_deleted_key_vaults`); the Bicep vault takes
     // `createMode` (`recover` or `default`, Microsoft.KeyVault/vaults in bicep-types.json) from
@@ -658,6 +702,25 @@ fn azurerm_validations() -> serde_json::Value {
         .expect("the validations snapshot");
     let all: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     all["resources"].clone()
+}
+
+/// The values of a lock's `level` (ManagementLockProperties.level,
+/// `tests/data/bicep-types.json`, Microsoft.Authorization/locks at its version in the Plan).
+fn lock_levels() -> Vec<String> {
+    let text = std::fs::read_to_string(repo().join("tests/data/bicep-types.json")).expect("types");
+    let all: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let version = &mlzone::facts::api_versions()["Microsoft.Authorization/locks"];
+    let resource = &all["resources"]["Microsoft.Authorization/locks"][version.as_str()];
+    let types = &all["schemas"][resource["schema"].as_str().expect("schema")]["types"];
+    let body = &types[resource["body"].to_string()];
+    let properties = &types[body["properties"]["properties"]["type"].to_string()];
+    let level = &types[properties["properties"]["level"]["type"].to_string()];
+    level["enum"]
+        .as_array()
+        .expect("an enum")
+        .iter()
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect()
 }
 
 /// The one nested block `name` of `block`.

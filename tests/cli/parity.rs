@@ -283,6 +283,7 @@ fn bicep_and_terraform_exempt_the_zone_for_the_same_waivers() {
 
 /// Kinds the baseline profile has in both formats.
 const BASELINE_KINDS: &[&str] = &[
+    "delete_protection",
     "resource_group",
     "identity",
     "key_vault",
@@ -310,6 +311,7 @@ const BASELINE_KINDS: &[&str] = &[
 /// Kinds some shipped profile has: the baseline's (but Defender plans, which none manages), and
 /// those of compute subnets and instances.
 const ALL_KINDS: &[&str] = &[
+    "delete_protection",
     "resource_group",
     "identity",
     "key_vault",
@@ -1608,6 +1610,14 @@ fn terraform_inventory(files: &BTreeMap<String, String>, roles: &Roles) -> Inven
         let body = tf.body(block.body());
         let name = tf.name(address);
         terraform_resource(&mut inventory, roles, ty, &name, &body);
+        // Production's destroy protection: `prevent_destroy` here, a delete lock in the Bicep.
+        let guarded = matches!(
+            ty.as_str(),
+            "azurerm_machine_learning_workspace" | "azurerm_key_vault" | "azurerm_storage_account"
+        );
+        if guarded && at(&body, "lifecycle/prevent_destroy") == &Value::Bool(true) {
+            Lines::of(&mut inventory, "delete_protection", name).set("level", "CanNotDelete");
+        }
     }
     for (name, block) in &tf.others {
         inventory.insert(format!("unhandled terraform {} {name}", block.identifier()));
@@ -2604,6 +2614,10 @@ fn bicep_resource(
                     inventory.insert(format!("unhandled bicep compute {other:?} {compute}"));
                 }
             }
+        }
+        "Microsoft.Authorization/locks" => {
+            Lines::of(inventory, "delete_protection", text(at(&body, "scope")))
+                .set("level", text(at(&body, "properties/level")));
         }
         "Microsoft.Authorization/roleAssignments" => {
             let scope = match at(&body, "scope") {

@@ -400,3 +400,27 @@ resource fileDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-previ
     ]
   }
 }
+
+// Production: Azure refuses to delete the key vault while this lock is on it, as the
+// deployment stack would when a profile edit drops or renames it. A deliberate teardown
+// removes the lock first (README, Teardown).
+resource vaultLock 'Microsoft.Authorization/locks@2020-05-01' = {
+  name: 'do-not-delete'
+  scope: vault
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'mlzone production zone: remove this lock only for a deliberate teardown.'
+  }
+}
+
+// Production: Azure refuses to delete the storage account while this lock is on it, as the
+// deployment stack would when a profile edit drops or renames it. A deliberate teardown
+// removes the lock first (README, Teardown).
+resource storageLock 'Microsoft.Authorization/locks@2020-05-01' = {
+  name: 'do-not-delete'
+  scope: storage
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'mlzone production zone: remove this lock only for a deliberate teardown.'
+  }
+}

@@ -99,6 +99,18 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
   }
 }
 
+// Production: Azure refuses to delete the workspace while this lock is on it, as the
+// deployment stack would when a profile edit drops or renames it. A deliberate teardown
+// removes the lock first (README, Teardown).
+resource workspaceLock 'Microsoft.Authorization/locks@2020-05-01' = {
+  name: 'do-not-delete'
+  scope: workspace
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'mlzone production zone: remove this lock only for a deliberate teardown.'
+  }
+}
+
 // The workspace's private endpoint (SEC-03), in the network module's endpoint subnet and DNS zones.
 resource zone1 'Microsoft.Network/privateDnsZones@2024-06-01' existing = {
   name: 'privatelink.api.azureml.ms'
