@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use hcl::{Block, BlockLabel, Expression};
 use serde_json::Value;
@@ -16,139 +16,146 @@ use crate::support::{extending, generate_into, mlzone, plan_json, repo, shipped_
 
 #[test]
 fn the_managed_network_is_provisioned_after_its_rules_and_before_compute() {
-    let temp = tempfile::tempdir().expect("a temporary directory");
     let mut provisioned = 0;
-    for (label, profile) in shipped_profiles() {
-        let out = temp.path().join(slug(&label));
-        generate_into(&profile, &out, "terraform,bicep");
-        let plan = plan_json(&profile);
-        let tf = Terraform::read(&out);
-        for region in plan["regions"].as_array().expect("regions") {
-            let role = region["role"].as_str().expect("a role");
-            let network = &region["workspace"]["managed_network"];
-            let workspace = format!("azurerm_machine_learning_workspace.{role}");
-            let actions = tf.provisioning_of(&workspace);
-            let compute = tf.compute_of(&workspace);
-            let bicep_workspace = bicep_workspace(&out, role);
-            if network.is_null() {
-                assert!(actions.is_empty(), "{label} {role}: no managed network");
-                assert_eq!(bicep_workspace.get("provisionNetworkNow"), None);
-                continue;
-            }
-            provisioned += 1;
-            let [action] = actions[..] else {
-                panic!("{label} {role}: {} provisioning actions", actions.len());
-            };
-            let action_block = &tf.resources[action];
+    each_shipped_zone(
+        |ShippedZone {
+             label,
+             out,
+             plan,
+             tf,
+             ..
+         }| {
+            for region in plan["regions"].as_array().expect("regions") {
+                let role = region["role"].as_str().expect("a role");
+                let network = &region["workspace"]["managed_network"];
+                let workspace = format!("azurerm_machine_learning_workspace.{role}");
+                let actions = tf.provisioning_of(&workspace);
+                let compute = tf.compute_of(&workspace);
+                let bicep_workspace = bicep_workspace(out, role);
+                if network.is_null() {
+                    assert!(actions.is_empty(), "{label} {role}: no managed network");
+                    assert_eq!(bicep_workspace.get("provisionNetworkNow"), None);
+                    continue;
+                }
+                provisioned += 1;
+                let [action] = actions[..] else {
+                    panic!("{label} {role}: {} provisioning actions", actions.len());
+                };
+                let action_block = &tf.resources[action];
 
-            // After whatever holds the outbound rules.
-            let rules = network["outbound_rules"].as_array().expect("rules").len();
-            let holders = tf.rule_holders_of(&workspace);
-            assert_eq!(
-                holders.is_empty(),
-                rules == 0,
-                "{label} {role}: {holders:?}"
-            );
-            let depends = depends_on(action_block);
-            for holder in &holders {
+                // After whatever holds the outbound rules.
+                let rules = network["outbound_rules"].as_array().expect("rules").len();
+                let holders = tf.rule_holders_of(&workspace);
+                assert_eq!(
+                    holders.is_empty(),
+                    rules == 0,
+                    "{label} {role}: {holders:?}"
+                );
+                let depends = depends_on(action_block);
+                for holder in &holders {
+                    assert!(
+                        depends.contains(holder),
+                        "{label} {role}: {action} does not wait for {holder}"
+                    );
+                }
+
+                // Long enough for what Microsoft documents.
+                let fqdn = network["outbound_rules"]
+                    .as_array()
+                    .expect("rules")
+                    .iter()
+                    .any(|r| r["kind"] == "FQDN");
+                let documented = if fqdn { 40 } else { 30 };
+                let timeouts = action_block
+                    .body()
+                    .blocks()
+                    .find(|b| b.identifier() == "timeouts")
+                    .unwrap_or_else(|| panic!("{label} {role}: {action} has no timeouts"));
+                let create = attribute(timeouts, "create").expect("a create timeout");
                 assert!(
-                    depends.contains(holder),
-                    "{label} {role}: {action} does not wait for {holder}"
+                    minutes(&create) >= documented,
+                    "{label} {role}: {create} is shorter than the documented {documented} minutes"
+                );
+
+                // Before every compute.
+                assert!(!compute.is_empty(), "{label} {role}: no compute");
+                for address in &compute {
+                    let depends = depends_on(&tf.resources[address]);
+                    assert!(
+                        depends.contains(action),
+                        "{label} {role}: {address} does not wait for {action}"
+                    );
+                }
+
+                // Bicep: an ARM template cannot call the action, so the workspace is created with its
+                // network provisioned, and its rules in the same module; compute after that module.
+                assert_eq!(
+                    bicep_workspace.get("provisionNetworkNow"),
+                    Some(&Value::Bool(true)),
+                    "{label} {role}"
+                );
+                assert_eq!(
+                    bicep_rule_count(out, role),
+                    rules,
+                    "{label} {role}: the rules are in the workspace module"
+                );
+                let main = bicep_file(out, "main.bicep");
+                let depends = module_depends_on(&main, &format!("{role}Compute"));
+                assert!(
+                    depends.contains(&format!("{role}Workspace")),
+                    "{label} {role}: the compute module does not wait for the workspace: {depends:?}"
                 );
             }
-
-            // Long enough for what Microsoft documents.
-            let fqdn = network["outbound_rules"]
-                .as_array()
-                .expect("rules")
-                .iter()
-                .any(|r| r["kind"] == "FQDN");
-            let documented = if fqdn { 40 } else { 30 };
-            let timeouts = action_block
-                .body()
-                .blocks()
-                .find(|b| b.identifier() == "timeouts")
-                .unwrap_or_else(|| panic!("{label} {role}: {action} has no timeouts"));
-            let create = attribute(timeouts, "create").expect("a create timeout");
-            assert!(
-                minutes(&create) >= documented,
-                "{label} {role}: {create} is shorter than the documented {documented} minutes"
-            );
-
-            // Before every compute.
-            assert!(!compute.is_empty(), "{label} {role}: no compute");
-            for address in &compute {
-                let depends = depends_on(&tf.resources[address]);
-                assert!(
-                    depends.contains(action),
-                    "{label} {role}: {address} does not wait for {action}"
-                );
-            }
-
-            // Bicep: an ARM template cannot call the action, so the workspace is created with its
-            // network provisioned, and its rules in the same module; compute after that module.
-            assert_eq!(
-                bicep_workspace.get("provisionNetworkNow"),
-                Some(&Value::Bool(true)),
-                "{label} {role}"
-            );
-            assert_eq!(
-                bicep_rule_count(&out, role),
-                rules,
-                "{label} {role}: the rules are in the workspace module"
-            );
-            let main = bicep_file(&out, "main.bicep");
-            let depends = module_depends_on(&main, &format!("{role}Compute"));
-            assert!(
-                depends.contains(&format!("{role}Workspace")),
-                "{label} {role}: the compute module does not wait for the workspace: {depends:?}"
-            );
-        }
-    }
+        },
+    );
     assert!(provisioned >= 6, "only {provisioned} managed networks");
 }
 
 #[test]
 fn every_workspace_builds_images_on_a_cluster_it_has() {
-    let temp = tempfile::tempdir().expect("a temporary directory");
-    for (label, profile) in shipped_profiles() {
-        let out = temp.path().join(slug(&label));
-        generate_into(&profile, &out, "terraform,bicep");
-        let plan = plan_json(&profile);
-        let tf = Terraform::read(&out);
-        for region in plan["regions"].as_array().expect("regions") {
-            let role = region["role"].as_str().expect("a role");
-            let planned = region["workspace"]["image_build"]["cluster"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{label} {role}: the registry is private"));
-            let workspace = format!("azurerm_machine_learning_workspace.{role}");
-            let named = attribute(&tf.resources[&workspace], "image_build_compute_name")
-                .unwrap_or_else(|| panic!("{label} {role}: no image_build_compute_name"));
-            assert_eq!(named, format!("\"{planned}\""), "{label} {role}");
-            let clusters = tf.cluster_names_of(&workspace);
-            assert!(
-                clusters.contains(&planned.to_owned()),
-                "{label} {role}: `{planned}` is not among the clusters {clusters:?}"
-            );
+    each_shipped_zone(
+        |ShippedZone {
+             label,
+             out,
+             plan,
+             tf,
+             ..
+         }| {
+            for region in plan["regions"].as_array().expect("regions") {
+                let role = region["role"].as_str().expect("a role");
+                let planned = region["workspace"]["image_build"]["cluster"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{label} {role}: the registry is private"));
+                let workspace = format!("azurerm_machine_learning_workspace.{role}");
+                let named = attribute(&tf.resources[&workspace], "image_build_compute_name")
+                    .unwrap_or_else(|| panic!("{label} {role}: no image_build_compute_name"));
+                assert_eq!(named, format!("\"{planned}\""), "{label} {role}");
+                let clusters = tf.cluster_names_of(&workspace);
+                assert!(
+                    clusters.contains(&planned.to_owned()),
+                    "{label} {role}: `{planned}` is not among the clusters {clusters:?}"
+                );
 
-            let bicep_workspace = bicep_workspace(&out, role);
-            assert_eq!(
-                bicep_workspace.get("imageBuildCompute"),
-                Some(&Value::String(planned.to_owned())),
-                "{label} {role}"
-            );
-            let clusters = bicep_cluster_names(&out, role);
+                let bicep_workspace = bicep_workspace(out, role);
+                assert_eq!(
+                    bicep_workspace.get("imageBuildCompute"),
+                    Some(&Value::String(planned.to_owned())),
+                    "{label} {role}"
+                );
+                let clusters = bicep_cluster_names(out, role);
+                assert!(
+                    clusters.contains(&planned.to_owned()),
+                    "{label} {role}: `{planned}` is not among the Bicep clusters {clusters:?}"
+                );
+            }
+            let compliance = fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
             assert!(
-                clusters.contains(&planned.to_owned()),
-                "{label} {role}: `{planned}` is not among the Bicep clusters {clusters:?}"
+                compliance.contains("**Image builds**")
+                    && compliance.contains("image_build_cluster"),
+                "{label}: the compliance report does not say where images are built"
             );
-        }
-        let compliance = fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
-        assert!(
-            compliance.contains("**Image builds**") && compliance.contains("image_build_cluster"),
-            "{label}: the compliance report does not say where images are built"
-        );
-    }
+        },
+    );
 }
 
 #[test]
@@ -255,6 +262,33 @@ pub(crate) fn attribute(block: &Block, name: &str) -> Option<String> {
         .attributes()
         .find(|a| a.key() == name)
         .map(|a| a.expr().to_string())
+}
+
+/// A shipped profile generated in both formats into a temporary directory, and read back.
+pub(crate) struct ShippedZone {
+    pub(crate) label: String,
+    pub(crate) profile: PathBuf,
+    pub(crate) out: PathBuf,
+    pub(crate) plan: Value,
+    pub(crate) tf: Terraform,
+}
+
+/// Runs `check` on every shipped profile, generated in both formats.
+pub(crate) fn each_shipped_zone(mut check: impl FnMut(&ShippedZone)) {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    for (label, profile) in shipped_profiles() {
+        let out = temp.path().join(slug(&label));
+        generate_into(&profile, &out, "terraform,bicep");
+        let plan = plan_json(&profile);
+        let tf = Terraform::read(&out);
+        check(&ShippedZone {
+            label,
+            profile,
+            out,
+            plan,
+            tf,
+        });
+    }
 }
 
 /// The generated Terraform's resources by address.

@@ -15,29 +15,34 @@ use hcl::{Block, Expression, ObjectKey};
 use serde_json::Value;
 
 use crate::bicep::StmtKind;
-use crate::managed_network::{Terraform, attribute, bicep_file, literal, string};
-use crate::support::{extending, generate_into, mlzone, plan_json, shipped_profiles, slug};
+use crate::managed_network::{
+    ShippedZone, Terraform, attribute, bicep_file, each_shipped_zone, literal, string,
+};
+use crate::support::{extending, generate_into, mlzone, plan_json};
 
 #[test]
 fn monitoring_takes_no_public_traffic_and_is_reached_through_its_private_link_scope() {
-    let temp = tempfile::tempdir().expect("a temporary directory");
     let mut scopes = 0;
-    for (label, profile) in shipped_profiles() {
-        let out = temp.path().join(slug(&label));
-        generate_into(&profile, &out, "terraform,bicep");
-        let plan = plan_json(&profile);
-        let tf = Terraform::read(&out);
-        for region in plan["regions"].as_array().expect("regions") {
-            let role = region["role"].as_str().expect("a role");
-            let what = format!("{label} {role}");
-            assert_eq!(region["monitoring"]["public_ingestion"], false, "{what}");
-            assert_eq!(region["monitoring"]["public_query"], false, "{what}");
-            let regions = plan["regions"].as_array().map_or(0, Vec::len);
-            assert_monitoring_is_private(&tf, &out, role, regions, &what);
-            assert_monitor_endpoint(&tf, &out, region, role, &what);
-            scopes += 1;
-        }
-    }
+    each_shipped_zone(
+        |ShippedZone {
+             label,
+             out,
+             plan,
+             tf,
+             ..
+         }| {
+            for region in plan["regions"].as_array().expect("regions") {
+                let role = region["role"].as_str().expect("a role");
+                let what = format!("{label} {role}");
+                assert_eq!(region["monitoring"]["public_ingestion"], false, "{what}");
+                assert_eq!(region["monitoring"]["public_query"], false, "{what}");
+                let regions = plan["regions"].as_array().map_or(0, Vec::len);
+                assert_monitoring_is_private(tf, out, role, regions, &what);
+                assert_monitor_endpoint(tf, out, region, role, &what);
+                scopes += 1;
+            }
+        },
+    );
     assert!(scopes >= 9, "only {scopes} scopes");
 }
 
@@ -85,56 +90,59 @@ fn a_sec_05_waiver_opens_monitoring_and_drops_its_scope() {
 
 #[test]
 fn a_readable_geo_secondary_is_reached_through_its_own_private_endpoint() {
-    let temp = tempfile::tempdir().expect("a temporary directory");
     let mut geo = 0;
-    for (label, profile) in shipped_profiles() {
-        let out = temp.path().join(slug(&label));
-        generate_into(&profile, &out, "terraform,bicep");
-        let plan = plan_json(&profile);
-        let tf = Terraform::read(&out);
-        let compliance = fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
-        for region in plan["regions"].as_array().expect("regions") {
-            let role = region["role"].as_str().expect("a role");
-            let what = format!("{label} {role}");
-            let replication = region["storage"]["replication"]
-                .as_str()
-                .expect("replication");
-            let readable = replication.starts_with("RA");
-            let address = format!("azurerm_private_endpoint.{role}_storage_blob_secondary");
-            let bicep_secondaries = bicep_endpoints(&out, role, "blob_secondary");
-            if !readable {
-                assert!(
-                    !tf.resources.contains_key(&address),
-                    "{what}: {replication}"
+    each_shipped_zone(
+        |ShippedZone {
+             label,
+             out,
+             plan,
+             tf,
+             ..
+         }| {
+            let compliance = fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
+            for region in plan["regions"].as_array().expect("regions") {
+                let role = region["role"].as_str().expect("a role");
+                let what = format!("{label} {role}");
+                let replication = region["storage"]["replication"]
+                    .as_str()
+                    .expect("replication");
+                let readable = replication.starts_with("RA");
+                let address = format!("azurerm_private_endpoint.{role}_storage_blob_secondary");
+                let bicep_secondaries = bicep_endpoints(out, role, "blob_secondary");
+                if !readable {
+                    assert!(
+                        !tf.resources.contains_key(&address),
+                        "{what}: {replication}"
+                    );
+                    assert!(bicep_secondaries.is_empty(), "{what}: {replication}");
+                    continue;
+                }
+                geo += 1;
+                let endpoint = tf
+                    .resources
+                    .get(&address)
+                    .unwrap_or_else(|| panic!("{what}: {replication} without {address}"));
+                let connection = block(endpoint, "private_service_connection");
+                assert_eq!(
+                    strings(connection, "subresource_names"),
+                    ["blob_secondary"],
+                    "{what}"
                 );
-                assert!(bicep_secondaries.is_empty(), "{what}: {replication}");
-                continue;
+                assert!(
+                    attribute(connection, "private_connection_resource_id")
+                        .is_some_and(|id| id.contains(&format!("azurerm_storage_account.{role}."))),
+                    "{what}: the secondary endpoint is the zone's storage account's"
+                );
+                assert_eq!(bicep_secondaries.len(), 1, "{what}: one Bicep endpoint");
+                let storage = region["storage"]["name"].as_str().expect("a name");
+                assert!(
+                    compliance.contains(&format!("`{storage}` is {replication}; its readable"))
+                        && compliance.contains("own private endpoint (blob_secondary)"),
+                    "{what}: the compliance report does not say how the secondary is reached"
+                );
             }
-            geo += 1;
-            let endpoint = tf
-                .resources
-                .get(&address)
-                .unwrap_or_else(|| panic!("{what}: {replication} without {address}"));
-            let connection = block(endpoint, "private_service_connection");
-            assert_eq!(
-                strings(connection, "subresource_names"),
-                ["blob_secondary"],
-                "{what}"
-            );
-            assert!(
-                attribute(connection, "private_connection_resource_id")
-                    .is_some_and(|id| id.contains(&format!("azurerm_storage_account.{role}."))),
-                "{what}: the secondary endpoint is the zone's storage account's"
-            );
-            assert_eq!(bicep_secondaries.len(), 1, "{what}: one Bicep endpoint");
-            let storage = region["storage"]["name"].as_str().expect("a name");
-            assert!(
-                compliance.contains(&format!("`{storage}` is {replication}; its readable"))
-                    && compliance.contains("own private endpoint (blob_secondary)"),
-                "{what}: the compliance report does not say how the secondary is reached"
-            );
-        }
-    }
+        },
+    );
     assert!(geo >= 4, "only {geo} geo-redundant accounts");
 }
 
@@ -208,66 +216,70 @@ fn batch_inference_in_the_zone_vnet_reaches_storage_queues_and_tables_privately(
 
 #[test]
 fn the_managed_firewall_sku_and_its_fixed_cost_follow_the_profile() {
-    let temp = tempfile::tempdir().expect("a temporary directory");
     let mut firewalls = BTreeSet::new();
-    for (label, profile) in shipped_profiles() {
-        let out = temp.path().join(slug(&label));
-        generate_into(&profile, &out, "terraform,bicep");
-        let plan = plan_json(&profile);
-        let tf = Terraform::read(&out);
-        let compliance = fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
-        let stdout = mlzone().arg("plan").arg(&profile).assert().success();
-        let stdout = String::from_utf8_lossy(&stdout.get_output().stdout).into_owned();
-        for region in plan["regions"].as_array().expect("regions") {
-            let role = region["role"].as_str().expect("a role");
-            let what = format!("{label} {role}");
-            let network = &region["workspace"]["managed_network"];
-            let Some(sku) = network["firewall_sku"].as_str() else {
-                continue;
-            };
-            let expected = match (plan["environment"].as_str(), profile_sku(&profile)) {
-                (_, Some(chosen)) => chosen,
-                (Some("prod"), None) => "Standard".to_owned(),
-                _ => "Basic".to_owned(),
-            };
-            assert_eq!(sku, expected, "{what}");
-            firewalls.insert(sku.to_owned());
-            let update = &tf.resources[&format!("azapi_update_resource.{role}_managed_network")];
-            let body = update
-                .body()
-                .attributes()
-                .find(|a| a.key() == "body")
-                .map(|a| a.expr().clone())
-                .expect("a body");
-            assert_eq!(
-                path(&body, &["properties", "managedNetwork", "firewallSku"]),
-                Some(Expression::String(sku.to_owned())),
-                "{what}: Terraform"
-            );
-            let workspace = bicep_resources(&out, &format!("modules/{role}-workspace.bicep"))
-                .into_iter()
-                .find(|(ty, _)| ty == "Microsoft.MachineLearningServices/workspaces")
-                .map(|(_, body)| body)
-                .expect("a Bicep workspace");
-            assert_eq!(
-                workspace["properties"]["managedNetwork"]["firewallSku"], sku,
-                "{what}: Bicep"
-            );
-            let cost = network["fixed_cost_text"].as_str().expect("a cost class");
-            assert!(
-                cost.contains(&format!("Azure Firewall {sku}")),
-                "{what}: {cost}"
-            );
-            assert!(
-                stdout.contains(&format!("fixed cost      {cost}")),
-                "{what}: {stdout}"
-            );
-            assert!(
-                compliance.contains(&format!("Fixed monthly\n  cost class: {cost}")),
-                "{what}: the compliance report does not give the cost class"
-            );
-        }
-    }
+    each_shipped_zone(
+        |ShippedZone {
+             label,
+             profile,
+             out,
+             plan,
+             tf,
+         }| {
+            let compliance = fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
+            let stdout = mlzone().arg("plan").arg(profile).assert().success();
+            let stdout = String::from_utf8_lossy(&stdout.get_output().stdout).into_owned();
+            for region in plan["regions"].as_array().expect("regions") {
+                let role = region["role"].as_str().expect("a role");
+                let what = format!("{label} {role}");
+                let network = &region["workspace"]["managed_network"];
+                let Some(sku) = network["firewall_sku"].as_str() else {
+                    continue;
+                };
+                let expected = match (plan["environment"].as_str(), profile_sku(profile)) {
+                    (_, Some(chosen)) => chosen,
+                    (Some("prod"), None) => "Standard".to_owned(),
+                    _ => "Basic".to_owned(),
+                };
+                assert_eq!(sku, expected, "{what}");
+                firewalls.insert(sku.to_owned());
+                let update =
+                    &tf.resources[&format!("azapi_update_resource.{role}_managed_network")];
+                let body = update
+                    .body()
+                    .attributes()
+                    .find(|a| a.key() == "body")
+                    .map(|a| a.expr().clone())
+                    .expect("a body");
+                assert_eq!(
+                    path(&body, &["properties", "managedNetwork", "firewallSku"]),
+                    Some(Expression::String(sku.to_owned())),
+                    "{what}: Terraform"
+                );
+                let workspace = bicep_resources(out, &format!("modules/{role}-workspace.bicep"))
+                    .into_iter()
+                    .find(|(ty, _)| ty == "Microsoft.MachineLearningServices/workspaces")
+                    .map(|(_, body)| body)
+                    .expect("a Bicep workspace");
+                assert_eq!(
+                    workspace["properties"]["managedNetwork"]["firewallSku"], sku,
+                    "{what}: Bicep"
+                );
+                let cost = network["fixed_cost_text"].as_str().expect("a cost class");
+                assert!(
+                    cost.contains(&format!("Azure Firewall {sku}")),
+                    "{what}: {cost}"
+                );
+                assert!(
+                    stdout.contains(&format!("fixed cost      {cost}")),
+                    "{what}: {stdout}"
+                );
+                assert!(
+                    compliance.contains(&format!("Fixed monthly\n  cost class: {cost}")),
+                    "{what}: the compliance report does not give the cost class"
+                );
+            }
+        },
+    );
     assert_eq!(
         firewalls,
         BTreeSet::from(["Basic".to_owned(), "Standard".to_owned()]),
