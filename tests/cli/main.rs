@@ -2,6 +2,8 @@
 
 mod support;
 
+// COMPLIANCE.md: what each waiver turns off; statements that hold for the network mode.
+mod compliance;
 // Compute in the zone's own VNet: required outbound, endpoint policy alias, serverless subnet.
 mod customer_network;
 // Generated Bicep against the Bicep types in tests/data, parsed and checked here; determinism.

@@ -1,0 +1,113 @@
+//! COMPLIANCE.md states what the plan does, no more: what each waiver turns off, and operating
+//! notes only where the zone's network mode makes them true.
+
+use std::path::Path;
+
+use crate::support::{extending, generate_into, plan_json, shipped_profiles};
+
+/// COMPLIANCE.md of `profile`, generated into `dir`.
+fn report(profile: &Path, dir: &Path) -> String {
+    let out = dir.join("infra");
+    generate_into(profile, &out, "terraform");
+    std::fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md")
+}
+
+/// Markdown table and list text back to plain text (the `md` filter's escapes undone).
+fn plain(markdown: &str) -> String {
+    markdown
+        .replace('\\', "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+/// The lines of the report's "What each waiver turns off" under waiver `id`.
+fn turns_off<'r>(report: &'r str, id: &str) -> Vec<&'r str> {
+    let section = report
+        .split("### What each waiver turns off")
+        .nth(1)
+        .expect("a section on what each waiver turns off");
+    let head = format!("- **{id}** (");
+    section
+        .lines()
+        .skip_while(|l| !l.starts_with(&head))
+        .skip(1)
+        .take_while(|l| l.starts_with("  - "))
+        .map(|l| &l[4..])
+        .collect()
+}
+
+#[test]
+fn the_report_lists_what_each_waiver_turns_off_as_plan_does() {
+    let mut seen = 0;
+    for (name, profile) in shipped_profiles() {
+        let plan = plan_json(&profile);
+        let waivers = plan["waivers"].as_array().expect("waivers");
+        if waivers.is_empty() {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let report = plain(&report(&profile, dir.path()));
+        for w in waivers {
+            let id = w["id"].as_str().expect("an ID");
+            let expected: Vec<&str> = w["turns_off"]
+                .as_array()
+                .expect("turns_off")
+                .iter()
+                .map(|l| l.as_str().expect("a line"))
+                .collect();
+            assert!(!expected.is_empty(), "{name}: {id} turns something off");
+            assert_eq!(turns_off(&report, id), expected, "{name}: {id}");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1, "{seen} waivers seen");
+}
+
+#[test]
+fn a_waiver_that_removes_policy_assignments_and_endpoints_says_so_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = extending(
+        dir.path(),
+        "profiles/baseline.yaml",
+        "project: waived\nwaivers:\n  - {id: SEC-03, reason: studio from the office, expires: 2027-01-31}\n",
+    );
+    let report = plain(&report(&p, dir.path()));
+    let lines = turns_off(&report, "SEC-03");
+    assert!(
+        lines.iter().any(|l| l.starts_with("relaxes workspace")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("removes private endpoint") && l.contains("amlworkspace")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("adds") && l.contains("exemption")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn isolation_that_cannot_go_back_is_stated_only_for_a_managed_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let managed = report(
+        &crate::support::repo().join("profiles/baseline.yaml"),
+        &dir.path().join("managed"),
+    );
+    assert!(
+        managed.contains("- **Managed network isolation** cannot be turned back to Disabled"),
+        "{managed}"
+    );
+    assert!(managed.contains("isolation back from managed"));
+    let customer = report(
+        &crate::support::repo().join("profiles/customer-vnet.yaml"),
+        &dir.path().join("customer"),
+    );
+    assert!(customer.contains("- Network: customer"), "{customer}");
+    assert!(!customer.contains("cannot be turned back"), "{customer}");
+    assert!(!customer.contains("isolation back from managed"), "{customer}");
+}
