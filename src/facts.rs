@@ -280,24 +280,40 @@ struct AliasesFile {
     aliases: Vec<Alias>,
 }
 
+/// An Azure Policy alias and where it points in a resource's Resource Manager body.
 #[derive(Deserialize)]
-struct Alias {
+pub struct Alias {
     alias: String,
-    path: String,
+    /// The path (`properties.publicNetworkAccess`).
+    pub path: String,
+    source: AliasSource,
+}
+
+/// How an alias's path is known (`data/policy-aliases.yaml`, `source`).
+#[derive(Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum AliasSource {
+    /// Read from the provider's alias list.
+    Aliases,
+    /// Inferred from the ARM property the alias names: unverified.
+    Schema,
+}
+
+impl Alias {
+    /// Whether the alias and its path were read from Azure's alias list, not inferred.
+    pub fn verified(&self) -> bool {
+        self.source == AliasSource::Aliases
+    }
 }
 
 static ALIASES: LazyLock<Vec<Alias>> = LazyLock::new(|| {
     parse::<AliasesFile>("data/policy-aliases.yaml", fact!("policy-aliases")).aliases
 });
 
-/// Where the Azure Policy alias `alias` points in a resource's Resource Manager body
-/// (`properties.publicNetworkAccess`), if recorded (`data/policy-aliases.yaml`). Aliases are
+/// The Azure Policy alias `alias`, if recorded (`data/policy-aliases.yaml`). Aliases are
 /// matched whatever their case, as Azure Policy does.
-pub fn alias_path(alias: &str) -> Option<&'static str> {
-    ALIASES
-        .iter()
-        .find(|a| a.alias.eq_ignore_ascii_case(alias))
-        .map(|a| a.path.as_str())
+pub fn alias(alias: &str) -> Option<&'static Alias> {
+    ALIASES.iter().find(|a| a.alias.eq_ignore_ascii_case(alias))
 }
 
 /// Defender for Cloud plans enabled at subscription scope (SEC-01).

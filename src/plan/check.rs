@@ -259,12 +259,10 @@ impl Eval<'_> {
     fn field(&mut self, field: &str) -> Option<Value> {
         let path = match field {
             "type" | "name" | "kind" | "location" => field,
-            alias => match facts::alias_path(alias) {
-                Some(path) => path,
-                None => {
-                    self.problems.push(format!(
-                        "unknown alias `{alias}`: record its path in data/policy-aliases.yaml"
-                    ));
+            alias => match alias_path(alias, facts::alias(alias)) {
+                Ok(path) => path,
+                Err(problem) => {
+                    self.problems.push(problem);
                     return None;
                 }
             },
@@ -331,6 +329,20 @@ impl Eval<'_> {
                 false
             }
         }
+    }
+}
+
+/// Where `alias` points, when `known` records it as read from Azure's alias list; an unknown or
+/// unverified alias is a problem, never trusted.
+fn alias_path<'a>(alias: &str, known: Option<&'a facts::Alias>) -> Result<&'a str, String> {
+    match known {
+        Some(known) if known.verified() => Ok(&known.path),
+        Some(_) => Err(format!(
+            "alias `{alias}` is unverified: its path is inferred, not read from Azure's alias list (data/policy-aliases.yaml)"
+        )),
+        None => Err(format!(
+            "unknown alias `{alias}`: record its path in data/policy-aliases.yaml"
+        )),
     }
 }
 
@@ -460,6 +472,55 @@ mod tests {
         );
         assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(problems[0].contains("unknown alias"));
+    }
+
+    #[test]
+    fn an_unverified_alias_is_a_problem_and_every_recorded_one_is_verified() {
+        let alias = "Microsoft.MachineLearningServices/workspaces/madeUp";
+        let inferred: facts::Alias = serde_json::from_value(
+            json!({"alias": alias, "path": "properties.madeUp", "source": "schema"}),
+        )
+        .unwrap();
+        let problem = alias_path(alias, Some(&inferred)).unwrap_err();
+        assert!(problem.contains("is unverified"), "{problem}");
+        let read: facts::Alias = serde_json::from_value(
+            json!({"alias": alias, "path": "properties.madeUp", "source": "aliases"}),
+        )
+        .unwrap();
+        assert_eq!(alias_path(alias, Some(&read)), Ok("properties.madeUp"));
+        // Every alias a Deny rule or the custom definition reads is verified.
+        let mut fields = Vec::new();
+        for rule in crate::facts::policies()
+            .iter()
+            .filter(|p| p.effects.iter().any(|e| e.eq_ignore_ascii_case("deny")))
+            .filter_map(|p| facts::policy_rule(&p.key))
+        {
+            collect_fields(&rule.condition, &mut fields);
+        }
+        let sizes = facts::allowed_compute_sizes();
+        fields.extend([sizes.field.clone(), sizes.compute_type_field.clone()]);
+        let ml = fields
+            .iter()
+            .filter(|f| f.starts_with("Microsoft.MachineLearningServices/"));
+        for field in ml {
+            assert!(
+                alias_path(field, facts::alias(field)).is_ok(),
+                "{field} is not a verified alias"
+            );
+        }
+    }
+
+    fn collect_fields(condition: &Value, out: &mut Vec<String>) {
+        match condition {
+            Value::Object(map) => {
+                if let Some(Value::String(f)) = map.get("field") {
+                    out.push(f.clone());
+                }
+                map.values().for_each(|v| collect_fields(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect_fields(v, out)),
+            _ => {}
+        }
     }
 
     #[test]

@@ -109,5 +109,8 @@ fn isolation_that_cannot_go_back_is_stated_only_for_a_managed_network() {
     );
     assert!(customer.contains("- Network: customer"), "{customer}");
     assert!(!customer.contains("cannot be turned back"), "{customer}");
-    assert!(!customer.contains("isolation back from managed"), "{customer}");
+    assert!(
+        !customer.contains("isolation back from managed"),
+        "{customer}"
+    );
 }

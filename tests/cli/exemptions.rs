@@ -327,9 +327,12 @@ fn each_relaxing_waiver_exempts_the_zone_from_the_assignments_that_deny_it_in_bo
                     failures.push(format!("{scope} {id}: no Deny assignment {assignment}"));
                 }
             }
-            // COMPLIANCE.md lists the exemptions under the waiver.
+            // COMPLIANCE.md lists the exemptions under the waiver, in its Azure Policy part.
             let listed = out
                 .compliance
+                .split("### Azure Policy")
+                .nth(1)
+                .unwrap_or_default()
                 .split("\n- **")
                 .find(|section| section.starts_with(&format!("{id}**")));
             match listed {
