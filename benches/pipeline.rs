@@ -92,6 +92,7 @@ fn diff_against_disk(bencher: Bencher, profile: &str) {
             &security::settings(&plan),
             &plan.naming,
             &Default::default(),
+            &Default::default(),
         );
         assert!(!drift.is_drift());
     });

@@ -73,6 +73,21 @@ pub enum Error {
         /// One line per denied resource or unknown alias.
         failures: Vec<String>,
     },
+    /// `diff` was given no `--templates`, and the overlay the manifest records from
+    /// `generate --templates` is not there.
+    #[error(
+        "the manifest `{}` records the template overlay `{recorded}` (from `generate --templates`), but `{}` is not a directory\nhelp: restore the overlay there, or name one with `--templates DIR`",
+        manifest.display(),
+        path.display()
+    )]
+    RecordedOverlayMissing {
+        /// The manifest.
+        manifest: PathBuf,
+        /// The overlay as recorded, relative to the output directory.
+        recorded: String,
+        /// Where it was looked for.
+        path: PathBuf,
+    },
     /// The profile has errors.
     #[error("invalid profile")]
     Invalid(Report),
@@ -93,7 +108,8 @@ impl Error {
             | Error::Template { .. }
             | Error::Refused { .. }
             | Error::RefusedAll { .. }
-            | Error::PolicyDenied { .. } => EXIT_FAILURE,
+            | Error::PolicyDenied { .. }
+            | Error::RecordedOverlayMissing { .. } => EXIT_FAILURE,
         }
     }
 }

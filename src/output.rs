@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::plan::CreateOnly;
 use crate::plan::NamingPlan;
 use crate::plan::security::{self, Effect, Setting};
+use crate::profile::OutputFormat;
 use crate::render::FileSet;
 
 /// Where the manifest lives, relative to the output directory.
@@ -41,6 +42,11 @@ pub struct Manifest {
     /// Absent from manifests written before the names had a subscription suffix.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub names: BTreeMap<String, String>,
+    /// The template overlay given to `generate --templates`, relative to the output directory
+    /// (with `/`): `diff` compares with it when it is given no `--templates`. An overlay the
+    /// profile names (`templates:`) is not recorded: the profile says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub templates: Option<String>,
 }
 
 impl Manifest {
@@ -64,6 +70,7 @@ impl Manifest {
             security,
             create_only,
             names,
+            templates: None,
         }
     }
 
@@ -75,6 +82,36 @@ impl Manifest {
     /// The manifest written as `bytes`, if they are one.
     fn parse(bytes: &[u8]) -> Option<Manifest> {
         serde_json::from_slice(bytes).ok()
+    }
+}
+
+/// The part of an output directory a run answers for: all of it, or, when `--format` narrows
+/// the profile's outputs, the directories of the formats rendered and the top-level files they
+/// share (`COMPLIANCE.md`). The files of the other formats stay on disk and in the manifest:
+/// generating one format never removes the other's.
+#[derive(Debug, Clone, Default)]
+pub struct Scope(Option<Vec<&'static str>>);
+
+impl Scope {
+    /// The files of `formats`.
+    pub fn formats(formats: &[OutputFormat]) -> Self {
+        Scope(Some(
+            formats
+                .iter()
+                .map(|f| match f {
+                    OutputFormat::Terraform => "terraform",
+                    OutputFormat::Bicep => "bicep",
+                })
+                .collect(),
+        ))
+    }
+
+    /// Whether `relative` (a path relative to the output directory, with `/`) is in scope.
+    pub fn covers(&self, relative: &str) -> bool {
+        match (&self.0, relative.split_once('/')) {
+            (Some(dirs), Some((dir, _))) => dirs.contains(&dir),
+            _ => true,
+        }
     }
 }
 
@@ -130,32 +167,51 @@ pub struct Written {
 
 /// Write `files` and `manifest` into `dir` as one transaction. Without `force`, refuse to
 /// overwrite a file mlzone does not own or one edited since mlzone wrote it. Files `kept` are
-/// the user's: `files` should not hold them, and a kept file mlzone once wrote stays.
+/// the user's: `files` should not hold them, and a kept file mlzone once wrote stays. Files out
+/// of `scope` stay as they are, recorded as they were.
 pub fn write(
     files: &FileSet,
     manifest: &Manifest,
     dir: &Path,
     force: bool,
     kept: &Kept,
+    scope: &Scope,
 ) -> Result<Written, Error> {
-    let manifest_text = serde_json::to_string_pretty(manifest).unwrap_or_default() + "\n";
     let manifest_path = dir.join(MANIFEST);
     let on_disk = std::fs::read(&manifest_path).ok();
+    let read_previous = |bytes: &[u8]| {
+        match Manifest::parse(bytes) {
+        Some(previous) => Ok(Some(previous)),
+        None if force => Ok(None),
+        None => Err(Error::Refused {
+            path: manifest_path.clone(),
+            reason: "is not a manifest this mlzone can read, so it cannot tell which files it wrote; restore it from version control, or pass --force to rewrite every file".to_owned(),
+        }),
+    }
+    };
+    let mut manifest = std::borrow::Cow::Borrowed(manifest);
+    let mut previous = None;
+    if scope.0.is_some()
+        && let Some(bytes) = &on_disk
+    {
+        previous = read_previous(bytes)?;
+        let others = previous
+            .iter()
+            .flat_map(|p| &p.files)
+            .filter(|(relative, _)| {
+                !scope.covers(relative) && !kept.keeps(relative) && !files.contains_key(*relative)
+            });
+        let others: Vec<(String, String)> = others.map(|(r, h)| (r.clone(), h.clone())).collect();
+        manifest.to_mut().files.extend(others);
+    }
+    let manifest_text = serde_json::to_string_pretty(&*manifest).unwrap_or_default() + "\n";
     let manifest_current = on_disk.as_deref() == Some(manifest_text.as_bytes());
     // A manifest on disk that is this one owns what this plan writes; no need to parse it.
-    let previous = match on_disk {
-        Some(_) if manifest_current => Some(manifest.clone()),
-        Some(bytes) => match Manifest::parse(&bytes) {
-            Some(previous) => Some(previous),
-            None if force => None,
-            None => {
-                return Err(Error::Refused {
-                    path: manifest_path,
-                    reason: "is not a manifest this mlzone can read, so it cannot tell which files it wrote; restore it from version control, or pass --force to rewrite every file".to_owned(),
-                });
-            }
-        },
-        None => None,
+    let previous = match (previous, on_disk) {
+        (Some(previous), _) => Some(previous),
+        (None, Some(_)) if manifest_current => Some(manifest.clone().into_owned()),
+        (None, Some(bytes)) => read_previous(&bytes)?,
+        (None, None) => None,
     };
     let owned = previous.as_ref().map(|m| &m.files);
     let mut plan: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
@@ -185,7 +241,11 @@ pub fn write(
     }
     // Files the previous run wrote that this plan no longer produces.
     for (relative, recorded) in owned.into_iter().flatten() {
-        if files.contains_key(relative) || !safe_relative(relative) || kept.keeps(relative) {
+        if files.contains_key(relative)
+            || !safe_relative(relative)
+            || kept.keeps(relative)
+            || !scope.covers(relative)
+        {
             continue;
         }
         let path = dir.join(relative);
@@ -552,13 +612,15 @@ fn lf_line_ends(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Compare rendered `files` with `dir`, and `settings` and the globally unique names of
-/// `naming` with the manifest there. Files `kept` are the user's and never drift.
+/// `naming` with the manifest there. Files `kept` are the user's and never drift; files out of
+/// `scope` (a format `--format` leaves out) are not compared.
 pub fn diff(
     files: &FileSet,
     dir: &Path,
     settings: &[Setting],
     naming: &NamingPlan,
     kept: &Kept,
+    scope: &Scope,
 ) -> Drift {
     let mut drift = Drift::default();
     for (relative, text) in files {
@@ -595,11 +657,12 @@ pub fn diff(
             }
         }
     }
-    // What `generate` would remove outside the directories listed above (a format left out
-    // with `--format`).
+    // What `generate` would remove outside the directories listed above (a format the profile
+    // no longer lists in `outputs`).
     for relative in previous.iter().flat_map(|m| m.files.keys()) {
         if !files.contains_key(relative)
             && safe_relative(relative)
+            && scope.covers(relative)
             && !kept.keeps(relative)
             && !drift.extra.contains(relative)
             && !drift.removed.contains(relative)

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use super::batch::{Batch, Outcome};
-use super::{Context, Rendered, rendered};
+use super::{Context, Recorded, Rendered, rendered};
 use crate::cli::DiffArgs;
 use crate::error::{EXIT_DRIFT, EXIT_OK, Error};
 use crate::output::{self, Change, Drift, SecurityChange, Source};
@@ -34,9 +34,10 @@ fn one(profile: &Path, args: &DiffArgs, ctx: &Context, color: bool) -> Result<Ou
         naming,
         out,
         kept,
+        scope,
         ..
-    } = rendered(profile, &args.target, ctx)?;
-    let mut drift = output::diff(&files, &out, &security, &naming, &kept);
+    } = rendered(profile, &args.target, Recorded::Used, ctx)?;
+    let mut drift = output::diff(&files, &out, &security, &naming, &kept, &scope);
     if drift.is_drift()
         && let Some(previous) = output::Manifest::read(&out)
     {

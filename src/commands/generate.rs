@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::batch::{Batch, Outcome};
-use super::{Context, rendered};
+use super::{Context, Recorded, rendered};
 use crate::cli::GenerateArgs;
 use crate::error::{EXIT_OK, Error};
 use crate::output;
@@ -24,13 +24,14 @@ pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> Result<u8, Error> {
 }
 
 fn one(profile: &Path, args: &GenerateArgs, ctx: &Context) -> Result<Outcome, Error> {
-    let rendered = rendered(profile, &args.target, ctx)?;
+    let rendered = rendered(profile, &args.target, Recorded::Ignored, ctx)?;
     let written = output::write(
         &rendered.files,
         &rendered.manifest(),
         &rendered.out,
         args.force,
         &rendered.kept,
+        &rendered.scope,
     )?;
     let removed = if written.removed.is_empty() {
         String::new()

@@ -100,7 +100,9 @@ fn today() -> Date {
 
 /// Load, validate and resolve `path`, printing warnings to stderr.
 pub(crate) fn validated(path: &Path, ctx: &Context) -> Result<(Validated, Plan), Error> {
-    let (_, validated, plan) = loaded_and_validated(path, ctx)?;
+    let (loaded, mut validated, plan) = loaded_and_validated(path, ctx)?;
+    let files = kept_rendering(path, &validated, &plan)?;
+    kept_generated(&loaded, &mut validated, &files)?;
     eprint!("{}", warnings(&validated, ctx));
     Ok((validated, plan))
 }
@@ -110,7 +112,6 @@ fn loaded_and_validated(path: &Path, ctx: &Context) -> Result<(Loaded, Validated
     let loaded = profile::load(path)?;
     let mut validated = crate::validate::validate(&loaded, ctx.today)?;
     let plan = resolve(&validated.profile);
-    kept_generated(path, &loaded, &mut validated, &plan)?;
     for (i, waiver) in validated.profile.waivers.iter().enumerate() {
         let pointer = format!("/waivers/{i}/id");
         let idle = plan
@@ -141,21 +142,29 @@ fn loaded_and_validated(path: &Path, ctx: &Context) -> Result<(Loaded, Validated
     Ok((loaded, validated, plan))
 }
 
-/// Judge each `keep:` pattern by the files mlzone generates that it covers: a kept file is
-/// neither written nor compared, so one that carries a security setting the
-/// [`inventory`](crate::inventory) reads would take that setting out of `generate`, `diff` and
-/// COMPLIANCE.md unseen (an error); any other covered file is named in a warning.
+/// The files [`kept_generated`] judges, for a command that renders nothing else (`validate`,
+/// `plan`): none when the profile keeps nothing. Headers aside, the files do not depend on the
+/// output directory.
+fn kept_rendering(path: &Path, validated: &Validated, plan: &Plan) -> Result<FileSet, Error> {
+    if validated.profile.keep.is_empty() {
+        return Ok(FileSet::new());
+    }
+    render_with(plan, &Meta::new(path, Path::new("infra")), None, None)
+}
+
+/// Judge each `keep:` pattern by the generated `files` it covers (`generate` and `diff` pass
+/// the files they rendered, so nothing renders twice): a kept file is neither written nor
+/// compared, so one that carries a security setting the [`inventory`](crate::inventory) reads
+/// would take that setting out of `generate`, `diff` and COMPLIANCE.md unseen (an error); any
+/// other covered file is named in a warning.
 fn kept_generated(
-    path: &Path,
     loaded: &Loaded,
     validated: &mut Validated,
-    plan: &Plan,
+    files: &FileSet,
 ) -> Result<(), Error> {
     if validated.profile.keep.is_empty() {
         return Ok(());
     }
-    // Headers aside, the files do not depend on the output directory.
-    let files = render_with(plan, &Meta::new(path, Path::new("infra")), None, None)?;
     for (i, pattern) in validated.profile.keep.iter().enumerate() {
         let kept = output::Kept::new(std::slice::from_ref(pattern));
         let covered: Vec<(&str, &str)> = files
@@ -223,17 +232,35 @@ fn warnings(validated: &Validated, ctx: &Context) -> String {
     }
 }
 
-/// The overlay directory: `--templates`, else the profile's `templates:`, relative to the
-/// file that wrote it.
+/// The overlay directory: `--templates`; else, for `diff`, the one the manifest in `out`
+/// records from `generate --templates` (relative to `out`); else the profile's `templates:`,
+/// relative to the file that wrote it.
 fn overlay_dir(
     target: &Target,
+    out: &Path,
+    recorded: Recorded,
     loaded: &Loaded,
     profile: &crate::profile::Profile,
-) -> Option<PathBuf> {
+) -> Result<Option<PathBuf>, Error> {
     if let Some(dir) = &target.templates {
-        return Some(dir.clone());
+        return Ok(Some(dir.clone()));
     }
-    let written = profile.templates.as_ref()?;
+    if recorded == Recorded::Used
+        && let Some(templates) = Manifest::read(out).and_then(|m| m.templates)
+    {
+        let dir = out.join(&templates);
+        if !dir.is_dir() {
+            return Err(Error::RecordedOverlayMissing {
+                manifest: out.join(output::MANIFEST),
+                recorded: templates,
+                path: dir,
+            });
+        }
+        return Ok(Some(dir));
+    }
+    let Some(written) = profile.templates.as_ref() else {
+        return Ok(None);
+    };
     let source = loaded
         .map
         .value("/templates")
@@ -241,7 +268,16 @@ fn overlay_dir(
     let base = source
         .and_then(|s| s.path.parent())
         .unwrap_or(Path::new(""));
-    Some(base.join(written))
+    Ok(Some(base.join(written)))
+}
+
+/// Whether a command without `--templates` takes the overlay the manifest records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Recorded {
+    /// `diff`: compare with what `generate --templates DIR` wrote.
+    Used,
+    /// `generate`: render what the command line and the profile say.
+    Ignored,
 }
 
 /// Files rendered for a target, with what their manifest records and their directory.
@@ -265,34 +301,48 @@ pub(crate) struct Rendered {
     pub(crate) kept: output::Kept,
     /// The files mlzone generates that `keep:` leaves to the user, in path order.
     pub(crate) skipped: Vec<String>,
+    /// The formats rendered, when `--format` narrows the profile's outputs.
+    pub(crate) scope: output::Scope,
+    /// The overlay given with `--templates`, relative to `out` (the manifest records it).
+    templates: Option<String>,
 }
 
 impl Rendered {
     /// The manifest `generate` writes. Hashing every file costs as much as a diff, so only
     /// writing pays for it.
     pub(crate) fn manifest(&self) -> Manifest {
-        Manifest::new(
+        let mut manifest = Manifest::new(
             self.profile.clone(),
             output::hash(&self.sources),
             &self.files,
             self.security.clone(),
             self.create_only.clone(),
             self.naming.global.clone(),
-        )
+        );
+        manifest.templates = self.templates.clone();
+        manifest
     }
 }
 
 /// Load, validate, resolve and render `profile` for `target` in memory.
-pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result<Rendered, Error> {
-    let (loaded, validated, mut plan) = loaded_and_validated(profile, ctx)?;
+pub(crate) fn rendered(
+    profile: &Path,
+    target: &Target,
+    recorded: Recorded,
+    ctx: &Context,
+) -> Result<Rendered, Error> {
+    let (loaded, mut validated, mut plan) = loaded_and_validated(profile, ctx)?;
     let check = crate::plan::check::check(&plan);
     if !check.passes() {
         return Err(Error::PolicyDenied {
             failures: check.failures(),
         });
     }
+    // `--format` narrows what is written and compared to its formats, never what the zone is:
+    // COMPLIANCE.md still names the files of every format the directory holds.
+    let mut scope = output::Scope::default();
     if !target.format.is_empty() {
-        plan.outputs = target
+        let formats: Vec<OutputFormat> = target
             .format
             .iter()
             .map(|f| match f {
@@ -300,14 +350,16 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
                 Format::Bicep => OutputFormat::Bicep,
             })
             .collect();
+        plan.outputs.extend(&formats);
         plan.outputs.sort();
         plan.outputs.dedup();
+        scope = output::Scope::formats(&formats);
     }
     let out = target
         .out
         .clone()
         .unwrap_or_else(|| profile.parent().unwrap_or(Path::new("")).join("infra"));
-    let overlay_dir = overlay_dir(target, &loaded, &validated.profile);
+    let overlay_dir = overlay_dir(target, &out, recorded, &loaded, &validated.profile)?;
     let overlay = overlay_dir.as_deref().map(Overlay::read).transpose()?;
     let mut meta = Meta::new(profile, &out);
     meta.overlay = overlay_dir.as_deref().map(|dir| relative_to(dir, &out));
@@ -323,9 +375,15 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
             files = render_with(&plan, &meta, Some(overlay), helper)?;
         }
     }
+    files.retain(|relative, _| scope.covers(relative));
+    kept_generated(&loaded, &mut validated, &files)?;
     let kept = output::Kept::new(&validated.profile.keep);
     let skipped = files.keys().filter(|r| kept.keeps(r)).cloned().collect();
     files.retain(|relative, _| !kept.keeps(relative));
+    let templates = target
+        .templates
+        .as_deref()
+        .map(|dir| relative_to(dir, &out));
     let sources: Vec<u8> = validated
         .warnings
         .sources
@@ -343,6 +401,8 @@ pub(crate) fn rendered(profile: &Path, target: &Target, ctx: &Context) -> Result
         out,
         kept,
         skipped,
+        scope,
+        templates,
     })
 }
 

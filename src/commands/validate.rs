@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Context, loaded_and_validated, summary};
+use super::{Context, kept_generated, kept_rendering, loaded_and_validated, summary};
 use crate::cli::ValidateArgs;
 use crate::diagnostic::Report;
 use crate::error::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, Error};
@@ -86,5 +86,8 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
 
 /// The profile's warnings, and its waivers with what each turns off.
 fn check(path: &std::path::Path, ctx: &Context) -> Result<(Report, Vec<WaiverNote>), Error> {
-    loaded_and_validated(path, ctx).map(|(_, validated, plan)| (validated.warnings, plan.waivers))
+    let (loaded, mut validated, plan) = loaded_and_validated(path, ctx)?;
+    let files = kept_rendering(path, &validated, &plan)?;
+    kept_generated(&loaded, &mut validated, &files)?;
+    Ok((validated.warnings, plan.waivers))
 }

@@ -1,5 +1,6 @@
-//! What the manifest tells `generate` and `diff`: a corrupt one is named as such, and files it
-//! lists that nothing produces any more are previewed as removals.
+//! What the manifest tells `generate` and `diff`: a corrupt one is named as such, files it
+//! lists that nothing produces any more are previewed as removals, and a format left out with
+//! `--format` keeps its files and its record.
 
 use std::path::{Path, PathBuf};
 
@@ -32,13 +33,59 @@ fn a_corrupt_manifest_is_named_as_such() {
 }
 
 #[test]
-fn diff_with_format_previews_the_files_generate_would_remove() {
+fn generating_one_format_keeps_the_other_formats_files() {
     let dir = tempfile::tempdir().unwrap();
     let (p, out) = generated(dir.path());
-    let run = on_output("diff", &p, &out)
-        .args(["--format", "terraform"])
+    let main_tf = std::fs::read(out.join("terraform/main.tf")).unwrap();
+    // Neither format's diff reads the other format's committed files as to be removed.
+    for format in ["terraform", "bicep"] {
+        let run = on_output("diff", &p, &out)
+            .args(["--format", format])
+            .assert()
+            .code(0);
+        let stdout = text(&run.get_output().stdout);
+        assert!(
+            !stdout.contains("generate removes it"),
+            "{format}: {stdout}"
+        );
+    }
+    let run = on_output("generate", &p, &out)
+        .args(["--format", "bicep"])
         .assert()
-        .code(1);
+        .success();
+    let stdout = text(&run.get_output().stdout);
+    assert!(!stdout.contains("removed"), "{stdout}");
+    assert_eq!(
+        std::fs::read(out.join("terraform/main.tf")).unwrap(),
+        main_tf
+    );
+    let manifest = std::fs::read_to_string(out.join(".mlzone/manifest.json")).unwrap();
+    assert!(
+        manifest.contains("\"terraform/main.tf\"") && manifest.contains("\"bicep/main.bicep\""),
+        "the manifest still records both formats: {manifest}"
+    );
+    // Both formats are still the profile's: no drift, and a hand edit of the Terraform is
+    // still one (the manifest kept its hashes).
+    on_output("diff", &p, &out).assert().code(0);
+    std::fs::write(out.join("terraform/main.tf"), "# mine\n").unwrap();
+    let run = on_output("generate", &p, &out).assert().code(4);
+    assert!(
+        text(&run.get_output().stderr).contains("main.tf`: it was edited by hand"),
+        "{}",
+        text(&run.get_output().stderr)
+    );
+}
+
+#[test]
+fn a_format_the_profile_drops_is_previewed_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, out) = generated(dir.path());
+    extending(
+        dir.path(),
+        "profiles/exploratory.yaml",
+        "project: man\noutputs: [terraform]\n",
+    );
+    let run = on_output("diff", &p, &out).assert().code(1);
     let stdout = text(&run.get_output().stdout);
     assert!(
         stdout.contains("no longer produced; generate removes it: bicep/main.bicep\n"),
@@ -46,11 +93,9 @@ fn diff_with_format_previews_the_files_generate_would_remove() {
     );
     assert!(stdout.contains("to be removed"), "{stdout}");
     // And it does.
-    on_output("generate", &p, &out)
-        .args(["--format", "terraform"])
-        .assert()
-        .success();
+    on_output("generate", &p, &out).assert().success();
     assert!(!out.join("bicep/main.bicep").exists());
+    assert!(out.join("terraform/main.tf").exists());
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::support::{extending, mlzone, text};
+use crate::support::{extending, mlzone, on_output, text};
 
 fn project(dir: &Path, extra: &str) -> std::path::PathBuf {
     extending(
@@ -256,4 +256,80 @@ fn an_overlay_that_changes_a_security_setting_says_so() {
     assert!(!text(&run.get_output().stderr).contains("changes security settings"));
     let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap();
     assert!(!compliance.contains("changed by overlay"));
+}
+
+#[test]
+fn diff_compares_with_the_overlay_generate_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("company-templates");
+    template(
+        &overlay,
+        "terraform/backend.tf.tera",
+        "terraform {\n  backend \"azurerm\" {}\n}\n",
+    );
+    let p = project(dir.path(), "");
+    let out = dir.path().join("infra");
+    on_output("generate", &p, &out)
+        .arg("--templates")
+        .arg(&overlay)
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join(".mlzone/manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["templates"], "../company-templates",
+        "recorded relative to the output directory"
+    );
+    let clean = on_output("diff", &p, &out).assert().code(0);
+    assert!(text(&clean.get_output().stdout).contains("no drift"));
+    // Named on the command line, another overlay is compared with instead.
+    let other = dir.path().join("other-templates");
+    template(&other, "terraform/extra.tf.tera", "# extra\n");
+    let drift = on_output("diff", &p, &out)
+        .arg("--templates")
+        .arg(&other)
+        .assert()
+        .code(1);
+    assert!(text(&drift.get_output().stdout).contains("missing: terraform/extra.tf"));
+
+    std::fs::rename(&overlay, dir.path().join("moved")).unwrap();
+    let run = on_output("diff", &p, &out).assert().code(4);
+    let stderr = text(&run.get_output().stderr);
+    assert!(
+        stderr.contains(
+            "records the template overlay `../company-templates` (from `generate --templates`)"
+        ) && stderr.contains("help: restore the overlay there, or name one with `--templates DIR`"),
+        "{stderr}"
+    );
+    // generate renders what it is told: without `--templates`, no overlay, and none recorded.
+    on_output("generate", &p, &out).assert().success();
+    assert!(!out.join("terraform/backend.tf").exists());
+    on_output("diff", &p, &out).assert().code(0);
+}
+
+#[test]
+fn the_keep_check_judges_the_files_the_overlay_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    // An overlay's own file with a security setting the inventory reads.
+    template(
+        &overlay,
+        "terraform/extra.tf.tera",
+        "resource \"azurerm_key_vault\" \"extra\" {\n  name                          = \"kv-extra\"\n  public_network_access_enabled = false\n}\n",
+    );
+    let p = project(dir.path(), "keep: [terraform/extra.tf]\n");
+    let out = dir.path().join("infra");
+    let run = on_output("generate", &p, &out)
+        .arg("--templates")
+        .arg(&overlay)
+        .assert()
+        .code(3);
+    let stderr = text(&run.get_output().stderr);
+    assert!(
+        stderr.contains("error[kept-generated]") && stderr.contains("terraform/extra.tf"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written");
+    // Without the overlay the pattern covers nothing mlzone generates.
+    on_output("generate", &p, &out).assert().success();
 }
