@@ -24,6 +24,9 @@ pub struct Loaded {
     pub map: SourceMap,
     /// The profile first, then each profile it extends.
     pub sources: Vec<Source>,
+    /// Problems found while merging that leave the document whole (a locked setting
+    /// loosened), located: validation reports them with the rest.
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Loaded {
@@ -122,19 +125,27 @@ pub fn load_str(path: &Path, text: String) -> Result<Loaded, Error> {
                 value,
                 map,
                 sources: loader.sources,
+                problems: loader.problems,
             })
         }
-        _ => Err(Error::Invalid(Report {
-            sources: loader.sources,
-            diagnostics: loader.errors,
-        })),
+        _ => {
+            let mut diagnostics = loader.errors;
+            diagnostics.extend(loader.problems);
+            Err(Error::Invalid(Report {
+                sources: loader.sources,
+                diagnostics,
+            }))
+        }
     }
 }
 
 #[derive(Default)]
 struct Loader {
     sources: Vec<Source>,
+    /// Problems that leave no document to check.
     errors: Vec<Diagnostic>,
+    /// Problems that leave the document whole: [`Loaded::problems`].
+    problems: Vec<Diagnostic>,
 }
 
 impl Loader {
@@ -169,8 +180,8 @@ impl Loader {
         chain.pop();
         let base = base?;
         let mut merged = node.merged_over(base.clone());
-        let errors = locks::enforce(&base, &mut merged, &self.sources);
-        self.errors.extend(errors);
+        let violations = locks::enforce(&base, &mut merged, &self.sources);
+        self.problems.extend(violations);
         Some(merged)
     }
 

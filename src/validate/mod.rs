@@ -8,6 +8,7 @@ mod schema;
 pub use schema::profile_schema;
 
 use jiff::civil::Date;
+use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Report};
 use crate::error::Error;
@@ -24,29 +25,12 @@ pub struct Validated {
 
 /// Validate `loaded` as of `today` (waiver expiry, SKU retirement).
 pub fn validate(loaded: &Loaded, today: Date) -> Result<Validated, Error> {
-    let mut diagnostics = schema::check(loaded);
-    let schema_errors = diagnostics.len();
-    // Values the schema rejects for their form (a pattern, a range) still deserialize, so
-    // the semantic rules can run too and the author sees every problem in one pass.
-    // A value of the wrong type does not deserialize: without it (its default in its place)
-    // the rest of the profile still can, so its semantic problems come in the same pass.
-    let typed = serde_json::from_value::<Profile>(loaded.value.clone()).or_else(|error| {
-        let rejected: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
-        serde_json::from_value::<Profile>(without(&loaded.value, &rejected)).map_err(|_| error)
-    });
-    match typed {
-        Ok(profile) => {
-            for d in rules::check(&profile, today) {
-                // A field the schema already rejected needs no second message.
-                if !diagnostics[..schema_errors].iter().any(|seen| {
-                    d.pointer == seen.pointer
-                        || d.pointer
-                            .strip_prefix(seen.pointer.as_str())
-                            .is_some_and(|rest| rest.starts_with('/'))
-                }) {
-                    diagnostics.push(locate(d, loaded));
-                }
-            }
+    let (schema, holes) = schema::check(loaded);
+    let mut diagnostics = loaded.problems.clone();
+    diagnostics.extend(schema);
+    match typed(&loaded.value, &holes, today) {
+        Ok((profile, semantic)) => {
+            diagnostics.extend(semantic.into_iter().map(|d| locate(d, loaded)));
             let report = loaded.report(diagnostics);
             if report.has_errors() {
                 return Err(Error::Invalid(report));
@@ -68,24 +52,109 @@ pub fn validate(loaded: &Loaded, today: Date) -> Result<Validated, Error> {
     }
 }
 
-/// `value` without the values at `pointers`; a list item goes with its whole list, so the
-/// other items keep their indexes.
-fn without(value: &serde_json::Value, pointers: &[&str]) -> serde_json::Value {
-    let mut value = value.clone();
-    for pointer in pointers {
-        let mut pointer = *pointer;
-        while let Some((parent, key)) = pointer.rsplit_once('/') {
-            match value.pointer_mut(parent) {
-                Some(serde_json::Value::Object(map)) => {
-                    map.remove(&key.replace("~1", "/").replace("~0", "~"));
+/// Deepest a rejected value's removal climbs (a field, its list item, the list, ...).
+const MAX_CLIMB: usize = 4;
+
+/// The typed profile and the semantic rules' findings on it. Where the schema rejected values
+/// (`holes`), the rules run on the rest of the profile, so the author sees every problem in one
+/// pass, but never judge what the author did not write: a value the schema lists the choices
+/// of is tried with each choice in turn, and only findings that hold for every choice are
+/// kept; any other rejected value stays while it still types, else goes (with its enclosing
+/// field or list, as far as needed); no finding at or under a rejected value is kept.
+fn typed(
+    value: &Value,
+    holes: &[schema::Hole],
+    today: Date,
+) -> Result<(Profile, Vec<Diagnostic>), serde_json::Error> {
+    let variants = holes
+        .iter()
+        .map(|h| h.choices.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let mut first_error = None;
+    // `None`: rejected values stay where they type; `Some(n)`: they go, `n` levels up.
+    for climb in std::iter::once(None).chain((0..=MAX_CLIMB).map(Some)) {
+        let mut left_out: Vec<String> = holes.iter().map(|h| h.pointer.clone()).collect();
+        let mut profiles = Vec::with_capacity(variants);
+        for variant in 0..variants {
+            let mut filled = value.clone();
+            for hole in holes {
+                if let Some(choice) = hole.choices.get(variant % hole.choices.len().max(1)) {
+                    set(&mut filled, &hole.pointer, choice.clone());
+                } else if hole.unknown || climb.is_some() {
+                    let up = climb.unwrap_or(0);
+                    left_out.extend(leave_out(&mut filled, &hole.pointer, up));
+                }
+            }
+            match serde_json::from_value::<Profile>(filled) {
+                Ok(profile) => profiles.push(profile),
+                Err(error) => {
+                    first_error.get_or_insert(error);
                     break;
                 }
-                Some(serde_json::Value::Array(_)) => pointer = parent,
-                _ => break,
             }
         }
+        if profiles.len() < variants {
+            continue;
+        }
+        let mut found: Option<Vec<Diagnostic>> = None;
+        for profile in &profiles {
+            let these = rules::check(profile, today);
+            found = Some(match found {
+                None => these,
+                Some(kept) => kept.into_iter().filter(|d| these.contains(d)).collect(),
+            });
+        }
+        let found = found
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| !left_out.iter().any(|p| at_or_under(&d.pointer, p)))
+            .collect();
+        let profile = profiles.swap_remove(0);
+        return Ok((profile, found));
     }
-    value
+    Err(first_error.unwrap_or_else(|| serde::de::Error::custom("the profile does not type")))
+}
+
+/// Whether `pointer` is `parent` or inside it.
+fn at_or_under(pointer: &str, parent: &str) -> bool {
+    pointer
+        .strip_prefix(parent)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Put `choice` at `pointer`, whose parent mapping exists.
+fn set(value: &mut Value, pointer: &str, choice: Value) {
+    if let Some((parent, key)) = pointer.rsplit_once('/')
+        && let Some(Value::Object(map)) = value.pointer_mut(parent)
+    {
+        map.insert(unescape(key), choice);
+    }
+}
+
+/// Remove the value at `pointer`, `up` levels higher; a list item goes with its whole list, so
+/// the other items keep their indexes. The pointer removed, if any.
+fn leave_out(value: &mut Value, pointer: &str, up: usize) -> Option<String> {
+    let mut pointer = pointer;
+    for _ in 0..up {
+        pointer = pointer.rsplit_once('/')?.0;
+    }
+    while let Some((parent, key)) = pointer.rsplit_once('/') {
+        match value.pointer_mut(parent) {
+            Some(Value::Object(map)) => {
+                map.remove(&unescape(key));
+                return Some(pointer.to_owned());
+            }
+            Some(Value::Array(_)) => pointer = parent,
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
 }
 
 fn locate(mut d: Diagnostic, loaded: &Loaded) -> Diagnostic {

@@ -74,22 +74,57 @@ pub fn profile_schema() -> &'static Value {
     &SCHEMA
 }
 
-/// Every schema violation of the loaded profile, located.
-pub(super) fn check(loaded: &Loaded) -> Vec<Diagnostic> {
+/// A value the schema rejected, or a required one that is missing: the semantic rules run on
+/// the rest of the profile, with this value left out or, where the schema lists the values it
+/// takes, with each of them in turn.
+#[derive(Debug)]
+pub(super) struct Hole {
+    /// JSON pointer of the value.
+    pub(super) pointer: String,
+    /// The values the schema allows here (an enum); empty when it does not list them.
+    pub(super) choices: Vec<Value>,
+    /// An unknown key: the types have no place for it at all.
+    pub(super) unknown: bool,
+}
+
+impl Hole {
+    fn at(pointer: String) -> Hole {
+        let choices = schema_at(&pointer).map(choices).unwrap_or_default();
+        Hole {
+            pointer,
+            choices,
+            unknown: false,
+        }
+    }
+}
+
+/// Every schema violation of the loaded profile, located, and the holes they leave.
+pub(super) fn check(loaded: &Loaded) -> (Vec<Diagnostic>, Vec<Hole>) {
     let map = &loaded.map;
     let mut out: Vec<Diagnostic> = Vec::new();
+    let mut holes: Vec<Hole> = Vec::new();
     for error in ProfileValidator::iter_errors(&loaded.value) {
         let pointer = error.instance_path().to_string();
         let instance = error.instance();
         let new = match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
-                    out.push(unknown_key(&pointer, key, map));
+                    let d = unknown_key(&pointer, key, map);
+                    holes.push(Hole {
+                        pointer: d.pointer.clone(),
+                        choices: Vec::new(),
+                        unknown: true,
+                    });
+                    out.push(d);
                 }
                 continue;
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
+                holes.push(Hole::at(format!(
+                    "{pointer}/{}",
+                    name.replace('~', "~0").replace('/', "~1")
+                )));
                 let mut d = Diagnostic::error(
                     "missing-key",
                     &pointer,
@@ -105,7 +140,10 @@ pub(super) fn check(loaded: &Loaded) -> Vec<Diagnostic> {
                     None => d,
                 }
             }
-            kind => value_problem(&pointer, instance, kind, loaded),
+            kind => {
+                holes.push(Hole::at(pointer.clone()));
+                value_problem(&pointer, instance, kind, loaded)
+            }
         };
         if !out
             .iter()
@@ -114,7 +152,7 @@ pub(super) fn check(loaded: &Loaded) -> Vec<Diagnostic> {
             out.push(new);
         }
     }
-    out
+    (out, holes)
 }
 
 fn unknown_key(pointer: &str, key: &str, map: &SourceMap) -> Diagnostic {
@@ -285,22 +323,28 @@ fn properties(pointer: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn enum_options(node: &Value) -> Option<Vec<String>> {
+/// The values an enum node allows, as JSON values; empty for any other node.
+fn choices(node: &Value) -> Vec<Value> {
     if let Some(Value::Array(values)) = node.get("enum") {
-        return Some(values.iter().map(plain).collect());
+        return values.clone();
     }
     let Some(Value::Array(branches)) = node.get("oneOf") else {
-        return None;
+        return Vec::new();
     };
-    let mut options = Vec::new();
+    let mut out = Vec::new();
     for branch in branches {
         match (branch.get("const"), branch.get("enum")) {
-            (Some(c), _) => options.push(plain(c)),
-            (None, Some(Value::Array(values))) => options.extend(values.iter().map(plain)),
-            _ => return None,
+            (Some(c), _) => out.push(c.clone()),
+            (None, Some(Value::Array(values))) => out.extend(values.iter().cloned()),
+            _ => return Vec::new(),
         }
     }
-    Some(options)
+    out
+}
+
+fn enum_options(node: &Value) -> Option<Vec<String>> {
+    let options = choices(node);
+    (!options.is_empty()).then(|| options.iter().map(plain).collect())
 }
 
 fn description(node: &Value) -> Option<String> {

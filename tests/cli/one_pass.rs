@@ -53,3 +53,96 @@ fn a_problem_with_a_default_is_not_reported_at_a_key_nobody_wrote() {
     );
     assert!(stderr.contains("profile.yaml:3:1"), "{stderr}");
 }
+
+/// A profile at `dir/profile.yaml` with `body`.
+fn written(dir: &Path, body: &str) -> std::path::PathBuf {
+    let path = dir.join("profile.yaml");
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+#[test]
+fn a_value_outside_its_choices_does_not_hide_the_semantic_errors() {
+    // `role` is required in its list item: the rules run with each role in turn.
+    let dir = tempfile::tempdir().unwrap();
+    let p = written(
+        dir.path(),
+        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurop}\naccess:\n  - {group_object_id: 11111111-1111-4111-8111-111111111111, role: admin}\n",
+    );
+    let stderr = validate(&p, 3);
+    assert!(
+        stderr.contains("error[not-allowed]: `access[0].role`: `admin` is not allowed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("error[unknown-region]: `regions.primary`: unknown Azure region `westeurop`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("profile.yaml:4:20"), "{stderr}");
+    assert!(stderr.contains("2 errors, 0 warnings"), "{stderr}");
+}
+
+#[test]
+fn a_loosened_lock_does_not_hide_the_semantic_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = extending(
+        dir.path(),
+        "profiles/regulated.yaml",
+        "project: gen\npolicy: {effect: audit}\nwaivers:\n  - {id: REL-07, reason: pilot, expires: 2027-03-31}\n",
+    );
+    let stderr = validate(&p, 3);
+    assert!(
+        stderr.contains("error[locked]: `policy.effect`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error[waivers-forbidden]: `waivers[0]`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("profile.yaml:5:5"), "{stderr}");
+}
+
+#[test]
+fn a_missing_key_does_not_hide_the_semantic_errors_nor_invent_any() {
+    // Without `environment`, nothing that depends on it is judged (a production profile
+    // would need a secondary region, a development one would not): only what holds for every
+    // environment is reported.
+    let dir = tempfile::tempdir().unwrap();
+    let p = written(
+        dir.path(),
+        "version: 1\nproject: gen\nregions: {primary: westeurope, secondary: none}\nwaivers:\n  - {id: SEC-99, reason: pilot, expires: 2027-03-31}\n",
+    );
+    let stderr = validate(&p, 3);
+    assert!(
+        stderr.contains("error[missing-key]: missing required key `environment`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error[unknown-waiver]: `waivers[0].id`: no recommendation `SEC-99`"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("REL-07"),
+        "a production rule was judged:\n{stderr}"
+    );
+    assert!(stderr.contains("2 errors, 0 warnings"), "{stderr}");
+}
+
+#[test]
+fn a_malformed_list_item_leaves_the_rest_of_the_profile_checked() {
+    // `max_nodes` of a different type: the cluster cannot be typed, so the clusters are not
+    // judged, and nothing is said about them that the author did not write.
+    let dir = tempfile::tempdir().unwrap();
+    let p = written(
+        dir.path(),
+        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurop}\ncompute:\n  clusters:\n    - {name: cpu, sku: Standard_D4_v5, purpose: training, max_nodes: many}\n",
+    );
+    let stderr = validate(&p, 3);
+    assert!(
+        stderr.contains("error[wrong-type]: `compute.clusters[0].max_nodes`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error[unknown-region]"), "{stderr}");
+    assert!(stderr.contains("2 errors, 0 warnings"), "{stderr}");
+}
