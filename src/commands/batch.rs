@@ -54,16 +54,19 @@ impl Batch<'_> {
         let single = self.profiles.len() == 1;
         in_order(self.profiles, self.jobs, each, |profile, outcome| {
             codes.push(outcome.code);
+            // The heading comes first (stdout is line-buffered), then the profile's
+            // diagnostics, then its result: in one terminal, each profile's lines are together.
+            let heading = !self.json && !single;
+            if heading {
+                outln!("== {}", shown(profile));
+            }
             eprint!("{}", outcome.stderr);
             if self.json {
                 json.push(self.entry(profile, outcome));
-            } else if single {
+            } else if heading {
+                out!("{}", outcome.stdout);
+            } else if outcome.code != EXIT_INVALID && outcome.code != EXIT_FAILURE {
                 // Alone, a failure is the run's: it has its say on stderr only.
-                if outcome.code != EXIT_INVALID && outcome.code != EXIT_FAILURE {
-                    out!("{}", outcome.stdout);
-                }
-            } else {
-                outln!("== {}", shown(profile));
                 out!("{}", outcome.stdout);
             }
         });

@@ -233,3 +233,50 @@ fn two_profiles_never_generate_into_one_directory() {
     assert!(text(&run.get_output().stderr).contains("would both be generated into"));
     assert!(!dir.path().join("infra").exists());
 }
+
+/// `mlzone ARGS` with stdout and stderr into one file, as a terminal shows them.
+fn merged(args: &[&std::ffi::OsStr]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log");
+    let file = std::fs::File::create(&log).unwrap();
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("mlzone"))
+        .args(args)
+        .current_dir(repo().join("tests"))
+        .env("MLZONE_TODAY", crate::support::TODAY)
+        .env("NO_COLOR", "1")
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .status()
+        .unwrap();
+    std::fs::read_to_string(log).unwrap()
+}
+
+#[test]
+fn each_profile_s_heading_comes_before_its_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut profiles = fleet(dir.path(), 2);
+    let broken = dir.path().join("broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    profiles.insert(
+        1,
+        extending(&broken, "profiles/exploratory.yaml", "project: Not Valid\n"),
+    );
+    for command in ["generate", "diff"] {
+        let mut args: Vec<&std::ffi::OsStr> = vec![command.as_ref(), "-j".as_ref(), "1".as_ref()];
+        args.extend(profiles.iter().map(|p| p.as_os_str()));
+        let log = merged(&args);
+        let heading = log
+            .find(&format!("== {}", profiles[1].display()))
+            .unwrap_or_else(|| panic!("{command}: no heading:\n{log}"));
+        let diagnostic = log
+            .find("error[invalid-value]: `project`")
+            .unwrap_or_else(|| panic!("{command}: no diagnostic:\n{log}"));
+        let next = log
+            .find(&format!("== {}", profiles[2].display()))
+            .unwrap_or_else(|| panic!("{command}: no next heading:\n{log}"));
+        assert!(
+            heading < diagnostic && diagnostic < next,
+            "{command}: the diagnostics are not under their heading:\n{log}"
+        );
+    }
+}
