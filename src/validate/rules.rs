@@ -169,13 +169,8 @@ impl Rules<'_> {
         let primary_ok = self.region_known("/regions/primary", primary);
         self.zones("/regions/primary", primary);
         if let Some(secondary) = derive::secondary_region(p) {
-            // A defaulted secondary is reported at the primary, which chose it.
-            let pointer = if p.regions.secondary.is_some() {
-                "/regions/secondary"
-            } else {
-                "/regions/primary"
-            };
-            self.zones(pointer, &secondary);
+            // At the secondary's own key; a defaulted one is located as a default.
+            self.zones("/regions/secondary", &secondary);
         }
         match p.regions.secondary.as_deref() {
             Some("none") => {
@@ -201,11 +196,16 @@ impl Rules<'_> {
                 let pair = facts::region(primary).and_then(|r| r.pair.as_deref());
                 let derived =
                     pair.filter(|_| p.environment == Environment::Prod && !self.waived("REL-07"));
-                if let Some(pair) = derived.and_then(facts::region).filter(|r| r.restricted) {
+                if let Some(name) =
+                    derived.filter(|d| facts::region(d).is_some_and(|r| r.restricted))
+                {
+                    let display = facts::region(name).map_or("", |r| r.display.as_str());
                     self.warn(
                         "restricted-region",
-                        "/regions/primary",
-                        format!("the default secondary region, the pair {} of `{primary}`, needs an access request", pair.display),
+                        "/regions/secondary",
+                        format!(
+                            "`{name}` ({display}), the pair of `{primary}`, needs an access request"
+                        ),
                         "ask Microsoft for access, or set `regions.secondary` to another region",
                     );
                 }

@@ -146,3 +146,41 @@ fn a_malformed_list_item_leaves_the_rest_of_the_profile_checked() {
     assert!(stderr.contains("error[unknown-region]"), "{stderr}");
     assert!(stderr.contains("2 errors, 0 warnings"), "{stderr}");
 }
+
+#[test]
+fn a_warning_about_the_secondary_region_is_located_at_the_secondary() {
+    let dir = tempfile::tempdir().unwrap();
+    // Written: at `regions.secondary` itself (line 6).
+    let p = written(
+        dir.path(),
+        "version: 1\nproject: gen\nenvironment: prod\nregions:\n  primary: westeurope\n  secondary: canadaeast\n",
+    );
+    let run = mlzone().arg("validate").arg(&p).assert().code(0);
+    let stderr = text(&run.get_output().stderr);
+    assert!(
+        stderr.contains(
+            "warning[no-zones]: `regions.secondary`: `canadaeast` has no availability zones"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("profile.yaml:6:14"), "{stderr}");
+    // Derived from the primary's pair: named as the default it is, never as the primary.
+    let p = written(
+        dir.path(),
+        "version: 1\nproject: gen\nenvironment: prod\nregions:\n  primary: australiacentral\n",
+    );
+    let run = mlzone().arg("validate").arg(&p).assert().code(0);
+    let stderr = text(&run.get_output().stderr);
+    for expected in [
+        "warning[no-zones]: `regions`: the default of `regions.secondary` (not written in the profile): `australiacentral2` has no availability zones",
+        "warning[restricted-region]: `regions`: the default of `regions.secondary` (not written in the profile): `australiacentral2` (Australia Central 2), the pair of `australiacentral`, needs an access request",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    assert_eq!(
+        stderr.matches("`regions.primary`:").count(),
+        1,
+        "only the primary's own warning is at the primary:\n{stderr}"
+    );
+    assert_eq!(stderr.matches("profile.yaml:4:1").count(), 2, "{stderr}");
+}
