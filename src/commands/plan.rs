@@ -20,7 +20,11 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
             "`--subscription` takes a subscription ID (a GUID), not `{id}`"
         )));
     }
-    let (_, plan) = validated(&args.profile, ctx)?;
+    let (_, plan) = match validated(&args.profile, ctx) {
+        Ok(planned) => planned,
+        Err(error) if args.json => return Ok(failed_json(&args.profile, &error, ctx)),
+        Err(error) => return Err(error),
+    };
     let text = if args.json {
         let json = super::versioned(serde_json::to_value(&plan).unwrap_or_default());
         serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
@@ -32,6 +36,21 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
         in_subscription(text, &plan, args.subscription.as_deref())
     );
     Ok(EXIT_OK)
+}
+
+/// A profile that could not be planned, for `--json`: the failure on stderr as always, and on
+/// stdout the document `docs/json.md` gives for it (`command`, `exit_code`, `profile`,
+/// `error` with its diagnostics) instead of the plan's fields.
+fn failed_json(profile: &std::path::Path, error: &Error, ctx: &Context) -> u8 {
+    eprint!("{}", super::failure(error, ctx.color));
+    let code = error.exit_code();
+    super::print_json(&super::versioned(serde_json::json!({
+        "command": "plan",
+        "exit_code": code,
+        "profile": crate::render::shown(profile),
+        "error": super::error_json(error),
+    })));
+    code
 }
 
 /// `text` with the names a deployment into `subscription_id` gets: every suffix slot filled in.

@@ -99,3 +99,49 @@ fn a_fleet_error_carries_its_diagnostics() {
         );
     }
 }
+
+#[test]
+fn every_json_command_prints_its_document_for_an_invalid_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = extending(
+        dir.path(),
+        "profiles/exploratory.yaml",
+        "project: bad\nregions: {primary: westeurop}\n",
+    );
+    for command in ["validate", "diff", "plan"] {
+        let value = json(&[command, "--json"], &[&bad], 3);
+        assert_eq!(value["schema_version"], 1, "{command}: {value:#}");
+        assert_eq!(value["command"], command, "{command}: {value:#}");
+        assert_eq!(value["exit_code"], 3, "{command}: {value:#}");
+        // validate and diff: one entry per profile; plan: its one profile's fields at the top.
+        let entry = match value["profiles"].as_array() {
+            Some(entries) => entries[0].clone(),
+            None => value.clone(),
+        };
+        assert!(
+            entry["profile"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("profile.yaml")),
+            "{command}: {entry:#}"
+        );
+        let diagnostics = entry["diagnostics"]
+            .as_array()
+            .or_else(|| entry["error"]["diagnostics"].as_array())
+            .unwrap_or_else(|| panic!("{command}: diagnostics: {entry:#}"));
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d["code"] == "unknown-region" && d["line"] == 3),
+            "{command}: {entry:#}"
+        );
+    }
+    // A file that cannot be read: exit 4, and still the document.
+    let missing = dir.path().join("missing.yaml");
+    let value = json(&["plan", "--json"], &[&missing], 4);
+    assert_eq!(value["exit_code"], 4, "{value:#}");
+    assert!(
+        value["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cannot read"))
+    );
+}
