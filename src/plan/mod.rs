@@ -59,11 +59,9 @@ pub struct Plan {
     /// Key access for the Azure Cosmos DB service principal, where a workspace has a
     /// customer-managed key: its object ID is given at deploy time.
     pub cosmos_db_key_access: Option<FirstPartyGrant>,
-    /// How long what uses a role assignment made in the same run waits for it to reach the
-    /// data plane that checks it (Terraform `time_sleep`). Microsoft documents up to ten
-    /// minutes for Key Vault ("Azure role-based access control for Key Vault", known limits);
-    /// two minutes covers the usual case, and a rerun finishes the rare slower one.
-    pub role_propagation: String,
+    /// How what uses a role assignment made in the same run waits for it to reach the data
+    /// plane that checks it.
+    pub role_propagation: RolePropagation,
     /// Resource provider namespaces the zone deploys into, sorted: the Terraform registers
     /// them (azurerm 5.x registers none by default).
     pub resource_providers: Vec<String>,
@@ -122,6 +120,30 @@ pub struct BicepDeploymentPlan {
     /// code>`. A subscription-scope deployment keeps its first location, so two zones in one
     /// subscription (another project, environment or region) must never share a name.
     pub prefix: String,
+}
+
+/// The wait between a role assignment and its first use. Microsoft documents up to ten minutes
+/// for Key Vault ("Azure role-based access control for Key Vault", known limits); two minutes
+/// covers the usual case, and a rerun finishes the rare slower one. ARM has no wait of its own:
+/// the Bicep sleeps in a deployment script (`Microsoft.Resources/deploymentScripts`), the
+/// pattern Azure Verified Modules use for the same purpose (avm/res/compute/disk, e2e test
+/// des-cmk-uami). The deployment script service runs it in a container instance with a storage
+/// account of its own, both deleted when it ends (Microsoft Learn, "Use deployment scripts in
+/// Bicep").
+#[derive(Debug, Clone, Serialize)]
+pub struct RolePropagation {
+    /// Terraform `time_sleep.create_duration`, e.g. `120s`.
+    pub duration: String,
+    /// The same wait in seconds: what the Bicep script sleeps.
+    pub seconds: u32,
+    /// `azCliVersion` of the Bicep script: the Azure CLI image it runs in, the version Microsoft
+    /// Learn's deployment-script syntax example uses ("Develop a deployment script in Bicep").
+    pub azure_cli_version: String,
+    /// `retentionInterval`: how long Azure keeps the finished script resource (ISO 8601; one
+    /// hour is the shortest Azure accepts).
+    pub retention: String,
+    /// `timeout`: the longest the script may run (ISO 8601).
+    pub timeout: String,
 }
 
 /// Teardown. A destroyed workspace is soft-deleted and keeps its name for

@@ -18,7 +18,8 @@ use super::{
     ImageBuildChoice, ImageBuildPlan, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan,
     ManagedNetworkPlan, MonitoringPlan, NamingPlan, NetworkPlan, NsgRulePlan, OutboundRulePlan,
     Plan, PolicyAssignment, PrivateEndpointPlan, ProvisioningPlan, RegionPlan, RegionRole,
-    RegistryPlan, SchedulePlan, ServerlessComputePlan, StoragePlan, TeardownPlan, WorkspacePlan,
+    RegistryPlan, RolePropagation, SchedulePlan, ServerlessComputePlan, StoragePlan, TeardownPlan,
+    WorkspacePlan,
 };
 use crate::facts::{self, Needed, SkuKind};
 use crate::naming::{self, Names, SUFFIX_SLOT, environment_name};
@@ -53,8 +54,8 @@ pub(crate) const IMAGE_BUILD_CLUSTER: &str = "image-build";
 /// Its size: a small general-purpose CPU size of the family table (Dv5, 4 vCPUs), the family
 /// the golden profiles use for CPU clusters.
 pub(crate) const IMAGE_BUILD_SKU: &str = "Standard_D4_v5";
-/// How long a new role assignment is given to take effect before it is used.
-const ROLE_PROPAGATION: &str = "120s";
+/// How long a new role assignment is given to take effect before it is used, in seconds.
+const ROLE_PROPAGATION_SECONDS: u32 = 120;
 
 /// First provisioning of a managed network: "around 30 minutes"; the first FQDN rule adds
 /// "around 10 minutes" (Microsoft Learn, how-to-managed-network, "Manually provision a managed
@@ -123,7 +124,13 @@ fn resolve_bare(profile: &Profile) -> Plan {
         create_only: Vec::new(),
         deploy_inputs: DeployInputs::default(),
         resource_providers: Vec::new(),
-        role_propagation: ROLE_PROPAGATION.to_owned(),
+        role_propagation: RolePropagation {
+            duration: format!("{ROLE_PROPAGATION_SECONDS}s"),
+            seconds: ROLE_PROPAGATION_SECONDS,
+            azure_cli_version: "2.52.0".to_owned(),
+            retention: "PT1H".to_owned(),
+            timeout: "PT30M".to_owned(),
+        },
         cosmos_db_key_access: None,
         recommendations: Vec::new(),
         waivers: Vec::new(),

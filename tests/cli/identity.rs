@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::bicep::{self, ExprKind, StmtKind, prop};
+use crate::managed_network::each_shipped_zone;
 use crate::support::{
-    extending, generate_into, mlzone, plan_json, repo, shipped_profiles, slug, text,
+    extending, generate_into, mlzone, path, plan_json, repo, shipped_profiles, slug, text,
 };
 
 /// A hub key vault reached through a `private_endpoint` outbound rule, and an AI Search service
@@ -446,4 +448,186 @@ fn plan_and_compliance_report_list_every_role_assignment() {
             .count();
         assert!(compute > 0, "{label}");
     }
+}
+
+/// The symbols a resource or module body lists under `dependsOn`.
+fn depends_on(body: &bicep::Expr) -> Vec<String> {
+    let Some(list) = prop(body, "dependsOn") else {
+        return Vec::new();
+    };
+    let ExprKind::Array(items) = &list.kind else {
+        panic!("dependsOn is not an array");
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            bicep::Item::Value(bicep::Expr {
+                kind: ExprKind::Ident(symbol),
+                ..
+            }) => Some(symbol.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One Bicep file's resources (not `existing`): symbol → (type, body).
+fn bicep_resources_of(source: &str) -> BTreeMap<String, (String, bicep::Expr)> {
+    let file = bicep::parse(source).expect("generated Bicep parses");
+    file.statements
+        .into_iter()
+        .filter_map(|statement| match statement.kind {
+            StmtKind::Resource(r) if !r.existing => {
+                let ty = r.ty.literal().unwrap_or_default();
+                let ty = ty.split('@').next().unwrap_or_default().to_owned();
+                Some((r.symbol, (ty, r.value)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+const ROLE: &str = "Microsoft.Authorization/roleAssignments";
+const WAIT: &str = "Microsoft.Resources/deploymentScripts";
+
+#[test]
+fn what_uses_a_role_made_in_the_same_bicep_deployment_waits_for_it() {
+    each_shipped_zone(|zone| {
+        let label = &zone.label;
+        let propagation = &zone.plan["role_propagation"];
+        let main = read(zone.out.join("bicep/main.bicep"));
+        let main = bicep::parse(&main).expect("main.bicep parses");
+        // Module symbol → (file, dependsOn).
+        let modules: BTreeMap<String, (String, Vec<String>)> = main
+            .statements
+            .iter()
+            .filter_map(|statement| match &statement.kind {
+                StmtKind::Module(m) => Some((
+                    m.symbol.clone(),
+                    (m.path.literal().unwrap_or_default(), depends_on(&m.value)),
+                )),
+                _ => None,
+            })
+            .collect();
+        for (symbol, (file, _)) in &modules {
+            let resources = bicep_resources_of(&read(zone.out.join("bicep").join(file)));
+            let roles: Vec<&String> = resources
+                .iter()
+                .filter(|(_, (ty, _))| ty == ROLE)
+                .map(|(s, _)| s)
+                .collect();
+            let waits: BTreeMap<&String, Vec<String>> = resources
+                .iter()
+                .filter(|(_, (ty, _))| ty == WAIT)
+                .map(|(s, (_, body))| (s, depends_on(body)))
+                .collect();
+            // Each wait sleeps the plan's propagation time.
+            for wait in waits.keys() {
+                let body = &resources[*wait].1;
+                let script = path(body, &["properties", "scriptContent"]).expect("scriptContent");
+                assert_eq!(
+                    script.literal(),
+                    Some(format!("sleep {}", propagation["seconds"])),
+                    "{label}: {file} {wait}"
+                );
+            }
+            // Nothing but a wait uses a role assignment of its own module directly.
+            for (user, (ty, body)) in &resources {
+                if ty == WAIT {
+                    continue;
+                }
+                for dependency in depends_on(body) {
+                    assert!(
+                        !roles.contains(&&dependency),
+                        "{label}: {file}: {user} uses role {dependency} without waiting"
+                    );
+                }
+            }
+            // What is encrypted with the key waits for the identity's key roles.
+            for (user, (ty, body)) in &resources {
+                let encrypted = match ty.as_str() {
+                    "Microsoft.Storage/storageAccounts" => {
+                        path(body, &["properties", "encryption", "keyvaultproperties"]).is_some()
+                    }
+                    "Microsoft.ContainerRegistry/registries" => {
+                        path(body, &["properties", "encryption", "keyVaultProperties"]).is_some()
+                    }
+                    _ => false,
+                };
+                if encrypted {
+                    let waited = depends_on(body).into_iter().any(|d| {
+                        waits.get(&d).is_some_and(|roles| {
+                            roles.contains(
+                                &"identityKeyVaultKeyVaultCryptoServiceEncryptionUser".to_owned(),
+                            )
+                        })
+                    });
+                    assert!(
+                        waited,
+                        "{label}: {file}: {user} does not wait for the key roles"
+                    );
+                }
+            }
+            // The workspace starts with a wait of its own, after every module it follows; its
+            // outbound rules wait for the roles on the workspace.
+            if let Some((_, body)) = resources.get("workspace") {
+                let first = depends_on(body)
+                    .into_iter()
+                    .find(|d| waits.get(d).is_some_and(Vec::is_empty));
+                assert!(
+                    first.is_some(),
+                    "{label}: {file}: the workspace does not wait"
+                );
+                let on_workspace: Vec<String> = roles.iter().map(|s| s.to_string()).collect();
+                for (rule, (ty, body)) in &resources {
+                    if ty.ends_with("/outboundRules")
+                        && !depends_on(body)
+                            .iter()
+                            .any(|d| d.starts_with("outboundRule"))
+                    {
+                        let covered = depends_on(body).iter().any(|d| {
+                            waits
+                                .get(d)
+                                .is_some_and(|w| on_workspace.iter().all(|r| w.contains(r)))
+                        });
+                        assert!(
+                            covered,
+                            "{label}: {file}: {rule} does not wait for the workspace roles"
+                        );
+                    }
+                }
+                continue;
+            }
+            // A module of identity roles that nothing in it waits for precedes the workspace
+            // module of its region (and, for the registry's, of every region).
+            let unwaited: Vec<&&String> = roles
+                .iter()
+                .filter(|r| !waits.values().any(|w| w.contains(r)))
+                .collect();
+            if unwaited.is_empty() || symbol.ends_with("Access") {
+                continue;
+            }
+            for (workspace, (_, after)) in modules.iter().filter(|(s, _)| s.ends_with("Workspace"))
+            {
+                let region = workspace.trim_end_matches("Workspace");
+                let needed = symbol.starts_with(region) || file.contains("primary-dependencies");
+                assert!(
+                    !needed || after.contains(symbol),
+                    "{label}: {workspace} does not follow {symbol}, whose roles {unwaited:?} it uses"
+                );
+            }
+        }
+        // Compute follows the workspace module and so its wait for the roles on the workspace.
+        for (symbol, (_, after)) in modules.iter().filter(|(s, _)| s.ends_with("Compute")) {
+            let workspace = symbol.replace("Compute", "Workspace");
+            assert!(
+                after.contains(&workspace),
+                "{label}: {symbol} does not follow {workspace}"
+            );
+        }
+        assert_eq!(
+            propagation["duration"],
+            format!("{}s", propagation["seconds"]),
+            "{label}"
+        );
+    });
 }

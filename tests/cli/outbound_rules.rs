@@ -172,7 +172,11 @@ fn outbound_rules_are_written_one_after_the_other_in_both_formats() {
             let waits_for: Vec<String> = prop(value, "dependsOn")
                 .map(identifiers)
                 .unwrap_or_default();
-            let expected: Vec<String> = symbols[..i].iter().rev().take(1).cloned().collect();
+            // The first waits for the roles on the workspace, each other for the rule before it.
+            let expected: Vec<String> = match i {
+                0 => vec!["workspaceRolesWait".to_owned()],
+                _ => vec![symbols[i - 1].clone()],
+            };
             assert_eq!(
                 waits_for, expected,
                 "{file}: {symbol} waits for the rule before it"

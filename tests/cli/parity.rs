@@ -2028,7 +2028,8 @@ fn terraform_resource(
                 budget_threshold(&mut lines, notification, Format::Terraform);
             }
         }
-        // Terraform's own wait for role propagation: ARM has no counterpart (README).
+        // The wait for role propagation: the Bicep's is a deployment script (README); where each
+        // format waits is the identity tests' concern.
         "time_sleep" => {}
         _ => {
             inventory.insert(format!("unhandled terraform {ty} {name}"));
@@ -2694,6 +2695,8 @@ fn bicep_resource(
                 }
             }
         }
+        // The wait for role propagation, as Terraform's `time_sleep`.
+        "Microsoft.Resources/deploymentScripts" => {}
         other => {
             inventory.insert(format!("unhandled bicep {other} {name}"));
         }

@@ -46,6 +46,26 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: 'log-claims-prod-neu'
 }
 
+// The workspace uses the roles made by the modules before this one: its identity's on the
+// dependencies, the storage endpoints and the outbound-rule targets, and the compute identity's.
+// New role assignments take a while to reach the data planes that check them, and ARM does not
+// wait: this deployment script sleeps 120 s. Azure deletes its container and storage
+// when it ends and the script resource after its retention interval; a later deployment then
+// sleeps again.
+resource rolesWait 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
+  name: 'wait-identity-roles'
+  location: 'northeurope'
+  tags: tags
+  kind: 'AzureCLI'
+  properties: {
+    azCliVersion: '2.52.0'
+    scriptContent: 'sleep 120'
+    timeout: 'PT30M'
+    retentionInterval: 'PT1H'
+    cleanupPreference: 'Always'
+  }
+}
+
 resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
   name: 'mlw-claims-prod-neu'
   location: 'northeurope'
@@ -97,6 +117,9 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
     // deploys after this module.
     provisionNetworkNow: true
   }
+  dependsOn: [
+    rolesWait
+  ]
 }
 
 // Production: Azure refuses to delete the workspace while this lock is on it, as the
@@ -173,6 +196,28 @@ resource identityWorkspaceContributor 'Microsoft.Authorization/roleAssignments@2
   }
 }
 
+// Outbound rules and compute (the next module) use the roles on the workspace itself.
+// New role assignments take a while to reach the data planes that check them, and ARM does not
+// wait: this deployment script sleeps 120 s. Azure deletes its container and storage
+// when it ends and the script resource after its retention interval; a later deployment then
+// sleeps again.
+resource workspaceRolesWait 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
+  name: 'wait-workspace-roles'
+  location: 'northeurope'
+  tags: tags
+  kind: 'AzureCLI'
+  properties: {
+    azCliVersion: '2.52.0'
+    scriptContent: 'sleep 120'
+    timeout: 'PT30M'
+    retentionInterval: 'PT1H'
+    cleanupPreference: 'Always'
+  }
+  dependsOn: [
+    identityWorkspaceContributor
+  ]
+}
+
 // Approved outbound rules (SEC-04), each a child resource of its own rather than an entry of the
 // workspace's managedNetwork.outboundRules, so that each is owned: a plain (incremental) ARM
 // deployment leaves a resource the template no longer declares in place, and deploying this
@@ -187,6 +232,9 @@ resource outboundRule1 'Microsoft.MachineLearningServices/workspaces/outboundRul
     category: 'UserDefined'
     destination: 'pypi.org'
   }
+  dependsOn: [
+    workspaceRolesWait
+  ]
 }
 
 resource outboundRule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {

@@ -169,6 +169,30 @@ resource cosmosDbKeyRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
+// New role assignments take a while to reach the data planes that check them, and ARM does not
+// wait: this deployment script sleeps 120 s. Azure deletes its container and storage
+// when it ends and the script resource after its retention interval; a later deployment then
+// sleeps again.
+resource keyAccessWait 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
+  name: 'wait-key-access'
+  location: 'westeurope'
+  tags: tags
+  kind: 'AzureCLI'
+  properties: {
+    azCliVersion: '2.52.0'
+    scriptContent: 'sleep 120'
+    timeout: 'PT30M'
+    retentionInterval: 'PT1H'
+    cleanupPreference: 'Always'
+  }
+  dependsOn: [
+    identityKeyVaultContributor
+    identityKeyVaultKeyVaultAdministrator
+    identityKeyVaultKeyVaultCryptoServiceEncryptionUser
+    identityKeyVaultAzureAiEnterpriseNetworkConnectionApprover
+  ]
+}
+
 resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' = {
   name: 'stclaimspweu${nameSuffix}'
   location: 'westeurope'
@@ -228,7 +252,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' = {
   }
   // The identity must be able to use the key before the account is encrypted with it.
   dependsOn: [
-    identityKeyVaultKeyVaultCryptoServiceEncryptionUser
+    keyAccessWait
   ]
 }
 
