@@ -127,6 +127,14 @@ fn in_order(
         .or_else(|| std::thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get)
         .min(profiles.len());
+    if jobs <= 1 {
+        // On this thread: a thread of its own would only add a malloc arena, which glibc grows
+        // a page at a time, one system call each.
+        for profile in profiles {
+            report(profile, each(profile));
+        }
+        return;
+    }
     let next = AtomicUsize::new(0);
     let (done, arrivals) = mpsc::channel();
     std::thread::scope(|scope| {
