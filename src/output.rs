@@ -477,8 +477,8 @@ pub struct Drift {
     /// changed file when there is no manifest): edited by hand.
     pub edited: Vec<String>,
     /// Security-relevant settings that changed: from the manifest on disk to the new plan
-    /// (`source: profile`), and those a hand edit moved, read out of the Terraform on disk and
-    /// the Terraform the profile produces (`source: hand_edit`; `old` is the profile's value,
+    /// (`source: profile`), and those a hand edit moved, read out of the Terraform and Bicep on
+    /// disk and those the profile produces (`source: hand_edit`; `old` is the profile's value,
     /// `new` the committed file's).
     pub security: Vec<SecurityChange>,
     /// Resources a deployment of the new files replaces: create-only fields that changed.
@@ -695,8 +695,8 @@ pub fn diff(
         }
         drift.edited.push(relative.clone());
         let current = String::from_utf8_lossy(&current);
-        let committed = crate::inventory::terraform([(relative.as_str(), current.as_ref())]);
-        let profile = crate::inventory::terraform([(relative.as_str(), files[relative].as_str())]);
+        let committed = crate::inventory::read([(relative.as_str(), current.as_ref())]);
+        let profile = crate::inventory::read([(relative.as_str(), files[relative].as_str())]);
         drift.security.extend(
             security_changes(&profile, &committed)
                 .into_iter()

@@ -178,7 +178,7 @@ fn kept_generated(
         let mut guarded = Vec::new();
         let mut recommendations = Vec::new();
         for file in &covered {
-            let settings = crate::inventory::terraform([*file]);
+            let settings = crate::inventory::read([*file]);
             if !settings.is_empty() {
                 guarded.push(file.0);
             }
@@ -406,8 +406,8 @@ pub(crate) fn rendered(
     })
 }
 
-/// The security settings an overlay's Terraform declares otherwise than the embedded
-/// templates' Terraform for the same plan (old: embedded, new: the overlay's), read by the same
+/// The security settings an overlay's Terraform and Bicep declare otherwise than the embedded
+/// templates' for the same plan (old: embedded, new: the overlay's), read by the same
 /// [`inventory`](crate::inventory) `diff` uses.
 fn overlay_changes(
     plan: &crate::plan::Plan,
@@ -417,7 +417,7 @@ fn overlay_changes(
 ) -> Result<Vec<output::SecurityChange>, Error> {
     let embedded = render_with(plan, meta, None, helper)?;
     let read = |files: &FileSet| {
-        crate::inventory::terraform(files.iter().map(|(p, t)| (p.as_str(), t.as_str())))
+        crate::inventory::read(files.iter().map(|(p, t)| (p.as_str(), t.as_str())))
     };
     Ok(output::security_changes(&read(&embedded), &read(overlaid)))
 }

@@ -127,6 +127,16 @@ pub(crate) fn effect_strength(definition: Option<&facts::PolicyDefinition>, effe
     }
 }
 
+/// The strength of an ISO-8601 duration where shorter is stronger (a key's rotation interval
+/// or expiry): `None` when it is not one.
+pub(crate) fn shorter_is_stronger(duration: &str) -> Option<u32> {
+    let days = crate::values::duration(duration)
+        .ok()?
+        .seconds
+        .div_ceil(86_400);
+    Some(u32::MAX - u32::try_from(days).unwrap_or(u32::MAX))
+}
+
 fn on_off(value: bool) -> String {
     if value { "Enabled" } else { "Disabled" }.to_owned()
 }
@@ -462,6 +472,21 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         kv.purge_protection,
         true,
     );
+    if let Some(k) = &kv.key {
+        for (what, label, value) in [
+            ("rotate", "rotation interval", &k.rotate_after),
+            ("expiry", "expiry", &k.expire_after),
+        ] {
+            s.add(
+                key(&format!("key_vault/key/{what}")),
+                "SEC-13",
+                format!("key vault {} key {} {label}", kv.name, k.name),
+                value.clone(),
+                true,
+            );
+            s.last().strength = shorter_is_stronger(value);
+        }
+    }
     s.flag(
         key("monitoring/app_insights_local_auth"),
         "OPS-05",

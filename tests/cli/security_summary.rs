@@ -1,5 +1,6 @@
 //! `mlzone diff`'s security summary: each kind of weakening is called one, and resources that
-//! protect the zone are listed when they go.
+//! protect the zone are listed when they go, whether the profile moved them or a hand edit of the
+//! Terraform or the Bicep did.
 
 use std::path::{Path, PathBuf};
 
@@ -266,4 +267,163 @@ fn a_hand_changed_internet_destination_weakens() {
         .find(|l| l.contains("pypi.org → evil.example.net"))
         .unwrap_or_else(|| panic!("{stdout}"));
     assert!(line.ends_with("(weakens)"), "{line}");
+}
+
+/// The line `diff` prints for a setting edited by hand in `file`.
+fn assert_hand_edit(stdout: &str, file: &str, line: &str) {
+    assert!(
+        stdout.contains(&format!("  edited by hand in {file}: {line}\n")),
+        "no hand edit {line:?} in {file}:\n{stdout}"
+    );
+}
+
+#[test]
+fn a_hand_edit_that_opens_a_bicep_workspace_weakens() {
+    let file = "bicep/modules/primary-workspace.bicep";
+    let stdout = summary_after_hand_edits(&[(
+        file,
+        "publicNetworkAccess: 'Disabled'",
+        "publicNetworkAccess: 'Enabled'",
+    )]);
+    assert_hand_edit(
+        &stdout,
+        file,
+        "SEC-03 workspace mlw-gen-prod-weu public network access: Disabled → Enabled (weakens)",
+    );
+    assert!(
+        stdout.contains(&format!("edited by hand: {file}\n")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_bicep_hand_edit_from_deny_to_audit_weakens() {
+    let file = "bicep/modules/primary-policies.bicep";
+    let stdout = summary_after_hand_edits(&[(file, "value: 'Deny'", "value: 'Audit'")]);
+    assert_hand_edit(
+        &stdout,
+        file,
+        "POL-01 policy assignment Azure Machine Learning Workspaces should disable public network access: Deny → Audit (weakens)",
+    );
+}
+
+#[test]
+fn a_bicep_hand_edit_that_shortens_retention_weakens() {
+    let file = "bicep/modules/primary-monitoring.bicep";
+    let stdout = summary_after_hand_edits(&[(file, "retentionInDays: 90", "retentionInDays: 30")]);
+    assert_hand_edit(
+        &stdout,
+        file,
+        "OPS-05 Log Analytics log-gen-prod-weu retention (days): 90 → 30 (weakens)",
+    );
+}
+
+#[test]
+fn a_bicep_private_endpoint_removed_by_hand_weakens() {
+    let file = "bicep/modules/primary-network.bicep";
+    let stdout = summary_after_hand_edits(&[(
+        file,
+        "resource endpoint2 'Microsoft.Network/privateEndpoints@",
+        "resource endpoint2 'Microsoft.Network/networkInterfaces@",
+    )]);
+    assert_hand_edit(
+        &stdout,
+        file,
+        "SEC-05 removed: private endpoint pe-stgenpweu-blob (weakens)",
+    );
+}
+
+#[test]
+fn a_bicep_policy_assignment_removed_by_hand_weakens() {
+    let file = "bicep/modules/primary-policies.bicep";
+    let stdout = summary_after_hand_edits(&[(
+        file,
+        "resource workspacePublicNetworkAccess 'Microsoft.Authorization/policyAssignments@2026-07-01' = {",
+        "var workspacePublicNetworkAccess = {",
+    )]);
+    assert_hand_edit(
+        &stdout,
+        file,
+        "POL-01 removed: policy assignment Azure Machine Learning Workspaces should disable public network access (weakens)",
+    );
+}
+
+#[test]
+fn a_bicep_internet_destination_added_by_hand_weakens() {
+    let file = "bicep/modules/primary-workspace.bicep";
+    let rule =
+        "resource outboundRule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@";
+    let stdout = summary_after_hand_edits(&[(
+        file,
+        rule,
+        &format!(
+            "resource huggingFace 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {{\n  parent: workspace\n  name: 'hugging-face'\n  properties: {{\n    type: 'FQDN'\n    category: 'UserDefined'\n    destination: 'huggingface.co'\n  }}\n}}\n\n{rule}"
+        ),
+    )]);
+    assert_hand_edit(
+        &stdout,
+        file,
+        "SEC-04 added: outbound rule hugging-face (internet destination) (weakens)",
+    );
+}
+
+#[test]
+fn a_longer_key_rotation_in_the_profile_weakens() {
+    let stdout = summary_after("encryption: {key_rotation: P365D}\n");
+    let key = "key vault kvgenpweu{suffix} key cmk-gen-prod";
+    assert_line(
+        &stdout,
+        &format!("SEC-13 {key} rotation interval: P90D → P365D (weakens)"),
+    );
+    assert_line(
+        &stdout,
+        &format!("SEC-13 {key} expiry: P180D → P730D (weakens)"),
+    );
+    let shorter = summary_after("encryption: {key_rotation: P30D}\n");
+    assert_line(
+        &shorter,
+        &format!("SEC-13 {key} rotation interval: P90D → P30D (strengthens)"),
+    );
+}
+
+#[test]
+fn a_key_rotation_lengthened_or_removed_by_hand_weakens_in_both_formats() {
+    let terraform = "terraform/dependencies.tf";
+    let bicep = "bicep/modules/primary-dependencies.bicep";
+    let stdout = summary_after_hand_edits(&[
+        (
+            terraform,
+            "timeAfterCreate = \"P90D\"",
+            "timeAfterCreate = \"P365D\"",
+        ),
+        (bicep, "timeAfterCreate: 'P90D'", "timeAfterCreate: 'P365D'"),
+    ]);
+    for (file, vault) in [
+        (terraform, "kvgenpweu${local.name_suffix}"),
+        (bicep, "kvgenpweu${nameSuffix}"),
+    ] {
+        assert_hand_edit(
+            &stdout,
+            file,
+            &format!(
+                "SEC-13 key vault {vault} key cmk-gen-prod rotation interval: P90D → P365D (weakens)"
+            ),
+        );
+    }
+    let stdout = summary_after_hand_edits(&[
+        (terraform, "rotationPolicy = {", "notRotated = {"),
+        (bicep, "rotationPolicy: {", "notRotated: {"),
+    ]);
+    for file in [terraform, bicep] {
+        for what in ["rotation interval: P90D → none", "expiry: P180D → none"] {
+            let line = stdout
+                .lines()
+                .find(|l| {
+                    l.starts_with(&format!("  edited by hand in {file}: SEC-13 "))
+                        && l.contains(what)
+                })
+                .unwrap_or_else(|| panic!("{file}: no {what:?}:\n{stdout}"));
+            assert!(line.ends_with("(weakens)"), "{line}");
+        }
+    }
 }

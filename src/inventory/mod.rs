@@ -1,0 +1,807 @@
+//! The security settings a Terraform configuration or a Bicep deployment declares, read out of
+//! its files.
+//!
+//! `mlzone diff` reads them out of the files on disk and out of the files the profile produces,
+//! so a hand edit that weakens a setting shows as one, whatever the manifest says; `generate` and
+//! `diff` read them out of an overlay's output and the embedded templates' output, so an overlay
+//! that changes a setting the plan records says so; the keep check reads which generated files
+//! carry settings. Both sides are read by the same code, so only a real difference in the files
+//! differs.
+//!
+//! Each format is first read into the same tree ([`Node`]: HCL attributes and blocks, Bicep
+//! properties), and one table ([`ATTRIBUTES`]) names each setting in both spellings, so both
+//! formats yield the same labels and values (`workspace mlw-x public network access:
+//! Disabled`). Each setting is keyed by where it is (`azurerm_storage_account.primary/
+//! shared_access_key_enabled`, `bicep/modules/primary-dependencies.bicep:storage/properties/
+//! allowSharedKeyAccess`) and carries the recommendation it implements and whether its value
+//! is the hardened one, as [`plan::security`](crate::plan::security) does for the plan. The
+//! hardened values are those the plan sets (azurerm defaults several of them open: DESIGN
+//! "Insecure provider defaults").
+
+mod bicep;
+mod terraform;
+
+use crate::facts;
+use crate::plan::security::{Presence, Setting, effect_strength, shorter_is_stronger};
+
+/// Every security setting the `files` (path relative to the output directory → text) declare,
+/// in a stable order: `.tf` files read as Terraform, `.bicep` files as Bicep, others not at all.
+/// A file that does not parse adds what could be read before the error (Terraform: nothing):
+/// `terraform validate` and the Bicep compiler are the judges of syntax, and the unified diff
+/// shows it.
+pub fn read<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Setting> {
+    let mut out = Vec::new();
+    for (path, text) in files {
+        let resources = if path.ends_with(".tf") {
+            terraform::resources(text)
+        } else if path.ends_with(".bicep") {
+            bicep::resources(path, text)
+        } else {
+            continue;
+        };
+        for r in &resources {
+            resource(&mut out, r, &resources);
+        }
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}
+
+/// A value read out of a file: a literal as its text (`false`, `90`, `Identity`), any other
+/// expression as written; objects and HCL blocks by key, lists in order.
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Text(String),
+    Object(Vec<(String, Node)>),
+    List(Vec<Node>),
+}
+
+impl Node {
+    /// The node at `path` (`/` steps into objects and blocks).
+    fn at(&self, path: &str) -> Option<&Node> {
+        path.split('/')
+            .filter(|p| !p.is_empty())
+            .try_fold(self, |node, part| match node {
+                Node::Object(entries) => entries.iter().find(|(k, _)| k == part).map(|(_, v)| v),
+                _ => None,
+            })
+    }
+
+    /// The text at `path`, if a value is there.
+    fn text(&self, path: &str) -> Option<String> {
+        match self.at(path)? {
+            Node::Text(t) => Some(t.clone()),
+            other => Some(other.flat()),
+        }
+    }
+
+    /// An object or list as one line (`{serviceTag=AzureActiveDirectory}`), to compare.
+    fn flat(&self) -> String {
+        match self {
+            Node::Text(t) => t.clone(),
+            Node::Object(entries) => {
+                let mut parts: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", v.flat()))
+                    .collect();
+                parts.sort();
+                format!("{{{}}}", parts.join(", "))
+            }
+            Node::List(items) => format!(
+                "[{}]",
+                items.iter().map(Node::flat).collect::<Vec<_>>().join(", ")
+            ),
+        }
+    }
+}
+
+/// The two spellings of the IaC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Terraform,
+    Bicep,
+}
+
+/// A resource read out of a file, in its format's words.
+#[derive(Debug)]
+struct Resource {
+    format: Format,
+    /// azurerm/azapi type (`azurerm_storage_account`), or ARM type without API version.
+    ty: String,
+    /// Where it is: the Terraform address, or the Bicep file and symbol.
+    address: String,
+    /// Its body: Terraform attributes and blocks, or the Bicep resource's object.
+    body: Node,
+}
+
+impl Resource {
+    /// For azapi, the ARM type of its `type` attribute; else the resource type.
+    fn arm_type(&self) -> String {
+        match self.format {
+            Format::Terraform if self.ty == "azapi_resource" => self
+                .body
+                .text("type")
+                .map(|t| t.split('@').next().unwrap_or_default().to_owned())
+                .unwrap_or_default(),
+            _ => self.ty.clone(),
+        }
+    }
+
+    /// The path of `bicep` in this resource's format: the azapi body holds the ARM body.
+    fn path(&self, bicep: &str) -> String {
+        match self.format {
+            Format::Terraform => format!("body/{bicep}"),
+            Format::Bicep => bicep.to_owned(),
+        }
+    }
+}
+
+/// What the hardened value of an attribute is, as [`shown`] shows values.
+#[derive(Clone, Copy)]
+enum Hardened {
+    /// This value (`Disabled`, `Identity`; ASCII case aside, as ARM compares enums).
+    Is(&'static str),
+    /// Anything but this value (`AllowInternetOutbound`).
+    Not(&'static str),
+    /// A number: more is stronger (a retention in days).
+    More,
+    /// The block or object is there (`encryption`): its being gone weakens.
+    Present,
+}
+
+/// One security setting in both spellings.
+struct Attribute {
+    /// azurerm resource type and attribute path (`/` into blocks).
+    terraform: (&'static str, &'static str),
+    /// ARM resource type and property path in the Bicep body; a leading `!`: the property says
+    /// the opposite (`disableLocalAuth: true` is local authentication `Disabled`).
+    bicep: (&'static str, &'static str),
+    recommendation: &'static str,
+    what: &'static str,
+    hardened: Hardened,
+}
+
+const WORKSPACE: &str = "Microsoft.MachineLearningServices/workspaces";
+const STORAGE: &str = "Microsoft.Storage/storageAccounts";
+const KEY_VAULT: &str = "Microsoft.KeyVault/vaults";
+const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
+const LOG_ANALYTICS: &str = "Microsoft.OperationalInsights/workspaces";
+const APP_INSIGHTS: &str = "Microsoft.Insights/components";
+/// A compute of type `AmlCompute`: the Bicep reader names clusters so (instances are not read).
+const CLUSTER: &str = "Microsoft.MachineLearningServices/workspaces/computes#AmlCompute";
+
+/// The settings read, with the recommendations `plan::security` gives the same settings.
+const ATTRIBUTES: &[Attribute] = &[
+    Attribute {
+        terraform: (
+            "azurerm_machine_learning_workspace",
+            "public_network_access_enabled",
+        ),
+        bicep: (WORKSPACE, "properties/publicNetworkAccess"),
+        recommendation: "SEC-03",
+        what: "public network access",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: (
+            "azurerm_machine_learning_workspace",
+            "managed_network/isolation_mode",
+        ),
+        bicep: (WORKSPACE, "properties/managedNetwork/isolationMode"),
+        recommendation: "SEC-04",
+        what: "outbound",
+        hardened: Hardened::Not("AllowInternetOutbound"),
+    },
+    Attribute {
+        terraform: (
+            "azurerm_machine_learning_workspace",
+            "storage_account_access_type",
+        ),
+        bicep: (WORKSPACE, "properties/systemDatastoresAuthMode"),
+        recommendation: "SEC-06",
+        what: "datastore authentication",
+        hardened: Hardened::Is("Identity"),
+    },
+    Attribute {
+        terraform: ("azurerm_machine_learning_workspace", "encryption"),
+        bicep: (WORKSPACE, "properties/encryption"),
+        recommendation: "SEC-13",
+        what: "customer-managed key",
+        hardened: Hardened::Present,
+    },
+    Attribute {
+        terraform: ("azurerm_storage_account", "public_network_access_enabled"),
+        bicep: (STORAGE, "properties/publicNetworkAccess"),
+        recommendation: "SEC-05",
+        what: "public network access",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: ("azurerm_storage_account", "shared_access_key_enabled"),
+        bicep: (STORAGE, "properties/allowSharedKeyAccess"),
+        recommendation: "SEC-06",
+        what: "shared keys",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: ("azurerm_storage_account", "min_tls_version"),
+        bicep: (STORAGE, "properties/minimumTlsVersion"),
+        recommendation: "SEC-18",
+        what: "minimum TLS",
+        hardened: Hardened::Is("TLS1_2"),
+    },
+    Attribute {
+        terraform: ("azurerm_storage_account", "https_traffic_only_enabled"),
+        bicep: (STORAGE, "properties/supportsHttpsTrafficOnly"),
+        recommendation: "SEC-18",
+        what: "HTTPS only",
+        hardened: Hardened::Is("Enabled"),
+    },
+    Attribute {
+        terraform: ("azurerm_storage_account", "allow_nested_items_to_be_public"),
+        bicep: (STORAGE, "properties/allowBlobPublicAccess"),
+        recommendation: "SEC-05",
+        what: "public blob access",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: ("azurerm_storage_account", "customer_managed_key"),
+        bicep: (STORAGE, "properties/encryption/keyvaultproperties"),
+        recommendation: "SEC-13",
+        what: "customer-managed key",
+        hardened: Hardened::Present,
+    },
+    Attribute {
+        terraform: ("azurerm_key_vault", "public_network_access_enabled"),
+        bicep: (KEY_VAULT, "properties/publicNetworkAccess"),
+        recommendation: "SEC-05",
+        what: "public network access",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: ("azurerm_key_vault", "purge_protection_enabled"),
+        bicep: (KEY_VAULT, "properties/enablePurgeProtection"),
+        recommendation: "SEC-13",
+        what: "purge protection",
+        hardened: Hardened::Is("Enabled"),
+    },
+    Attribute {
+        terraform: (
+            "azurerm_container_registry",
+            "public_network_access_enabled",
+        ),
+        bicep: (REGISTRY, "properties/publicNetworkAccess"),
+        recommendation: "SEC-05",
+        what: "public network access",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: ("azurerm_container_registry", "admin_enabled"),
+        bicep: (REGISTRY, "properties/adminUserEnabled"),
+        recommendation: "SEC-06",
+        what: "admin user",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: ("azurerm_log_analytics_workspace", "retention_in_days"),
+        bicep: (LOG_ANALYTICS, "properties/retentionInDays"),
+        recommendation: "OPS-05",
+        what: "retention (days)",
+        hardened: Hardened::More,
+    },
+    Attribute {
+        terraform: (
+            "azurerm_log_analytics_workspace",
+            "local_authentication_enabled",
+        ),
+        bicep: (LOG_ANALYTICS, "!properties/features/disableLocalAuth"),
+        recommendation: "OPS-05",
+        what: "local authentication",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: (
+            "azurerm_application_insights",
+            "local_authentication_enabled",
+        ),
+        bicep: (APP_INSIGHTS, "!properties/DisableLocalAuth"),
+        recommendation: "OPS-05",
+        what: "local authentication",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: (
+            "azurerm_machine_learning_compute_cluster",
+            "local_auth_enabled",
+        ),
+        bicep: (CLUSTER, "!properties/disableLocalAuth"),
+        recommendation: "SEC-07",
+        what: "local authentication",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: (
+            "azurerm_machine_learning_compute_cluster",
+            "node_public_ip_enabled",
+        ),
+        bicep: (CLUSTER, "properties/properties/enableNodePublicIp"),
+        recommendation: "SEC-09",
+        what: "node public IP",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: (
+            "azurerm_machine_learning_compute_cluster",
+            "ssh_public_access_enabled",
+        ),
+        bicep: (CLUSTER, "properties/properties/remoteLoginPortPublicAccess"),
+        recommendation: "SEC-08",
+        what: "public SSH",
+        hardened: Hardened::Is("Disabled"),
+    },
+];
+
+/// The settings of one resource, among the `others` of its file.
+fn resource(out: &mut Vec<Setting>, r: &Resource, others: &[Resource]) {
+    let name = r.body.text("name").unwrap_or_else(|| r.address.clone());
+    for a in ATTRIBUTES {
+        let (ty, path) = match r.format {
+            Format::Terraform => a.terraform,
+            Format::Bicep => a.bicep,
+        };
+        if ty == r.ty {
+            out.push(attribute(r, path, a, &name));
+        }
+    }
+    match (r.format, r.ty.as_str()) {
+        (Format::Terraform, "azurerm_private_endpoint")
+        | (Format::Bicep, "Microsoft.Network/privateEndpoints") => out.push(presence(
+            &r.address,
+            "SEC-05",
+            format!("private endpoint {name}"),
+            Presence::Protects,
+        )),
+        (
+            Format::Terraform,
+            "azurerm_resource_group_policy_assignment"
+            | "azurerm_subscription_policy_assignment"
+            | "azurerm_management_group_policy_assignment",
+        ) => out.push(policy_assignment(
+            r,
+            &name,
+            "display_name",
+            "policy_definition_id",
+            "parameters",
+        )),
+        (Format::Bicep, "Microsoft.Authorization/policyAssignments") => {
+            out.push(policy_assignment(
+                r,
+                &name,
+                "properties/displayName",
+                "properties/policyDefinitionId",
+                "properties/parameters",
+            ));
+        }
+        (
+            Format::Terraform,
+            "azurerm_resource_group_policy_exemption" | "azurerm_subscription_policy_exemption",
+        )
+        | (Format::Bicep, "Microsoft.Authorization/policyExemptions") => {
+            let mut setting = presence(
+                &r.address,
+                "",
+                format!("policy exemption {name}"),
+                Presence::Opens,
+            );
+            setting.hardened = false;
+            out.push(setting);
+        }
+        _ => match r.arm_type().as_str() {
+            "Microsoft.MachineLearningServices/workspaces/outboundRules" => {
+                out.push(outbound_rule(r, &name));
+            }
+            "Microsoft.KeyVault/vaults/keys" => {
+                let name = match parent(r, others) {
+                    Some(vault) => format!("key vault {vault} key {name}"),
+                    None => format!("key {name}"),
+                };
+                out.extend(rotation(r, &name));
+            }
+            _ => {}
+        },
+    }
+}
+
+/// The setting `a` at `path` of `r`.
+fn attribute(r: &Resource, path: &str, a: &Attribute, name: &str) -> Setting {
+    let (negated, path) = match path.strip_prefix('!') {
+        Some(path) => (true, path),
+        None => (false, path),
+    };
+    let found = r.body.at(path);
+    let value = match (a.hardened, found) {
+        (Hardened::Present, Some(Node::Object(_))) => "Enabled".to_owned(),
+        (Hardened::Present, _) => "Disabled".to_owned(),
+        (_, Some(Node::Text(v))) if negated => shown(&negation(v)),
+        (_, Some(node)) => shown(&node.flat()),
+        // A value left out takes the provider's (or the API's) default.
+        (_, None) => match r.format {
+            Format::Terraform => "provider default".to_owned(),
+            Format::Bicep => "API default".to_owned(),
+        },
+    };
+    let literal = found.is_some();
+    Setting {
+        key: format!("{}/{path}", r.address),
+        recommendation: a.recommendation.to_owned(),
+        label: format!("{} {name} {}", kind(&r.ty), a.what),
+        hardened: match a.hardened {
+            Hardened::Is(v) => literal && value.eq_ignore_ascii_case(v),
+            Hardened::Not(v) => literal && !value.eq_ignore_ascii_case(v),
+            Hardened::More => true,
+            Hardened::Present => matches!(found, Some(Node::Object(_))),
+        },
+        strength: match a.hardened {
+            Hardened::More => value.parse().ok(),
+            _ => None,
+        },
+        value,
+        replaces: false,
+        presence: Presence::Neutral,
+    }
+}
+
+/// A policy assignment: present, with its effect (from `parameters`: `effect` or `effects`,
+/// else the definition's own) ranked as the definition ranks it.
+fn policy_assignment(
+    r: &Resource,
+    name: &str,
+    display: &str,
+    definition: &str,
+    parameters: &str,
+) -> Setting {
+    let display = r.body.text(display).unwrap_or_else(|| name.to_owned());
+    let effect = match r.body.at(parameters) {
+        Some(Node::Object(entries)) => entries
+            .iter()
+            .find(|(k, _)| k.starts_with("effect"))
+            .and_then(|(_, v)| v.text("value")),
+        _ => None,
+    }
+    .unwrap_or_else(|| "definition default".to_owned());
+    // A built-in definition mlzone knows names its recommendation and ranks its effects.
+    let definition_id = r.body.text(definition).unwrap_or_default();
+    let definition = facts::policies().iter().find(|p| {
+        !p.definition_id.is_empty()
+            && definition_id
+                .to_ascii_lowercase()
+                .contains(&p.definition_id.to_ascii_lowercase())
+    });
+    let mut setting = presence(
+        &r.address,
+        definition.map_or("", |d| d.recommendation.as_str()),
+        format!("policy assignment {display}"),
+        Presence::Protects,
+    );
+    setting.hardened = !effect.eq_ignore_ascii_case("disabled");
+    setting.strength = Some(effect_strength(definition, &effect));
+    setting.value = effect;
+    setting
+}
+
+/// An outbound rule of the managed network: one to an internet host (FQDN) opens the zone.
+fn outbound_rule(r: &Resource, name: &str) -> Setting {
+    let rule = |field: &str| {
+        r.body
+            .text(&r.path(&format!("properties/{field}")))
+            .unwrap_or_default()
+    };
+    let internet = rule("type").eq_ignore_ascii_case("FQDN");
+    let mut setting = presence(
+        &r.address,
+        "SEC-04",
+        format!(
+            "outbound rule {name} ({})",
+            if internet {
+                "internet destination"
+            } else {
+                "Azure destination"
+            }
+        ),
+        if internet {
+            Presence::Opens
+        } else {
+            Presence::Neutral
+        },
+    );
+    setting.value = rule("destination");
+    setting.hardened = !internet;
+    setting
+}
+
+/// The name of the resource `r` is a child of, when the same file declares it: Terraform's
+/// `parent_id = azurerm_key_vault.primary.id`, Bicep's `parent: vault`.
+fn parent(r: &Resource, others: &[Resource]) -> Option<String> {
+    let address = match r.format {
+        Format::Terraform => r.body.text("parent_id")?.strip_suffix(".id")?.to_owned(),
+        Format::Bicep => {
+            let file = r.address.rsplit_once(':')?.0;
+            format!("{file}:{}", r.body.text("parent")?)
+        }
+    };
+    others
+        .iter()
+        .find(|o| o.address == address)
+        .and_then(|o| o.body.text("name"))
+}
+
+/// A customer-managed key's rotation policy: how long after creation it rotates and when it
+/// expires (ISO-8601; shorter is stronger). No policy, or no rotate action, is `none`. `name`
+/// names the key for people (`key vault kv-x key cmk-x`).
+fn rotation(r: &Resource, name: &str) -> [Setting; 2] {
+    let policy = r.body.at(&r.path("properties/rotationPolicy"));
+    let rotate = policy.and_then(|p| match p.at("lifetimeActions") {
+        Some(Node::List(actions)) => actions
+            .iter()
+            .find(|a| {
+                a.text("action/type")
+                    .is_some_and(|t| t.eq_ignore_ascii_case("rotate"))
+            })
+            .and_then(|a| a.text("trigger/timeAfterCreate")),
+        _ => None,
+    });
+    let expiry = policy.and_then(|p| p.text("attributes/expiryTime"));
+    let setting = |what: &str, label: &str, value: Option<String>| Setting {
+        key: format!("{}/rotationPolicy/{what}", r.address),
+        recommendation: "SEC-13".to_owned(),
+        label: format!("{name} {label}"),
+        hardened: value.is_some(),
+        strength: value.as_deref().and_then(shorter_is_stronger),
+        value: value.unwrap_or_else(|| "none".to_owned()),
+        replaces: false,
+        presence: Presence::Neutral,
+    };
+    [
+        setting("rotate", "rotation interval", rotate),
+        setting("expiry", "expiry", expiry),
+    ]
+}
+
+/// A setting that stands for a resource of its own.
+fn presence(address: &str, recommendation: &str, label: String, presence: Presence) -> Setting {
+    Setting {
+        key: address.to_owned(),
+        recommendation: recommendation.to_owned(),
+        label,
+        value: "present".to_owned(),
+        hardened: true,
+        replaces: false,
+        strength: None,
+        presence,
+    }
+}
+
+/// A flag as the plan shows one (`Enabled`/`Disabled`); other values as they are.
+fn shown(value: &str) -> String {
+    match value {
+        "true" => "Enabled".to_owned(),
+        "false" => "Disabled".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// The opposite of a flag (`disableLocalAuth: true` is local authentication `false`).
+fn negation(value: &str) -> String {
+    match value {
+        "true" => "false".to_owned(),
+        "false" => "true".to_owned(),
+        other => format!("!{other}"),
+    }
+}
+
+/// A resource type as people name it.
+fn kind(ty: &str) -> &str {
+    match ty {
+        "azurerm_machine_learning_workspace" | WORKSPACE => "workspace",
+        "azurerm_storage_account" | STORAGE => "storage",
+        "azurerm_key_vault" | KEY_VAULT => "key vault",
+        "azurerm_container_registry" | REGISTRY => "registry",
+        "azurerm_log_analytics_workspace" | LOG_ANALYTICS => "Log Analytics",
+        "azurerm_application_insights" | APP_INSIGHTS => "Application Insights",
+        "azurerm_machine_learning_compute_cluster" | CLUSTER => "cluster",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read;
+
+    const WORKSPACE: &str = r#"
+resource "azurerm_machine_learning_workspace" "primary" {
+  name                          = "mlw-x"
+  public_network_access_enabled = false
+  storage_account_access_type   = "Identity"
+  managed_network {
+    isolation_mode = "AllowOnlyApprovedOutbound"
+  }
+  encryption {
+    key_id = azapi_resource.primary_cmk.output.properties.keyUriWithVersion
+  }
+}
+
+resource "azurerm_resource_group_policy_assignment" "primary_pna" {
+  name         = "mlz-x-pna"
+  display_name = "Workspaces should disable public network access"
+  parameters = jsonencode({
+    "effect" = { value = "Deny" }
+  })
+}
+"#;
+
+    const BICEP: &str = r"
+// A comment { with braces }
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
+  name: 'mlw-x'
+  properties: {
+    publicNetworkAccess: 'Disabled'
+    systemDatastoresAuthMode: 'Identity'
+    description: 'it\'s ${toLower('A}')} here'
+    managedNetwork: {
+      isolationMode: 'AllowOnlyApprovedOutbound'
+    }
+    encryption: {
+      status: 'Enabled'
+    }
+  }
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
+  name: 'ignored'
+}
+
+resource pna 'Microsoft.Authorization/policyAssignments@2026-07-01' = {
+  name: 'mlz-x-pna'
+  properties: {
+    displayName: 'Workspaces should disable public network access'
+    parameters: {
+      effect: {
+        value: 'Deny'
+      }
+    }
+  }
+}
+
+resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
+  parent: vault
+  name: 'cmk-x'
+  properties: {
+    rotationPolicy: {
+      attributes: {
+        expiryTime: 'P180D'
+      }
+      lifetimeActions: [
+        {
+          trigger: {
+            timeBeforeExpiry: 'P30D'
+          }
+          action: {
+            type: 'notify'
+          }
+        }
+        {
+          trigger: {
+            timeAfterCreate: 'P90D'
+          }
+          action: {
+            type: 'rotate'
+          }
+        }
+      ]
+    }
+  }
+}
+";
+
+    fn get<'s>(settings: &'s [super::Setting], key: &str) -> &'s super::Setting {
+        settings
+            .iter()
+            .find(|s| s.key.ends_with(key))
+            .unwrap_or_else(|| panic!("no {key} in {settings:#?}"))
+    }
+
+    #[test]
+    fn settings_are_read_with_their_hardened_values() {
+        let settings = read([("workspace.tf", WORKSPACE)]);
+        let public = get(
+            &settings,
+            "azurerm_machine_learning_workspace.primary/public_network_access_enabled",
+        );
+        assert_eq!(public.value, "Disabled");
+        assert!(public.hardened);
+        assert_eq!(public.label, "workspace mlw-x public network access");
+        let isolation = get(
+            &settings,
+            "azurerm_machine_learning_workspace.primary/managed_network/isolation_mode",
+        );
+        assert_eq!(isolation.value, "AllowOnlyApprovedOutbound");
+        assert!(isolation.hardened);
+        assert!(
+            get(
+                &settings,
+                "azurerm_machine_learning_workspace.primary/encryption"
+            )
+            .hardened
+        );
+        let policy = get(
+            &settings,
+            "azurerm_resource_group_policy_assignment.primary_pna",
+        );
+        assert_eq!(policy.value, "Deny");
+        assert_eq!(
+            policy.label,
+            "policy assignment Workspaces should disable public network access"
+        );
+
+        let opened = WORKSPACE
+            .replace("access_enabled = false", "access_enabled = true")
+            .replace("\"Deny\"", "\"Audit\"");
+        let settings = read([("workspace.tf", opened.as_str())]);
+        let public = get(&settings, "/public_network_access_enabled");
+        assert_eq!(public.value, "Enabled");
+        assert!(!public.hardened);
+    }
+
+    #[test]
+    fn bicep_settings_read_as_the_terraform_ones() {
+        let bicep = read([("bicep/modules/w.bicep", BICEP)]);
+        let terraform = read([("terraform/workspace.tf", WORKSPACE)]);
+        let seen = |settings: &[super::Setting]| {
+            let mut lines: Vec<String> = settings
+                .iter()
+                .filter(|s| !s.key.contains("/rotationPolicy/"))
+                .map(|s| {
+                    format!(
+                        "{} {}: {} {}",
+                        s.recommendation, s.label, s.value, s.hardened
+                    )
+                })
+                .collect();
+            lines.sort();
+            lines
+        };
+        assert_eq!(seen(&bicep), seen(&terraform));
+        assert!(
+            bicep
+                .iter()
+                .all(|s| s.key.starts_with("bicep/modules/w.bicep:")),
+            "{bicep:#?}"
+        );
+        assert!(
+            !bicep.iter().any(|s| s.label.contains("ignored")),
+            "existing resources are not read"
+        );
+        assert_eq!(get(&bicep, "/rotationPolicy/rotate").value, "P90D");
+        assert_eq!(get(&bicep, "/rotationPolicy/expiry").value, "P180D");
+        let longer = BICEP.replace("'P90D'", "'P365D'");
+        let longer = read([("w.bicep", longer.as_str())]);
+        let (was, is) = (
+            get(&bicep, "/rotationPolicy/rotate"),
+            get(&longer, "/rotationPolicy/rotate"),
+        );
+        assert!(is.strength < was.strength, "{was:?} {is:?}");
+    }
+
+    #[test]
+    fn files_that_do_not_parse_or_are_not_iac_add_nothing() {
+        assert!(read([("a.tf", "resource {"), ("b.json", WORKSPACE)]).is_empty());
+        let cut = "resource st 'Microsoft.Storage/storageAccounts@1' = {\n  name: 'st'\n  properties: {\n    publicNetworkAccess: 'Enabled'\n";
+        let settings = read([("c.bicep", cut)]);
+        let public = get(&settings, "st/properties/publicNetworkAccess");
+        assert_eq!((public.value.as_str(), public.hardened), ("Enabled", false));
+        assert_eq!(
+            get(&settings, "st/properties/allowSharedKeyAccess").value,
+            "API default"
+        );
+    }
+}
