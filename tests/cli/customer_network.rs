@@ -603,3 +603,87 @@ fn string(body: &Body, name: &str) -> String {
 fn text(v: &Value) -> String {
     v.as_str().map_or_else(|| v.to_string(), str::to_owned)
 }
+
+/// The addresses a Terraform resource lists under `depends_on`.
+fn depends_on(block: &Block) -> BTreeSet<String> {
+    match attr(block.body(), "depends_on") {
+        Some(Expression::Array(items)) => items.iter().map(expr_text).collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+#[test]
+fn compute_starts_only_once_its_subnet_has_its_nsg_rules_and_its_way_out() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let nat = extending(
+        temp.path(),
+        "profiles/customer-vnet.yaml",
+        "network:\n  egress: {via: nat_gateway}\ncompute:\n  instances:\n    - {name: ana-dev, sku: Standard_E4_v5, user_object_id: 77777777-7777-4777-8777-777777777777}\n",
+    );
+    for (label, profile) in [
+        ("firewall", repo().join("profiles/customer-vnet.yaml")),
+        ("nat gateway", nat),
+    ] {
+        let dir = temp.path().join(label.replace(' ', "-"));
+        let out = generate_profile(&dir, &profile);
+        for role in ["primary", "secondary"] {
+            let refers = |block: &Block, to: &str| {
+                block
+                    .body()
+                    .attributes()
+                    .filter(|a| a.key() != "depends_on")
+                    .any(|a| expr_text(a.expr()).contains(to))
+            };
+            // What the compute subnet's traffic passes: the NSG association and rules, the
+            // route or NAT gateway and their associations.
+            let ready: BTreeSet<String> = out
+                .terraform
+                .iter()
+                .filter(|(address, block)| {
+                    [
+                        "azurerm_subnet_",
+                        "azurerm_network_security_rule.",
+                        "azurerm_route.",
+                        "azurerm_nat_gateway_public_ip_association.",
+                    ]
+                    .iter()
+                    .any(|kind| address.starts_with(kind))
+                        && [
+                            format!("azurerm_subnet.{role}_compute."),
+                            format!("azurerm_network_security_group.{role}_compute."),
+                            format!("azurerm_route_table.{role}_compute."),
+                            format!("azurerm_nat_gateway.{role}_compute."),
+                        ]
+                        .iter()
+                        .any(|to| refers(block, to))
+                })
+                .map(|(address, _)| address.clone())
+                .collect();
+            assert!(
+                ready.len() > 3,
+                "{label} {role}: too little found on the compute subnet: {ready:?}"
+            );
+            let compute: Vec<&(String, Block)> = out
+                .terraform
+                .iter()
+                .filter(|(address, block)| {
+                    (address.starts_with("azurerm_machine_learning_compute_")
+                        || address.starts_with("azapi_resource."))
+                        && refers(block, &format!("azurerm_subnet.{role}_compute.id"))
+                })
+                .collect();
+            assert!(
+                !compute.is_empty(),
+                "{label} {role}: no compute in the subnet"
+            );
+            for (address, block) in compute {
+                let after = depends_on(block);
+                let missing: Vec<&String> = ready.difference(&after).collect();
+                assert!(
+                    missing.is_empty(),
+                    "{label}: {address} can start before {missing:?}"
+                );
+            }
+        }
+    }
+}
