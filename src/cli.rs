@@ -18,9 +18,6 @@ pub struct Cli {
     /// When to colour diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// Judge waiver expiry and VM retirement as of this date instead of today (YYYY-MM-DD).
-    #[arg(long, global = true, env = "MLZONE_TODAY", value_name = "DATE", value_parser = parse_date)]
-    pub today: Option<jiff::civil::Date>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -139,6 +136,18 @@ pub struct ValidateArgs {
     /// Print the diagnostics as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// The day to judge by.
+    #[command(flatten)]
+    pub today: Today,
+}
+
+/// The day waivers and VM retirements are judged as of: for the commands that judge them.
+#[derive(Debug, clap::Args)]
+pub struct Today {
+    /// Judge waiver expiry and VM retirement as of this date instead of today (YYYY-MM-DD).
+    /// Default: `MLZONE_TODAY` when set, else today (UTC).
+    #[arg(long = "today", value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<jiff::civil::Date>,
 }
 
 /// What to render and where: shared by `generate` and `diff`.
@@ -160,8 +169,8 @@ pub struct Target {
     /// Overrides the profile's `templates:`.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Profiles to work on at once (default: one per core).
-    #[arg(short, long, value_name = "N")]
+    /// Profiles to work on at once, 1 or more (default: one per core).
+    #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<std::num::NonZeroUsize>,
 }
 
@@ -174,6 +183,9 @@ pub struct GenerateArgs {
     /// Overwrite files mlzone did not write or that were edited by hand.
     #[arg(long)]
     pub force: bool,
+    /// The day to judge by.
+    #[command(flatten)]
+    pub today: Today,
 }
 
 /// Arguments of `diff`.
@@ -185,6 +197,9 @@ pub struct DiffArgs {
     /// Print the drift as JSON.
     #[arg(long)]
     pub json: bool,
+    /// The day to judge by.
+    #[command(flatten)]
+    pub today: Today,
 }
 
 /// An output format.
@@ -209,6 +224,9 @@ pub struct PlanArgs {
     /// Terraform and the Bicep compute from it.
     #[arg(long, value_name = "ID")]
     pub subscription: Option<String>,
+    /// The day to judge by.
+    #[command(flatten)]
+    pub today: Today,
 }
 
 /// Arguments of `recommendations`.
@@ -272,4 +290,26 @@ fn shared_output(profiles: &[PathBuf]) -> Option<String> {
 
 fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
     crate::values::date(text)
+}
+
+fn parse_jobs(text: &str) -> Result<std::num::NonZeroUsize, String> {
+    match text.parse::<usize>() {
+        Ok(n) => std::num::NonZeroUsize::new(n).ok_or_else(|| {
+            "give 1 or more profiles at once, or leave `--jobs` out for one per core".to_owned()
+        }),
+        Err(_) => Err(format!("`{text}` is not a whole number")),
+    }
+}
+
+impl Command {
+    /// The `--today` of a command that judges waivers and VM retirements; `None` for the others.
+    pub fn today(&self) -> Option<&Today> {
+        match self {
+            Command::Validate(args) => Some(&args.today),
+            Command::Generate(args) => Some(&args.today),
+            Command::Diff(args) => Some(&args.today),
+            Command::Plan(args) => Some(&args.today),
+            _ => None,
+        }
+    }
 }

@@ -268,10 +268,19 @@ pub fn cron(text: &str) -> Result<(), String> {
 
 /// Parse a `YYYY-MM-DD` date.
 pub fn date(text: &str) -> Result<Date, String> {
-    text.parse::<Date>()
-        .ok()
-        .filter(|_| text.len() == 10)
-        .ok_or_else(|| format!("`{text}` is not a date of the form `YYYY-MM-DD`"))
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    match text.parse::<Date>() {
+        Ok(date) if shaped => Ok(date),
+        _ if shaped => Err(format!("`{text}` is not a date in the calendar")),
+        _ => Err(format!("`{text}` is not a date of the form `YYYY-MM-DD`")),
+    }
 }
 
 /// Whether `text` looks like an e-mail address: one `@`, a local part, a domain name.

@@ -39,7 +39,7 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Error> {
     let ctx = Context {
         color: color(cli.color),
         color_allowed: cli.color != Color::Never && std::env::var_os("NO_COLOR").is_none(),
-        today: cli.today.unwrap_or_else(today),
+        today: judged_as_of(cli.command.today())?,
         helper: None,
     };
     match cli.command {
@@ -89,6 +89,25 @@ pub(crate) fn color(choice: Color) -> bool {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+    }
+}
+
+/// The day a command judges by: its `--today`, else `MLZONE_TODAY`, else today. Only commands
+/// that judge read the variable, so a stray value does not stop `schema` or `init`.
+fn judged_as_of(given: Option<&crate::cli::Today>) -> Result<Date, Error> {
+    let Some(given) = given else {
+        return Ok(today());
+    };
+    if let Some(date) = given.date {
+        return Ok(date);
+    }
+    match std::env::var("MLZONE_TODAY") {
+        Ok(text) if !text.is_empty() => crate::values::date(&text).map_err(|message| {
+            Error::Usage(format!(
+                "the environment variable `MLZONE_TODAY`: {message}\nhelp: set it to a date such as `2026-11-30`, or unset it to judge as of today"
+            ))
+        }),
+        _ => Ok(today()),
     }
 }
 

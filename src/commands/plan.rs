@@ -245,11 +245,11 @@ pub(crate) fn describe(plan: &Plan) -> String {
     if let Some(b) = &plan.budget {
         let _ = writeln!(
             out,
-            "budget {}: {} per month over {}, alerts at {:?}% to {}",
+            "budget {}: {} per month over {}, alerts at {} to {}",
             b.name,
             b.amount,
             b.resource_groups.join(", "),
-            b.thresholds,
+            b.alerts(),
             if b.contact_emails.is_empty() {
                 "the addresses given at deploy time".to_owned()
             } else {

@@ -1070,6 +1070,14 @@ pub struct BudgetPlan {
     pub resource_groups: Vec<String>,
 }
 
+impl BudgetPlan {
+    /// The alert thresholds for people: `80%, 100%`.
+    pub fn alerts(&self) -> String {
+        let each: Vec<String> = self.thresholds.iter().map(|t| format!("{t}%")).collect();
+        each.join(", ")
+    }
+}
+
 /// What became of one recommendation.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecommendationStatus {

@@ -607,8 +607,10 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 .collect();
             if let Some(budget) = &plan.budget {
                 out.push(format!(
-                    "budget {}: {} per month, alerts at {:?}%",
-                    budget.name, budget.amount, budget.thresholds
+                    "budget {}: {} per month, alerts at {}",
+                    budget.name,
+                    budget.amount,
+                    budget.alerts()
                 ));
             }
             out

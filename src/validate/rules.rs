@@ -840,7 +840,10 @@ impl Rules<'_> {
     /// Check a VM size against the family table; returns its kind when known.
     fn sku(&mut self, pointer: &str, name: &str) -> Option<SkuKind> {
         let Some(sku) = facts::sku(name) else {
-            let help = match did_you_mean(name, facts::sku_names()) {
+            // Only a size that can still be deployed is worth suggesting.
+            let current = facts::sku_names()
+                .filter(|near| facts::sku(near).is_some_and(|s| !self.retired(s)));
+            let help = match did_you_mean(name, current) {
                 Some(near) => format!("did you mean `{near}`? A new size is fine too"),
                 None => {
                     "check the name with `az ml compute list-sizes`; a new size is fine".to_owned()
@@ -854,9 +857,7 @@ impl Rules<'_> {
             );
             return None;
         };
-        let retires = sku.retires.as_deref().and_then(|d| values::date(d).ok());
-        let retired = sku.status == SkuStatus::Retired || retires.is_some_and(|d| d <= self.today);
-        if retired {
+        if self.retired(sku) {
             self.error(
                 "retired-sku",
                 pointer,
@@ -872,6 +873,12 @@ impl Rules<'_> {
             );
         }
         Some(sku.kind)
+    }
+
+    /// Whether `sku` is retired as of `today`.
+    fn retired(&self, sku: &facts::Sku) -> bool {
+        let retires = sku.retires.as_deref().and_then(|d| values::date(d).ok());
+        sku.status == SkuStatus::Retired || retires.is_some_and(|d| d <= self.today)
     }
 
     fn duration(&mut self, pointer: &str, text: &str, (min, max): (Duration, Duration)) {

@@ -26,14 +26,83 @@ fn usage_errors_exit_2() {
 fn a_malformed_today_is_a_usage_error() {
     let out = mlzone()
         .args([
+            "validate",
             "--today",
             "2026-13-01",
+            "../profiles/baseline.yaml",
+        ])
+        .assert()
+        .code(2);
+    assert!(text(&out.get_output().stderr).contains("`2026-13-01` is not a date in the calendar"));
+    let out = mlzone()
+        .args([
             "validate",
+            "--today",
+            "30.11.2026",
             "../profiles/baseline.yaml",
         ])
         .assert()
         .code(2);
     assert!(text(&out.get_output().stderr).contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn a_malformed_mlzone_today_is_named_as_the_variable() {
+    let out = mlzone()
+        .env("MLZONE_TODAY", "someday")
+        .args(["validate", "../profiles/baseline.yaml"])
+        .assert()
+        .code(2);
+    let stderr = text(&out.get_output().stderr);
+    assert!(
+        stderr.contains("the environment variable `MLZONE_TODAY`: `someday` is not a date"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("--today"), "{stderr}");
+    // A command that judges no date does not read it.
+    mlzone()
+        .env("MLZONE_TODAY", "someday")
+        .arg("schema")
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn only_commands_that_judge_a_date_take_today() {
+    for judged in [
+        vec![
+            "validate",
+            "--today",
+            "2026-11-30",
+            "../profiles/baseline.yaml",
+        ],
+        vec!["plan", "--today", "2026-11-30", "../profiles/baseline.yaml"],
+    ] {
+        mlzone().args(&judged).assert().code(0);
+    }
+    for args in [
+        vec!["schema", "--today", "2026-11-30"],
+        vec!["recommendations", "--today", "2026-11-30"],
+        vec!["--today", "2026-11-30", "schema"],
+    ] {
+        mlzone().args(&args).assert().code(2);
+    }
+}
+
+#[test]
+fn zero_jobs_is_a_usage_error_with_a_hint() {
+    let out = mlzone()
+        .args(["generate", "-j", "0", "../profiles/baseline.yaml"])
+        .assert()
+        .code(2);
+    let stderr = text(&out.get_output().stderr);
+    assert!(
+        stderr.contains("give 1 or more profiles at once, or leave `--jobs` out for one per core"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("non-zero type"), "{stderr}");
+    let help = mlzone().args(["diff", "--help"]).assert().code(0);
+    assert!(text(&help.get_output().stdout).contains("1 or more (default: one per core)"));
 }
 
 #[test]

@@ -34,6 +34,8 @@ mod lifecycle;
 mod one_pass;
 // A corrupt manifest; removals previewed by diff.
 mod manifest;
+// Messages a new user reads: suggestions that can be followed, no Rust internals.
+mod messages;
 // Locked settings of golden profiles may be tightened.
 mod locks;
 // The managed network is provisioned after its rules and before compute; image-build clusters.

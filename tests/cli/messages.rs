@@ -1,0 +1,65 @@
+//! Messages a new user reads: suggestions that can be followed, and no Rust internals.
+
+use crate::support::{mlzone, repo, text};
+
+#[test]
+fn an_unknown_size_is_never_matched_to_a_retired_one() {
+    // `Standard_NC6` (the first NC series) is nearest to `Standard_NC6s_v3`, which retired
+    // with NCv3 on 2025-09-30 (data/vm-skus.yaml).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("profile.yaml");
+    std::fs::write(
+        &path,
+        "version: 1\nproject: gpu\nenvironment: dev\nregions: {primary: westeurope}\ncompute:\n  clusters:\n    - {name: train, sku: Standard_NC6, purpose: training, max_nodes: 2}\n",
+    )
+    .unwrap();
+    let run = mlzone().arg("validate").arg(&path).assert().code(0);
+    let stderr = text(&run.get_output().stderr);
+    assert!(stderr.contains("warning[unknown-sku]"), "{stderr}");
+    let suggested = stderr
+        .split("did you mean `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap_or_else(|| panic!("a suggestion:\n{stderr}"));
+    assert_ne!(suggested, "Standard_NC6s_v3", "{stderr}");
+    // The suggestion itself is a size mlzone knows and that is not retired.
+    let check = dir.path().join("suggested.yaml");
+    std::fs::write(
+        &check,
+        format!(
+            "version: 1\nproject: gpu\nenvironment: dev\nregions: {{primary: westeurope}}\ncompute:\n  clusters:\n    - {{name: train, sku: {suggested}, purpose: training, max_nodes: 2}}\n"
+        ),
+    )
+    .unwrap();
+    let run = mlzone().arg("validate").arg(&check).assert();
+    let stderr = text(&run.get_output().stderr);
+    assert!(
+        !stderr.contains("unknown-sku") && !stderr.contains("retired-sku"),
+        "{suggested}: {stderr}"
+    );
+}
+
+#[test]
+fn budget_alerts_read_as_percentages() {
+    let run = mlzone()
+        .args(["plan", "../profiles/baseline.yaml"])
+        .assert()
+        .code(0);
+    let stdout = text(&run.get_output().stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("budget "))
+        .unwrap_or_else(|| panic!("a budget line:\n{stdout}"));
+    assert!(line.contains("alerts at 80%, 100% to"), "{line}");
+    let compliance =
+        std::fs::read_to_string(repo().join("examples/fraud-detection/infra/COMPLIANCE.md"))
+            .unwrap();
+    assert!(
+        compliance.contains("alerts at 80%, 100%"),
+        "COMPLIANCE.md's budget"
+    );
+    assert!(
+        !compliance.contains("alerts at \\["),
+        "COMPLIANCE.md's budget"
+    );
+}
