@@ -28,7 +28,7 @@ const PROFILE_HELP: &str = "\
 A profile, in brief (`mlzone schema` has every field and its documentation):
 
   version: 1
-  project: fraud-detection          # 2-20 lowercase letters, digits, hyphens
+  project: fraud-detection          # 2-20 lowercase letters, digits, single hyphens
   environment: prod                 # dev | test | prod
   extends: ../profiles/baseline.yaml  # optional golden profile: maps merge, lists replace
   regions: {primary: westeurope}    # prod: secondary defaults to the region's pair
@@ -118,7 +118,7 @@ pub struct InitArgs {
     /// relative to the new profile.
     #[arg(long, value_name = "PATH", conflicts_with = "from")]
     pub extends: Option<String>,
-    /// Project name (lowercase letters, digits and `-`, 2 to 20 characters). Default: derived
+    /// Project name (lowercase letters, digits and single `-`, 2 to 20 characters). Default: derived
     /// from the directory's name.
     #[arg(long, value_name = "NAME")]
     pub project: Option<String>,

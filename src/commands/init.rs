@@ -22,7 +22,7 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8, Error> {
         Some(name) if is_project_name(name) => name.clone(),
         Some(name) => {
             return Err(Error::Usage(format!(
-                "`{name}` is not a project name: use 2 to 20 lowercase letters, digits and `-`, starting with a letter"
+                "`{name}` is not a project name: use 2 to 20 lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit"
             )));
         }
         None => derived_name(&args.dir),
@@ -179,6 +179,7 @@ fn is_project_name(name: &str) -> bool {
     (2..=20).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && !name.ends_with('-')
+        && !name.contains("--")
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -245,5 +246,6 @@ mod tests {
         assert!(is_project_name("fraud-2"));
         assert!(!is_project_name("Fraud"));
         assert!(!is_project_name("f"));
+        assert!(!is_project_name("a--b"));
     }
 }

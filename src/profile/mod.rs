@@ -23,10 +23,11 @@ pub struct Profile {
     /// Profile format version; always `1`.
     #[schemars(range(min = 1, max = 1))]
     pub version: u32,
-    /// Project name: lowercase letters, digits and single hyphens, 2-20 characters, starting
-    /// with a letter. It appears in every resource name and tag.
+    /// Project name: lowercase letters, digits and single hyphens (no `--`), 2-20 characters,
+    /// starting with a letter and ending with a letter or digit. It appears in every resource
+    /// name and tag; validation checks each derived name against its resource's rules.
     #[schemars(
-        regex(pattern = r"^[a-z][a-z0-9-]*[a-z0-9]$"),
+        regex(pattern = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"),
         length(min = 2, max = 20)
     )]
     pub project: String,
@@ -336,7 +337,7 @@ pub struct Compute {
     /// registry is private, so it cannot build them itself. Default: the first CPU cluster, or,
     /// when there is none, a small cluster named `image-build` that mlzone adds (scales to zero).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 2, max = 16))]
+    #[schemars(length(min = 3, max = 16))]
     pub image_build_cluster: Option<String>,
 }
 
@@ -344,8 +345,13 @@ pub struct Compute {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
-    /// Cluster name: 2-16 characters, letters, digits and hyphens, starting with a letter.
-    #[schemars(regex(pattern = r"^[a-zA-Z][a-zA-Z0-9-]*$"), length(min = 2, max = 16))]
+    /// Cluster name: 3-16 characters, letters, digits and hyphens, starting with a letter and
+    /// ending with a letter or digit. It names the cluster's Azure resource
+    /// (`workspaces/computes`), whose names azurerm and Azure limit to 3-32 such characters.
+    #[schemars(
+        regex(pattern = r"^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$"),
+        length(min = 3, max = 16)
+    )]
     pub name: String,
     /// VM size, e.g. `Standard_NC24ads_A100_v4`.
     #[schemars(regex(pattern = r"^[Ss][Tt][Aa][Nn][Dd][Aa][Rr][Dd]_[A-Za-z0-9_]+$"))]
@@ -408,8 +414,13 @@ pub enum Priority {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Instance {
-    /// Instance name: 3-24 characters, letters, digits and hyphens, starting with a letter.
-    #[schemars(regex(pattern = r"^[a-zA-Z][a-zA-Z0-9-]*$"), length(min = 3, max = 24))]
+    /// Instance name: 3-24 characters, letters, digits and hyphens, starting with a letter and
+    /// ending with a letter or digit. It names the instance's Azure resource
+    /// (`workspaces/computes`), whose names Azure limits to this.
+    #[schemars(
+        regex(pattern = r"^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$"),
+        length(min = 3, max = 24)
+    )]
     pub name: String,
     /// VM size, e.g. `Standard_D4_v5`.
     #[schemars(regex(pattern = r"^[Ss][Tt][Aa][Nn][Dd][Aa][Rr][Dd]_[A-Za-z0-9_]+$"))]

@@ -131,6 +131,136 @@ fn every_name_rule_of_a_generated_resource_is_known() {
 }
 
 #[test]
+fn every_name_the_profile_accepts_is_one_the_provider_accepts() {
+    // Edge cases of each name a profile gives (shortest, longest, digits, a hyphen at each
+    // place, doubled), the project's with the longest region code and both environments'
+    // names: a profile mlzone accepts gives only names the provider's rules accept, and one it
+    // refuses is refused at the input, located.
+    let base = |project: &str, environment: &str, region: &str| {
+        format!(
+            "version: 1\nproject: {project}\nenvironment: {environment}\nregions: {{primary: {region}}}\n"
+        )
+    };
+    let mut cases: Vec<(String, String, &str)> = Vec::new();
+    for project in [
+        "ab",
+        "a1",
+        "a-b",
+        "a--b",
+        "a-",
+        "ab-1",
+        "x0-0",
+        "abcdefghijklmnopq",
+        "abcdefghijklmnopqrst",
+        "a-b-c-d-e-f-g-h-i-jk",
+    ] {
+        for (environment, region) in [("dev", "westeurope"), ("prod", "eastus2")] {
+            let label = format!("project {project} ({environment}, {region})");
+            cases.push((label, base(project, environment, region), "`project`"));
+        }
+    }
+    for cluster in [
+        "ab",
+        "abc",
+        "a-c",
+        "ab-",
+        "a--b",
+        "A1-b",
+        "abcdefghijklmnop",
+    ] {
+        let body = format!(
+            "{}compute:\n  clusters:\n    - {{name: {cluster}, sku: Standard_D4_v5, purpose: training, max_nodes: 2}}\n",
+            base("names", "dev", "westeurope")
+        );
+        cases.push((
+            format!("cluster {cluster}"),
+            body,
+            "`compute.clusters[0].name`",
+        ));
+    }
+    for instance in [
+        "ab",
+        "abc",
+        "ab-",
+        "a--b",
+        "Dev-1",
+        "abcdefghijklmnopqrstuvwx",
+    ] {
+        let body = format!(
+            "{}compute:\n  instances:\n    - {{name: {instance}, sku: Standard_D4_v5, user_object_id: 11111111-1111-4111-8111-111111111111}}\n",
+            base("names", "dev", "westeurope")
+        );
+        cases.push((
+            format!("instance {instance}"),
+            body,
+            "`compute.instances[0].name`",
+        ));
+    }
+    let instance_rule =
+        &validations().resources["azurerm_machine_learning_compute_instance"]["name"];
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let mut failures = String::new();
+    let mut refused = BTreeSet::new();
+    for (i, (label, body, field)) in cases.iter().enumerate() {
+        let dir = temp.path().join(i.to_string());
+        fs::create_dir_all(&dir).unwrap();
+        let profile = dir.join("profile.yaml");
+        fs::write(&profile, body).unwrap();
+        let run = crate::support::mlzone()
+            .arg("validate")
+            .arg(&profile)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        match run.status.code() {
+            Some(0) => {
+                let out = dir.join("infra");
+                generate_into(&profile, &out, "terraform");
+                for finding in value_findings(&text_files(&out)).findings {
+                    writeln!(failures, "{label}: {finding}").unwrap();
+                }
+                // Instances are azapi resources: Azure's rule is the one azurerm states.
+                if let Some(name) = label.strip_prefix("instance ")
+                    && let Some(problem) = instance_rule.refuses(name)
+                {
+                    writeln!(failures, "{label}: {problem}").unwrap();
+                }
+            }
+            Some(3)
+                if stderr.contains("error[")
+                    && stderr.contains(*field)
+                    && stderr.contains("profile.yaml:") =>
+            {
+                refused.insert(label.clone());
+            }
+            code => writeln!(
+                failures,
+                "{label}: exit {code:?}, not refused at {field}:\n{stderr}"
+            )
+            .unwrap(),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "names the provider refuses:\n{failures}"
+    );
+    // The ones the provider would refuse are among those refused (not a vacuous pass).
+    for expected in [
+        "project a--b (dev, westeurope)",
+        "project a- (dev, westeurope)",
+        "project abcdefghijklmnopqrst (prod, eastus2)",
+        "cluster ab",
+        "cluster ab-",
+        "instance ab-",
+    ] {
+        assert!(
+            refused.contains(expected),
+            "{expected} was accepted; refused: {refused:?}"
+        );
+    }
+}
+
+#[test]
 fn api_versions_follow_the_written_rule() {
     // data/api-versions.yaml: the newest stable version the Bicep type snapshot and azapi both
     // know, less those azapi refuses as not served yet; exceptions say why.
@@ -480,9 +610,16 @@ fn rule(message: &str) -> Option<Accepts> {
         ("alpha numeric characters only are allowed", |v| {
             !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric())
         }),
+        // internal/services/keyvault/validate/vault_name.go: also starts with a letter, ends
+        // with a letter or digit, and has no `--`.
         (
             "may only contain alphanumeric characters and dashes and must be between 3-24 chars",
-            |v| (3..=24).contains(&v.len()) && alnum_or(v, b"-"),
+            |v| {
+                (3..=24).contains(&v.len())
+                    && alnum_or(v, b"-")
+                    && starts_letter_ends_alnum(v)
+                    && !v.contains("--")
+            },
         ),
         (
             "can only contain alphabet, number, and '-' character",
