@@ -88,6 +88,17 @@ pub enum Error {
         /// Where it was looked for.
         path: PathBuf,
     },
+    /// A template overlay's output would be denied by a Deny policy the zone assigns.
+    #[error(
+        "the template overlay `{overlay}` makes the zone fail its own policies:\n{}\nhelp: the overlay's output must keep what the zone's Deny policies require; relax a setting in the profile with a waiver instead, which exempts the zone until it expires",
+        failures.iter().map(|f| format!("  - {f}")).collect::<Vec<_>>().join("\n")
+    )]
+    OverlayDenied {
+        /// The overlay directory, as the command line or profile named it.
+        overlay: String,
+        /// One line per denied resource: the policy, the resource, the overlay's template.
+        failures: Vec<String>,
+    },
     /// The profile has errors.
     #[error("invalid profile")]
     Invalid(Report),
@@ -109,7 +120,8 @@ impl Error {
             | Error::Refused { .. }
             | Error::RefusedAll { .. }
             | Error::PolicyDenied { .. }
-            | Error::RecordedOverlayMissing { .. } => EXIT_FAILURE,
+            | Error::RecordedOverlayMissing { .. }
+            | Error::OverlayDenied { .. } => EXIT_FAILURE,
         }
     }
 }

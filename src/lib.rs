@@ -17,6 +17,7 @@
 
 pub mod cli;
 mod commands;
+pub mod deployed;
 pub mod diagnostic;
 pub mod error;
 pub mod facts;

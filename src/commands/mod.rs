@@ -387,6 +387,7 @@ pub(crate) fn rendered(
     let mut files = render_with(&plan, &meta, overlay.as_ref(), helper)?;
     let mut overlay_warning = String::new();
     if let Some(overlay) = &overlay {
+        overlay_passes(&plan, overlay, &files)?;
         let changes = overlay_changes(&plan, &meta, &files, helper)?;
         if !changes.is_empty() {
             overlay_warning = overlay_report(&changes, meta.overlay.as_deref(), ctx.color);
@@ -422,6 +423,39 @@ pub(crate) fn rendered(
         skipped,
         scope,
         templates,
+    })
+}
+
+/// The policy self-check of what an overlay's Terraform deploys: a resource a Deny policy of
+/// the zone would deny is an error naming the policy, the resource and the overlay's template
+/// that wrote it. An exemption the plan's waivers give still applies.
+fn overlay_passes(plan: &Plan, overlay: &Overlay, overlaid: &FileSet) -> Result<(), Error> {
+    let deployed =
+        crate::deployed::terraform(overlaid.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let judged = crate::plan::check::check_bodies(plan, &deployed);
+    if judged.denied.is_empty() {
+        return Ok(());
+    }
+    let failures = judged
+        .denied
+        .iter()
+        .map(|f| {
+            let template = f.file.as_deref().map(|file| overlay.template_of(file));
+            format!(
+                "policy `{}` ({}, assignment `{}`) denies {}{}",
+                f.policy,
+                f.recommendation,
+                f.assignment,
+                f.resource,
+                template
+                    .map(|t| format!(", written by {t}"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    Err(Error::OverlayDenied {
+        overlay: overlay.name.clone(),
+        failures,
     })
 }
 

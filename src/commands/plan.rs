@@ -381,7 +381,7 @@ pub(crate) fn describe(plan: &Plan) -> String {
     let check = crate::plan::check::check(plan);
     let _ = writeln!(
         out,
-        "\npolicy self-check: {} Deny polic{} against {} workspaces and computes: {}",
+        "\npolicy self-check: {} Deny polic{} against {} resources (workspaces, compute, storage, key vaults, registry, private endpoints): {}",
         check.evaluated.len(),
         if check.evaluated.len() == 1 {
             "y"

@@ -1,7 +1,10 @@
-//! The Resource Manager bodies of the zone's Machine Learning resources, as both formats
-//! deploy them (the Bicep writes these properties; azurerm and azapi send the same), for the
-//! policy self-check. Only the properties a policy of the zone can read are modelled; the check
-//! refuses a rule that selects a resource type not modelled here.
+//! The Resource Manager bodies of the resources the zone deploys that a policy can judge by
+//! their properties, as both formats deploy them (the Bicep writes these properties; azurerm and
+//! azapi send the same), for the policy self-check: workspaces, compute, storage accounts, key
+//! vaults, the container registry and private endpoints. Only properties the plan decides are
+//! modelled; property names are the Bicep's, which the Bicep type snapshot checks
+//! (`tests/data/bicep-types.json`). The check refuses a rule that selects a resource type not
+//! modelled here.
 
 use serde_json::{Value, json};
 
@@ -11,6 +14,24 @@ use super::Plan;
 pub(crate) const WORKSPACE: &str = "Microsoft.MachineLearningServices/workspaces";
 /// The compute type (clusters and instances).
 pub(crate) const COMPUTE: &str = "Microsoft.MachineLearningServices/workspaces/computes";
+/// The storage account type.
+pub(crate) const STORAGE: &str = "Microsoft.Storage/storageAccounts";
+/// The key vault type.
+pub(crate) const KEY_VAULT: &str = "Microsoft.KeyVault/vaults";
+/// The container registry type.
+pub(crate) const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
+/// The private endpoint type.
+pub(crate) const PRIVATE_ENDPOINT: &str = "Microsoft.Network/privateEndpoints";
+
+/// Every resource type [`bodies`] models.
+pub const MODELLED: [&str; 6] = [
+    WORKSPACE,
+    COMPUTE,
+    STORAGE,
+    KEY_VAULT,
+    REGISTRY,
+    PRIVATE_ENDPOINT,
+];
 
 /// One resource the zone deploys.
 #[derive(Debug, Clone)]
@@ -21,16 +42,31 @@ pub struct ResourceBody {
     pub name: String,
     /// The resource group it is deployed to.
     pub resource_group: String,
-    /// The body: `type`, `name`, `properties`, as the PUT request carries it.
+    /// The body: `type`, `name`, `location`, `properties` (and `sku` where the plan decides
+    /// it), as the PUT request carries it.
     pub body: Value,
+    /// Where generated files declare it, for a body read out of them; `None` for the plan's.
+    pub declared_in: Option<Declared>,
 }
 
-/// Every workspace and compute of `plan`, in plan order.
+/// Where a generated file declares a resource.
+#[derive(Debug, Clone)]
+pub struct Declared {
+    /// The file, relative to the output directory (`terraform/workspace.tf`).
+    pub file: String,
+    /// The resource's address in it (`azurerm_machine_learning_workspace.primary`).
+    pub address: String,
+}
+
+/// Every modelled resource of `plan`, region by region in plan order.
 pub fn bodies(plan: &Plan) -> Vec<ResourceBody> {
     let mut out = Vec::new();
     for r in &plan.regions {
         let w = &r.workspace;
         let rg = &r.names.resource_group;
+        let at = |resource_type, name: &str, properties| {
+            body(resource_type, name.to_owned(), rg, &r.location, properties)
+        };
         let mut properties = json!({
             "publicNetworkAccess": enabled(w.public_network_access),
             // The identity's ID is known at deploy time; what matters is that it is set.
@@ -45,20 +81,16 @@ pub fn bodies(plan: &Plan) -> Vec<ResourceBody> {
         if let Some(m) = &w.managed_network {
             properties["managedNetwork"] = json!({"isolationMode": m.isolation_mode});
         }
-        out.push(body(WORKSPACE, w.name.clone(), rg, properties));
+        out.push(at(WORKSPACE, &w.name, properties));
         for c in &r.clusters {
             let properties = json!({
                 "computeType": "AmlCompute",
                 "disableLocalAuth": !c.local_auth,
                 "properties": {"vmSize": c.sku},
             });
-            out.push(body(
-                COMPUTE,
-                format!("{}/{}", w.name, c.name),
-                rg,
-                properties,
-            ));
+            out.push(at(COMPUTE, &format!("{}/{}", w.name, c.name), properties));
         }
+        out.extend(dependencies(plan, r, &at));
         if r.role != super::RegionRole::Primary {
             continue;
         }
@@ -72,14 +104,64 @@ pub fn bodies(plan: &Plan) -> Vec<ResourceBody> {
                 "disableLocalAuth": !i.local_auth,
                 "properties": inner,
             });
-            out.push(body(
-                COMPUTE,
-                format!("{}/{}", w.name, i.name),
-                rg,
-                properties,
-            ));
+            out.push(at(COMPUTE, &format!("{}/{}", w.name, i.name), properties));
         }
     }
+    out
+}
+
+/// The region's storage account, key vault and private endpoints, and in the primary region
+/// the container registry.
+fn dependencies(
+    plan: &Plan,
+    r: &super::RegionPlan,
+    at: &impl Fn(&'static str, &str, Value) -> ResourceBody,
+) -> Vec<ResourceBody> {
+    let s = &r.storage;
+    let mut storage = json!({
+        "supportsHttpsTrafficOnly": s.https_only,
+        "allowSharedKeyAccess": s.shared_key_access,
+        "defaultToOAuthAuthentication": s.oauth_by_default,
+        "publicNetworkAccess": enabled(s.public_network_access),
+        "allowBlobPublicAccess": s.blob_public_access,
+        "networkAcls": {"defaultAction": s.default_action},
+    });
+    if let Some(tls) = &s.min_tls_version {
+        storage["minimumTlsVersion"] = json!(tls);
+    }
+    let v = &r.key_vault;
+    let mut vault = json!({
+        "enableRbacAuthorization": v.rbac_authorization,
+        "softDeleteRetentionInDays": v.soft_delete_days,
+        "publicNetworkAccess": enabled(v.public_network_access),
+        "networkAcls": {"defaultAction": v.default_action},
+    });
+    // Sent only when on, as both formats write it.
+    if v.purge_protection {
+        vault["enablePurgeProtection"] = json!(true);
+    }
+    let mut out = vec![at(STORAGE, &s.name, storage), at(KEY_VAULT, &v.name, vault)];
+    if r.role == super::RegionRole::Primary {
+        let g = &plan.registry;
+        out.push(at(
+            REGISTRY,
+            &g.name,
+            json!({
+                "adminUserEnabled": g.admin_enabled,
+                "anonymousPullEnabled": g.anonymous_pull,
+                "publicNetworkAccess": enabled(g.public_network_access),
+                "zoneRedundancy": enabled(g.zone_redundancy),
+                "dataEndpointEnabled": g.data_endpoint,
+            }),
+        ));
+    }
+    // A private endpoint's properties are references the deployment resolves; rules on its
+    // type, name and location still apply.
+    out.extend(
+        r.private_endpoints
+            .iter()
+            .map(|e| at(PRIVATE_ENDPOINT, &e.name, json!({}))),
+    );
     out
 }
 
@@ -87,13 +169,20 @@ fn body(
     resource_type: &'static str,
     name: String,
     resource_group: &str,
+    location: &str,
     properties: Value,
 ) -> ResourceBody {
     ResourceBody {
         resource_type,
-        body: json!({"type": resource_type, "name": name, "properties": properties}),
+        body: json!({
+            "type": resource_type,
+            "name": name,
+            "location": location,
+            "properties": properties,
+        }),
         name,
         resource_group: resource_group.to_owned(),
+        declared_in: None,
     }
 }
 

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::Plan;
-use super::bodies::{self, COMPUTE, ResourceBody, WORKSPACE};
+use super::bodies::{self, MODELLED, ResourceBody};
 use crate::facts;
 
 /// What the self-check found.
@@ -45,6 +45,8 @@ pub struct Finding {
     pub resource: String,
     /// The recommendation the policy implements.
     pub recommendation: String,
+    /// The generated file that declares the resource, for a body read out of one.
+    pub file: Option<String>,
 }
 
 impl PolicyCheck {
@@ -78,9 +80,14 @@ struct Denying<'a> {
     parameters: BTreeMap<String, Value>,
 }
 
-/// Evaluate the zone's Deny policies against the zone's resources.
+/// Evaluate the zone's Deny policies against the zone's resources, as the plan deploys them.
 pub fn check(plan: &Plan) -> PolicyCheck {
-    let bodies = bodies::bodies(plan);
+    check_bodies(plan, &bodies::bodies(plan))
+}
+
+/// Evaluate the Deny policies `plan` assigns against `bodies`: the plan's own, or those
+/// generated files deploy ([`deployed`](crate::deployed)).
+pub fn check_bodies(plan: &Plan, bodies: &[ResourceBody]) -> PolicyCheck {
     let mut out = PolicyCheck {
         resources: bodies.len(),
         ..PolicyCheck::default()
@@ -139,10 +146,10 @@ pub fn check(plan: &Plan) -> PolicyCheck {
         out.evaluated.push(policy.display_name.to_owned());
         let mut problems = selected_types(&policy.condition)
             .into_iter()
-            .filter(|t| !t.eq_ignore_ascii_case(WORKSPACE) && !t.eq_ignore_ascii_case(COMPUTE))
+            .filter(|t| !MODELLED.iter().any(|m| t.eq_ignore_ascii_case(m)))
             .map(|t| format!("resource type `{t}` is not modelled"))
             .collect::<Vec<_>>();
-        for body in &bodies {
+        for body in bodies {
             let mut eval = Eval {
                 parameters: &policy.parameters,
                 body: &body.body,
@@ -156,6 +163,7 @@ pub fn check(plan: &Plan) -> PolicyCheck {
                 assignment: policy.assignment.to_owned(),
                 resource: resource(body),
                 recommendation: policy.recommendation.to_owned(),
+                file: body.declared_in.as_ref().map(|d| d.file.clone()),
             };
             let exempt = policy
                 .key
@@ -178,8 +186,13 @@ pub fn check(plan: &Plan) -> PolicyCheck {
 }
 
 fn resource(body: &ResourceBody) -> String {
+    let declared = body
+        .declared_in
+        .as_ref()
+        .map(|d| format!(" (`{}` in {})", d.address, d.file))
+        .unwrap_or_default();
     format!(
-        "{} `{}` in resource group `{}`",
+        "{} `{}` in resource group `{}`{declared}",
         body.resource_type, body.name, body.resource_group
     )
 }
@@ -398,6 +411,7 @@ fn like(text: &str, pattern: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::bodies::{COMPUTE, WORKSPACE};
 
     fn eval(condition: Value, body: Value) -> (bool, Vec<String>) {
         let parameters = BTreeMap::from([("mode".to_owned(), json!("AllowOnlyApprovedOutbound"))]);

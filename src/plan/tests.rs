@@ -1196,8 +1196,19 @@ mod self_check {
         let plan = plan_of(&base());
         let result = check(&plan);
         assert!(result.passes(), "{:?}", result.failures());
-        // Two workspaces, two clusters each, one instance.
-        assert_eq!(result.resources, 7);
+        // Every modelled resource is judged: two workspaces, two clusters each, one instance,
+        // and each region's storage, key vault and private endpoints, and the registry.
+        let bodies = crate::plan::bodies::bodies(&plan);
+        assert_eq!(result.resources, bodies.len());
+        let of = |ty: &str| bodies.iter().filter(|b| b.resource_type == ty).count();
+        assert_eq!(
+            of(crate::plan::bodies::WORKSPACE) + of(crate::plan::bodies::COMPUTE),
+            7
+        );
+        assert_eq!(of(crate::plan::bodies::STORAGE), 2);
+        assert_eq!(of(crate::plan::bodies::KEY_VAULT), 2);
+        assert_eq!(of(crate::plan::bodies::REGISTRY), 1);
+        assert!(of(crate::plan::bodies::PRIVATE_ENDPOINT) >= 8);
         for evaluated in [
             "Azure Machine Learning Workspaces should disable public network access",
             "Azure Machine Learning Computes should have local authentication methods disabled",

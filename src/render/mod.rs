@@ -165,6 +165,34 @@ impl Overlay {
         })
     }
 
+    /// Which of the overlay's templates wrote generated file `file` (`terraform/workspace.tf`):
+    /// its own template of that name (`` the overlay's `tpl/terraform/workspace.tf.tera` ``), else
+    /// the components it lays over the embedded template's.
+    pub fn template_of(&self, file: &str) -> String {
+        let name = format!("{file}.tera");
+        if self.templates.contains_key(&name) {
+            return format!("the overlay's `{}/{name}`", self.name);
+        }
+        let dir = name.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let components: Vec<String> = self
+            .templates
+            .keys()
+            .filter(|t| {
+                let (at, file) = t.rsplit_once('/').unwrap_or(("", t));
+                file.starts_with('_') && (at == dir || at.is_empty())
+            })
+            .map(|t| format!("`{}/{t}`", self.name))
+            .collect();
+        if components.is_empty() {
+            format!("the overlay `{}`", self.name)
+        } else {
+            format!(
+                "the embedded `{name}` through the overlay's components {}",
+                components.join(", ")
+            )
+        }
+    }
+
     /// `groups` compiled from the overlay's templates and the embedded ones it does not
     /// replace, for one render.
     fn compiled(&self, groups: &[Group]) -> Result<Vec<(Group, Tera)>, Error> {

@@ -192,25 +192,93 @@ fn an_unknown_filter_names_the_overlay_file_and_line() {
     assert!(stderr.contains("help: "), "{stderr}");
 }
 
+/// An overlay laid over embedded template `name` with `from` replaced by `to`.
+fn changing(overlay: &Path, name: &str, from: &str, to: &str) {
+    let embedded =
+        std::fs::read_to_string(crate::support::repo().join("templates").join(name)).unwrap();
+    assert!(embedded.contains(from), "{name} has no `{from}`");
+    template(overlay, name, &embedded.replace(from, to));
+}
+
 #[test]
-fn an_overlay_that_changes_a_security_setting_says_so() {
+fn an_overlay_that_a_deny_policy_of_the_zone_would_deny_stops_generate_and_diff() {
     let dir = tempfile::tempdir().unwrap();
     let overlay = dir.path().join("company-templates");
-    let embedded = std::fs::read_to_string(
-        crate::support::repo().join("templates/terraform/workspace.tf.tera"),
-    )
-    .unwrap();
-    let hardened = "public_network_access_enabled = {{ w.public_network_access }}";
-    assert!(embedded.contains(hardened));
-    template(
+    changing(
         &overlay,
         "terraform/workspace.tf.tera",
-        &embedded.replace(hardened, "public_network_access_enabled = true"),
+        "public_network_access_enabled = {{ w.public_network_access }}",
+        "public_network_access_enabled = true",
     );
     let p = project(dir.path(), "");
     let out = dir.path().join("infra");
-    let expected =
-        "SEC-03 workspace mlw-overlay-prod-weu public network access: Disabled → Enabled (weakens)";
+    let file = format!("{}/terraform/workspace.tf.tera", overlay.display()).replace('\\', "/");
+    for command in ["generate", "diff"] {
+        let run = mlzone()
+            .arg(command)
+            .arg(&p)
+            .arg("-o")
+            .arg(&out)
+            .arg("--templates")
+            .arg(&overlay)
+            .assert()
+            .code(4);
+        assert!(!out.exists(), "{command}: nothing written");
+        let stderr = text(&run.get_output().stderr);
+        for expected in [
+            "makes the zone fail its own policies",
+            // The policy, the resource, the overlay's file.
+            "policy `Azure Machine Learning Workspaces should disable public network access` (POL-01",
+            "denies Microsoft.MachineLearningServices/workspaces `mlw-overlay-prod-weu`",
+            "(`azurerm_machine_learning_workspace.primary` in terraform/workspace.tf)",
+            &format!("written by the overlay's `{file}`"),
+            "help: ",
+        ] {
+            assert!(stderr.contains(expected), "{command}: {expected}\n{stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_waiver_s_exemption_lets_an_overlay_set_what_it_waives() {
+    // The zone is exempt from the public-access Deny while SEC-03 is waived: the overlay's
+    // public workspace is what the waiver allows, and generate goes on.
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing(
+        &overlay,
+        "terraform/workspace.tf.tera",
+        "public_network_access_enabled = {{ w.public_network_access }}",
+        "public_network_access_enabled = true",
+    );
+    let p = project(
+        dir.path(),
+        "waivers:\n  - {id: SEC-03, reason: studio from the office, expires: 2027-01-31}\n",
+    );
+    mlzone()
+        .arg("generate")
+        .arg(&p)
+        .arg("-o")
+        .arg(dir.path().join("infra"))
+        .arg("--templates")
+        .arg(&overlay)
+        .assert()
+        .success();
+}
+
+#[test]
+fn an_overlay_that_weakens_a_setting_no_deny_covers_is_a_warning_and_marked_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("company-templates");
+    changing(
+        &overlay,
+        "terraform/dependencies.tf.tera",
+        "shared_access_key_enabled = {{ st.shared_key_access }}",
+        "shared_access_key_enabled = true",
+    );
+    let p = project(dir.path(), "");
+    let out = dir.path().join("infra");
+    let expected = "shared keys: Disabled → Enabled (weakens)\n";
     for command in ["generate", "diff"] {
         let run = mlzone()
             .arg(command)
@@ -227,23 +295,29 @@ fn an_overlay_that_changes_a_security_setting_says_so() {
                 .contains("the template overlay `../company-templates` changes security settings"),
             "{command}: {stderr}"
         );
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("  SEC-06 storage "))
+            .unwrap_or_default();
         assert!(
-            stderr.contains(&format!("  {expected}\n")),
+            format!("{line}\n").ends_with(expected),
             "{command}: {stderr}"
         );
     }
     let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap();
     let row = compliance
         .lines()
-        .find(|l| l.starts_with("| SEC-03 |"))
-        .expect("a SEC-03 row");
+        .find(|l| l.starts_with("| SEC-06 |"))
+        .expect("a SEC-06 row");
     assert!(
-        row.contains("| applied, changed by overlay: workspace mlw-overlay-prod-weu public network access: Disabled → Enabled (weakens)"),
+        row.contains("| applied, changed by overlay: storage ")
+            && row.contains("shared keys: Disabled → Enabled (weakens)"),
         "{row}"
     );
 
     // An overlay that changes no security setting is not reported.
-    template(&overlay, "terraform/workspace.tf.tera", &embedded);
+    std::fs::remove_dir_all(&overlay).unwrap();
+    template(&overlay, "terraform/extra.tf.tera", "# extra\n");
     let run = mlzone()
         .arg("generate")
         .arg(&p)

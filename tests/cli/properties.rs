@@ -30,6 +30,10 @@ fn pipeline(text: String) {
     assert!(check.passes(), "{}", check.failures().join("\n"));
     let meta = mlzone::render::Meta::new(Path::new("property.yaml"), Path::new("out"));
     let files = mlzone::render::render(&plan, &meta, None).expect("a valid profile renders");
+    // And so does what its Terraform deploys, read out of the files.
+    let deployed = mlzone::deployed::terraform(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let judged = mlzone::plan::check::check_bodies(&plan, &deployed);
+    assert!(judged.passes(), "{}", judged.failures().join("\n"));
     // Every accepted profile gives values the real providers accept, names included.
     let written: Vec<(String, String)> = files.clone().into_iter().collect();
     let refused = crate::provider_values::value_findings(&written).findings;

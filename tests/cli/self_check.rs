@@ -57,6 +57,23 @@ fn agrees(body: &Value, deployed: &Value, at: &str, errors: &mut Vec<String>) {
     }
 }
 
+/// A resource name as the plan writes it: the deploy-time suffix the Bicep interpolates is
+/// `{suffix}`.
+fn name_text(expr: &crate::bicep::Expr) -> Option<String> {
+    let crate::bicep::ExprKind::Str(parts) = &expr.kind else {
+        return None;
+    };
+    Some(
+        parts
+            .iter()
+            .map(|p| match p {
+                crate::bicep::Part::Text(text) => text.as_str(),
+                crate::bicep::Part::Hole(_) => "{suffix}",
+            })
+            .collect(),
+    )
+}
+
 #[test]
 fn the_bodies_the_check_judges_are_the_ones_the_bicep_deploys() {
     for (name, path) in shipped_profiles() {
@@ -75,11 +92,12 @@ fn the_bodies_the_check_judges_are_the_ones_the_bicep_deploys() {
                 let ty = r.ty.literal().unwrap_or_default();
                 let ty = ty.split('@').next().unwrap_or_default().to_owned();
                 let value = literal(&r.value);
-                if r.existing || !ty.starts_with("Microsoft.MachineLearningServices/workspaces") {
+                if r.existing || !mlzone::plan::bodies::MODELLED.contains(&ty.as_str()) {
                     continue;
                 }
-                if let Some(short) = value["name"].as_str() {
-                    deployed.push((ty, short.to_owned(), value["properties"].clone()));
+                let name = crate::bicep::prop(&r.value, "name").and_then(name_text);
+                if let Some(short) = name {
+                    deployed.push((ty, short, value["properties"].clone()));
                 }
             }
         }
@@ -107,15 +125,10 @@ fn the_bodies_the_check_judges_are_the_ones_the_bicep_deploys() {
                 );
             }
         }
-        let modelled = |ty: &str| {
-            ty == "Microsoft.MachineLearningServices/workspaces"
-                || ty == "Microsoft.MachineLearningServices/workspaces/computes"
-        };
-        let declared = deployed.iter().filter(|(ty, ..)| modelled(ty)).count();
         assert_eq!(
-            declared,
+            deployed.len(),
             bodies.len(),
-            "{name}: the check judges every workspace and compute the Bicep declares"
+            "{name}: the check judges every resource of a modelled type the Bicep declares"
         );
         assert!(
             errors.is_empty(),
@@ -123,5 +136,59 @@ fn the_bodies_the_check_judges_are_the_ones_the_bicep_deploys() {
             relative(&path),
             errors.join("\n")
         );
+    }
+}
+
+/// The bodies the Terraform of `plan` deploys, read out of the rendered files.
+fn terraform_bodies(plan: &mlzone::plan::Plan) -> Vec<mlzone::plan::bodies::ResourceBody> {
+    let mut plan = plan.clone();
+    plan.outputs = vec![mlzone::profile::OutputFormat::Terraform];
+    let meta = mlzone::render::Meta::new(Path::new("profile.yaml"), Path::new("infra"));
+    let files = mlzone::render::render(&plan, &meta, None).expect("a shipped profile renders");
+    mlzone::deployed::terraform(files.iter().map(|(p, t)| (p.as_str(), t.as_str())))
+}
+
+#[test]
+fn the_terraform_deploys_the_bodies_the_check_judges_and_passes_too() {
+    for (name, path) in shipped_profiles() {
+        let plan = plan(&path);
+        let deployed = terraform_bodies(&plan);
+        let judged = mlzone::plan::check::check_bodies(&plan, &deployed);
+        assert!(judged.passes(), "{name}: {}", judged.failures().join("\n"));
+        let mut errors = Vec::new();
+        let read = |ty: &str| {
+            ty == mlzone::plan::bodies::MODELLED[0] || ty == mlzone::plan::bodies::MODELLED[1]
+        };
+        let bodies = mlzone::plan::bodies::bodies(&plan);
+        let machine_learning: Vec<_> = bodies.iter().filter(|b| read(b.resource_type)).collect();
+        assert_eq!(
+            deployed.len(),
+            machine_learning.len(),
+            "{name}: the Terraform declares every workspace and compute the plan has"
+        );
+        for body in machine_learning {
+            let Some(d) = deployed
+                .iter()
+                .find(|d| d.resource_type == body.resource_type && d.name == body.name)
+            else {
+                errors.push(format!(
+                    "{} `{}` is not in the Terraform",
+                    body.resource_type, body.name
+                ));
+                continue;
+            };
+            // The identity's ID is a reference in the Terraform and a placeholder in the plan.
+            let mut properties = body.body["properties"].clone();
+            if let Some(p) = properties.as_object_mut() {
+                p.remove("primaryUserAssignedIdentity");
+            }
+            agrees(
+                &properties,
+                &d.body["properties"],
+                &format!("{} properties", body.name),
+                &mut errors,
+            );
+        }
+        assert!(errors.is_empty(), "{name}:\n{}", errors.join("\n"));
     }
 }
