@@ -425,10 +425,7 @@ fn attribute(r: &Resource, path: &str, a: &Attribute, name: &str) -> Setting {
         (_, Some(Node::Text(v))) if negated => shown(&negation(v)),
         (_, Some(node)) => shown(&node.flat()),
         // A value left out takes the provider's (or the API's) default.
-        (_, None) => match r.format {
-            Format::Terraform => "provider default".to_owned(),
-            Format::Bicep => "API default".to_owned(),
-        },
+        (_, None) => "not set".to_owned(),
     };
     let literal = found.is_some();
     Setting {

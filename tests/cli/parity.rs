@@ -8,6 +8,10 @@
 //! `Standard` + `RAGZRS`, role definition GUIDs and role names through `data/roles.yaml`).
 //! The two inventories of a profile must be equal.
 //!
+//! The security settings alone are also compared as the library reads them
+//! ([`mlzone::inventory`], what `diff`'s security summary judges hand edits by): both formats
+//! must yield the same settings with the same values.
+//!
 //! Set `MLZONE_KEEP_PARITY=DIR` to keep each profile's two inventories under `DIR`.
 //!
 //! A resource of a type the extractors do not know becomes an `unhandled` line, so a new kind of
@@ -93,6 +97,98 @@ fn bicep_and_terraform_declare_the_same_landing_zone() {
         failures.is_empty(),
         "the Bicep and the Terraform do not declare the same landing zone:\n{failures}"
     );
+}
+
+#[test]
+fn the_security_inventory_reads_the_same_settings_from_both_formats() {
+    // The inventory `diff`'s security summary, the overlay check and the keep check read, from
+    // the library: what a hand edit of either format is judged by.
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let mut failures = String::new();
+    for (label, profile) in shipped_profiles() {
+        let output = generate(&profile, &temp.path().join(slug(&label)));
+        let terraform = security_lines(&output.terraform);
+        let bicep = security_lines(&output.bicep);
+        assert!(
+            terraform.len() >= 20,
+            "{label}: {} settings read from the Terraform:\n{terraform:#?}",
+            terraform.len()
+        );
+        let only = |a: &[String], b: &[String]| -> Vec<String> {
+            a.iter().filter(|l| !b.contains(l)).cloned().collect()
+        };
+        let (only_terraform, only_bicep) = (only(&terraform, &bicep), only(&bicep, &terraform));
+        if !only_terraform.is_empty() || !only_bicep.is_empty() || terraform.len() != bicep.len() {
+            writeln!(
+                failures,
+                "{label}:\n  only in the Terraform: {only_terraform:#?}\n  only in the Bicep: {only_bicep:#?}"
+            )
+            .unwrap();
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "the security inventories of the two formats differ:\n{failures}"
+    );
+
+    // One flipped setting in the Bicep is one line that differs.
+    let output = generate(
+        &repo().join("profiles/baseline.yaml"),
+        &temp.path().join("flipped"),
+    );
+    let file = "modules/primary-dependencies.bicep";
+    let mut flipped = output.bicep.clone();
+    flipped.insert(
+        file.to_owned(),
+        output.bicep[file].replacen(
+            "allowSharedKeyAccess: false",
+            "allowSharedKeyAccess: true",
+            1,
+        ),
+    );
+    let (terraform, flipped) = (security_lines(&output.terraform), security_lines(&flipped));
+    let moved: Vec<&String> = flipped.iter().filter(|l| !terraform.contains(l)).collect();
+    let [line] = moved[..] else {
+        panic!("one line differs, not {moved:?}");
+    };
+    assert!(
+        line.starts_with("SEC-06 storage ")
+            && line.ends_with("shared keys: Enabled (not hardened)"),
+        "{line}"
+    );
+}
+
+/// The library inventory of `files`, one sorted line per setting, `${...}` (the name suffix,
+/// spelled per format) as `{suffix}`.
+fn security_lines(files: &BTreeMap<String, String>) -> Vec<String> {
+    let suffix = |text: &str| {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            out.push_str("{suffix}");
+            rest = rest[start..].split_once('}').map_or("", |(_, after)| after);
+        }
+        out + rest
+    };
+    let mut lines: Vec<String> = mlzone::inventory::read(
+        files
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    )
+    .into_iter()
+    .map(|s| {
+        format!(
+            "{} {}: {}{}",
+            s.recommendation,
+            suffix(&s.label),
+            suffix(&s.value),
+            if s.hardened { "" } else { " (not hardened)" }
+        )
+    })
+    .collect();
+    lines.sort();
+    lines
 }
 
 #[test]
