@@ -13,6 +13,7 @@ pub(super) fn resources(path: &str, text: &str) -> Vec<Resource> {
         text,
         tokens: &tokens,
         at: 0,
+        depth: 0,
     };
     let mut out = Vec::new();
     let mut depth = 0usize;
@@ -132,22 +133,40 @@ fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
-/// Where the string whose text starts at `i` ends (after its closing quote): `\'` escapes a
-/// quote, and `${...}` may hold strings and braces of its own.
+/// Where the string whose text starts at `i` ends (after its closing quote, or at the end of
+/// its line when it has none): `\'` escapes a quote, and `${...}` may hold braces and strings
+/// of its own, followed with a stack rather than recursion, so no nesting overflows it.
 fn string_end(bytes: &[u8], mut i: usize) -> usize {
-    let mut depth = 0usize;
+    /// What the text at hand is inside of: a string, or an interpolation with its open braces.
+    enum Frame {
+        Str,
+        Interpolation(usize),
+    }
+    let mut stack = vec![Frame::Str];
     while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'$' if depth == 0 && bytes.get(i + 1) == Some(&b'{') => {
-                depth = 1;
+        let outermost = stack.len() == 1;
+        let Some(frame) = stack.last_mut() else {
+            return i;
+        };
+        match (frame, bytes[i]) {
+            (Frame::Str, b'\\') => i += 1,
+            (Frame::Str, b'$') if bytes.get(i + 1) == Some(&b'{') => {
+                stack.push(Frame::Interpolation(0));
                 i += 1;
             }
-            b'{' if depth > 0 => depth += 1,
-            b'}' if depth > 0 => depth -= 1,
-            b'\'' if depth > 0 => i = string_end(bytes, i + 1) - 1,
-            b'\'' => return i + 1,
-            b'\n' if depth == 0 => return i,
+            (Frame::Str, b'\'') => {
+                stack.pop();
+                if stack.is_empty() {
+                    return i + 1;
+                }
+            }
+            (Frame::Str, b'\n') if outermost => return i,
+            (Frame::Interpolation(open), b'{') => *open += 1,
+            (Frame::Interpolation(0), b'}') => {
+                stack.pop();
+            }
+            (Frame::Interpolation(open), b'}') => *open -= 1,
+            (Frame::Interpolation(_), b'\'') => stack.push(Frame::Str),
             _ => {}
         }
         i += 1;
@@ -155,10 +174,16 @@ fn string_end(bytes: &[u8], mut i: usize) -> usize {
     bytes.len()
 }
 
+/// Objects and arrays nested deeper than this are read as text: a hostile file cannot exhaust
+/// the stack.
+const MAX_DEPTH: usize = 64;
+
 struct Reader<'t> {
     text: &'t str,
     tokens: &'t [Token],
     at: usize,
+    /// Objects and arrays open around the value being read.
+    depth: usize,
 }
 
 impl Reader<'_> {
@@ -291,11 +316,17 @@ impl Reader<'_> {
     }
 
     fn value(&mut self) -> Node {
-        match self.peek() {
+        if self.depth >= MAX_DEPTH {
+            return self.expression();
+        }
+        self.depth += 1;
+        let value = match self.peek() {
             Some(t) if self.source(t) == "{" && self.is_alone() => self.object(),
             Some(t) if self.source(t) == "[" && self.is_alone() => self.list(),
             _ => self.expression(),
-        }
+        };
+        self.depth -= 1;
+        value
     }
 
     /// Whether the bracket here closes the value (no `.x`, `[0]` or operator after it).
@@ -371,6 +402,30 @@ fn literal(source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::{Node, resources};
+
+    #[test]
+    fn hostile_text_is_read_without_overflow_or_end() {
+        let deep = format!(
+            "resource a 'T@1' = {{\n  p: {}{}\n}}\n",
+            "{ a: ".repeat(100_000),
+            "}".repeat(100_000)
+        );
+        let strings = format!("resource b 'T@1' = {{\n  p: '{}'\n}}\n", "${'".repeat(100_000));
+        for text in [
+            deep.as_str(),
+            strings.as_str(),
+            "resource",
+            "resource c 'T@1' = [for",
+            "resource d 'T@1' = {\n  a: [\n  ) ] } ]\n",
+            "resource e '\\",
+            "/* never closed",
+            "resource f 'é' = { 'ü': 'ß' }",
+        ] {
+            let found = resources("x.bicep", text);
+            assert!(found.len() <= 1, "{text:.40}: {found:?}");
+        }
+        assert_eq!(resources("x.bicep", &deep).len(), 1);
+    }
 
     #[test]
     fn declarations_are_read_with_their_objects() {

@@ -798,7 +798,7 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
         assert_eq!((public.value.as_str(), public.hardened), ("Enabled", false));
         assert_eq!(
             get(&settings, "st/properties/allowSharedKeyAccess").value,
-            "API default"
+            "not set"
         );
     }
 }
