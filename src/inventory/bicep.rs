@@ -236,15 +236,9 @@ impl Reader<'_> {
         if existing {
             return None;
         }
-        let ty = ty.split('@').next().unwrap_or_default();
-        // Clusters and instances share a type; the inventory reads clusters.
-        let ty = match body.text("properties/computeType") {
-            Some(compute) if ty.ends_with("/workspaces/computes") => format!("{ty}#{compute}"),
-            _ => ty.to_owned(),
-        };
         Some(Resource {
             format: Format::Bicep,
-            ty,
+            ty: ty.split('@').next().unwrap_or_default().to_owned(),
             address: format!("{path}:{symbol}"),
             body,
         })
@@ -410,7 +404,10 @@ mod tests {
             "{ a: ".repeat(100_000),
             "}".repeat(100_000)
         );
-        let strings = format!("resource b 'T@1' = {{\n  p: '{}'\n}}\n", "${'".repeat(100_000));
+        let strings = format!(
+            "resource b 'T@1' = {{\n  p: '{}'\n}}\n",
+            "${'".repeat(100_000)
+        );
         for text in [
             deep.as_str(),
             strings.as_str(),

@@ -115,16 +115,20 @@ struct Resource {
 }
 
 impl Resource {
-    /// For azapi, the ARM type of its `type` attribute; else the resource type.
-    fn arm_type(&self) -> String {
-        match self.format {
-            Format::Terraform if self.ty == "azapi_resource" => self
-                .body
-                .text("type")
-                .map(|t| t.split('@').next().unwrap_or_default().to_owned())
-                .unwrap_or_default(),
-            _ => self.ty.clone(),
-        }
+    /// The ARM type of a Bicep resource or an azapi one (its `type` without the API version),
+    /// with `#` and the compute type for computes, whose clusters and instances share a type
+    /// (`Microsoft.MachineLearningServices/workspaces/computes#AmlCompute`); `None` for azurerm.
+    fn arm(&self) -> Option<String> {
+        let ty = match self.format {
+            Format::Terraform if self.ty == "azapi_resource" => self.body.text("type")?,
+            Format::Terraform => return None,
+            Format::Bicep => self.ty.clone(),
+        };
+        let ty = ty.split('@').next().unwrap_or_default();
+        Some(match self.body.text(&self.path("properties/computeType")) {
+            Some(compute) if ty.ends_with("/workspaces/computes") => format!("{ty}#{compute}"),
+            _ => ty.to_owned(),
+        })
     }
 
     /// The path of `bicep` in this resource's format: the azapi body holds the ARM body.
@@ -133,6 +137,23 @@ impl Resource {
             Format::Terraform => format!("body/{bicep}"),
             Format::Bicep => bicep.to_owned(),
         }
+    }
+
+    /// Where `a` is in this resource, if `a` is one of its settings: the azurerm attribute, or
+    /// the ARM property in a Bicep or azapi body (`!` kept in front).
+    fn spelling(&self, a: &Attribute) -> Option<String> {
+        if let (Format::Terraform, Some((ty, path))) = (self.format, a.terraform) {
+            return (ty == self.ty).then(|| path.to_owned());
+        }
+        let (ty, path) = a.bicep;
+        if self.arm().as_deref() != Some(ty) {
+            return None;
+        }
+        let (negated, path) = match path.strip_prefix('!') {
+            Some(path) => ("!", path),
+            None => ("", path),
+        };
+        Some(format!("{negated}{}", self.path(path)))
     }
 }
 
@@ -147,12 +168,15 @@ enum Hardened {
     More,
     /// The block or object is there (`encryption`): its being gone weakens.
     Present,
+    /// A value is there (an idle shutdown time): its being gone weakens.
+    Set,
 }
 
 /// One security setting in both spellings.
 struct Attribute {
-    /// azurerm resource type and attribute path (`/` into blocks).
-    terraform: (&'static str, &'static str),
+    /// azurerm resource type and attribute path (`/` into blocks); `None` where the Terraform
+    /// declares the resource with azapi, whose `body` is spelled as the Bicep.
+    terraform: Option<(&'static str, &'static str)>,
     /// ARM resource type and property path in the Bicep body; a leading `!`: the property says
     /// the opposite (`disableLocalAuth: true` is local authentication `Disabled`).
     bicep: (&'static str, &'static str),
@@ -169,175 +193,208 @@ const LOG_ANALYTICS: &str = "Microsoft.OperationalInsights/workspaces";
 const APP_INSIGHTS: &str = "Microsoft.Insights/components";
 /// A compute of type `AmlCompute`: the Bicep reader names clusters so (instances are not read).
 const CLUSTER: &str = "Microsoft.MachineLearningServices/workspaces/computes#AmlCompute";
+/// A compute instance: azapi in the Terraform (azurerm has no idle shutdown: DESIGN).
+const INSTANCE: &str = "Microsoft.MachineLearningServices/workspaces/computes#ComputeInstance";
 
 /// The settings read, with the recommendations `plan::security` gives the same settings.
 const ATTRIBUTES: &[Attribute] = &[
     Attribute {
-        terraform: (
+        terraform: Some((
             "azurerm_machine_learning_workspace",
             "public_network_access_enabled",
-        ),
+        )),
         bicep: (WORKSPACE, "properties/publicNetworkAccess"),
         recommendation: "SEC-03",
         what: "public network access",
         hardened: Hardened::Is("Disabled"),
     },
     Attribute {
-        terraform: (
+        terraform: Some((
             "azurerm_machine_learning_workspace",
             "managed_network/isolation_mode",
-        ),
+        )),
         bicep: (WORKSPACE, "properties/managedNetwork/isolationMode"),
         recommendation: "SEC-04",
         what: "outbound",
         hardened: Hardened::Not("AllowInternetOutbound"),
     },
     Attribute {
-        terraform: (
+        terraform: Some((
             "azurerm_machine_learning_workspace",
             "storage_account_access_type",
-        ),
+        )),
         bicep: (WORKSPACE, "properties/systemDatastoresAuthMode"),
         recommendation: "SEC-06",
         what: "datastore authentication",
         hardened: Hardened::Is("Identity"),
     },
     Attribute {
-        terraform: ("azurerm_machine_learning_workspace", "encryption"),
+        terraform: Some(("azurerm_machine_learning_workspace", "encryption")),
         bicep: (WORKSPACE, "properties/encryption"),
         recommendation: "SEC-13",
         what: "customer-managed key",
         hardened: Hardened::Present,
     },
     Attribute {
-        terraform: ("azurerm_storage_account", "public_network_access_enabled"),
+        terraform: Some(("azurerm_storage_account", "public_network_access_enabled")),
         bicep: (STORAGE, "properties/publicNetworkAccess"),
         recommendation: "SEC-05",
         what: "public network access",
         hardened: Hardened::Is("Disabled"),
     },
     Attribute {
-        terraform: ("azurerm_storage_account", "shared_access_key_enabled"),
+        terraform: Some(("azurerm_storage_account", "shared_access_key_enabled")),
         bicep: (STORAGE, "properties/allowSharedKeyAccess"),
         recommendation: "SEC-06",
         what: "shared keys",
         hardened: Hardened::Is("Disabled"),
     },
     Attribute {
-        terraform: ("azurerm_storage_account", "min_tls_version"),
+        terraform: Some(("azurerm_storage_account", "min_tls_version")),
         bicep: (STORAGE, "properties/minimumTlsVersion"),
         recommendation: "SEC-18",
         what: "minimum TLS",
         hardened: Hardened::Is("TLS1_2"),
     },
     Attribute {
-        terraform: ("azurerm_storage_account", "https_traffic_only_enabled"),
+        terraform: Some(("azurerm_storage_account", "https_traffic_only_enabled")),
         bicep: (STORAGE, "properties/supportsHttpsTrafficOnly"),
         recommendation: "SEC-18",
         what: "HTTPS only",
         hardened: Hardened::Is("Enabled"),
     },
     Attribute {
-        terraform: ("azurerm_storage_account", "allow_nested_items_to_be_public"),
+        terraform: Some(("azurerm_storage_account", "allow_nested_items_to_be_public")),
         bicep: (STORAGE, "properties/allowBlobPublicAccess"),
         recommendation: "SEC-05",
         what: "public blob access",
         hardened: Hardened::Is("Disabled"),
     },
     Attribute {
-        terraform: ("azurerm_storage_account", "customer_managed_key"),
+        terraform: Some(("azurerm_storage_account", "customer_managed_key")),
         bicep: (STORAGE, "properties/encryption/keyvaultproperties"),
         recommendation: "SEC-13",
         what: "customer-managed key",
         hardened: Hardened::Present,
     },
     Attribute {
-        terraform: ("azurerm_key_vault", "public_network_access_enabled"),
+        terraform: Some(("azurerm_key_vault", "public_network_access_enabled")),
         bicep: (KEY_VAULT, "properties/publicNetworkAccess"),
         recommendation: "SEC-05",
         what: "public network access",
         hardened: Hardened::Is("Disabled"),
     },
     Attribute {
-        terraform: ("azurerm_key_vault", "purge_protection_enabled"),
+        terraform: Some(("azurerm_key_vault", "purge_protection_enabled")),
         bicep: (KEY_VAULT, "properties/enablePurgeProtection"),
         recommendation: "SEC-13",
         what: "purge protection",
         hardened: Hardened::Is("Enabled"),
     },
     Attribute {
-        terraform: (
+        terraform: Some((
             "azurerm_container_registry",
             "public_network_access_enabled",
-        ),
+        )),
         bicep: (REGISTRY, "properties/publicNetworkAccess"),
         recommendation: "SEC-05",
         what: "public network access",
         hardened: Hardened::Is("Disabled"),
     },
     Attribute {
-        terraform: ("azurerm_container_registry", "admin_enabled"),
+        terraform: Some(("azurerm_container_registry", "admin_enabled")),
         bicep: (REGISTRY, "properties/adminUserEnabled"),
         recommendation: "SEC-06",
         what: "admin user",
         hardened: Hardened::Is("Disabled"),
     },
     Attribute {
-        terraform: ("azurerm_log_analytics_workspace", "retention_in_days"),
+        terraform: Some(("azurerm_log_analytics_workspace", "retention_in_days")),
         bicep: (LOG_ANALYTICS, "properties/retentionInDays"),
         recommendation: "OPS-05",
         what: "retention (days)",
         hardened: Hardened::More,
     },
     Attribute {
-        terraform: (
+        terraform: Some((
             "azurerm_log_analytics_workspace",
             "local_authentication_enabled",
-        ),
+        )),
         bicep: (LOG_ANALYTICS, "!properties/features/disableLocalAuth"),
         recommendation: "OPS-05",
         what: "local authentication",
         hardened: Hardened::Is("Disabled"),
     },
     Attribute {
-        terraform: (
+        terraform: Some((
             "azurerm_application_insights",
             "local_authentication_enabled",
-        ),
+        )),
         bicep: (APP_INSIGHTS, "!properties/DisableLocalAuth"),
         recommendation: "OPS-05",
         what: "local authentication",
         hardened: Hardened::Is("Disabled"),
     },
     Attribute {
-        terraform: (
+        terraform: Some((
             "azurerm_machine_learning_compute_cluster",
             "local_auth_enabled",
-        ),
+        )),
         bicep: (CLUSTER, "!properties/disableLocalAuth"),
         recommendation: "SEC-07",
         what: "local authentication",
         hardened: Hardened::Is("Disabled"),
     },
     Attribute {
-        terraform: (
+        terraform: Some((
             "azurerm_machine_learning_compute_cluster",
             "node_public_ip_enabled",
-        ),
+        )),
         bicep: (CLUSTER, "properties/properties/enableNodePublicIp"),
         recommendation: "SEC-09",
         what: "node public IP",
         hardened: Hardened::Is("Disabled"),
     },
     Attribute {
-        terraform: (
+        terraform: Some((
             "azurerm_machine_learning_compute_cluster",
             "ssh_public_access_enabled",
-        ),
+        )),
         bicep: (CLUSTER, "properties/properties/remoteLoginPortPublicAccess"),
         recommendation: "SEC-08",
         what: "public SSH",
         hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: None,
+        bicep: (INSTANCE, "!properties/disableLocalAuth"),
+        recommendation: "SEC-07",
+        what: "local authentication",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: None,
+        bicep: (INSTANCE, "properties/properties/enableNodePublicIp"),
+        recommendation: "SEC-09",
+        what: "node public IP",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: None,
+        bicep: (
+            INSTANCE,
+            "properties/properties/sshSettings/sshPublicAccess",
+        ),
+        recommendation: "SEC-08",
+        what: "public SSH",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: None,
+        bicep: (INSTANCE, "properties/properties/idleTimeBeforeShutdown"),
+        recommendation: "COST-09",
+        what: "idle shutdown",
+        hardened: Hardened::Set,
     },
 ];
 
@@ -345,12 +402,8 @@ const ATTRIBUTES: &[Attribute] = &[
 fn resource(out: &mut Vec<Setting>, r: &Resource, others: &[Resource]) {
     let name = r.body.text("name").unwrap_or_else(|| r.address.clone());
     for a in ATTRIBUTES {
-        let (ty, path) = match r.format {
-            Format::Terraform => a.terraform,
-            Format::Bicep => a.bicep,
-        };
-        if ty == r.ty {
-            out.push(attribute(r, path, a, &name));
+        if let Some(path) = r.spelling(a) {
+            out.push(attribute(r, &path, a, &name));
         }
     }
     match (r.format, r.ty.as_str()) {
@@ -396,7 +449,7 @@ fn resource(out: &mut Vec<Setting>, r: &Resource, others: &[Resource]) {
             setting.hardened = false;
             out.push(setting);
         }
-        _ => match r.arm_type().as_str() {
+        _ => match r.arm().unwrap_or_default().as_str() {
             "Microsoft.MachineLearningServices/workspaces/outboundRules" => {
                 out.push(outbound_rule(r, &name));
             }
@@ -431,12 +484,17 @@ fn attribute(r: &Resource, path: &str, a: &Attribute, name: &str) -> Setting {
     Setting {
         key: format!("{}/{path}", r.address),
         recommendation: a.recommendation.to_owned(),
-        label: format!("{} {name} {}", kind(&r.ty), a.what),
+        label: format!(
+            "{} {name} {}",
+            kind(&r.arm().unwrap_or_else(|| r.ty.clone())),
+            a.what
+        ),
         hardened: match a.hardened {
             Hardened::Is(v) => literal && value.eq_ignore_ascii_case(v),
             Hardened::Not(v) => literal && !value.eq_ignore_ascii_case(v),
             Hardened::More => true,
             Hardened::Present => matches!(found, Some(Node::Object(_))),
+            Hardened::Set => literal,
         },
         strength: match a.hardened {
             Hardened::More => value.parse().ok(),
@@ -606,6 +664,7 @@ fn kind(ty: &str) -> &str {
         "azurerm_log_analytics_workspace" | LOG_ANALYTICS => "Log Analytics",
         "azurerm_application_insights" | APP_INSIGHTS => "Application Insights",
         "azurerm_machine_learning_compute_cluster" | CLUSTER => "cluster",
+        INSTANCE => "instance",
         other => other,
     }
 }

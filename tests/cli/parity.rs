@@ -105,10 +105,12 @@ fn the_security_inventory_reads_the_same_settings_from_both_formats() {
     // the library: what a hand edit of either format is judged by.
     let temp = tempfile::tempdir().expect("a temporary directory");
     let mut failures = String::new();
+    let mut every = Vec::new();
     for (label, profile) in shipped_profiles() {
         let output = generate(&profile, &temp.path().join(slug(&label)));
         let terraform = security_lines(&output.terraform);
         let bicep = security_lines(&output.bicep);
+        every.extend(terraform.iter().cloned());
         assert!(
             terraform.len() >= 20,
             "{label}: {} settings read from the Terraform:\n{terraform:#?}",
@@ -130,6 +132,23 @@ fn the_security_inventory_reads_the_same_settings_from_both_formats() {
         failures.is_empty(),
         "the security inventories of the two formats differ:\n{failures}"
     );
+    // Every kind of setting is among them: none was lost by both readers at once.
+    for kind in [
+        "SEC-03 workspace ",
+        "SEC-06 storage ",
+        "SEC-08 cluster ",
+        "SEC-08 instance ",
+        "OPS-05 Log Analytics ",
+        "SEC-05 private endpoint ",
+        "SEC-04 outbound rule ",
+        "POL-01 policy assignment ",
+    ] {
+        assert!(
+            every.iter().any(|l| l.starts_with(kind)),
+            "no {kind:?} line in any profile"
+        );
+    }
+    assert!(every.iter().any(|l| l.contains(" rotation interval: P")));
 
     // One flipped setting in the Bicep is one line that differs.
     let output = generate(

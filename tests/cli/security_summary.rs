@@ -427,3 +427,52 @@ fn a_key_rotation_lengthened_or_removed_by_hand_weakens_in_both_formats() {
         }
     }
 }
+
+#[test]
+fn public_ssh_opened_by_hand_on_an_instance_weakens_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("profile.yaml");
+    std::fs::copy(
+        crate::support::repo().join("examples/churn-sandbox/profile.yaml"),
+        &p,
+    )
+    .unwrap();
+    let profile = std::fs::read_to_string(&p).unwrap().replace(
+        "extends: ../../profiles/",
+        &format!(
+            "extends: {}/",
+            crate::support::repo().join("profiles").display()
+        ),
+    );
+    std::fs::write(&p, profile).unwrap();
+    let out = dir.path().join("infra");
+    on_output("generate", &p, &out).assert().success();
+    let terraform = "terraform/compute.tf";
+    let bicep = "bicep/modules/primary-compute.bicep";
+    for (file, from, to) in [
+        (
+            terraform,
+            "sshPublicAccess = \"Disabled\"",
+            "sshPublicAccess = \"Enabled\"",
+        ),
+        (
+            bicep,
+            "sshPublicAccess: 'Disabled'",
+            "sshPublicAccess: 'Enabled'",
+        ),
+    ] {
+        let path = out.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}: {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+    let run = on_output("diff", &p, &out).assert().code(1);
+    let stdout = text(&run.get_output().stdout);
+    for file in [terraform, bicep] {
+        assert_hand_edit(
+            &stdout,
+            file,
+            "SEC-08 instance dana-dev public SSH: Disabled → Enabled (weakens)",
+        );
+    }
+}
