@@ -1,6 +1,9 @@
 //! No panic, ever: arbitrary documents and arbitrary field values go through load → validate
 //! → resolve → render, and come out either as located diagnostics or as output that parses and
 //! whose values the real providers accept (`provider_values`).
+//!
+//! Set `MLZONE_KEEP_ACCEPTED=DIR` to keep the files of every accepted case under `DIR/<n>/`, to
+//! run `terraform validate` with the real providers on a sample of the corpus.
 
 use std::path::Path;
 
@@ -42,6 +45,7 @@ fn pipeline(text: String) {
         "refused by the providers:\n{}",
         refused.join("\n")
     );
+    keep_accepted(&files);
     for (name, text) in &files {
         if name.ends_with(".tf") {
             hcl::parse(text).unwrap_or_else(|e| panic!("{name} does not parse: {e}\n{text}"));
@@ -50,6 +54,22 @@ fn pipeline(text: String) {
             crate::bicep::parse(text)
                 .unwrap_or_else(|e| panic!("{name} does not parse: {e}\n{text}"));
         }
+    }
+}
+
+/// Writes an accepted case's files under `$MLZONE_KEEP_ACCEPTED/<n>/`, numbered in the order
+/// the cases end (several threads run cases).
+fn keep_accepted<'f>(files: impl IntoIterator<Item = (&'f String, &'f String)>) {
+    static CASES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let Some(root) = std::env::var_os("MLZONE_KEEP_ACCEPTED") else {
+        return;
+    };
+    let case = CASES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = Path::new(&root).join(case.to_string());
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
+        std::fs::write(&path, text).expect("a kept file");
     }
 }
 
@@ -78,10 +98,81 @@ fn base() -> Value {
             "clusters": [{"name": "train", "sku": "Standard_D8_v5", "purpose": "training", "max_nodes": 2}],
             "instances": [{"name": "dev-one", "sku": "Standard_D4_v5", "user_object_id": "11111111-1111-4111-8111-111111111111"}]
         },
-        "access": [{"group_object_id": "22222222-2222-4222-8222-222222222222", "role": "reader"}],
-        "budget": {"monthly": 100, "contact_emails": ["a@example.com"]},
+        "access": [{"group_object_id": "22222222-2222-4222-8222-222222222222", "role": "data_scientist"}],
+        "budget": {"monthly": 100},
         "tags": {"owner": "me"}
     })
+}
+
+/// Choices a profile author can make, each valid on its own in `base()`: combined at random,
+/// they reach the renderer, where arbitrary values mostly stop at validation.
+fn valid_choices() -> Vec<(&'static str, Value)> {
+    let customer = |via: &str| {
+        json!({
+            "mode": "customer",
+            "address_space": "10.50.0.0/22",
+            "subnets": {"endpoints": "10.50.0.0/24", "compute": "10.50.2.0/23"},
+            "egress": {"via": via}
+        })
+    };
+    vec![
+        ("/environment", json!("dev")),
+        ("/environment", json!("test")),
+        ("/regions/primary", json!("eastus2")),
+        (
+            "/regions",
+            json!({"primary": "austriaeast", "secondary": "germanywestcentral"}),
+        ),
+        ("/regions/secondary", json!("germanywestcentral")),
+        ("/network", customer("firewall")),
+        ("/network", customer("nat_gateway")),
+        ("/network/firewall_sku", json!("basic")),
+        (
+            "/network/outbound/0",
+            json!({"name": "entra-id", "service_tag": "AzureActiveDirectory"}),
+        ),
+        ("/compute/clusters/0/purpose", json!("experimentation")),
+        ("/compute/clusters/0/purpose", json!("batch_inference")),
+        ("/compute/clusters/0/priority", json!("low_priority")),
+        (
+            "/compute/clusters/0",
+            json!({"name": "gpu", "sku": "Standard_NC24ads_A100_v4", "purpose": "training", "accelerator": "gpu", "max_nodes": 2}),
+        ),
+        ("/compute/instances", json!([])),
+        ("/names/suffix", json!("legacy")),
+        ("/access/0/role", json!("compute_operator")),
+        ("/policy/effect", json!("audit")),
+        ("/policy/scope", json!("subscription")),
+        ("/policy/defender_plans", json!("manage")),
+        ("/outputs", json!(["terraform"])),
+        ("/outputs", json!(["bicep"])),
+        ("/budget", json!({"monthly": 2500, "thresholds": [50, 90]})),
+        ("/tags/cost-center", json!("ml-4711")),
+    ]
+}
+
+#[test]
+fn the_base_profile_and_each_valid_choice_reach_the_providers_checks() {
+    // Were the base or a choice invalid, the properties below would stop at validation and
+    // check nothing of the output.
+    let mut documents = vec![("base".to_owned(), base())];
+    for (pointer, value) in valid_choices() {
+        let mut document = base();
+        set(&mut document, pointer, value.clone());
+        documents.push((format!("{pointer} = {value}"), document));
+    }
+    for (label, document) in documents {
+        let text = serde_json::to_string_pretty(&document).unwrap();
+        let path = repo().join("tests/property.yaml");
+        let loaded = mlzone::profile::load_str(&path, text.clone()).expect(&label);
+        let validated = mlzone::validate::validate(&loaded, TODAY);
+        assert!(
+            validated.is_ok(),
+            "{label} is not accepted: {:?}",
+            validated.err()
+        );
+        pipeline(text);
+    }
 }
 
 /// Pointers of every field a profile author can write.
@@ -224,6 +315,26 @@ proptest! {
             set(&mut document, pointer, value);
         }
         // JSON is YAML: the document goes through the real loader.
+        pipeline(serde_json::to_string_pretty(&document).unwrap());
+    }
+}
+
+proptest! {
+    // Each case renders a whole zone and reads it back: 48 in CI; `PROPTEST_CASES=N` runs more.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(48),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn valid_combinations_render_what_the_providers_accept(
+        picks in prop::collection::vec(prop::sample::select(valid_choices()), 1..6)
+    ) {
+        let mut document = base();
+        for (pointer, value) in picks {
+            set(&mut document, pointer, value);
+        }
         pipeline(serde_json::to_string_pretty(&document).unwrap());
     }
 }
