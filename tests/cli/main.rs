@@ -10,6 +10,8 @@ mod customer_network;
 mod bicep;
 // The compliance report's Mermaid diagram of the zone, read back and checked against the plan.
 mod diagram;
+// The README and docs/ say what the tool does: the output tree, messages, template context.
+mod docs;
 // The documented exit-code contract, one test per code.
 mod exit_codes;
 // Several profiles in one process; the large benchmark profile.
