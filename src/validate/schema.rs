@@ -75,26 +75,54 @@ pub fn profile_schema() -> &'static Value {
 }
 
 /// A value the schema rejected, or a required one that is missing: the semantic rules run on
-/// the rest of the profile, with this value left out or, where the schema lists the values it
-/// takes, with each of them in turn.
+/// the rest of the profile, with this value left out or, where the schema allows values that
+/// can stand in for it, with each of them in turn.
 #[derive(Debug)]
 pub(super) struct Hole {
     /// JSON pointer of the value.
     pub(super) pointer: String,
-    /// The values the schema allows here (an enum); empty when it does not list them.
+    /// Values that stand in for it: an enum's values, a boolean's two, a number's bounds, or a
+    /// scalar written where text was expected as that text; empty when there are none.
     pub(super) choices: Vec<Value>,
     /// An unknown key: the types have no place for it at all.
     pub(super) unknown: bool,
 }
 
 impl Hole {
-    fn at(pointer: String) -> Hole {
-        let choices = schema_at(&pointer).map(choices).unwrap_or_default();
+    /// The hole at `pointer`, where `written` was found (if anything).
+    fn at(pointer: String, written: Option<&Value>) -> Hole {
+        let choices = schema_at(&pointer)
+            .map(|node| stand_ins(node, written))
+            .unwrap_or_default();
         Hole {
             pointer,
             choices,
             unknown: false,
         }
+    }
+}
+
+/// Values of `node`'s type that can stand in for a rejected or missing one: findings that
+/// hold for each of them do not depend on it.
+fn stand_ins(node: &Value, written: Option<&Value>) -> Vec<Value> {
+    let options = choices(node);
+    if !options.is_empty() {
+        return options;
+    }
+    let bound = |key: &str| node.get(key).and_then(Value::as_u64);
+    match types_of(node).as_slice() {
+        ["boolean"] => vec![Value::Bool(false), Value::Bool(true)],
+        ["integer"] => {
+            let low = bound("minimum").unwrap_or(0);
+            let high = bound("maximum").unwrap_or(low + 1);
+            vec![low.into(), high.into()]
+        }
+        ["string"] => match written {
+            Some(Value::Number(n)) => vec![Value::String(n.to_string())],
+            Some(Value::Bool(b)) => vec![Value::String(b.to_string())],
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
     }
 }
 
@@ -121,10 +149,8 @@ pub(super) fn check(loaded: &Loaded) -> (Vec<Diagnostic>, Vec<Hole>) {
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
-                holes.push(Hole::at(format!(
-                    "{pointer}/{}",
-                    name.replace('~', "~0").replace('/', "~1")
-                )));
+                let key = name.replace('~', "~0").replace('/', "~1");
+                holes.push(Hole::at(format!("{pointer}/{key}"), None));
                 let mut d = Diagnostic::error(
                     "missing-key",
                     &pointer,
@@ -141,7 +167,7 @@ pub(super) fn check(loaded: &Loaded) -> (Vec<Diagnostic>, Vec<Hole>) {
                 }
             }
             kind => {
-                holes.push(Hole::at(pointer.clone()));
+                holes.push(Hole::at(pointer.clone(), Some(instance)));
                 value_problem(&pointer, instance, kind, loaded)
             }
         };

@@ -131,12 +131,13 @@ fn a_missing_key_does_not_hide_the_semantic_errors_nor_invent_any() {
 
 #[test]
 fn a_malformed_list_item_leaves_the_rest_of_the_profile_checked() {
-    // `max_nodes` of a different type: the cluster cannot be typed, so the clusters are not
-    // judged, and nothing is said about them that the author did not write.
+    // `max_nodes` of another type: the rules run with its bounds in its place, so the region is
+    // judged, and nothing that depends on the cluster is invented (the image-build cluster
+    // names it).
     let dir = tempfile::tempdir().unwrap();
     let p = written(
         dir.path(),
-        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurop}\ncompute:\n  clusters:\n    - {name: cpu, sku: Standard_D4_v5, purpose: training, max_nodes: many}\n",
+        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurop}\ncompute:\n  image_build_cluster: cpu\n  clusters:\n    - {name: cpu, sku: Standard_D4_v5, purpose: training, min_nodes: 2, max_nodes: many}\n",
     );
     let stderr = validate(&p, 3);
     assert!(
