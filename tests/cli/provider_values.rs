@@ -141,7 +141,7 @@ fn every_name_the_profile_accepts_is_one_the_provider_accepts() {
             "version: 1\nproject: {project}\nenvironment: {environment}\nregions: {{primary: {region}}}\n"
         )
     };
-    let mut cases: Vec<(String, String, &str)> = Vec::new();
+    let mut cases: Vec<(String, String, String)> = Vec::new();
     for project in [
         "ab",
         "a1",
@@ -156,45 +156,51 @@ fn every_name_the_profile_accepts_is_one_the_provider_accepts() {
     ] {
         for (environment, region) in [("dev", "westeurope"), ("prod", "eastus2")] {
             let label = format!("project {project} ({environment}, {region})");
-            cases.push((label, base(project, environment, region), "`project`"));
+            cases.push((
+                label,
+                base(project, environment, region),
+                "`project`".to_owned(),
+            ));
         }
     }
-    for cluster in [
-        "ab",
-        "abc",
-        "a-c",
-        "ab-",
-        "a--b",
-        "A1-b",
-        "abcdefghijklmnop",
-    ] {
-        let body = format!(
-            "{}compute:\n  clusters:\n    - {{name: {cluster}, sku: Standard_D4_v5, purpose: training, max_nodes: 2}}\n",
-            base("names", "dev", "westeurope")
-        );
-        cases.push((
-            format!("cluster {cluster}"),
-            body,
-            "`compute.clusters[0].name`",
-        ));
-    }
-    for instance in [
-        "ab",
-        "abc",
-        "ab-",
-        "a--b",
-        "Dev-1",
-        "abcdefghijklmnopqrstuvwx",
-    ] {
-        let body = format!(
-            "{}compute:\n  instances:\n    - {{name: {instance}, sku: Standard_D4_v5, user_object_id: 11111111-1111-4111-8111-111111111111}}\n",
-            base("names", "dev", "westeurope")
-        );
-        cases.push((
-            format!("instance {instance}"),
-            body,
-            "`compute.instances[0].name`",
-        ));
+    let computes = [
+        (
+            "cluster",
+            "clusters",
+            &[
+                "ab",
+                "abc",
+                "a-c",
+                "ab-",
+                "a--b",
+                "A1-b",
+                "abcdefghijklmnop",
+            ][..],
+            "purpose: training, max_nodes: 2",
+        ),
+        (
+            "instance",
+            "instances",
+            &[
+                "ab",
+                "abc",
+                "ab-",
+                "a--b",
+                "Dev-1",
+                "abcdefghijklmnopqrstuvwx",
+            ][..],
+            "user_object_id: 11111111-1111-4111-8111-111111111111",
+        ),
+    ];
+    for (kind, list, names, rest) in computes {
+        for name in names {
+            let body = format!(
+                "{}compute:\n  {list}:\n    - {{name: {name}, sku: Standard_D4_v5, {rest}}}\n",
+                base("names", "dev", "westeurope")
+            );
+            let field = format!("`compute.{list}[0].name`");
+            cases.push((format!("{kind} {name}"), body, field));
+        }
     }
     let instance_rule =
         &validations().resources["azurerm_machine_learning_compute_instance"]["name"];
@@ -228,7 +234,7 @@ fn every_name_the_profile_accepts_is_one_the_provider_accepts() {
             }
             Some(3)
                 if stderr.contains("error[")
-                    && stderr.contains(*field)
+                    && stderr.contains(field.as_str())
                     && stderr.contains("profile.yaml:") =>
             {
                 refused.insert(label.clone());
