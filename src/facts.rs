@@ -616,10 +616,11 @@ impl Recommendation {
     }
 }
 
-/// The guide the catalog comes from.
+/// The guide the catalog comes from, and the commit of its source its anchors were checked at.
 #[derive(Debug, Deserialize)]
 struct Article {
     url: String,
+    commit: String,
     sections: Vec<Section>,
 }
 
@@ -627,7 +628,20 @@ struct Article {
 #[derive(Debug, Deserialize)]
 struct Section {
     prefix: String,
+    /// The heading's text in the guide's source.
+    heading: String,
     anchor: String,
+}
+
+/// The anchor Learn gives a heading: its text lower-cased, punctuation dropped, spaces turned
+/// to hyphens (`Azure Advisor recommendations` → `azure-advisor-recommendations`).
+fn learn_anchor(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -817,6 +831,31 @@ mod tests {
                 r.id
             );
         }
+    }
+
+    #[test]
+    fn every_guide_link_has_an_anchor_verified_against_its_heading() {
+        let article = &CATALOG.article;
+        assert!(
+            article.commit.len() == 40 && article.commit.bytes().all(|b| b.is_ascii_hexdigit()),
+            "the commit the anchors were checked at: {}",
+            article.commit
+        );
+        for s in &article.sections {
+            assert_eq!(learn_anchor(&s.heading), s.anchor, "{}", s.heading);
+        }
+        // Every link a recommendation carries uses one of these verified anchors.
+        for r in catalog() {
+            let url = r.source_url();
+            let anchor = url.rsplit_once('#').map_or("", |(_, a)| a);
+            assert!(
+                article.sections.iter().any(|s| s.anchor == anchor),
+                "{}: {url} has no verified anchor",
+                r.id
+            );
+        }
+        assert_eq!(learn_anchor("Cost Optimization"), "cost-optimization");
+        assert_eq!(learn_anchor("What's new? (2026)"), "whats-new-2026");
     }
 
     #[test]
