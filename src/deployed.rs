@@ -1,5 +1,5 @@
-//! The Resource Manager bodies a generated Terraform configuration deploys, read out of its
-//! files, for the policy self-check of what a template overlay produces
+//! The Resource Manager bodies a generated Terraform configuration or Bicep deployment deploys,
+//! read out of its files, for the policy self-check of what a template overlay produces
 //! ([`check_bodies`](crate::plan::check::check_bodies)): the plan's bodies
 //! ([`plan::bodies`](crate::plan::bodies)) say what the embedded templates deploy, these say
 //! what the files say, whoever wrote them.
@@ -131,6 +131,33 @@ pub fn terraform<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec
         }
     }
     out
+}
+
+/// The bodies the Bicep `files` (path → text) deploy: each workspace and compute resource's
+/// object is its Resource Manager body. A compute's workspace is its `parent`, which a module
+/// names as an `existing` resource: the compute is named by its own name.
+pub fn bicep<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<ResourceBody> {
+    crate::inventory::bicep_objects(files)
+        .into_iter()
+        .filter_map(|(file, symbol, ty, mut body)| {
+            let resource_type = [WORKSPACE, COMPUTE]
+                .into_iter()
+                .find(|t| t.eq_ignore_ascii_case(&ty))?;
+            let name = body["name"].as_str().unwrap_or(&symbol).to_owned();
+            // The type is the declaration's, not a property of the object.
+            body["type"] = json!(resource_type);
+            Some(ResourceBody {
+                resource_type,
+                name,
+                resource_group: String::new(),
+                body,
+                declared_in: Some(Declared {
+                    file,
+                    address: symbol,
+                }),
+            })
+        })
+        .collect()
 }
 
 /// A workspace's properties, as azurerm sends them.

@@ -426,12 +426,13 @@ pub(crate) fn rendered(
     })
 }
 
-/// The policy self-check of what an overlay's Terraform deploys: a resource a Deny policy of
+/// The policy self-check of what an overlay's Terraform and Bicep deploy: a resource a Deny policy of
 /// the zone would deny is an error naming the policy, the resource and the overlay's template
 /// that wrote it. An exemption the plan's waivers give still applies.
 fn overlay_passes(plan: &Plan, overlay: &Overlay, overlaid: &FileSet) -> Result<(), Error> {
-    let deployed =
-        crate::deployed::terraform(overlaid.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let files = || overlaid.iter().map(|(p, t)| (p.as_str(), t.as_str()));
+    let mut deployed = crate::deployed::terraform(files());
+    deployed.extend(crate::deployed::bicep(files()));
     let judged = crate::plan::check::check_bodies(plan, &deployed);
     if judged.denied.is_empty() {
         return Ok(());

@@ -669,6 +669,34 @@ fn kind(ty: &str) -> &str {
     }
 }
 
+/// The resources the Bicep `files` declare, for the policy self-check of what an overlay's
+/// Bicep deploys ([`deployed::bicep`](crate::deployed::bicep)): (file, symbol, ARM type, the
+/// resource's object as JSON, each value as its text), read as the inventory reads them.
+pub(crate) fn bicep_objects<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<(String, String, String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for (path, text) in files.into_iter().filter(|(p, _)| p.ends_with(".bicep")) {
+        for r in bicep::resources(path, text) {
+            let symbol = r.address.rsplit_once(':').map_or("", |(_, s)| s).to_owned();
+            // Compute carries its compute type after `#`: the ARM type is before it.
+            let ty = r.ty.split('#').next().unwrap_or_default().to_owned();
+            out.push((path.to_owned(), symbol, ty, json(&r.body)));
+        }
+    }
+    out
+}
+
+fn json(node: &Node) -> serde_json::Value {
+    match node {
+        Node::Text(t) => serde_json::Value::String(t.clone()),
+        Node::Object(entries) => {
+            serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), json(v))).collect())
+        }
+        Node::List(items) => items.iter().map(json).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::read;

@@ -191,10 +191,13 @@ fn resource(body: &ResourceBody) -> String {
         .as_ref()
         .map(|d| format!(" (`{}` in {})", d.address, d.file))
         .unwrap_or_default();
-    format!(
-        "{} `{}` in resource group `{}`{declared}",
-        body.resource_type, body.name, body.resource_group
-    )
+    // A Bicep module deploys into the resource group its caller scopes it to: unnamed here.
+    let group = if body.resource_group.is_empty() {
+        String::new()
+    } else {
+        format!(" in resource group `{}`", body.resource_group)
+    };
+    format!("{} `{}`{group}{declared}", body.resource_type, body.name)
 }
 
 /// The types a rule selects with `field: type` (`equals` or `in`).

@@ -170,8 +170,15 @@ impl Overlay {
     /// the components it lays over the embedded template's.
     pub fn template_of(&self, file: &str) -> String {
         let name = format!("{file}.tera");
-        if self.templates.contains_key(&name) {
-            return format!("the overlay's `{}/{name}`", self.name);
+        // A `{region}` template renders one file per region, named for its role.
+        let own = self.templates.keys().find(|t| {
+            *t == &name
+                || ["primary", "secondary"]
+                    .iter()
+                    .any(|role| t.replace("{region}", role) == name)
+        });
+        if let Some(own) = own {
+            return format!("the overlay's `{}/{own}`", self.name);
         }
         let dir = name.rsplit_once('/').map_or("", |(dir, _)| dir);
         let components: Vec<String> = self

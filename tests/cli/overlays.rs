@@ -407,3 +407,67 @@ fn the_keep_check_judges_the_files_the_overlay_renders() {
     // Without the overlay the pattern covers nothing mlzone generates.
     on_output("generate", &p, &out).assert().success();
 }
+
+#[test]
+fn a_bicep_overlay_a_deny_policy_would_deny_stops_generate_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing(
+        &overlay,
+        "bicep/modules/{region}-compute.bicep.tera",
+        "disableLocalAuth: {{ not c.local_auth }}",
+        "disableLocalAuth: false",
+    );
+    let p = project(dir.path(), "");
+    let out = dir.path().join("infra");
+    let run = mlzone()
+        .arg("generate")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .args(["--format", "bicep", "--templates"])
+        .arg(&overlay)
+        .assert()
+        .code(4);
+    assert!(!out.exists(), "nothing written");
+    let stderr = text(&run.get_output().stderr);
+    let file = format!(
+        "{}/bicep/modules/{{region}}-compute.bicep.tera",
+        overlay.display()
+    )
+    .replace('\\', "/");
+    for expected in [
+        "policy `Azure Machine Learning Computes should have local authentication methods disabled` (POL-03",
+        "denies Microsoft.MachineLearningServices/workspaces/computes `cpu-train`",
+        "(`cluster1` in bicep/modules/primary-compute.bicep)",
+        "(`cluster1` in bicep/modules/secondary-compute.bicep)",
+        &format!("written by the overlay's `{file}`"),
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+}
+
+#[test]
+fn what_the_embedded_bicep_deploys_passes_the_zone_s_policies() {
+    // The Bicep read as an overlay's would be: every shipped profile's passes.
+    for (name, path) in crate::support::shipped_profiles() {
+        let loaded = mlzone::profile::load(&path).unwrap();
+        let today = jiff::civil::date(2026, 11, 22);
+        let plan =
+            mlzone::plan::resolve(&mlzone::validate::validate(&loaded, today).unwrap().profile);
+        let meta = mlzone::render::Meta::new(Path::new("profile.yaml"), Path::new("infra"));
+        let files = mlzone::render::render(&plan, &meta, None).unwrap();
+        let deployed = mlzone::deployed::bicep(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        let machine_learning = mlzone::plan::bodies::bodies(&plan)
+            .iter()
+            .filter(|b| {
+                b.resource_type
+                    .starts_with("Microsoft.MachineLearningServices/")
+            })
+            .count();
+        assert_eq!(deployed.len(), machine_learning, "{name}");
+        assert!(deployed.iter().all(|b| b.body["type"] == b.resource_type));
+        let judged = mlzone::plan::check::check_bodies(&plan, &deployed);
+        assert!(judged.passes(), "{name}: {}", judged.failures().join("\n"));
+    }
+}
