@@ -106,7 +106,16 @@ fn the_security_inventory_reads_the_same_settings_from_both_formats() {
     let temp = tempfile::tempdir().expect("a temporary directory");
     let mut failures = String::new();
     let mut every = Vec::new();
-    for (label, profile) in shipped_profiles() {
+    // No shipped profile waives a recommendation into a policy exemption: this one does.
+    let waived = crate::support::extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        "project: waived\nwaivers:\n  - {id: SEC-03, reason: public demo, expires: 2027-06-30}\n",
+    );
+    let profiles = shipped_profiles()
+        .into_iter()
+        .chain([("waived".to_owned(), waived)]);
+    for (label, profile) in profiles {
         let output = generate(&profile, &temp.path().join(slug(&label)));
         let terraform = security_lines(&output.terraform);
         let bicep = security_lines(&output.bicep);
@@ -142,9 +151,12 @@ fn the_security_inventory_reads_the_same_settings_from_both_formats() {
         "SEC-05 private endpoint ",
         "SEC-04 outbound rule ",
         "POL-01 policy assignment ",
+        " policy exemption ",
     ] {
         assert!(
-            every.iter().any(|l| l.starts_with(kind)),
+            every
+                .iter()
+                .any(|l| l.starts_with(kind) || l.contains(kind)),
             "no {kind:?} line in any profile"
         );
     }
