@@ -452,6 +452,17 @@ pub enum DatastoreAuth {
     AccessKey,
 }
 
+impl DatastoreAuth {
+    /// As azurerm's `storage_account_access_type` and ARM's `systemDatastoresAuthMode` spell it
+    /// (`tests/data/azurerm-validations.json`: `AccessKey` | `Identity`, case-sensitive).
+    pub fn azurerm(self) -> &'static str {
+        match self {
+            Self::Identity => "Identity",
+            Self::AccessKey => "AccessKey",
+        }
+    }
+}
+
 /// Managed network isolation.
 #[derive(Debug, Clone, Serialize)]
 pub struct ManagedNetworkPlan {

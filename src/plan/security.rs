@@ -409,7 +409,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         key("workspace/datastore_auth"),
         "SEC-06",
         format!("workspace {} datastore authentication", w.name),
-        format!("{:?}", w.datastore_auth),
+        w.datastore_auth.azurerm().to_owned(),
         w.datastore_auth == super::DatastoreAuth::Identity,
     );
     let st = &r.storage;

@@ -63,3 +63,24 @@ fn budget_alerts_read_as_percentages() {
         "COMPLIANCE.md's budget"
     );
 }
+
+#[test]
+fn no_message_is_formatted_with_debug() {
+    // Debug formatting shows Rust's spelling (`[80, 100]`, `Some(..)`, enum variant names) to
+    // people: user-facing text is formatted by hand. Unit tests (after `#[cfg(test)]`, or in a
+    // `tests.rs`) may use it.
+    let mut found = Vec::new();
+    for (path, bytes) in crate::support::files_under(&repo().join("src")) {
+        if !path.ends_with(".rs") || path.ends_with("tests.rs") {
+            continue;
+        }
+        let source = String::from_utf8(bytes).unwrap();
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+        for (n, line) in code.lines().enumerate() {
+            if line.contains(":?}") || line.contains(":#?}") {
+                found.push(format!("src/{path}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "Debug formatting:\n{}", found.join("\n"));
+}
