@@ -160,7 +160,8 @@ pub struct TeardownPlan {
     /// (production): Terraform refuses any plan that would destroy one, a replacement included.
     pub prevent_destroy: bool,
     /// Bicep's counterpart of `prevent_destroy` (production): the level of a
-    /// `Microsoft.Authorization/locks` on each workspace, key vault and storage account,
+    /// `Microsoft.Authorization/locks` on each key vault and storage account (not the workspace,
+    /// whose lock would hold its outbound rules and computes too),
     /// `CanNotDelete` (ManagementLockProperties.level, `tests/data/bicep-types.json`). A deployment
     /// stack deletes what leaves the template; Azure refuses to delete a locked resource.
     pub delete_lock: Option<String>,

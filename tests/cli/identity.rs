@@ -161,6 +161,13 @@ fn private_endpoint_targets_are_approved_before_the_managed_network_is_provision
             provision.contains(&format!("time_sleep.{region}_network_roles")),
             "{provision}"
         );
+        // On a network already provisioned (a rule added later), the rule makes the endpoint at
+        // once: it waits for the approval itself.
+        let rule = &resources[&format!("azapi_resource.{region}_outbound_hub-vault")];
+        assert!(
+            rule.contains(&format!("time_sleep.{region}_network_roles")),
+            "{rule}"
+        );
         // The zone's own targets are approved before the workspace, and so before the network.
         let before_workspace = &resources[&format!("time_sleep.{region}_identity_roles")];
         assert!(

@@ -258,19 +258,28 @@ fn the_provider_states_the_teardown_choice_and_production_refuses_destruction() 
 // -------------------------------------------------------------- two zones, one subscription
 
 #[test]
-fn production_bicep_locks_each_regions_workspace_vault_and_storage_against_deletion() {
+fn production_bicep_locks_each_regions_vault_and_storage_but_not_the_workspace() {
     // The deployment stack deletes what leaves the template (`--action-on-unmanage
     // deleteResources`); Terraform's `prevent_destroy` has no Bicep counterpart, so production
     // puts a `CanNotDelete` lock (Microsoft.Authorization/locks, ManagementLockProperties.level
-    // in bicep-types.json) on each of them.
+    // in bicep-types.json) on the resources that hold data. Not on the workspace: "when you apply
+    // a lock at a parent scope, all child resources inherit the same lock" (Microsoft Learn,
+    // ManagementLocks interface, @azure/arm-locks), and the stack must be able to delete the
+    // outbound rules and computes the profile drops.
     let levels = lock_levels();
     assert!(levels.contains(&"CanNotDelete".to_owned()), "{levels:?}");
     let prod = Zone::of("profiles/baseline.yaml", "");
     for role in ["primary", "secondary"] {
+        let workspace = format!("modules/{role}-workspace.bicep");
+        assert!(
+            !prod
+                .bicep_text(&workspace)
+                .contains("Microsoft.Authorization/locks@"),
+            "{workspace}: a lock would hold the workspace's outbound rules and computes"
+        );
         for (file, target) in [
             ("dependencies", "Microsoft.KeyVault/vaults@"),
             ("dependencies", "Microsoft.Storage/storageAccounts@"),
-            ("workspace", "Microsoft.MachineLearningServices/workspaces@"),
         ] {
             let file = format!("modules/{role}-{file}.bicep");
             let (symbol, _) = prod.bicep_resource(&file, target);

@@ -137,13 +137,21 @@ fn outbound_rules_are_written_one_after_the_other_in_both_formats() {
         assert_eq!(rules.len(), 3, "{role}: {rules:?}");
         let firewall = format!("azapi_update_resource.{role}_managed_network");
         let workspace_id = format!("azurerm_machine_learning_workspace.{role}.id");
-        // The first waits for the firewall SKU, each other one for the rule before it.
+        // The first waits for the firewall SKU, each other one for the rule before it; a
+        // private-endpoint rule also for its approver role.
         for (i, address) in rules.iter().enumerate() {
-            let waits_for = if i == 0 { &firewall } else { &rules[i - 1] };
+            let mut waits_for = vec![if i == 0 {
+                firewall.clone()
+            } else {
+                rules[i - 1].clone()
+            }];
+            if address.ends_with("_outbound_hub-vault") {
+                waits_for.push(format!("time_sleep.{role}_network_roles"));
+            }
             assert_eq!(
                 output.depends_on(address),
-                std::slice::from_ref(waits_for),
-                "{address} waits for {waits_for}"
+                waits_for,
+                "{address} waits for {waits_for:?}"
             );
             // azapi's lock on the workspace keeps deletions and updates apart too.
             assert_eq!(

@@ -1737,11 +1737,10 @@ fn terraform_inventory(files: &BTreeMap<String, String>, roles: &Roles) -> Inven
         let body = tf.body(block.body());
         let name = tf.name(address);
         terraform_resource(&mut inventory, roles, ty, &name, &body);
-        // Production's destroy protection: `prevent_destroy` here, a delete lock in the Bicep.
-        let guarded = matches!(
-            ty.as_str(),
-            "azurerm_machine_learning_workspace" | "azurerm_key_vault" | "azurerm_storage_account"
-        );
+        // Production's destroy protection of the resources that hold data: `prevent_destroy`
+        // here, a delete lock in the Bicep. (The workspace has `prevent_destroy` but no lock: a
+        // lock would hold its outbound rules and computes too.)
+        let guarded = matches!(ty.as_str(), "azurerm_key_vault" | "azurerm_storage_account");
         if guarded && at(&body, "lifecycle/prevent_destroy") == &Value::Bool(true) {
             Lines::of(&mut inventory, "delete_protection", name).set("level", "CanNotDelete");
         }

@@ -10,6 +10,9 @@ var tags = {
   project: 'churn-sandbox'
 }
 
+@description('When this deployment started (left to its default): each deployment runs the role-propagation waits again.')
+param deployedAt string = utcNow()
+
 // Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
 // the first four hex digits of guid(subscription, project, environment, primary region), as the
 // Terraform's do.
@@ -49,8 +52,7 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
 // dependencies, the storage endpoints and the outbound-rule targets, and the compute identity's.
 // New role assignments take a while to reach the data planes that check them, and ARM does not
 // wait: this deployment script sleeps 120 s. Azure deletes its container and storage
-// when it ends and the script resource after its retention interval; a later deployment then
-// sleeps again.
+// when it ends.
 resource rolesWait 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
   name: 'wait-identity-roles'
   location: 'westeurope'
@@ -62,6 +64,9 @@ resource rolesWait 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
     timeout: 'PT30M'
     retentionInterval: 'PT1H'
     cleanupPreference: 'Always'
+    // A new value each deployment: the script runs again even while Azure keeps the last run,
+    // so a role added by a later deployment is waited for too.
+    forceUpdateTag: deployedAt
   }
 }
 
@@ -186,8 +191,7 @@ resource identityWorkspaceContributor 'Microsoft.Authorization/roleAssignments@2
 // Outbound rules and compute (the next module) use the roles on the workspace itself.
 // New role assignments take a while to reach the data planes that check them, and ARM does not
 // wait: this deployment script sleeps 120 s. Azure deletes its container and storage
-// when it ends and the script resource after its retention interval; a later deployment then
-// sleeps again.
+// when it ends.
 resource workspaceRolesWait 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
   name: 'wait-workspace-roles'
   location: 'westeurope'
@@ -199,6 +203,9 @@ resource workspaceRolesWait 'Microsoft.Resources/deploymentScripts@2023-08-01' =
     timeout: 'PT30M'
     retentionInterval: 'PT1H'
     cleanupPreference: 'Always'
+    // A new value each deployment: the script runs again even while Azure keeps the last run,
+    // so a role added by a later deployment is waited for too.
+    forceUpdateTag: deployedAt
   }
   dependsOn: [
     identityWorkspaceContributor

@@ -11,6 +11,9 @@ var tags = {
   project: 'claims'
 }
 
+@description('When this deployment started (left to its default): each deployment runs the role-propagation waits again.')
+param deployedAt string = utcNow()
+
 // Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
 // the first four hex digits of guid(subscription, project, environment, primary region), as the
 // Terraform's do.
@@ -50,8 +53,7 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
 // dependencies, the storage endpoints and the outbound-rule targets, and the compute identity's.
 // New role assignments take a while to reach the data planes that check them, and ARM does not
 // wait: this deployment script sleeps 120 s. Azure deletes its container and storage
-// when it ends and the script resource after its retention interval; a later deployment then
-// sleeps again.
+// when it ends.
 resource rolesWait 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
   name: 'wait-identity-roles'
   location: 'northeurope'
@@ -63,6 +65,9 @@ resource rolesWait 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
     timeout: 'PT30M'
     retentionInterval: 'PT1H'
     cleanupPreference: 'Always'
+    // A new value each deployment: the script runs again even while Azure keeps the last run,
+    // so a role added by a later deployment is waited for too.
+    forceUpdateTag: deployedAt
   }
 }
 
@@ -122,17 +127,9 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
   ]
 }
 
-// Production: Azure refuses to delete the workspace while this lock is on it, as the
-// deployment stack would when a profile edit drops or renames it. A deliberate teardown
-// removes the lock first (README, Teardown).
-resource workspaceLock 'Microsoft.Authorization/locks@2020-05-01' = {
-  name: 'do-not-delete'
-  scope: workspace
-  properties: {
-    level: 'CanNotDelete'
-    notes: 'mlzone production zone: remove this lock only for a deliberate teardown.'
-  }
-}
+// No delete lock here: a lock holds the workspace's child resources too, so the stack could not
+// remove an outbound rule or a compute the profile drops. A deleted workspace stays recoverable
+// (soft delete); its data lives in the locked storage account and key vault.
 
 // The workspace's private endpoint (SEC-03), in the network module's endpoint subnet and DNS zones.
 resource zone1 'Microsoft.Network/privateDnsZones@2024-06-01' existing = {
@@ -199,8 +196,7 @@ resource identityWorkspaceContributor 'Microsoft.Authorization/roleAssignments@2
 // Outbound rules and compute (the next module) use the roles on the workspace itself.
 // New role assignments take a while to reach the data planes that check them, and ARM does not
 // wait: this deployment script sleeps 120 s. Azure deletes its container and storage
-// when it ends and the script resource after its retention interval; a later deployment then
-// sleeps again.
+// when it ends.
 resource workspaceRolesWait 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
   name: 'wait-workspace-roles'
   location: 'northeurope'
@@ -212,6 +208,9 @@ resource workspaceRolesWait 'Microsoft.Resources/deploymentScripts@2023-08-01' =
     timeout: 'PT30M'
     retentionInterval: 'PT1H'
     cleanupPreference: 'Always'
+    // A new value each deployment: the script runs again even while Azure keeps the last run,
+    // so a role added by a later deployment is waited for too.
+    forceUpdateTag: deployedAt
   }
   dependsOn: [
     identityWorkspaceContributor

@@ -11,6 +11,9 @@ var tags = {
   project: 'fraud-detection'
 }
 
+@description('When this deployment started (left to its default): each deployment runs the role-propagation waits again.')
+param deployedAt string = utcNow()
+
 // Key vaults, storage accounts and the registry need names unique in all of Azure: theirs end in
 // the first four hex digits of guid(subscription, project, environment, primary region), as the
 // Terraform's do.
@@ -171,8 +174,7 @@ resource cosmosDbKeyRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 
 // New role assignments take a while to reach the data planes that check them, and ARM does not
 // wait: this deployment script sleeps 120 s. Azure deletes its container and storage
-// when it ends and the script resource after its retention interval; a later deployment then
-// sleeps again.
+// when it ends.
 resource keyAccessWait 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
   name: 'wait-key-access'
   location: 'westeurope'
@@ -184,6 +186,9 @@ resource keyAccessWait 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
     timeout: 'PT30M'
     retentionInterval: 'PT1H'
     cleanupPreference: 'Always'
+    // A new value each deployment: the script runs again even while Azure keeps the last run,
+    // so a role added by a later deployment is waited for too.
+    forceUpdateTag: deployedAt
   }
   dependsOn: [
     identityKeyVaultContributor
