@@ -409,7 +409,7 @@ fn the_keep_check_judges_the_files_the_overlay_renders() {
 }
 
 #[test]
-fn a_bicep_overlay_a_deny_policy_would_deny_stops_generate_too() {
+fn a_bicep_overlay_a_deny_policy_would_deny_stops_generate_and_diff() {
     let dir = tempfile::tempdir().unwrap();
     let overlay = dir.path().join("tpl");
     changing(
@@ -420,31 +420,78 @@ fn a_bicep_overlay_a_deny_policy_would_deny_stops_generate_too() {
     );
     let p = project(dir.path(), "");
     let out = dir.path().join("infra");
-    let run = mlzone()
-        .arg("generate")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
-        .args(["--format", "bicep", "--templates"])
-        .arg(&overlay)
-        .assert()
-        .code(4);
-    assert!(!out.exists(), "nothing written");
-    let stderr = text(&run.get_output().stderr);
     let file = format!(
         "{}/bicep/modules/{{region}}-compute.bicep.tera",
         overlay.display()
     )
     .replace('\\', "/");
-    for expected in [
-        "policy `Azure Machine Learning Computes should have local authentication methods disabled` (POL-03",
-        "denies Microsoft.MachineLearningServices/workspaces/computes `cpu-train`",
-        "(`cluster1` in bicep/modules/primary-compute.bicep)",
-        "(`cluster1` in bicep/modules/secondary-compute.bicep)",
-        &format!("written by the overlay's `{file}`"),
-    ] {
-        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    for command in ["generate", "diff"] {
+        let run = mlzone()
+            .arg(command)
+            .arg(&p)
+            .arg("-o")
+            .arg(&out)
+            .args(["--format", "bicep", "--templates"])
+            .arg(&overlay)
+            .assert()
+            .code(4);
+        assert!(!out.exists(), "{command}: nothing written");
+        let stderr = text(&run.get_output().stderr);
+        for expected in [
+            "policy `Azure Machine Learning Computes should have local authentication methods disabled` (POL-03",
+            "denies Microsoft.MachineLearningServices/workspaces/computes `cpu-train`",
+            "(`cluster1` in bicep/modules/primary-compute.bicep)",
+            "(`cluster1` in bicep/modules/secondary-compute.bicep)",
+            &format!("written by the overlay's `{file}`"),
+        ] {
+            assert!(stderr.contains(expected), "{command}: {expected}\n{stderr}");
+        }
     }
+}
+
+#[test]
+fn a_bicep_overlay_that_weakens_a_setting_no_deny_covers_is_a_warning_and_marked_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing(
+        &overlay,
+        "bicep/modules/{region}-dependencies.bicep.tera",
+        "allowSharedKeyAccess: {{ st.shared_key_access }}",
+        "allowSharedKeyAccess: true",
+    );
+    let p = project(dir.path(), "");
+    let out = dir.path().join("infra");
+    for command in ["generate", "diff"] {
+        let run = mlzone()
+            .arg(command)
+            .arg(&p)
+            .arg("-o")
+            .arg(&out)
+            .args(["--format", "bicep", "--templates"])
+            .arg(&overlay)
+            .assert()
+            .code(0);
+        let stderr = text(&run.get_output().stderr);
+        assert!(
+            stderr.contains("the template overlay `../tpl` changes security settings"),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.lines().any(|l| l.starts_with("  SEC-06 storage ")
+                && l.ends_with("shared keys: Disabled → Enabled (weakens)")),
+            "{command}: {stderr}"
+        );
+    }
+    let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap();
+    let row = compliance
+        .lines()
+        .find(|l| l.starts_with("| SEC-06 |"))
+        .expect("a SEC-06 row");
+    assert!(
+        row.contains("changed by overlay: storage ")
+            && row.contains("shared keys: Disabled → Enabled (weakens)"),
+        "{row}"
+    );
 }
 
 #[test]

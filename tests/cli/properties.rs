@@ -33,8 +33,10 @@ fn pipeline(text: String) {
     assert!(check.passes(), "{}", check.failures().join("\n"));
     let meta = mlzone::render::Meta::new(Path::new("property.yaml"), Path::new("out"));
     let files = mlzone::render::render(&plan, &meta, None).expect("a valid profile renders");
-    // And so does what its Terraform deploys, read out of the files.
-    let deployed = mlzone::deployed::terraform(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    // And so does what its Terraform and Bicep deploy, read out of the files.
+    let read = || files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
+    let mut deployed = mlzone::deployed::terraform(read());
+    deployed.extend(mlzone::deployed::bicep(read()));
     let judged = mlzone::plan::check::check_bodies(&plan, &deployed);
     assert!(judged.passes(), "{}", judged.failures().join("\n"));
     // Every accepted profile gives values the real providers accept, names included.
