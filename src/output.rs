@@ -558,7 +558,8 @@ pub enum Change {
     Removed,
 }
 
-/// A create-only field that changed: deploying the change replaces `resource`.
+/// A create-only field that changed: deploying the change replaces `resource`, or, with
+/// `kept_by_azure`, leaves it as it was created.
 #[derive(Debug, Clone, Serialize)]
 pub struct Replacement {
     /// The resource replaced, for people: `workspace mlw-x`.
@@ -571,10 +572,15 @@ pub struct Replacement {
     pub old: String,
     /// Value in the new plan.
     pub new: String,
+    /// Set when a deployment leaves the resource as it is and Azure keeps `old`: how to apply
+    /// `new` by hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept_by_azure: Option<String>,
 }
 
 /// The create-only fields of `new` whose value differs from `old`'s and whose change replaces
-/// the resource; a field only one side has (a new cluster, an older manifest) replaces nothing.
+/// the resource (or is kept from it by Azure); a field only one side has (a new cluster, an older
+/// manifest) replaces nothing.
 pub fn replacements(old: &[CreateOnly], new: &[CreateOnly]) -> Vec<Replacement> {
     new.iter()
         .filter_map(|n| {
@@ -587,6 +593,7 @@ pub fn replacements(old: &[CreateOnly], new: &[CreateOnly]) -> Vec<Replacement> 
                 property: n.property.clone(),
                 old: o.value.clone(),
                 new: n.value.clone(),
+                kept_by_azure: n.kept_by_azure.clone(),
             })
         })
         .collect()

@@ -158,14 +158,30 @@ fn replaced(replacements: &[output::Replacement]) -> String {
     if replacements.is_empty() {
         return String::new();
     }
-    let mut out = "set only at creation: deploying this replaces resources\n".to_owned();
-    for r in replacements {
-        out.push_str(&format!(
-            "  {}: {} {} → {} ({}), replaces the resource\n",
-            r.resource, r.field, r.old, r.new, r.property
-        ));
+    let (kept, replaced): (Vec<_>, Vec<_>) =
+        replacements.iter().partition(|r| r.kept_by_azure.is_some());
+    let mut out = String::new();
+    if !replaced.is_empty() {
+        out.push_str("set only at creation: deploying this replaces resources\n");
+        for r in replaced {
+            out.push_str(&format!(
+                "  {}: {} {} → {} ({}), replaces the resource\n",
+                r.resource, r.field, r.old, r.new, r.property
+            ));
+        }
+        out.push('\n');
     }
-    out.push('\n');
+    if !kept.is_empty() {
+        out.push_str("set only at creation: Azure keeps what it was created with\n");
+        for r in kept {
+            let how = r.kept_by_azure.as_deref().unwrap_or_default();
+            out.push_str(&format!(
+                "  {}: {} {} → {} ({}), not changed by deploying; {how}\n",
+                r.resource, r.field, r.old, r.new, r.property
+            ));
+        }
+        out.push('\n');
+    }
     out
 }
 

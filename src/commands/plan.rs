@@ -283,19 +283,15 @@ pub(crate) fn describe(plan: &Plan) -> String {
     );
     let _ = writeln!(
         out,
-        "\nset only at creation (changing one replaces the resource)"
+        "\nset only at creation (changing one replaces the resource, or Azure keeps the old value)"
     );
     for c in &plan.create_only {
-        let _ = writeln!(
-            out,
-            "  {}: {} = {}{}",
-            c.resource,
-            c.field,
-            c.value,
-            c.one_way_from
-                .as_ref()
-                .map_or_else(String::new, |from| format!(" (only leaving {from})"))
-        );
+        let note = match (&c.one_way_from, &c.kept_by_azure) {
+            (Some(from), _) => format!(" (only leaving {from})"),
+            (None, Some(_)) => " (kept by Azure: a deployment does not change it)".to_owned(),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(out, "  {}: {} = {}{note}", c.resource, c.field, c.value);
     }
     names(&mut out, plan);
     let _ = writeln!(

@@ -4,7 +4,9 @@
 //! storage `queue_encryption_key_type`, `table_encryption_key_type`; compute cluster `vm_size`,
 //! `vm_priority`; registry `zone_redundancy_enabled`; budget `time_period.start_date`), or Azure
 //! refuses the change (a managed network's isolation cannot go back to `Disabled`). `mlzone
-//! diff` reports a change of one as a replacement of the resource it names.
+//! diff` reports a change of one as a replacement of the resource it names, or, where Azure keeps
+//! the value the resource was created with (a key's rotation policy), as a change a deployment
+//! does not make, with how to make it.
 
 use super::{CreateOnly, Plan, RegionRole};
 use crate::naming::environment_name;
@@ -65,6 +67,29 @@ pub(crate) fn create_only(plan: &Plan) -> Vec<CreateOnly> {
                 .to_owned(),
             )
         });
+        if let Some(k) = &r.key_vault.key {
+            // ARM creates a key only if it does not exist: "if it already exists, then the
+            // existing key is returned without any write operations being performed" (REST
+            // "Keys - Create If Not Exist", Microsoft.KeyVault). The rotation policy is then the
+            // data plane's, behind the vault's private endpoint.
+            out.push(CreateOnly {
+                kept_by_azure: Some(format!(
+                    "from a network that reaches the vault, run `az keyvault key rotation-policy \
+                     update --vault-name {} --name {} --value POLICY.json`",
+                    r.key_vault.name, k.name
+                )),
+                ..field(
+                    &key("key/rotation_policy"),
+                    "encryption.key_rotation",
+                    &format!("key {} in key vault {}", k.name, r.key_vault.name),
+                    "rotationPolicy / rotationPolicy",
+                    format!(
+                        "rotate after {}, expire after {}",
+                        k.rotate_after, k.expire_after
+                    ),
+                )
+            });
+        }
         out.push(field(
             &key("storage/queue_table_key_type"),
             "encryption.customer_managed_key",
@@ -121,5 +146,6 @@ fn field(key: &str, field: &str, resource: &str, property: &str, value: String) 
         property: property.to_owned(),
         value,
         one_way_from: None,
+        kept_by_azure: None,
     }
 }

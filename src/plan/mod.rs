@@ -192,6 +192,10 @@ pub struct CreateOnly {
     /// Only a change away from this value replaces the resource (Azure cannot turn it back);
     /// `None`: any change does.
     pub one_way_from: Option<String>,
+    /// Set when Azure keeps the value the resource was created with and a deployment of a
+    /// change neither applies it nor replaces the resource: how to apply it by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept_by_azure: Option<String>,
 }
 
 /// A role for a Microsoft first-party application's service principal, whose object ID differs

@@ -575,6 +575,47 @@ fn diff_reports_no_replacement_for_a_change_azure_makes_in_place() {
     assert!(!stdout.contains("replaces the resource"), "{stdout}");
 }
 
+#[test]
+fn diff_says_a_changed_key_rotation_is_kept_by_azure_and_how_to_apply_it() {
+    // ARM never updates an existing key ("Keys - Create If Not Exist"): no deployment applies
+    // the new rotation policy, and none replaces the key.
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("infra");
+    let profile = extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        "encryption: {key_rotation: P90D}\n",
+    );
+    generate_into(&profile, &out, "terraform,bicep");
+    extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        "encryption: {key_rotation: P60D}\n",
+    );
+    let drifted = mlzone()
+        .args(["diff", "--color", "never"])
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let stdout = text(&drifted.get_output().stdout);
+    let section = stdout
+        .split("set only at creation: Azure keeps what it was created with\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no section for what Azure keeps:\n{stdout}"));
+    let line = section.lines().next().expect("a line");
+    assert!(
+        line.contains("encryption.key_rotation rotate after P90D, expire after P180D → rotate after P60D, expire after P120D")
+            && line.contains("not changed by deploying; from a network that reaches the vault, run `az keyvault key rotation-policy update --vault-name "),
+        "{line}"
+    );
+    assert!(
+        !stdout.contains("replaces the resource"),
+        "a rotation replaces nothing:\n{stdout}"
+    );
+}
+
 /// `mlzone diff`'s output once the exploratory profile plus `before`, generated, became the
 /// exploratory profile plus `after`: drift, exit 1.
 fn diff_after_change(before: &str, after: &str) -> String {
