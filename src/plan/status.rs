@@ -96,6 +96,14 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
         )),
         "OPS-01" => missing
             .push("the zone creates no Azure ML registry for the team's own models".to_owned()),
+        "SEC-13" => {
+            if let Some(gap) = &plan.registry.customer_managed_key_gap {
+                missing.push(format!(
+                    "the registry {} is on platform-managed keys: {gap}",
+                    plan.registry.name
+                ));
+            }
+        }
         "SEC-16" if !assigned("compute_allowed_python_packages") => {
             if let Some(open) = package_index_open(plan) {
                 missing.push(format!(
@@ -459,7 +467,8 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             if primary.key_vault.key.is_none() {
                 return Err("customer-managed keys are off".to_owned());
             }
-            let mut applied = each(&|r| {
+            // The registry's platform-managed keys are missing (`missing`), not applied.
+            each(&|r| {
                 let key = r.key_vault.key.as_ref().map_or(String::new(), |k| {
                     format!("{} rotated after {}", k.name, k.rotate_after)
                 });
@@ -467,14 +476,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                     "key vault {}: key {key}; workspace {} and storage {} encrypted with it",
                     r.key_vault.name, r.workspace.name, r.storage.name
                 )
-            });
-            if let Some(gap) = &plan.registry.customer_managed_key_gap {
-                applied.push(format!(
-                    "not the registry {}, on platform-managed keys: {gap}",
-                    plan.registry.name
-                ));
-            }
-            applied
+            })
         }
         "SEC-14" => match profile.network.mode {
             // Exfiltration is prevented only while outbound is approved-only: with internet

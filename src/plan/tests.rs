@@ -1094,6 +1094,17 @@ fn the_model_registry_nothing_creates_is_not_claimed() {
 }
 
 #[test]
+fn customer_managed_keys_are_partial_while_the_registry_is_on_platform_managed_keys() {
+    let plan = plan_of(&base());
+    assert!(plan.registry.customer_managed_key_gap.is_some());
+    let missing = missing(&plan, "SEC-13");
+    assert!(
+        missing[0].contains(&plan.registry.name) && missing[0].contains("platform-managed"),
+        "{missing:?}"
+    );
+}
+
+#[test]
 fn storage_redundancy_does_not_answer_zone_redundant_model_hosting() {
     let plan = plan_of(&base());
     assert!(missing(&plan, "REL-01")[0].contains("model hosting"));

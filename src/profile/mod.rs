@@ -541,7 +541,8 @@ pub struct Registries {
     /// besides the landing zone's own registry.
     #[serde(default)]
     pub containers: Vec<String>,
-    /// Azure ML registries model deployments may use (e.g. `azureml`). Default `azureml`.
+    /// The Azure ML registry model deployments may use (one, e.g. `azureml`; empty: none).
+    /// Default `azureml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<String>>,
 }

@@ -156,6 +156,17 @@ fn baseline_spans_the_pair_and_applies_every_enforced_recommendation() {
         .collect();
     assert!(!enforced.is_empty());
     for r in enforced {
+        // The registry cannot take the key in one pass (`customer_managed_key_gap`): SEC-13 is
+        // partial, with that as its only gap.
+        if r["id"] == "SEC-13" {
+            assert_eq!(r["status"], "partial", "{r}");
+            let missing = r["missing"].as_array().expect("what is missing");
+            assert!(
+                missing.len() == 1 && missing[0].as_str().unwrap().contains("registry"),
+                "{r}"
+            );
+            continue;
+        }
         assert_eq!(r["status"], "applied", "{}", r["id"]);
     }
     assert!(

@@ -104,7 +104,7 @@ resource "azurerm_subscription_policy_assignment" "model_deployment_registries" 
   policy_definition_id = "/providers/Microsoft.Authorization/policyDefinitions/19539b54-c61e-4196-9a38-67598701be90"
   display_name         = "[Preview]: Azure Machine Learning Model Registry Deployments are restricted except for the allowed Registry"
   parameters = jsonencode({
-    "allowedRegistryName" = { value = "contoso-approved-models" }
+    "allowedRegistryName" = { value = "" }
     "effect"              = { value = "Deny" }
   })
 }

@@ -144,7 +144,7 @@ resource modelDeploymentRegistries 'Microsoft.Authorization/policyAssignments@20
     policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/19539b54-c61e-4196-9a38-67598701be90'
     parameters: {
       allowedRegistryName: {
-        value: 'contoso-approved-models'
+        value: ''
       }
       effect: {
         value: 'Deny'
