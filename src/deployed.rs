@@ -90,15 +90,7 @@ pub fn terraform<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec
                 if let Some(size) = string(body, "vm_size") {
                     properties["properties"]["vmSize"] = json!(size);
                 }
-                let rg = out[w].resource_group.clone();
-                let name = format!(
-                    "{}/{}",
-                    out[w].name,
-                    string(body, "name").unwrap_or_default()
-                );
-                let mut c = deployed(COMPUTE, b, path, address, &rg, properties);
-                c.name.clone_from(&name);
-                c.body["name"] = json!(name);
+                let c = compute(&out[w], b, path, address, properties);
                 out.push(c);
             }
             "azapi_resource" | "azapi_update_resource" => {
@@ -115,15 +107,7 @@ pub fn terraform<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec
                     let Some(w) = parent("parent_id") else {
                         continue;
                     };
-                    let rg = out[w].resource_group.clone();
-                    let name = format!(
-                        "{}/{}",
-                        out[w].name,
-                        string(body, "name").unwrap_or_default()
-                    );
-                    let mut c = deployed(COMPUTE, b, path, address, &rg, properties);
-                    c.name.clone_from(&name);
-                    c.body["name"] = json!(name);
+                    let c = compute(&out[w], b, path, address, properties);
                     out.push(c);
                 }
             }
@@ -180,6 +164,32 @@ fn workspace(body: &Body) -> Value {
         properties["managedNetwork"] = json!({"isolationMode": mode});
     }
     properties
+}
+
+/// A compute of `workspace`, named `<workspace>/<compute>` as ARM names a child resource.
+fn compute(
+    workspace: &ResourceBody,
+    block: &Block,
+    path: &str,
+    address: &str,
+    properties: Value,
+) -> ResourceBody {
+    let name = format!(
+        "{}/{}",
+        workspace.name,
+        string(block.body(), "name").unwrap_or_default()
+    );
+    let mut c = deployed(
+        COMPUTE,
+        block,
+        path,
+        address,
+        &workspace.resource_group,
+        properties,
+    );
+    c.name.clone_from(&name);
+    c.body["name"] = json!(name);
+    c
 }
 
 fn deployed(

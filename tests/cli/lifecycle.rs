@@ -579,27 +579,11 @@ fn diff_reports_no_replacement_for_a_change_azure_makes_in_place() {
 fn diff_says_a_changed_key_rotation_is_kept_by_azure_and_how_to_apply_it() {
     // ARM never updates an existing key ("Keys - Create If Not Exist"): no deployment applies
     // the new rotation policy, and none replaces the key.
-    let temp = tempfile::tempdir().expect("a temporary directory");
-    let out = temp.path().join("infra");
-    let profile = extending(
-        temp.path(),
+    let stdout = diff_of_change(
         "profiles/baseline.yaml",
         "encryption: {key_rotation: P90D}\n",
-    );
-    generate_into(&profile, &out, "terraform,bicep");
-    extending(
-        temp.path(),
-        "profiles/baseline.yaml",
         "encryption: {key_rotation: P60D}\n",
     );
-    let drifted = mlzone()
-        .args(["diff", "--color", "never"])
-        .arg(&profile)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(1);
-    let stdout = text(&drifted.get_output().stdout);
     let section = stdout
         .split("set only at creation: Azure keeps what it was created with\n")
         .nth(1)
@@ -619,11 +603,17 @@ fn diff_says_a_changed_key_rotation_is_kept_by_azure_and_how_to_apply_it() {
 /// `mlzone diff`'s output once the exploratory profile plus `before`, generated, became the
 /// exploratory profile plus `after`: drift, exit 1.
 fn diff_after_change(before: &str, after: &str) -> String {
+    diff_of_change("profiles/exploratory.yaml", before, after)
+}
+
+/// `mlzone diff`'s output once `golden` plus `before`, generated, became `golden` plus `after`:
+/// drift, exit 1.
+fn diff_of_change(golden: &str, before: &str, after: &str) -> String {
     let temp = tempfile::tempdir().expect("a temporary directory");
     let out = temp.path().join("infra");
-    let profile = extending(temp.path(), "profiles/exploratory.yaml", before);
+    let profile = extending(temp.path(), golden, before);
     generate_into(&profile, &out, "terraform,bicep");
-    extending(temp.path(), "profiles/exploratory.yaml", after);
+    extending(temp.path(), golden, after);
     let drifted = mlzone()
         .args(["diff", "--color", "never"])
         .arg(&profile)
