@@ -698,15 +698,15 @@ pub struct MonitoringPlan {
     pub public_ingestion: bool,
     /// Log Analytics and Application Insights answer queries from public networks (SEC-05: off).
     pub public_query: bool,
-    /// The zone's one Azure Monitor Private Link Scope, on the primary region only; `None` in
-    /// other regions and when SEC-05 is waived.
+    /// The zone's one Azure Monitor Private Link Scope, on the primary region only (the hub's,
+    /// with the hub's zones); `None` in other regions and when SEC-05 is waived.
     pub private_link_scope: Option<MonitorScopePlan>,
     /// Name of the scope this region's Log Analytics and Application Insights are reached
     /// through (the primary's); `None` when SEC-05 is waived.
     pub reached_through: Option<String>,
-    /// Whether this region's network has a private endpoint of its own to the scope: the
-    /// primary's always; another region's only where it has DNS zones of its own (with the hub's
-    /// zones, one endpoint serves every network that resolves through them).
+    /// Whether this region's network has a private endpoint of its own to the scope: each
+    /// region's with DNS zones of its own; none with the hub's zones, where the hub's endpoint to
+    /// the hub's scope serves every network that resolves through them.
     pub scope_endpoint: bool,
 }
 
@@ -730,6 +730,11 @@ pub struct MonitorScopePlan {
     pub query_access_mode: String,
     /// The scoped resources, every region's: `log_analytics` and `app_insights` of each.
     pub scoped: Vec<ScopedResourcePlan>,
+    /// With the hub's DNS zones, the hub's scope (`network.dns.monitor_private_link_scope_id`):
+    /// the scoped resources join it, and the zone creates neither a scope nor a private endpoint
+    /// to one, whose records would override the hub's in the hub's zones. Its access modes are
+    /// then the hub's; `name` and the modes above are not deployed.
+    pub hub: Option<ExternalResource>,
 }
 
 /// A resource in an Azure Monitor Private Link Scope.
@@ -811,6 +816,35 @@ pub struct ExternalResource {
     pub resource_type: String,
     /// Name.
     pub name: String,
+}
+
+impl ExternalResource {
+    /// A top-level resource by its ID's parts (`/subscriptions/{s}/resourceGroups/{g}/providers/
+    /// {Namespace}/{type}/{name}`), its type as written; `None` for any other ID.
+    pub(crate) fn parse(id: &str) -> Option<Self> {
+        let parts: Vec<&str> = id.split('/').collect();
+        let [
+            _,
+            _,
+            subscription,
+            _,
+            resource_group,
+            _,
+            namespace,
+            ty,
+            name,
+        ] = parts[..]
+        else {
+            return None;
+        };
+        Some(Self {
+            id: id.to_owned(),
+            subscription: subscription.to_owned(),
+            resource_group: resource_group.to_owned(),
+            resource_type: format!("{namespace}/{ty}"),
+            name: name.to_owned(),
+        })
+    }
 }
 
 /// One role assignment of the zone, as people read it: who gets which role on what, and why.

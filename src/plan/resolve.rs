@@ -94,7 +94,7 @@ fn resolve_bare(profile: &Profile) -> Plan {
         .into_iter()
         .map(|(role, location, space)| region_plan(profile, role, &location, space, &waived))
         .collect();
-    one_monitor_scope(&mut regions);
+    one_monitor_scope(&mut regions, profile);
     let registry = registry_plan(&regions, &waived);
     let governance = governance_plan(profile, &regions, &registry, &waived);
     let bicep_deployment = bicep_deployment(profile, &regions[0]);
@@ -757,14 +757,17 @@ fn monitor_scope(
             resource_group: names.resource_group.clone(),
         })
         .collect(),
+        hub: None,
     }
 }
 
-/// One Azure Monitor Private Link Scope per DNS (Learn, private-link-design): the primary's
-/// scope takes every region's monitoring resources and the others' scopes go. With the hub's
-/// zones every network resolves through one DNS, so only the primary keeps its endpoint; with
-/// zones of its own, each region's network keeps an endpoint to the one scope.
-fn one_monitor_scope(regions: &mut [RegionPlan]) {
+/// One Azure Monitor Private Link Scope per DNS (Learn, "Design your Azure Monitor private link
+/// configuration"): the primary's scope takes every region's monitoring resources, the others'
+/// scopes go, and each region's network keeps an endpoint to the one scope. With the hub's zones
+/// every network resolves through the hub's DNS, whose one scope is the hub's (in hub and spoke,
+/// "a single private link connection" on the hub): the resources join it and no region has an
+/// endpoint, which would write this zone's records into the hub's zones.
+fn one_monitor_scope(regions: &mut [RegionPlan], profile: &Profile) {
     let hub_zones = regions
         .iter()
         .any(|r| r.dns_zones.iter().any(|z| z.existing_id.is_some()));
@@ -774,20 +777,33 @@ fn one_monitor_scope(regions: &mut [RegionPlan]) {
     let Some(scope) = primary.monitoring.private_link_scope.as_mut() else {
         return;
     };
-    primary.monitoring.reached_through = Some(scope.name.clone());
+    // `validate` requires the hub's scope with the hub's zones.
+    scope.hub = profile
+        .network
+        .dns
+        .monitor_private_link_scope_id
+        .as_deref()
+        .filter(|_| hub_zones)
+        .and_then(super::ExternalResource::parse);
+    if let Some(hub) = &scope.hub {
+        scope.name.clone_from(&hub.name);
+    }
     for region in others {
         if let Some(own) = region.monitoring.private_link_scope.take() {
             scope.scoped.extend(own.scoped);
-        }
-        region.monitoring.reached_through = Some(scope.name.clone());
-        if hub_zones {
-            region.monitoring.scope_endpoint = false;
-            region.private_endpoints.retain(|pe| pe.target != "monitor");
         }
         for endpoint in region.private_endpoints.iter_mut() {
             if endpoint.target == "monitor" {
                 endpoint.name = format!("pe-{}-{}", scope.name, endpoint.subresource);
             }
+        }
+    }
+    let (name, endpoint) = (scope.name.clone(), scope.hub.is_none());
+    for region in regions.iter_mut() {
+        region.monitoring.reached_through = Some(name.clone());
+        region.monitoring.scope_endpoint = endpoint;
+        if !endpoint {
+            region.private_endpoints.retain(|pe| pe.target != "monitor");
         }
     }
 }

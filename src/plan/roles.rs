@@ -115,22 +115,13 @@ fn role(
 /// zone knows (the Bicep declares it as an existing resource), its type spelled as Azure does.
 /// `None` for anything else: `validate` warns that its owner must approve the endpoint.
 pub(crate) fn approvable(id: &str) -> Option<ExternalResource> {
-    let parts: Vec<&str> = id.split('/').collect();
-    if parts.len() != 9 {
-        return None;
-    }
-    let written = format!("{}/{}", parts[6], parts[7]);
-    let resource_type = facts::api_versions()
+    let mut target = ExternalResource::parse(id)?;
+    target.resource_type = facts::api_versions()
         .keys()
-        .find(|t| t.eq_ignore_ascii_case(&written))
-        .filter(|t| facts::approvable(t))?;
-    Some(ExternalResource {
-        id: id.to_owned(),
-        subscription: parts[2].to_owned(),
-        resource_group: parts[4].to_owned(),
-        resource_type: resource_type.clone(),
-        name: parts[8].to_owned(),
-    })
+        .find(|t| t.eq_ignore_ascii_case(&target.resource_type))
+        .filter(|t| facts::approvable(t))?
+        .clone();
+    Some(target)
 }
 
 /// Data roles on the workspace storage that people need once shared keys are off: read-write

@@ -403,18 +403,22 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 .and_then(|r| r.monitoring.private_link_scope.as_ref());
             out.extend(plan.regions.iter().filter_map(|r| {
                 scope.map(|scope| {
+                    let how = match &scope.hub {
+                        Some(hub) => format!(
+                            "the hub's Azure Monitor Private Link Scope {} (its access modes) and the hub's private endpoint (hub DNS zones)",
+                            hub.id
+                        ),
+                        None => format!(
+                            "the zone's one Azure Monitor Private Link Scope {} ({} ingestion, {} query) and its private endpoint in {}",
+                            scope.name,
+                            scope.ingestion_access_mode,
+                            scope.query_access_mode,
+                            r.names.vnet
+                        ),
+                    };
                     format!(
-                        "Log Analytics {} and Application Insights {}: public ingestion and query disabled, reached through the zone's one Azure Monitor Private Link Scope {} ({} ingestion, {} query) and {}",
-                        r.monitoring.log_analytics,
-                        r.monitoring.app_insights,
-                        scope.name,
-                        scope.ingestion_access_mode,
-                        scope.query_access_mode,
-                        if r.monitoring.scope_endpoint {
-                            format!("its private endpoint in {}", r.names.vnet)
-                        } else {
-                            "the primary region's private endpoint (hub DNS zones)".to_owned()
-                        }
+                        "Log Analytics {} and Application Insights {}: public ingestion and query disabled, reached through {how}",
+                        r.monitoring.log_analytics, r.monitoring.app_insights,
                     )
                 })
             }));

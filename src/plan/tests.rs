@@ -535,7 +535,7 @@ fn monitoring_is_private_behind_a_private_link_scope_unless_sec_05_is_waived() {
 }
 
 #[test]
-fn with_the_hubs_zones_one_monitor_endpoint_serves_every_region() {
+fn with_the_hubs_zones_every_region_joins_the_hubs_monitor_scope() {
     let mut hub = base();
     let zones: serde_json::Map<String, Value> = facts::endpoint_zones()
         .iter()
@@ -550,22 +550,40 @@ fn with_the_hubs_zones_one_monitor_endpoint_serves_every_region() {
             )
         })
         .collect();
-    hub["network"]["dns"] = json!({"servers": ["10.0.0.68"], "zone_ids": zones});
+    let hub_scope = "/subscriptions/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b/resourceGroups/rg-monitor/providers/Microsoft.Insights/privateLinkScopes/ampls-hub";
+    hub["network"]["dns"] = json!({
+        "servers": ["10.0.0.68"],
+        "zone_ids": zones,
+        "monitor_private_link_scope_id": hub_scope,
+    });
     let plan = plan_of(&hub);
-    let monitor_endpoints: Vec<usize> = plan
-        .regions
-        .iter()
-        .map(|r| {
-            r.private_endpoints
+    // No endpoint of the zone's own writes into the hub's zones.
+    for region in &plan.regions {
+        assert!(
+            region
+                .private_endpoints
                 .iter()
-                .filter(|pe| pe.target == "monitor")
-                .count()
-        })
-        .collect();
-    assert_eq!(monitor_endpoints, [1, 0]);
-    assert!(plan.regions[0].monitoring.scope_endpoint);
-    assert!(!plan.regions[1].monitoring.scope_endpoint);
-    assert!(plan.regions[1].monitoring.reached_through.is_some());
+                .all(|pe| pe.target != "monitor")
+        );
+        assert!(!region.monitoring.scope_endpoint);
+        assert_eq!(
+            region.monitoring.reached_through.as_deref(),
+            Some("ampls-hub")
+        );
+    }
+    let scope = plan.regions[0]
+        .monitoring
+        .private_link_scope
+        .as_ref()
+        .expect("the hub's scope");
+    let hub = scope.hub.as_ref().expect("the hub's scope");
+    assert_eq!(hub.id, hub_scope);
+    assert_eq!(
+        (hub.subscription.as_str(), hub.resource_group.as_str()),
+        ("3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b", "rg-monitor")
+    );
+    // Both regions' Log Analytics and Application Insights join it.
+    assert_eq!(scope.scoped.len(), 4);
 }
 
 #[test]

@@ -321,6 +321,13 @@ pub struct Dns {
     /// Default: Azure's DNS, which resolves the zones created and linked here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub servers: Vec<String>,
+    /// Resource ID of the hub's Azure Monitor Private Link Scope, whose private endpoint holds
+    /// the records of the hub's Azure Monitor zones. Required with `zone_ids`: the zone then adds
+    /// its Log Analytics and Application Insights to that scope instead of writing records of a
+    /// scope of its own into the hub's zones, which would cut off every other network's
+    /// monitoring (one scope per DNS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor_private_link_scope_id: Option<String>,
 }
 
 /// Compute.

@@ -285,6 +285,7 @@ impl Rules<'_> {
         self.egress(&spaces);
         self.hub_peering();
         self.dns_resolution(&spaces);
+        self.hub_monitor_scope();
         for (zone, id) in &net.dns.zone_ids {
             let pointer = format!(
                 "/network/dns/zone_ids/{}",
@@ -486,6 +487,50 @@ impl Rules<'_> {
                     .to_owned(),
                 "add `servers:` with the hub DNS resolver's private IPs under `network.dns`",
             );
+        }
+    }
+
+    /// With the hub's zones, the zone's monitoring joins the hub's Azure Monitor Private Link
+    /// Scope: a scope's private endpoint writes Azure Monitor's global endpoints into the hub's
+    /// zones, so an endpoint of the zone's own would point every network resolving through the
+    /// hub at this zone's scope (Learn, "Design your Azure Monitor private link configuration":
+    /// one scope per DNS, on the hub in hub and spoke).
+    fn hub_monitor_scope(&mut self) {
+        const POINTER: &str = "/network/dns/monitor_private_link_scope_id";
+        let dns = &self.profile.network.dns;
+        let in_use = !dns.zone_ids.is_empty() && !self.waived("SEC-05");
+        match (dns.monitor_private_link_scope_id.as_deref(), in_use) {
+            (None, true) => self.error_on_key(
+                "hub-zones-without-monitor-scope",
+                "/network/dns/zone_ids",
+                "with the hub's zones, an Azure Monitor private endpoint of this zone would take over the hub's Azure Monitor records and cut off every other network's monitoring"
+                    .to_owned(),
+                "add `monitor_private_link_scope_id:` under `network.dns` with the resource ID of the hub's Azure Monitor Private Link Scope, which the zone's Log Analytics and Application Insights then join",
+            ),
+            (Some(_), false) => self.warn(
+                "unused",
+                POINTER,
+                if dns.zone_ids.is_empty() {
+                    "without the hub's zones the zone has an Azure Monitor Private Link Scope of its own and does not join the hub's"
+                } else {
+                    "SEC-05 is waived: monitoring takes public traffic and joins no scope"
+                }
+                .to_owned(),
+                "remove it, or give the hub's zones in `network.dns.zone_ids`",
+            ),
+            (Some(id), true) => {
+                if let Err(message) =
+                    values::resource_id(id, Some("Microsoft.Insights/privateLinkScopes"))
+                {
+                    self.error(
+                        "resource-id",
+                        POINTER,
+                        message,
+                        "copy the resource ID of the hub's Azure Monitor Private Link Scope",
+                    );
+                }
+            }
+            (None, false) => {}
         }
     }
 
@@ -1105,6 +1150,9 @@ impl Rules<'_> {
         }
         for (zone, id) in &p.network.dns.zone_ids {
             ids.push((format!("/network/dns/zone_ids/{}", pointer_key(zone)), id));
+        }
+        if let Some(id) = &p.network.dns.monitor_private_link_scope_id {
+            ids.push(("/network/dns/monitor_private_link_scope_id".to_owned(), id));
         }
         if let Some(id) = p
             .network

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::bicep::StmtKind;
 use crate::managed_network::{bicep_file, literal, module_depends_on};
-use crate::support::{extending, generate_into, hub_zones, repo};
+use crate::support::{HUB_MONITOR_SCOPE, extending, generate_into, hub_zones, repo};
 
 /// Outbound that compute without a public IP needs (Microsoft Learn, kept here apart from
 /// `data/compute-outbound.yaml`, so a fact dropped there fails): (destination, protocol, ports).
@@ -453,7 +453,7 @@ fn a_nat_gateway_hub_dns_and_hub_zones_in_both_formats() {
         temp.path(),
         "profiles/customer-vnet.yaml",
         &format!(
-            "network:\n  egress: {{via: nat_gateway}}\n  hub_peering: {{virtual_network_id: {HUB}, use_remote_gateways: true}}\n  dns:\n    servers: [10.0.0.68]\n    zone_ids:\n{zones}"
+            "network:\n  egress: {{via: nat_gateway}}\n  hub_peering: {{virtual_network_id: {HUB}, use_remote_gateways: true}}\n  dns:\n    servers: [10.0.0.68]\n    monitor_private_link_scope_id: {HUB_MONITOR_SCOPE}\n    zone_ids:\n{zones}"
         ),
     );
     let out = generate_profile(temp.path(), &profile);
@@ -543,7 +543,7 @@ fn hub_peering_is_a_way_in_on_a_managed_network_too() {
         temp.path(),
         "profiles/baseline.yaml",
         &format!(
-            "network:\n  hub_peering: {{}}\n  dns:\n    servers: [10.0.0.68]\n    zone_ids:\n{}",
+            "network:\n  hub_peering: {{}}\n  dns:\n    servers: [10.0.0.68]\n    monitor_private_link_scope_id: {HUB_MONITOR_SCOPE}\n    zone_ids:\n{}",
             hub_zones()
         ),
     );

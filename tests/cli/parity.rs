@@ -29,7 +29,9 @@ use saphyr::{LoadableYamlNode, Yaml};
 use serde_json::{Map, Value};
 
 use crate::bicep::{self, BicepFile, Entry, Expr, ExprKind, Item, Key, Part, Resource, StmtKind};
-use crate::support::{files_under, generate_into, hub_zones, repo, shipped_profiles, slug};
+use crate::support::{
+    HUB_MONITOR_SCOPE, files_under, generate_into, hub_zones, repo, shipped_profiles, slug,
+};
 
 // ------------------------------------------------------------------------------------ tests
 
@@ -45,7 +47,7 @@ fn bicep_and_terraform_declare_the_same_landing_zone() {
     fs::write(
         &hub,
         format!(
-            "extends: {}\nnetwork:\n  hub_peering: {{}}\n  dns:\n    servers: [10.0.0.68]\n    zone_ids:\n{}",
+            "extends: {}\nnetwork:\n  hub_peering: {{}}\n  dns:\n    servers: [10.0.0.68]\n    monitor_private_link_scope_id: {HUB_MONITOR_SCOPE}\n    zone_ids:\n{}",
             repo().join("profiles/customer-vnet.yaml").display(),
             hub_zones()
         ),

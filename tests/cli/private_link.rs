@@ -18,7 +18,9 @@ use crate::bicep::StmtKind;
 use crate::managed_network::{
     ShippedZone, Terraform, attribute, bicep_file, each_shipped_zone, literal, string,
 };
-use crate::support::{extending, generate_into, mlzone, plan_json};
+use crate::support::{
+    HUB_MONITOR_SCOPE, extending, files_under, generate_into, hub_zones, mlzone, plan_json,
+};
 
 #[test]
 fn monitoring_takes_no_public_traffic_and_is_reached_through_its_private_link_scope() {
@@ -566,4 +568,127 @@ fn profile_sku(profile: &Path) -> Option<String> {
             "basic" => "Basic".to_owned(),
             _ => "Standard".to_owned(),
         })
+}
+
+#[test]
+fn with_the_hubs_zones_monitoring_joins_the_hubs_scope_and_writes_no_record_there() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let profile = extending(
+        temp.path(),
+        "profiles/customer-vnet.yaml",
+        &format!(
+            "network:\n  hub_peering: {{}}\n  dns:\n    servers: [10.0.0.68]\n    monitor_private_link_scope_id: {HUB_MONITOR_SCOPE}\n    zone_ids:\n{}",
+            hub_zones()
+        ),
+    );
+    let out = temp.path().join("out");
+    generate_into(&profile, &out, "terraform,bicep");
+    // No private endpoint of the zone registers in the hub's Azure Monitor zones (the blob zone
+    // is the storage's too): their IDs appear in no generated file.
+    for (path, bytes) in files_under(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("'azuremonitor'") && !text.contains("\"azuremonitor\""),
+            "{path}"
+        );
+        for zone in [
+            "privatelink.monitor.azure.com",
+            "privatelink.oms.opinsights.azure.com",
+            "privatelink.ods.opinsights.azure.com",
+            "privatelink.agentsvc.azure-automation.net",
+        ] {
+            assert!(
+                path.ends_with(".md") || !text.contains(&format!("privateDnsZones/{zone}")),
+                "{path} writes into the hub's {zone}"
+            );
+        }
+    }
+
+    // Terraform: no scope of the zone's own; four scoped services in the hub's scope, through
+    // the provider of the hub's subscription.
+    let tf = Terraform::read(&out);
+    assert!(
+        !tf.resources
+            .keys()
+            .any(|a| a.starts_with("azurerm_monitor_private_link_scope.")),
+        "a scope of the zone's own"
+    );
+    let scoped: Vec<&Block> = tf
+        .resources
+        .iter()
+        .filter(|(a, _)| a.starts_with("azurerm_monitor_private_link_scoped_service."))
+        .map(|(_, b)| b)
+        .collect();
+    assert_eq!(
+        scoped.len(),
+        4,
+        "both regions' Log Analytics and Application Insights"
+    );
+    for block in &scoped {
+        assert_eq!(attribute(block, "provider").as_deref(), Some("azurerm.hub"));
+        assert_eq!(string(block, "resource_group_name"), "rg-monitor");
+        assert_eq!(string(block, "scope_name"), "ampls-hub");
+    }
+    let providers = fs::read_to_string(out.join("terraform/providers.tf")).expect("providers.tf");
+    let hub = hcl::parse(&providers)
+        .expect("providers.tf parses")
+        .into_blocks()
+        .find(|b| {
+            b.identifier() == "provider" && attribute(b, "alias").as_deref() == Some("\"hub\"")
+        })
+        .expect("a provider for the hub's subscription");
+    assert_eq!(
+        string(&hub, "subscription_id"),
+        "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"
+    );
+
+    // Bicep: likewise, from a module deployed in the hub scope's resource group.
+    for role in ["primary", "secondary"] {
+        assert!(
+            !bicep_resources(&out, &format!("modules/{role}-monitoring.bicep"))
+                .iter()
+                .any(|(ty, _)| ty.starts_with("Microsoft.Insights/privateLinkScopes")),
+            "{role}: a scope of the zone's own"
+        );
+    }
+    let module = bicep_file(&out, "modules/hub-monitoring.bicep");
+    let existing: Vec<Value> = module
+        .statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Resource(r) if r.existing => Some(literal(&r.value)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(existing.len(), 1);
+    assert_eq!(existing[0]["name"], "ampls-hub");
+    let linked: Vec<(String, Value)> = bicep_resources(&out, "modules/hub-monitoring.bicep");
+    assert_eq!(linked.len(), 4);
+    assert!(
+        linked
+            .iter()
+            .all(|(ty, _)| ty == "Microsoft.Insights/privateLinkScopes/scopedResources")
+    );
+    let main = fs::read_to_string(out.join("bicep/main.bicep")).expect("main.bicep");
+    assert!(
+        main.contains("scope: resourceGroup('3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b', 'rg-monitor')")
+    );
+}
+
+#[test]
+fn the_hubs_monitor_scope_without_the_hubs_zones_is_an_unused_warning() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let profile = extending(
+        temp.path(),
+        "profiles/customer-vnet.yaml",
+        &format!("network:\n  dns:\n    monitor_private_link_scope_id: {HUB_MONITOR_SCOPE}\n"),
+    );
+    let run = mlzone().arg("validate").arg(&profile).assert().success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("warning[unused]")
+            && stderr.contains("profile.yaml:4:36")
+            && stderr.contains("does not join the hub's"),
+        "{stderr}"
+    );
 }

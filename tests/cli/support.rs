@@ -214,6 +214,10 @@ pub(crate) fn on_output(command: &str, profile: &Path, out: &Path) -> assert_cmd
     cmd
 }
 
+/// The hub's Azure Monitor Private Link Scope, which a zone with the hub's zones joins
+/// (`network.dns.monitor_private_link_scope_id`).
+pub(crate) const HUB_MONITOR_SCOPE: &str = "/subscriptions/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b/resourceGroups/rg-monitor/providers/Microsoft.Insights/privateLinkScopes/ampls-hub";
+
 /// Every private DNS zone the golden profiles use, as the hub's (`network.dns.zone_ids` lines).
 pub(crate) fn hub_zones() -> String {
     let zone = |name: &str| {
