@@ -120,6 +120,11 @@ pub struct BicepDeploymentPlan {
     /// code>`. A subscription-scope deployment keeps its first location, so two zones in one
     /// subscription (another project, environment or region) must never share a name.
     pub prefix: String,
+    /// Resource provider namespaces the deployment needs but does not register itself (ARM
+    /// registers those of the template's resource types), sorted: Cosmos DB and Search for a
+    /// customer-managed-key workspace's metadata, and `Microsoft.ContainerInstance`, where the
+    /// deployment scripts of the role-propagation waits run.
+    pub register_first: Vec<String>,
 }
 
 /// The wait between a role assignment and its first use. Microsoft documents up to ten minutes

@@ -54,6 +54,9 @@ pub(crate) const IMAGE_BUILD_CLUSTER: &str = "image-build";
 /// Its size: a small general-purpose CPU size of the family table (Dv5, 4 vCPUs), the family
 /// the golden profiles use for CPU clusters.
 pub(crate) const IMAGE_BUILD_SKU: &str = "Standard_D4_v5";
+/// Where deployment scripts run (Azure Container Instances; Microsoft Learn, "Use deployment
+/// scripts in Bicep").
+const CONTAINER_INSTANCE: &str = "Microsoft.ContainerInstance";
 /// How long a new role assignment is given to take effect before it is used, in seconds.
 const ROLE_PROPAGATION_SECONDS: u32 = 120;
 
@@ -136,6 +139,7 @@ fn resolve_bare(profile: &Profile) -> Plan {
         waivers: Vec::new(),
     };
     plan.resource_providers = resource_providers(&plan);
+    plan.bicep_deployment.register_first = bicep_registrations(&plan);
     plan.deploy_inputs = DeployInputs {
         hub_firewall_ip: plan.regions.iter().any(|r| {
             r.network
@@ -231,7 +235,23 @@ fn bicep_deployment(profile: &Profile, primary: &RegionPlan) -> BicepDeploymentP
         action_on_unmanage: "deleteResources".to_owned(),
         prefix: format!("mlzone-{zone}"),
         deny_settings_mode: "none".to_owned(),
+        register_first: Vec::new(),
     }
+}
+
+/// The namespaces of `plan.resource_providers` that no resource type of the Bicep names, and
+/// the one its deployment scripts run in (`BicepDeploymentPlan.register_first`).
+fn bicep_registrations(plan: &Plan) -> Vec<String> {
+    let mut namespaces: Vec<String> = facts::resource_providers()
+        .iter()
+        .filter(|rp| {
+            matches!(rp.when, Needed::Cmk) && plan.resource_providers.contains(&rp.namespace)
+        })
+        .map(|rp| rp.namespace.clone())
+        .chain([CONTAINER_INSTANCE.to_owned()])
+        .collect();
+    namespaces.sort_by_key(|ns| ns.to_ascii_lowercase());
+    namespaces
 }
 
 /// What names one zone among those a subscription may hold: project, environment and primary

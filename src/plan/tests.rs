@@ -400,6 +400,28 @@ fn the_zone_registers_exactly_the_resource_providers_it_deploys_into() {
 }
 
 #[test]
+fn a_bicep_deployment_is_told_to_register_what_arm_does_not() {
+    // ARM registers the namespaces of the template's resource types, not the ones a CMK
+    // workspace uses behind the scenes nor the one deployment scripts run in.
+    let plan = plan_of(&base());
+    assert_eq!(
+        plan.bicep_deployment.register_first,
+        [
+            "Microsoft.ContainerInstance",
+            "Microsoft.DocumentDB",
+            "Microsoft.Search"
+        ]
+    );
+    let mut profile = base();
+    waive(&mut profile, "SEC-13");
+    profile["encryption"] = json!({"customer_managed_key": false});
+    assert_eq!(
+        plan_of(&profile).bicep_deployment.register_first,
+        ["Microsoft.ContainerInstance"]
+    );
+}
+
+#[test]
 fn outbound_rules_wait_for_each_other_and_fqdn_rules_get_a_firewall() {
     let mut profile = base();
     profile["network"]["outbound"] = json!([

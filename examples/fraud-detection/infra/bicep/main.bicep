@@ -3,6 +3,10 @@
 // Deploy as a deployment stack, which deletes what leaves the template (an outbound rule removed
 // from the profile, say); a plain `az deployment sub create` is incremental and leaves it in Azure:
 // az stack sub create --name stack-fraud-detection-prod-weu --location westeurope --template-file main.bicep --parameters main.bicepparam --action-on-unmanage deleteResources --deny-settings-mode none
+// Once per subscription before that, register what the deployment needs but does not register:
+// az provider register --namespace Microsoft.ContainerInstance
+// az provider register --namespace Microsoft.DocumentDB
+// az provider register --namespace Microsoft.Search
 
 targetScope = 'subscription'
 
