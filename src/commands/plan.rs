@@ -401,7 +401,7 @@ pub(crate) fn describe(plan: &Plan) -> String {
     for (policy, why) in &check.not_evaluated {
         let _ = writeln!(out, "  not evaluated: {policy}: {why}");
     }
-    let (mut applied, mut partial, mut waived, mut advisory) = (0, 0, 0, 0);
+    let (mut applied, mut partial, mut not_applied, mut waived, mut advisory) = (0, 0, 0, 0, 0);
     let mut lines = String::new();
     for r in &plan.recommendations {
         let detail = match &r.status {
@@ -420,6 +420,10 @@ pub(crate) fn describe(plan: &Plan) -> String {
                     missing.join("; ")
                 )
             }
+            Status::NotApplied { missing } => {
+                not_applied += 1;
+                format!("NOT APPLIED {}", missing.join("; "))
+            }
             Status::Waived { reason, expires } => {
                 waived += 1;
                 format!("WAIVED    until {expires}: {reason}")
@@ -433,7 +437,7 @@ pub(crate) fn describe(plan: &Plan) -> String {
     }
     let _ = writeln!(
         out,
-        "\nrecommendations: {applied} applied, {partial} partial, {waived} waived, {advisory} advisory\n{lines}"
+        "\nrecommendations: {applied} applied, {partial} partial, {not_applied} not applied, {waived} waived, {advisory} advisory\n{lines}"
     );
     out
 }

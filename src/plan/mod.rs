@@ -1151,7 +1151,7 @@ pub struct RecommendationStatus {
     pub source: String,
     /// That section's address.
     pub source_url: String,
-    /// Applied, partial, waived or advisory, with details.
+    /// Applied, partial, not applied, waived or advisory, with details.
     #[serde(flatten)]
     pub status: Status,
     /// Security settings of this recommendation that a template overlay's output declares
@@ -1175,6 +1175,12 @@ pub enum Status {
     Partial {
         /// Where the applied part is.
         applied_in: Vec<String>,
+        /// What is missing, and why.
+        missing: Vec<String>,
+    },
+    /// Enforced, yet not in the output: what is missing, and why (another recommendation's
+    /// waiver, the profile's mode).
+    NotApplied {
         /// What is missing, and why.
         missing: Vec<String>,
     },

@@ -497,6 +497,17 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         r.monitoring.app_insights_local_auth,
         false,
     );
+    // Log Analytics follows Application Insights: both off unless OPS-05 is waived.
+    s.flag(
+        key("monitoring/log_analytics_local_auth"),
+        "OPS-05",
+        format!(
+            "Log Analytics {} local authentication",
+            r.monitoring.log_analytics
+        ),
+        r.monitoring.app_insights_local_auth,
+        false,
+    );
     s.add(
         key("monitoring/diagnostic_settings"),
         "OPS-05",
@@ -541,6 +552,18 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         r.network.storage_endpoint_policy,
         r.network.compute_subnet.is_none() || r.network.storage_endpoint_policy,
     );
+    if let Some(serverless) = &r.workspace.serverless_compute {
+        s.flag(
+            key("workspace/serverless_compute/public_ip"),
+            "SEC-09",
+            format!(
+                "workspace {} serverless compute public IP",
+                r.workspace.name
+            ),
+            serverless.public_ip,
+            false,
+        );
+    }
     for c in &r.clusters {
         let at = |what: &str| format!("{role}/cluster/{}/{what}", c.name);
         s.flag(

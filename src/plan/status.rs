@@ -1,7 +1,9 @@
 //! What became of each catalog recommendation, read off the resolved plan: applied (and where),
-//! partial (where, and what is missing), waived (why, until when) or advisory (what to do, and
-//! how the landing zone helps). "Applied" needs evidence: the resources or policy assignments
-//! that implement the whole recommendation are in the output.
+//! partial (where, and what is missing), not applied (what is missing), waived (why, until
+//! when) or advisory (what to do, and how the landing zone helps). "Applied" needs evidence:
+//! the resources or policy assignments that implement the whole recommendation are in the
+//! output. "Advisory" is guidance only: an enforced recommendation the output lacks is not
+//! applied, never advisory.
 
 use super::{Plan, RecommendationStatus, Status};
 use crate::facts::{self, Kind};
@@ -27,11 +29,14 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
                     note: "models deploy in the primary region only: REL-07 (the recovery stack) is waived".to_owned(),
                 },
                 _ => match applied(&r.id, profile, plan) {
-                    Err(note) => Status::Advisory { note },
+                    Err(Unmet::Optional(note)) => Status::Advisory { note },
+                    Err(Unmet::Missing(gap)) => Status::NotApplied { missing: vec![gap] },
                     Ok(applied_in) => {
                         let missing = missing(&r.id, plan);
                         if missing.is_empty() {
                             Status::Applied { applied_in }
+                        } else if applied_in.is_empty() {
+                            Status::NotApplied { missing }
                         } else {
                             Status::Partial {
                                 applied_in,
@@ -94,6 +99,45 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
             "Defender for Cloud plans {} on the Standard tier: the subscription owner enables them, or `policy.defender_plans: manage` has the zone set them",
             facts::defender_plans().join(", ")
         )),
+        "SEC-02" => missing.extend(
+            public_ip_compute(plan)
+                .into_iter()
+                .map(|c| format!("{c} has a public IP (SEC-09 is waived)")),
+        ),
+        "SEC-04" | "SEC-14" => missing.extend(plan.regions.iter().filter_map(internet_open)),
+        "SEC-11" => missing.extend(plan.access.iter().filter(|a| a.principal_type != "Group").map(
+            |a| {
+                format!(
+                    "{} {} holds {} on the {} directly, not through an Entra group",
+                    a.principal_type.to_lowercase(),
+                    a.principal_id,
+                    a.role,
+                    a.scope
+                )
+            },
+        )),
+        "SEC-18" => {
+            missing.extend(plan.regions.iter().filter(|r| r.key_vault.public_network_access).map(
+                |r| format!("key vault {} takes public traffic (SEC-05 is waived)", r.key_vault.name),
+            ));
+            if plan.registry.public_network_access {
+                missing.push(format!(
+                    "registry {} takes public traffic (SEC-05 is waived)",
+                    plan.registry.name
+                ));
+            }
+        }
+        "COST-06" => missing.extend(
+            plan.regions
+                .iter()
+                .filter(|r| r.monitoring.diagnostic_settings.is_empty())
+                .map(|r| {
+                    format!(
+                        "{}: no diagnostic settings send compute metrics to Log Analytics (OPS-05 is waived)",
+                        r.location
+                    )
+                }),
+        ),
         "OPS-01" => missing
             .push("the zone creates no Azure ML registry for the team's own models".to_owned()),
         "SEC-13" => {
@@ -114,6 +158,61 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
         _ => {}
     }
     missing
+}
+
+/// The NSG service tag for any internet address.
+const INTERNET: &str = "Internet";
+
+/// What of the internet a region's compute subnet reaches past its NSG (customer mode), if any.
+fn internet_open(r: &super::RegionPlan) -> Option<String> {
+    r.network.compute_subnet.as_ref()?;
+    let through = match r.network.egress.as_ref().map(|e| e.via) {
+        Some(EgressVia::Firewall) => "the hub firewall",
+        _ => "the NAT gateway",
+    };
+    if !r.network.deny_internet_outbound {
+        return Some(format!(
+            "nsg {} denies no internet outbound (SEC-14 is waived): compute reaches any internet destination through {through}",
+            r.names.nsg_compute
+        ));
+    }
+    let open: Vec<String> = r
+        .network
+        .compute_outbound
+        .iter()
+        .filter(|rule| rule.destination == INTERNET)
+        .map(|rule| format!("{INTERNET} {} {}", rule.protocol, rule.ports.join("/")))
+        .collect();
+    (!open.is_empty()).then(|| {
+        format!(
+            "nsg {} allows {} on to {through}: which hosts compute reaches, and whether data leaves over HTTPS, is {through}'s to decide, not the zone's",
+            r.names.nsg_compute,
+            open.join(", ")
+        )
+    })
+}
+
+/// The compute of the zone that has a public IP, named for people.
+fn public_ip_compute(plan: &Plan) -> Vec<String> {
+    let clusters = plan.regions.iter().flat_map(|r| {
+        r.clusters
+            .iter()
+            .filter(|c| c.node_public_ip)
+            .map(move |c| format!("cluster {} ({})", c.name, r.location))
+    });
+    let instances = plan
+        .instances
+        .iter()
+        .filter(|i| i.node_public_ip)
+        .map(|i| format!("instance {}", i.name));
+    let serverless = plan.regions.iter().filter_map(|r| {
+        r.workspace
+            .serverless_compute
+            .as_ref()
+            .filter(|s| s.public_ip)
+            .map(|_| format!("serverless compute of workspace {}", r.workspace.name))
+    });
+    clusters.chain(instances).chain(serverless).collect()
 }
 
 /// How compute can reach a public package index, if it can.
@@ -217,8 +316,23 @@ fn concerns(id: &str) -> &'static [&'static str] {
     }
 }
 
-/// Where a recommendation is applied, or why this profile leaves it to the team.
-fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, String> {
+/// Why a recommendation is not applied.
+enum Unmet {
+    /// An option this profile does not turn on: the team's to take up (advisory).
+    Optional(String),
+    /// Missing from the output: another recommendation's waiver or the profile's mode takes
+    /// it away (not applied).
+    Missing(String),
+}
+
+impl From<String> for Unmet {
+    fn from(gap: String) -> Self {
+        Unmet::Missing(gap)
+    }
+}
+
+/// Where a recommendation is applied, or why it is not.
+fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unmet> {
     let primary = &plan.regions[0];
     let each = |f: &dyn Fn(&super::RegionPlan) -> String| -> Vec<String> {
         plan.regions.iter().map(f).collect()
@@ -302,10 +416,12 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             ],
             None => {
                 return Err(if profile.environment == Environment::Prod {
-                    "single region".to_owned()
+                    Unmet::Missing("single region".to_owned())
                 } else {
-                    "single region outside production; set `regions.secondary` for a recovery stack"
-                        .to_owned()
+                    Unmet::Optional(
+                        "single region outside production; set `regions.secondary` for a recovery stack"
+                            .to_owned(),
+                    )
                 });
             }
         },
@@ -320,7 +436,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             .collect(),
         "SEC-01" => {
             if plan.governance.scope != "subscription" {
-                return Err("the platform team owns the subscription (`policy.scope: resource_group`): Defender for Cloud and the security benchmark are theirs to assign".to_owned());
+                return Err(Unmet::Missing("Defender for Cloud plans and the security benchmark initiative: the zone's policies are assigned at its resource groups (`policy.scope: resource_group`), so the subscription's owner assigns them".to_owned()));
             }
             let mut out: Vec<String> = plan
                 .governance
@@ -349,8 +465,13 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                 None => format!("workspace {}: managed network off", r.workspace.name),
             }),
             NetworkMode::Customer => each(&|r| {
+                let public_ip = if public_ip_compute(plan).is_empty() {
+                    ", no public IP"
+                } else {
+                    ""
+                };
                 format!(
-                    "vnet {}: compute subnet {} (clusters, instances and serverless compute, no public IP) and endpoint subnet {}, each with an NSG",
+                    "vnet {}: compute subnet {} (clusters, instances and serverless compute{public_ip}) and endpoint subnet {}, each with an NSG",
                     r.names.vnet,
                     r.network.compute_subnet.as_deref().unwrap_or("-"),
                     r.network.endpoint_subnet
@@ -364,21 +485,43 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             )
         }),
         "SEC-04" => match profile.network.mode {
-            NetworkMode::Managed => each(&|r| {
-                let rules = r
-                    .workspace
-                    .managed_network
-                    .as_ref()
-                    .map_or(0, |m| m.outbound_rules.len());
-                format!(
-                    "workspace {}: approved outbound only, {rules} outbound rule(s)",
-                    r.workspace.name
-                )
-            }),
+            NetworkMode::Managed => {
+                if let Some(r) = plan
+                    .regions
+                    .iter()
+                    .find(|r| r.workspace.managed_network.is_none())
+                {
+                    return Err(Unmet::Missing(format!(
+                        "workspace {} has no managed network (SEC-02 is waived): no outbound rules approve its compute's destinations",
+                        r.workspace.name
+                    )));
+                }
+                each(&|r| {
+                    let rules = r
+                        .workspace
+                        .managed_network
+                        .as_ref()
+                        .map_or(0, |m| m.outbound_rules.len());
+                    format!(
+                        "workspace {}: approved outbound only, {rules} outbound rule(s)",
+                        r.workspace.name
+                    )
+                })
+            }
+            // What is open beyond the service tags is `missing`.
             NetworkMode::Customer => each(&|r| {
+                let mut tags: Vec<&str> = r
+                    .network
+                    .compute_outbound
+                    .iter()
+                    .map(|rule| rule.destination.as_str())
+                    .filter(|d| *d != INTERNET)
+                    .collect();
+                tags.dedup();
                 format!(
-                    "nsg {}: outbound limited to service tags",
-                    r.names.nsg_compute
+                    "nsg {}: outbound allowed to the service tags {}",
+                    r.names.nsg_compute,
+                    tags.join(", ")
                 )
             }),
         },
@@ -469,7 +612,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
         "SEC-12" | "OPS-01" => policy("model_deployment_registries")?,
         "SEC-13" => {
             if primary.key_vault.key.is_none() {
-                return Err("customer-managed keys are off".to_owned());
+                return Err(Unmet::Missing("customer-managed keys are off".to_owned()));
             }
             // The registry's platform-managed keys are missing (`missing`), not applied.
             each(&|r| {
@@ -493,10 +636,10 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                         .is_none_or(|m| m.isolation_mode != "AllowOnlyApprovedOutbound")
                 }) =>
             {
-                return Err(
+                return Err(Unmet::Missing(
                     "the workspace has no approved-outbound-only managed network (SEC-02 or SEC-04 is waived): nothing keeps data from leaving"
                         .to_owned(),
-                );
+                ));
             }
             NetworkMode::Managed => each(&|r| {
                 format!(
@@ -554,23 +697,43 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             out.extend(policy("compute_allowed_python_packages").unwrap_or_default());
             if out.is_empty() {
                 if let Some(open) = package_index_open(plan) {
-                    return Err(format!(
+                    return Err(Unmet::Missing(format!(
                         "{open}, and no allowed-packages policy is assigned: set `integrity.python_package_channels`"
-                    ));
+                    )));
                 }
                 out.push("no public package index is reachable: no outbound FQDN rules".to_owned());
             }
             out
         }
         "SEC-17" => policy("compute_code_signing").map_err(|_| {
-            "set `integrity.code_signing_key` to enforce signed training code".to_owned()
+            Unmet::Optional(
+                "set `integrity.code_signing_key` to enforce signed training code".to_owned(),
+            )
         })?,
         "SEC-18" => each(&|r| {
             format!(
-                "storage {}: HTTPS only, minimum TLS 1.2; key vault and registry through private endpoints",
-                r.storage.name
+                "storage {}: {}, minimum TLS version {}",
+                r.storage.name,
+                if r.storage.https_only {
+                    "HTTPS only"
+                } else {
+                    "HTTP allowed"
+                },
+                r.storage.min_tls_version.as_deref().unwrap_or("unset")
             )
-        }),
+        })
+        .into_iter()
+        .chain(
+            plan.regions
+                .iter()
+                .filter(|r| !r.key_vault.public_network_access)
+                .map(|r| format!("key vault {}: private endpoint only", r.key_vault.name)),
+        )
+        .chain(
+            (!plan.registry.public_network_access)
+                .then(|| format!("registry {}: private endpoints only", plan.registry.name)),
+        )
+        .collect(),
         "SEC-19" | "OPS-07" => each(&|r| {
             format!(
                 "workspace {} (one per environment and region)",
@@ -622,24 +785,49 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
             out
         }
         "COST-06" | "OPS-05" => each(&|r| {
+            let diagnostics = if r.monitoring.diagnostic_settings.is_empty() {
+                "no diagnostic settings".to_owned()
+            } else {
+                format!(
+                    "diagnostic settings on {}",
+                    r.monitoring.diagnostic_settings.join(", ")
+                )
+            };
             format!(
-                "Log Analytics {} ({} days), Application Insights {}, diagnostic settings on {}",
-                r.monitoring.log_analytics,
-                r.monitoring.retention_days,
-                r.monitoring.app_insights,
-                r.monitoring.diagnostic_settings.join(", ")
+                "Log Analytics {} ({} days), Application Insights {}, {diagnostics}",
+                r.monitoring.log_analytics, r.monitoring.retention_days, r.monitoring.app_insights,
             )
         }),
-        "COST-08" => clusters_only(plan, |c| {
-            format!(
-                "{} for {}",
-                c.vm_priority,
-                c.added_for.as_deref().unwrap_or(purpose(c.purpose))
-            )
-        }),
+        "COST-08" => {
+            // Only a low-priority cluster is evidence; dedicated ones are production's default.
+            if !plan.regions[0]
+                .clusters
+                .iter()
+                .any(|c| c.vm_priority == "LowPriority")
+            {
+                return Err(Unmet::Optional(
+                    "no cluster runs on low-priority VMs: give an interruptible experimentation or training cluster `priority: low_priority`".to_owned(),
+                ));
+            }
+            clusters_only(plan, |c| {
+                format!(
+                    "{} for {}",
+                    c.vm_priority,
+                    c.added_for.as_deref().unwrap_or(purpose(c.purpose))
+                )
+            })
+        }
         "COST-09" => {
             if plan.instances.is_empty() {
-                vec!["no instances declared; every instance added gets an idle shutdown".to_owned()]
+                // Without instances, only the idle-shutdown policy holds the instances to come.
+                let mut out = policy("compute_instance_idle_shutdown").map_err(|_| {
+                    Unmet::Optional(
+                        "no compute instances declared: every instance added gets an idle shutdown"
+                            .to_owned(),
+                    )
+                })?;
+                out.push("no compute instances declared".to_owned());
+                out
             } else {
                 plan.instances
                     .iter()
@@ -667,7 +855,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
         "POL-08" => policy("compute_allowed_registries")?,
         "POL-09" => policy("model_deployment_registries")?,
         "POL-10" => policy("workspace_resource_logs")?,
-        other => return Err(format!("mlzone has no rule for {other}")),
+        other => return Err(Unmet::Missing(format!("mlzone has no rule for {other}"))),
     })
 }
 

@@ -735,7 +735,7 @@ fn a_profile_without_a_cpu_cluster_gets_a_small_image_build_cluster() {
     use super::ImageBuildChoice;
     let mut profile = base();
     profile["compute"]["clusters"] = json!([
-        {"name": "gpu", "sku": "Standard_NC24ads_A100_v4", "purpose": "training", "max_nodes": 2}
+        {"name": "gpu", "sku": "Standard_NC24ads_A100_v4", "purpose": "training", "max_nodes": 2, "priority": "low_priority"}
     ]);
     // An instance already has the name: the added cluster takes the next one.
     profile["compute"]["instances"][0]["name"] = json!("image-build");
@@ -1156,7 +1156,7 @@ fn exfiltration_prevention_is_not_claimed_without_a_managed_network() {
     waive(&mut profile, "SEC-02");
     let plan = plan_of(&profile);
     assert!(plan.regions[0].workspace.managed_network.is_none());
-    assert!(matches!(status(&plan, "SEC-14"), Status::Advisory { .. }));
+    assert!(matches!(status(&plan, "SEC-14"), Status::NotApplied { .. }));
 }
 
 #[test]
@@ -1207,7 +1207,7 @@ fn audit_never_leaves_a_definition_on_deny() {
     assert!(!gap.assigned && gap.outcome.contains("no Deny"));
     assert!(matches!(
         status(&plan, "POL-09"),
-        Status::Advisory { note } if note.contains("no Deny")
+        Status::NotApplied { missing } if missing[0].contains("no Deny")
     ));
     // Enforce-setting definitions stay, reported.
     assert!(assigned(&plan, "compute_allowed_registries"));
@@ -1486,4 +1486,239 @@ fn a_waiver_that_changes_nothing_turns_nothing_off() {
     let mut profile = base();
     waive(&mut profile, "SEC-14");
     assert!(turns_off(&plan_of(&profile), "SEC-14").is_empty());
+}
+
+/// The lines a status shows: where it is applied and what is missing.
+fn evidence(plan: &Plan, id: &str) -> String {
+    match status(plan, id) {
+        Status::Applied { applied_in } => applied_in.join("; "),
+        Status::Partial {
+            applied_in,
+            missing,
+        } => format!("{}; missing: {}", applied_in.join("; "), missing.join("; ")),
+        Status::NotApplied { missing } => missing.join("; "),
+        Status::Waived { reason, .. } => reason.clone(),
+        Status::Advisory { note } => note.clone(),
+    }
+}
+
+/// The customer-mode variant of `base()`, compute leaving through the hub firewall as in the
+/// `customer-vnet` golden profile.
+fn customer_via_firewall() -> Value {
+    let mut profile = base();
+    profile["network"] = json!({"mode": "customer", "egress": {"via": "firewall"}});
+    profile
+}
+
+#[test]
+fn approved_outbound_is_not_applied_without_a_managed_network() {
+    let mut profile = base();
+    waive(&mut profile, "SEC-02");
+    let plan = plan_of(&profile);
+    assert!(plan.regions[0].workspace.managed_network.is_none());
+    assert!(
+        matches!(status(&plan, "SEC-04"), Status::NotApplied { missing } if missing[0].contains("no managed network")),
+        "{:?}",
+        status(&plan, "SEC-04")
+    );
+}
+
+#[test]
+fn customer_mode_outbound_through_the_hub_firewall_is_partial_and_says_what_is_open() {
+    let plan = plan_of(&customer_via_firewall());
+    assert!(
+        plan.regions[0]
+            .network
+            .compute_outbound
+            .iter()
+            .any(|r| r.destination == "Internet")
+    );
+    for id in ["SEC-04", "SEC-14"] {
+        assert!(
+            missing(&plan, id)[0].contains("allows Internet Tcp 443 on to the hub firewall"),
+            "{id}: {:?}",
+            missing(&plan, id)
+        );
+    }
+    assert!(
+        !evidence(&plan, "SEC-04").contains("limited to service tags"),
+        "{}",
+        evidence(&plan, "SEC-04")
+    );
+}
+
+#[test]
+fn customer_mode_outbound_without_the_deny_internet_rules_is_partial_and_the_waiver_names_them() {
+    let mut profile = customer_via_firewall();
+    waive(&mut profile, "SEC-14");
+    let plan = plan_of(&profile);
+    assert!(!plan.regions[0].network.deny_internet_outbound);
+    assert!(
+        missing(&plan, "SEC-04")[0].contains("denies no internet outbound (SEC-14 is waived)"),
+        "{:?}",
+        missing(&plan, "SEC-04")
+    );
+    let lines = turns_off(&plan, "SEC-14");
+    for nsg in [
+        &plan.regions[0].names.nsg_compute,
+        &plan.regions[1].names.nsg_compute,
+    ] {
+        assert!(
+            lines.contains(&format!(
+                "removes NSG rule deny-out-internet of {nsg} (internet outbound denied)"
+            )),
+            "{lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn encryption_in_transit_does_not_claim_private_endpoints_that_sec_05_removes() {
+    let mut profile = base();
+    waive(&mut profile, "SEC-05");
+    let plan = plan_of(&profile);
+    assert!(plan.registry.public_network_access && plan.regions[0].key_vault.public_network_access);
+    assert!(!evidence(&plan, "SEC-18").contains("through private endpoints"));
+    let missing = missing(&plan, "SEC-18");
+    assert!(
+        missing.iter().any(|m| m.contains(&plan.registry.name))
+            && missing
+                .iter()
+                .any(|m| m.contains(&plan.regions[0].key_vault.name)),
+        "{missing:?}"
+    );
+    assert!(matches!(
+        status(&plan_of(&base()), "SEC-18"),
+        Status::Applied { applied_in } if applied_in.iter().any(|a| a.contains("private endpoint"))
+    ));
+}
+
+#[test]
+fn customer_mode_compute_with_public_ips_is_not_called_isolated() {
+    let mut profile = customer_via_firewall();
+    waive(&mut profile, "SEC-09");
+    let plan = plan_of(&profile);
+    assert!(
+        plan.regions[0]
+            .workspace
+            .serverless_compute
+            .as_ref()
+            .is_some_and(|s| s.public_ip)
+    );
+    assert!(!evidence(&plan, "SEC-02").contains("no public IP"));
+    assert!(
+        missing(&plan, "SEC-02")
+            .iter()
+            .any(|m| m.starts_with("serverless compute of workspace") && m.contains("SEC-09")),
+        "{:?}",
+        missing(&plan, "SEC-02")
+    );
+    let lines = turns_off(&plan, "SEC-09");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("serverless compute public IP: from Disabled to Enabled")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn compute_usage_monitoring_is_partial_without_diagnostic_settings() {
+    let mut profile = base();
+    waive(&mut profile, "OPS-05");
+    let plan = plan_of(&profile);
+    assert!(plan.regions[0].monitoring.diagnostic_settings.is_empty());
+    assert!(!evidence(&plan, "COST-06").contains("diagnostic settings on ;"));
+    assert!(missing(&plan, "COST-06")[0].contains("no diagnostic settings"));
+    let lines = turns_off(&plan, "OPS-05");
+    assert!(
+        lines.iter().any(|l| l.starts_with("relaxes Log Analytics")
+            && l.ends_with("local authentication: from Disabled to Enabled")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn direct_user_role_assignments_make_group_only_access_partial() {
+    // base() gives its instance owner storage data roles of their own.
+    let plan = plan_of(&base());
+    let users: Vec<_> = plan
+        .access
+        .iter()
+        .filter(|a| a.principal_type == "User")
+        .collect();
+    assert!(!users.is_empty());
+    let missing = missing(&plan, "SEC-11");
+    assert_eq!(missing.len(), users.len(), "{missing:?}");
+    assert!(
+        missing
+            .iter()
+            .all(|m| m.contains("11111111-1111-4111-8111-111111111111")
+                && m.contains("not through an Entra group")),
+        "{missing:?}"
+    );
+    let mut groups_only = base();
+    groups_only["compute"]["instances"] = json!([]);
+    assert!(matches!(
+        status(&plan_of(&groups_only), "SEC-11"),
+        Status::Applied { .. }
+    ));
+}
+
+#[test]
+fn an_enforced_recommendation_the_output_lacks_is_not_applied_never_advisory() {
+    let not_applied = |profile: &Value, id: &str| {
+        let plan = plan_of(profile);
+        assert!(
+            matches!(status(&plan, id), Status::NotApplied { .. }),
+            "{id}: {:?}",
+            status(&plan, id)
+        );
+    };
+    let mut rg_scope = base();
+    rg_scope["policy"] = json!({"scope": "resource_group"});
+    not_applied(&rg_scope, "SEC-01");
+    let mut internet = base();
+    waive(&mut internet, "SEC-04");
+    internet["network"]["internet_outbound"] = json!(true);
+    not_applied(&internet, "SEC-14");
+    not_applied(&customer_via_firewall(), "SEC-16");
+    let mut audit = base();
+    audit["policy"]["effect"] = json!("audit");
+    for id in ["SEC-12", "OPS-01", "POL-09"] {
+        not_applied(&audit, id);
+    }
+}
+
+#[test]
+fn cost_rows_claim_only_what_the_output_holds() {
+    // Production clusters are dedicated: no low-priority pool to claim.
+    let plan = plan_of(&base());
+    assert!(
+        plan.regions[0]
+            .clusters
+            .iter()
+            .all(|c| c.vm_priority == "Dedicated")
+    );
+    assert!(matches!(status(&plan, "COST-08"), Status::Advisory { .. }));
+    // Without instances, the idle-shutdown policy is the evidence.
+    let mut no_instances = base();
+    no_instances["compute"]["instances"] = json!([]);
+    let plan = plan_of(&no_instances);
+    assert!(matches!(
+        status(&plan, "COST-09"),
+        Status::Applied { applied_in } if applied_in[0].starts_with("policy assignment")
+    ));
+}
+
+#[test]
+fn a_waiver_that_tightens_a_setting_does_not_call_it_relaxed() {
+    let mut profile = base();
+    waive(&mut profile, "SEC-05");
+    let lines = turns_off(&plan_of(&profile), "SEC-05");
+    assert!(
+        !lines.iter().any(|l| l.starts_with("relaxes")
+            && l.contains("customer-managed key: from Disabled to Enabled")),
+        "{lines:#?}"
+    );
 }

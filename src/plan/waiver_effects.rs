@@ -80,7 +80,8 @@ fn without(profile: &Profile, id: &str) -> Profile {
     p
 }
 
-/// The settings whose value differs, as `relaxes LABEL: from STRICT to WAIVED`.
+/// The settings whose value differs, as `relaxes LABEL: from STRICT to WAIVED` (`changes`
+/// where the waiver's value is the hardened one and the strict plan's is not).
 fn relaxed(strict: &[security::Setting], waived: &[security::Setting]) -> Vec<String> {
     let by_key: BTreeMap<&str, &security::Setting> =
         waived.iter().map(|s| (s.key.as_str(), s)).collect();
@@ -91,7 +92,12 @@ fn relaxed(strict: &[security::Setting], waived: &[security::Setting]) -> Vec<St
             (w.value != s.value).then(|| {
                 let strict = if s.value.is_empty() { "none" } else { &s.value };
                 let waived = if w.value.is_empty() { "none" } else { &w.value };
-                format!("relaxes {}: from {strict} to {waived}", s.label)
+                let verb = if w.hardened && !s.hardened {
+                    "changes"
+                } else {
+                    "relaxes"
+                };
+                format!("{verb} {}: from {strict} to {waived}", s.label)
             })
         })
         .collect()
@@ -135,6 +141,13 @@ fn inventory(plan: &Plan) -> BTreeSet<(String, String)> {
         }
         for d in &r.monitoring.diagnostic_settings {
             add(format!("diagnostic setting of {d} ({})", r.location));
+        }
+        if r.network.deny_internet_outbound {
+            // The rule's name as the templates write it.
+            add(format!(
+                "NSG rule deny-out-internet of {} (internet outbound denied)",
+                r.names.nsg_compute
+            ));
         }
         if r.network.storage_endpoint_policy {
             add(format!(

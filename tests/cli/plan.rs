@@ -46,7 +46,7 @@ fn plan_json_is_the_whole_plan() {
     assert!(
         statuses
             .iter()
-            .all(|s| ["applied", "partial", "waived", "advisory"].contains(s))
+            .all(|s| ["applied", "partial", "not_applied", "waived", "advisory"].contains(s))
     );
 }
 

@@ -116,7 +116,7 @@ fn every_example_plan_is_json_with_one_status_per_recommendation() {
         for r in recommendations {
             let status = r["status"].as_str().unwrap_or_default();
             assert!(
-                ["applied", "partial", "waived", "advisory"].contains(&status),
+                ["applied", "partial", "not_applied", "waived", "advisory"].contains(&status),
                 "{}: {} has status {status:?}",
                 relative(&example),
                 r["id"]
