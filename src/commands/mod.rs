@@ -253,16 +253,17 @@ fn warnings(validated: &Validated, ctx: &Context) -> String {
 
 /// The overlay directory: `--templates`; else, for `diff`, the one the manifest in `out`
 /// records from `generate --templates` (relative to `out`); else the profile's `templates:`,
-/// relative to the file that wrote it.
+/// relative to the file that wrote it. `true` beside it when the profile names it, so the
+/// command that regenerates the files need not.
 fn overlay_dir(
     target: &Target,
     out: &Path,
     recorded: Recorded,
     loaded: &Loaded,
     profile: &crate::profile::Profile,
-) -> Result<Option<PathBuf>, Error> {
+) -> Result<Option<(PathBuf, bool)>, Error> {
     if let Some(dir) = &target.templates {
-        return Ok(Some(dir.clone()));
+        return Ok(Some((dir.clone(), false)));
     }
     if recorded == Recorded::Used
         && let Some(templates) = Manifest::read(out).and_then(|m| m.templates)
@@ -275,7 +276,7 @@ fn overlay_dir(
                 path: dir,
             });
         }
-        return Ok(Some(dir));
+        return Ok(Some((dir, false)));
     }
     let Some(written) = profile.templates.as_ref() else {
         return Ok(None);
@@ -287,7 +288,7 @@ fn overlay_dir(
     let base = source
         .and_then(|s| s.path.parent())
         .unwrap_or(Path::new(""));
-    Ok(Some(base.join(written)))
+    Ok(Some((base.join(written), true)))
 }
 
 /// Whether a command without `--templates` takes the overlay the manifest records.
@@ -378,10 +379,13 @@ pub(crate) fn rendered(
         .out
         .clone()
         .unwrap_or_else(|| profile.parent().unwrap_or(Path::new("")).join("infra"));
-    let overlay_dir = overlay_dir(target, &out, recorded, &loaded, &validated.profile)?;
+    let chosen = overlay_dir(target, &out, recorded, &loaded, &validated.profile)?;
+    let overlay_dir = chosen.as_ref().map(|(dir, _)| dir.clone());
     let overlay = overlay_dir.as_deref().map(Overlay::read).transpose()?;
     let mut meta = Meta::new(profile, &out);
-    meta.overlay = overlay_dir.as_deref().map(|dir| relative_to(dir, &out));
+    if let Some((dir, named_by_profile)) = &chosen {
+        meta = meta.overlaid(relative_to(dir, &out), !named_by_profile);
+    }
     // A fleet keeps every core busy with profiles; a single profile shares its files out.
     let helper = ctx.helper.as_ref().filter(|_| target.profiles.len() == 1);
     let mut files = render_with(&plan, &meta, overlay.as_ref(), helper)?;

@@ -266,6 +266,20 @@ impl Meta {
             profile,
         }
     }
+
+    /// Rendered with the overlay `dir` (relative to the output directory). One the command line
+    /// gave is in the command that regenerates the files too: without it, they would lose what
+    /// the overlay writes.
+    pub fn overlaid(mut self, dir: String, on_command_line: bool) -> Meta {
+        if on_command_line {
+            self.command = format!(
+                "mlzone generate {} -o . --templates {dir} (in the output directory)",
+                self.profile
+            );
+        }
+        self.overlay = Some(dir);
+        self
+    }
 }
 
 /// The components of `path` with `.` dropped and `x/..` folded away.

@@ -356,6 +356,27 @@ fn diff_compares_with_the_overlay_generate_was_given() {
     );
     let clean = on_output("diff", &p, &out).assert().code(0);
     assert!(text(&clean.get_output().stdout).contains("no drift"));
+    // The headers' command regenerates with the overlay: run as written, it keeps its file.
+    let header = std::fs::read_to_string(out.join("terraform/main.tf")).unwrap();
+    let command = header
+        .lines()
+        .find_map(|l| l.strip_prefix("# Change the profile, then run: mlzone "))
+        .and_then(|c| c.strip_suffix(" (in the output directory)"))
+        .unwrap_or_else(|| panic!("no command in\n{header}"));
+    assert!(
+        command.ends_with("-o . --templates ../company-templates"),
+        "{command}"
+    );
+    let again = mlzone()
+        .current_dir(&out)
+        .args(command.split(' '))
+        .assert()
+        .success();
+    let stdout = text(&again.get_output().stdout);
+    assert!(
+        stdout.contains("wrote 0 files") && !stdout.contains("removed"),
+        "{stdout}"
+    );
     // Named on the command line, another overlay is compared with instead.
     let other = dir.path().join("other-templates");
     template(&other, "terraform/extra.tf.tera", "# extra\n");
