@@ -114,3 +114,25 @@ fn isolation_that_cannot_go_back_is_stated_only_for_a_managed_network() {
         "{customer}"
     );
 }
+
+#[test]
+fn operating_notes_claim_no_purge_protection_or_private_access_that_waivers_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = extending(
+        dir.path(),
+        "profiles/customer-vnet.yaml",
+        "project: relaxed\nregions: {primary: westeurope, secondary: none}\nencryption: {customer_managed_key: false}\nwaivers:\n  - {id: REL-07, reason: pilot, expires: 2027-01-31}\n  - {id: SEC-13, reason: pilot, expires: 2027-01-31}\n  - {id: SEC-05, reason: pilot, expires: 2027-01-31}\n",
+    );
+    let plan = plan_json(&p);
+    assert_eq!(plan["regions"][0]["key_vault"]["purge_protection"], false);
+    let report = plain(&report(&p, dir.path()));
+    assert!(!report.contains("purge-protected and keep"), "{report}");
+    assert!(report.contains("The key vaults are not purge-protected"));
+    assert!(
+        !report.contains("storage, key vault and registry take no public traffic"),
+        "{report}"
+    );
+    assert!(
+        report.contains("the workspace takes no public traffic; its storage takes public traffic")
+    );
+}
