@@ -72,7 +72,8 @@ pub enum Command {
     Init(InitArgs),
     /// Check profiles and report every problem at once, with file:line:col and a hint.
     ///
-    /// Exit 0 when all profiles are valid (warnings do not fail), 3 when any is invalid.
+    /// Exit 0 when all profiles are valid (warnings do not fail), 3 when any is invalid, 4 when
+    /// one cannot be read.
     Validate(ValidateArgs),
     /// Render the landing zone's Terraform and Bicep into DIR (default: `infra/` beside the
     /// profile). Everything is rendered before anything is written; a failure leaves DIR as it

@@ -79,8 +79,9 @@ pub struct Profile {
     /// templates laid over the embedded ones, file by file. Generated headers record it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<String>,
-    /// Which infrastructure-as-code formats to generate.
+    /// Which infrastructure-as-code formats to generate: one or both.
     #[serde(default = "both_formats")]
+    #[schemars(length(min = 1))]
     pub outputs: Vec<OutputFormat>,
     /// Files in the output directory that you write and keep yourself, relative to it with `/`
     /// (e.g. `terraform/backend.tf`); `*` matches any characters but `/`
