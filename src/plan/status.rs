@@ -680,10 +680,12 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
         },
         "SEC-15" => policy("compute_allowed_registries")?,
         "SEC-16" => {
+            // FQDN rules regulate packages only while nothing else is reachable.
             let mut out: Vec<String> = plan
                 .regions
                 .iter()
                 .flat_map(|r| r.workspace.managed_network.iter())
+                .filter(|m| m.isolation_mode == "AllowOnlyApprovedOutbound")
                 .take(1)
                 .flat_map(|m| m.outbound_rules.iter().filter(|o| o.kind == "FQDN"))
                 .map(|o| {
