@@ -278,17 +278,10 @@ fn overlay_dir(
         }
         return Ok(Some((dir, false)));
     }
-    let Some(written) = profile.templates.as_ref() else {
-        return Ok(None);
-    };
-    let source = loaded
-        .map
-        .value("/templates")
-        .and_then(|l| loaded.sources.get(l.source));
-    let base = source
-        .and_then(|s| s.path.parent())
-        .unwrap_or(Path::new(""));
-    Ok(Some((base.join(written), true)))
+    Ok(profile
+        .templates
+        .as_deref()
+        .map(|written| (loaded.templates_dir(written), true)))
 }
 
 /// Whether a command without `--templates` takes the overlay the manifest records.

@@ -30,6 +30,19 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The overlay directory `templates` names, relative to the file that wrote it (a profile
+    /// or one it extends).
+    pub fn templates_dir(&self, templates: &str) -> std::path::PathBuf {
+        let source = self
+            .map
+            .value("/templates")
+            .and_then(|l| self.sources.get(l.source));
+        let base = source
+            .and_then(|s| s.path.parent())
+            .unwrap_or(std::path::Path::new(""));
+        base.join(templates)
+    }
+
     /// A report over this profile's sources.
     pub fn report(&self, diagnostics: Vec<Diagnostic>) -> Report {
         Report {

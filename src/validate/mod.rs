@@ -31,6 +31,7 @@ pub fn validate(loaded: &Loaded, today: Date) -> Result<Validated, Error> {
     match typed(&loaded.value, &holes, today) {
         Ok((profile, semantic)) => {
             diagnostics.extend(semantic.into_iter().map(|d| locate(d, loaded)));
+            diagnostics.extend(missing_overlay(loaded, &profile).map(|d| locate(d, loaded)));
             let report = loaded.report(diagnostics);
             if report.has_errors() {
                 return Err(Error::Invalid(report));
@@ -50,6 +51,22 @@ pub fn validate(loaded: &Loaded, today: Date) -> Result<Validated, Error> {
             Err(Error::Invalid(loaded.report(diagnostics)))
         }
     }
+}
+
+/// An error when the profile's `templates:` names no directory: `generate` would stop there.
+fn missing_overlay(loaded: &Loaded, profile: &Profile) -> Option<Diagnostic> {
+    let written = profile.templates.as_deref()?;
+    (!loaded.templates_dir(written).is_dir()).then(|| {
+        Diagnostic::error(
+            "templates",
+            "/templates",
+            format!(
+                "`{}` is not a directory of templates",
+                written.escape_debug()
+            ),
+        )
+        .help("the overlay directory is relative to the file that names it: create it or correct the path")
+    })
 }
 
 /// Deepest a rejected value's removal climbs (a field, its list item, the list, ...).
