@@ -210,30 +210,44 @@ fn an_overlay_that_a_deny_policy_of_the_zone_would_deny_stops_generate_and_diff(
         "public_network_access_enabled = {{ w.public_network_access }}",
         "public_network_access_enabled = true",
     );
-    let p = project(dir.path(), "");
-    let out = dir.path().join("infra");
-    let file = format!("{}/terraform/workspace.tf.tera", overlay.display()).replace('\\', "/");
+    denied_by_overlay(
+        dir.path(),
+        &overlay,
+        "terraform/workspace.tf.tera",
+        &[],
+        &[
+            "makes the zone fail its own policies",
+            // The policy, the resource, the overlay's file.
+            "policy `Azure Machine Learning Workspaces should disable public network access` (POL-01",
+            "denies Microsoft.MachineLearningServices/workspaces `mlw-overlay-prod-weu`",
+            "(`azurerm_machine_learning_workspace.primary` in terraform/workspace.tf)",
+            "help: ",
+        ],
+    );
+}
+
+/// `generate` and `diff` of a project in `dir` with the overlay `overlay`, whose `template`
+/// a Deny policy of the zone would deny: exit 4, nothing written, and stderr names each of
+/// `expected` and the overlay's template.
+fn denied_by_overlay(dir: &Path, overlay: &Path, template: &str, args: &[&str], expected: &[&str]) {
+    let p = project(dir, "");
+    let out = dir.join("infra");
+    let file = format!("{}/{template}", overlay.display()).replace('\\', "/");
+    let written_by = format!("written by the overlay's `{file}`");
     for command in ["generate", "diff"] {
         let run = mlzone()
             .arg(command)
             .arg(&p)
             .arg("-o")
             .arg(&out)
+            .args(args)
             .arg("--templates")
-            .arg(&overlay)
+            .arg(overlay)
             .assert()
             .code(4);
         assert!(!out.exists(), "{command}: nothing written");
         let stderr = text(&run.get_output().stderr);
-        for expected in [
-            "makes the zone fail its own policies",
-            // The policy, the resource, the overlay's file.
-            "policy `Azure Machine Learning Workspaces should disable public network access` (POL-01",
-            "denies Microsoft.MachineLearningServices/workspaces `mlw-overlay-prod-weu`",
-            "(`azurerm_machine_learning_workspace.primary` in terraform/workspace.tf)",
-            &format!("written by the overlay's `{file}`"),
-            "help: ",
-        ] {
+        for expected in expected.iter().copied().chain([written_by.as_str()]) {
             assert!(stderr.contains(expected), "{command}: {expected}\n{stderr}");
         }
     }
@@ -439,35 +453,18 @@ fn a_bicep_overlay_a_deny_policy_would_deny_stops_generate_and_diff() {
         "disableLocalAuth: {{ not c.local_auth }}",
         "disableLocalAuth: false",
     );
-    let p = project(dir.path(), "");
-    let out = dir.path().join("infra");
-    let file = format!(
-        "{}/bicep/modules/{{region}}-compute.bicep.tera",
-        overlay.display()
-    )
-    .replace('\\', "/");
-    for command in ["generate", "diff"] {
-        let run = mlzone()
-            .arg(command)
-            .arg(&p)
-            .arg("-o")
-            .arg(&out)
-            .args(["--format", "bicep", "--templates"])
-            .arg(&overlay)
-            .assert()
-            .code(4);
-        assert!(!out.exists(), "{command}: nothing written");
-        let stderr = text(&run.get_output().stderr);
-        for expected in [
+    denied_by_overlay(
+        dir.path(),
+        &overlay,
+        "bicep/modules/{region}-compute.bicep.tera",
+        &["--format", "bicep"],
+        &[
             "policy `Azure Machine Learning Computes should have local authentication methods disabled` (POL-03",
             "denies Microsoft.MachineLearningServices/workspaces/computes `cpu-train`",
             "(`cluster1` in bicep/modules/primary-compute.bicep)",
             "(`cluster1` in bicep/modules/secondary-compute.bicep)",
-            &format!("written by the overlay's `{file}`"),
-        ] {
-            assert!(stderr.contains(expected), "{command}: {expected}\n{stderr}");
-        }
-    }
+        ],
+    );
 }
 
 #[test]
