@@ -8,8 +8,8 @@
 //! carry settings. Both sides are read by the same code, so only a real difference in the files
 //! differs.
 //!
-//! Each format is first read into the same tree ([`Node`]: HCL attributes and blocks, Bicep
-//! properties), and one table ([`ATTRIBUTES`]) names each setting in both spellings, so both
+//! Each format is first read into the same tree (`Node`: HCL attributes and blocks, Bicep
+//! properties), and one table (`ATTRIBUTES`) names each setting in both spellings, so both
 //! formats yield the same labels and values (`workspace mlw-x public network access:
 //! Disabled`). Each setting is keyed by where it is (`azurerm_storage_account.primary/
 //! shared_access_key_enabled`, `bicep/modules/primary-dependencies.bicep:storage/properties/
