@@ -22,6 +22,7 @@ mod bicep;
 mod terraform;
 
 use crate::facts;
+use crate::naming::SUFFIX_SLOT;
 use crate::plan::security::{Presence, Setting, effect_strength, shorter_is_stronger};
 
 /// Every security setting the `files` (path relative to the output directory → text) declare,
@@ -398,9 +399,18 @@ const ATTRIBUTES: &[Attribute] = &[
     },
 ];
 
+/// A resource's name as the plan writes it: the deploy-time name suffix, `${local.name_suffix}`
+/// in the Terraform and `${nameSuffix}` in the Bicep, becomes `{suffix}`
+/// (`naming::SUFFIX_SLOT`), so one resource has one label in both formats and in the plan.
+fn plan_name(written: &str) -> String {
+    written
+        .replace("${local.name_suffix}", SUFFIX_SLOT)
+        .replace("${nameSuffix}", SUFFIX_SLOT)
+}
+
 /// The settings of one resource, among the `others` of its file.
 fn resource(out: &mut Vec<Setting>, r: &Resource, others: &[Resource]) {
-    let name = r.body.text("name").unwrap_or_else(|| r.address.clone());
+    let name = plan_name(&r.body.text("name").unwrap_or_else(|| r.address.clone()));
     for a in ATTRIBUTES {
         if let Some(path) = r.spelling(a) {
             out.push(attribute(r, &path, a, &name));
@@ -588,6 +598,7 @@ fn parent(r: &Resource, others: &[Resource]) -> Option<String> {
         .iter()
         .find(|o| o.address == address)
         .and_then(|o| o.body.text("name"))
+        .map(|name| plan_name(&name))
 }
 
 /// A customer-managed key's rotation policy: how long after creation it rotates and when it
