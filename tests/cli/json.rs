@@ -145,3 +145,57 @@ fn every_json_command_prints_its_document_for_an_invalid_profile() {
             .is_some_and(|m| m.contains("cannot read"))
     );
 }
+
+#[test]
+fn diff_json_gives_replacements_and_renames_with_their_documented_fields() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("infra");
+    let profile = extending(temp.path(), "profiles/baseline.yaml", "");
+    crate::support::generate_into(&profile, &out, "terraform,bicep");
+    // A rotation Azure keeps, and names whose suffix changes: both replace or keep something.
+    extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        "encryption: {key_rotation: P60D}\nnames: {suffix: legacy}\n",
+    );
+    let out_arg = out.to_str().expect("a UTF-8 path");
+    let drift = json(&["diff", "--json", "-o", out_arg], &[&profile], 1);
+    let docs = std::fs::read_to_string(repo().join("docs/json.md")).expect("docs/json.md");
+    let entries = |name: &str| -> Vec<Value> {
+        drift
+            .pointer(&format!("/profiles/0/{name}"))
+            .or_else(|| drift.get(name))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {drift}"))
+    };
+    let kept = entries("replacements");
+    let kept = kept
+        .iter()
+        .find(|r| r.get("kept_by_azure").is_some())
+        .unwrap_or_else(|| panic!("no rotation kept by Azure in {kept:?}"));
+    let renamed = entries("renamed");
+    assert!(!renamed.is_empty(), "{drift}");
+    for (entry, fields) in [
+        (
+            kept,
+            &[
+                "resource",
+                "field",
+                "property",
+                "old",
+                "new",
+                "kept_by_azure",
+            ][..],
+        ),
+        (&renamed[0], &["key", "old", "new", "replaces"][..]),
+    ] {
+        for field in fields {
+            assert!(entry.get(field).is_some(), "{field} missing from {entry}");
+            assert!(
+                docs.contains(&format!("`{field}`")),
+                "docs/json.md: no `{field}`"
+            );
+        }
+    }
+}
