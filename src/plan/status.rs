@@ -376,12 +376,13 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
                 .iter()
                 .map(|i| format!("instance {}: {what}", i.name)),
         );
+        // Without compute there is nothing the output applies it to.
         if out.is_empty() {
-            out.push(format!(
-                "no compute declared; every cluster and instance added gets {what}"
-            ));
+            return Err(Unmet::Optional(format!(
+                "no compute declared: every cluster and instance added gets {what}"
+            )));
         }
-        out
+        Ok(out)
     };
     Ok(match id {
         "REL-01" => each(&|r| {
@@ -579,9 +580,9 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
                 r.names.identity, r.names.compute_identity
             )
         }),
-        "SEC-07" => clusters_and_instances("local authentication disabled"),
-        "SEC-08" => clusters_and_instances("public SSH closed"),
-        "SEC-09" => clusters_and_instances("no public IP"),
+        "SEC-07" => clusters_and_instances("local authentication disabled")?,
+        "SEC-08" => clusters_and_instances("public SSH closed")?,
+        "SEC-09" => clusters_and_instances("no public IP")?,
         "SEC-10" => {
             let mut out = policy("compute_instance_latest_os_image")?;
             out.extend(plan.instances.iter().filter_map(|i| {

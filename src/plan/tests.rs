@@ -1145,6 +1145,27 @@ fn customer_managed_keys_are_partial_while_the_registry_is_on_platform_managed_k
 }
 
 #[test]
+fn compute_settings_are_not_claimed_for_a_zone_without_compute() {
+    // The plan adds an image-build cluster to every zone today; without any compute, nothing
+    // in the output would carry the settings.
+    let loaded = load_str("unit.yaml".as_ref(), base().to_string()).expect("loads");
+    let validated = validate(&loaded, jiff::civil::date(2026, 11, 22)).expect("valid");
+    let mut plan = resolve(&validated.profile);
+    for region in &mut plan.regions {
+        region.clusters.clear();
+    }
+    plan.instances.clear();
+    let statuses = super::status::statuses(&validated.profile, &plan);
+    for id in ["SEC-07", "SEC-08", "SEC-09"] {
+        let status = &statuses.iter().find(|r| r.id == id).expect(id).status;
+        assert!(
+            matches!(status, Status::Advisory { note } if note.starts_with("no compute declared")),
+            "{id}: {status:?}"
+        );
+    }
+}
+
+#[test]
 fn storage_redundancy_does_not_answer_zone_redundant_model_hosting() {
     let plan = plan_of(&base());
     assert!(missing(&plan, "REL-01")[0].contains("model hosting"));
