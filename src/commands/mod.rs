@@ -494,8 +494,10 @@ fn overlay_report(
     out
 }
 
-/// Record each change on its recommendation, for the compliance report.
+/// Record each change on its recommendation, for the compliance report. A recommendation the
+/// overlay weakens is at most partial: what the overlay changed is missing from it.
 fn mark_changed_by_overlay(plan: &mut crate::plan::Plan, changes: &[output::SecurityChange]) {
+    use crate::plan::Status;
     for c in changes {
         if let Some(r) = plan
             .recommendations
@@ -506,8 +508,34 @@ fn mark_changed_by_overlay(plan: &mut crate::plan::Plan, changes: &[output::Secu
             let line = line
                 .trim()
                 .trim_start_matches(&c.recommendation)
-                .trim_start();
-            r.changed_by_overlay.push(line.to_owned());
+                .trim_start()
+                .to_owned();
+            if c.effect == crate::plan::security::Effect::Weakens {
+                let gap = format!("the template overlay weakens it: {line}");
+                r.status = match std::mem::replace(
+                    &mut r.status,
+                    Status::Applied {
+                        applied_in: Vec::new(),
+                    },
+                ) {
+                    Status::Applied { applied_in } => Status::Partial {
+                        applied_in,
+                        missing: vec![gap],
+                    },
+                    Status::Partial {
+                        applied_in,
+                        mut missing,
+                    } => {
+                        missing.push(gap);
+                        Status::Partial {
+                            applied_in,
+                            missing,
+                        }
+                    }
+                    other => other,
+                };
+            }
+            r.changed_by_overlay.push(line);
         }
     }
 }

@@ -323,9 +323,11 @@ fn an_overlay_that_weakens_a_setting_no_deny_covers_is_a_warning_and_marked_in_t
         .lines()
         .find(|l| l.starts_with("| SEC-06 |"))
         .expect("a SEC-06 row");
+    // Weakened by the overlay, the recommendation is no longer applied in full.
     assert!(
-        row.contains("| applied, changed by overlay: storage ")
-            && row.contains("shared keys: Disabled → Enabled (weakens)"),
+        row.contains("| partial, changed by overlay: storage ")
+            && row.contains("shared keys: Disabled → Enabled (weakens)")
+            && row.contains("**missing**: the template overlay weakens it: storage "),
         "{row}"
     );
 
@@ -506,7 +508,7 @@ fn a_bicep_overlay_that_weakens_a_setting_no_deny_covers_is_a_warning_and_marked
         .find(|l| l.starts_with("| SEC-06 |"))
         .expect("a SEC-06 row");
     assert!(
-        row.contains("changed by overlay: storage ")
+        row.contains("| partial, changed by overlay: storage ")
             && row.contains("shared keys: Disabled → Enabled (weakens)"),
         "{row}"
     );
