@@ -326,6 +326,10 @@ fn syntax_help(info: &str, before: &str) -> String {
     if info.contains("anchor") {
         return "define `&name` before using `*name`, or write the value out".to_owned();
     }
+    if info.contains("alias expansion") {
+        return "aliases may expand to at most 100,000 values: write the repeated values out"
+            .to_owned();
+    }
     if let Some((line, column, bracket)) = unclosed_bracket(before) {
         return format!("the `{bracket}` at line {line}, column {column} is never closed");
     }
