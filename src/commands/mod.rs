@@ -512,28 +512,17 @@ fn mark_changed_by_overlay(plan: &mut crate::plan::Plan, changes: &[output::Secu
                 .to_owned();
             if c.effect == crate::plan::security::Effect::Weakens {
                 let gap = format!("the template overlay weakens it: {line}");
-                r.status = match std::mem::replace(
-                    &mut r.status,
-                    Status::Applied {
-                        applied_in: Vec::new(),
-                    },
-                ) {
-                    Status::Applied { applied_in } => Status::Partial {
-                        applied_in,
-                        missing: vec![gap],
-                    },
-                    Status::Partial {
-                        applied_in,
-                        mut missing,
-                    } => {
-                        missing.push(gap);
-                        Status::Partial {
+                match &mut r.status {
+                    Status::Partial { missing, .. } => missing.push(gap),
+                    Status::Applied { applied_in } => {
+                        let applied_in = std::mem::take(applied_in);
+                        r.status = Status::Partial {
                             applied_in,
-                            missing,
-                        }
+                            missing: vec![gap],
+                        };
                     }
-                    other => other,
-                };
+                    _ => {}
+                }
             }
             r.changed_by_overlay.push(line);
         }

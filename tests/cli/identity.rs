@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::bicep::{self, ExprKind, StmtKind, prop};
+use crate::bicep::{self, StmtKind, prop};
 use crate::managed_network::each_shipped_zone;
+use crate::outbound_rules::identifiers;
 use crate::support::{
     extending, generate_into, mlzone, path, plan_json, repo, shipped_profiles, slug, text,
 };
@@ -459,22 +460,7 @@ fn plan_and_compliance_report_list_every_role_assignment() {
 
 /// The symbols a resource or module body lists under `dependsOn`.
 fn depends_on(body: &bicep::Expr) -> Vec<String> {
-    let Some(list) = prop(body, "dependsOn") else {
-        return Vec::new();
-    };
-    let ExprKind::Array(items) = &list.kind else {
-        panic!("dependsOn is not an array");
-    };
-    items
-        .iter()
-        .filter_map(|item| match item {
-            bicep::Item::Value(bicep::Expr {
-                kind: ExprKind::Ident(symbol),
-                ..
-            }) => Some(symbol.clone()),
-            _ => None,
-        })
-        .collect()
+    prop(body, "dependsOn").map(identifiers).unwrap_or_default()
 }
 
 /// One Bicep file's resources (not `existing`): symbol → (type, body).

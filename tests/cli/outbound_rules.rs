@@ -396,7 +396,7 @@ fn json(expr: &Expr) -> serde_json::Value {
 }
 
 /// The symbols a Bicep expression names: itself, or the items of an array.
-fn identifiers(expr: &Expr) -> Vec<String> {
+pub(crate) fn identifiers(expr: &Expr) -> Vec<String> {
     match &expr.kind {
         ExprKind::Ident(name) => vec![name.clone()],
         ExprKind::Array(items) => items

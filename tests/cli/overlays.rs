@@ -290,39 +290,8 @@ fn an_overlay_that_weakens_a_setting_no_deny_covers_is_a_warning_and_marked_in_t
         "shared_access_key_enabled = {{ st.shared_key_access }}",
         "shared_access_key_enabled = true",
     );
-    let p = project(dir.path(), "");
-    let out = dir.path().join("infra");
-    let expected = "shared keys: Disabled → Enabled (weakens)\n";
-    for command in ["generate", "diff"] {
-        let run = mlzone()
-            .arg(command)
-            .arg(&p)
-            .arg("-o")
-            .arg(&out)
-            .arg("--templates")
-            .arg(&overlay)
-            .assert()
-            .code(0);
-        let stderr = text(&run.get_output().stderr);
-        assert!(
-            stderr
-                .contains("the template overlay `../company-templates` changes security settings"),
-            "{command}: {stderr}"
-        );
-        let line = stderr
-            .lines()
-            .find(|l| l.starts_with("  SEC-06 storage "))
-            .unwrap_or_default();
-        assert!(
-            format!("{line}\n").ends_with(expected),
-            "{command}: {stderr}"
-        );
-    }
-    let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap();
-    let row = compliance
-        .lines()
-        .find(|l| l.starts_with("| SEC-06 |"))
-        .expect("a SEC-06 row");
+    let (p, out) = (project(dir.path(), ""), dir.path().join("infra"));
+    let row = weakened_by_overlay(dir.path(), &overlay, "../company-templates", &[]);
     // Weakened by the overlay, the recommendation is no longer applied in full.
     assert!(
         row.contains("| partial, changed by overlay: storage ")
@@ -469,6 +438,43 @@ fn a_bicep_overlay_a_deny_policy_would_deny_stops_generate_and_diff() {
     );
 }
 
+/// `generate` and `diff` of a project in `dir` with `overlay` (shown as `shown`), which lets the
+/// storage take shared keys: each warns of the change; the SEC-06 row of the report written.
+fn weakened_by_overlay(dir: &Path, overlay: &Path, shown: &str, args: &[&str]) -> String {
+    let p = project(dir, "");
+    let out = dir.join("infra");
+    for command in ["generate", "diff"] {
+        let run = mlzone()
+            .arg(command)
+            .arg(&p)
+            .arg("-o")
+            .arg(&out)
+            .args(args)
+            .arg("--templates")
+            .arg(overlay)
+            .assert()
+            .code(0);
+        let stderr = text(&run.get_output().stderr);
+        assert!(
+            stderr.contains(&format!(
+                "the template overlay `{shown}` changes security settings"
+            )),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.lines().any(|l| l.starts_with("  SEC-06 storage ")
+                && l.ends_with("shared keys: Disabled → Enabled (weakens)")),
+            "{command}: {stderr}"
+        );
+    }
+    let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap();
+    compliance
+        .lines()
+        .find(|l| l.starts_with("| SEC-06 |"))
+        .expect("a SEC-06 row")
+        .to_owned()
+}
+
 #[test]
 fn a_bicep_overlay_that_weakens_a_setting_no_deny_covers_is_a_warning_and_marked_in_the_report() {
     let dir = tempfile::tempdir().unwrap();
@@ -479,34 +485,7 @@ fn a_bicep_overlay_that_weakens_a_setting_no_deny_covers_is_a_warning_and_marked
         "allowSharedKeyAccess: {{ st.shared_key_access }}",
         "allowSharedKeyAccess: true",
     );
-    let p = project(dir.path(), "");
-    let out = dir.path().join("infra");
-    for command in ["generate", "diff"] {
-        let run = mlzone()
-            .arg(command)
-            .arg(&p)
-            .arg("-o")
-            .arg(&out)
-            .args(["--format", "bicep", "--templates"])
-            .arg(&overlay)
-            .assert()
-            .code(0);
-        let stderr = text(&run.get_output().stderr);
-        assert!(
-            stderr.contains("the template overlay `../tpl` changes security settings"),
-            "{command}: {stderr}"
-        );
-        assert!(
-            stderr.lines().any(|l| l.starts_with("  SEC-06 storage ")
-                && l.ends_with("shared keys: Disabled → Enabled (weakens)")),
-            "{command}: {stderr}"
-        );
-    }
-    let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap();
-    let row = compliance
-        .lines()
-        .find(|l| l.starts_with("| SEC-06 |"))
-        .expect("a SEC-06 row");
+    let row = weakened_by_overlay(dir.path(), &overlay, "../tpl", &["--format", "bicep"]);
     assert!(
         row.contains("| partial, changed by overlay: storage ")
             && row.contains("shared keys: Disabled → Enabled (weakens)"),
