@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -47,6 +48,11 @@ fn the_compliance_report_opens_with_a_diagram_of_the_plan() {
                 assert!(
                     diagram.nodes[&format!("{role}_snet_compute")].contains(compute),
                     "{what}"
+                );
+                assert_eq!(
+                    diagram.egress(role),
+                    expected_egress(region),
+                    "{what}: egress"
                 );
             }
             let endpoints: Vec<String> = region["private_endpoints"]
@@ -129,6 +135,82 @@ fn the_diagram_is_the_same_on_every_run() {
         diagrams.push(Diagram::read(&report, run).source);
     }
     assert_eq!(diagrams[0], diagrams[1]);
+}
+
+#[test]
+fn a_customer_vnet_diagram_draws_each_egress_path_the_plan_has() {
+    let (_, profile) = shipped_profiles()
+        .into_iter()
+        .find(|(label, _)| label.contains("customer-vnet"))
+        .expect("the customer-vnet golden profile");
+    let loaded = mlzone::profile::load(&profile).expect("loads");
+    let today = jiff::civil::date(2026, 11, 22);
+    let validated = mlzone::validate::validate(&loaded, today).expect("valid");
+    let mut plan = mlzone::plan::resolve(&validated.profile);
+    let meta = mlzone::render::Meta::new(Path::new("profile.yaml"), Path::new("infra"));
+    let drawn = |plan: &mlzone::plan::Plan| {
+        let files = mlzone::render::render(plan, &meta, None).expect("renders");
+        let json = serde_json::to_value(plan).expect("a plan as JSON");
+        let diagram = Diagram::read(&files["COMPLIANCE.md"], "customer-vnet");
+        let region = &json["regions"][0];
+        assert_eq!(diagram.egress("primary"), expected_egress(region));
+        let names = &region["names"];
+        let through = match region["network"]["egress"]["via"].as_str() {
+            Some("firewall") => str_of(&names["route_table"]),
+            Some(_) => str_of(&names["nat_gateway"]),
+            None => "",
+        };
+        if !through.is_empty() {
+            assert!(diagram.nodes["primary_egress"].contains(through), "{through}");
+        }
+        diagram.egress("primary")
+    };
+    let firewall = drawn(&plan);
+    let files = mlzone::render::render(&plan, &meta, None).expect("renders");
+    insta::assert_snapshot!(
+        "customer-vnet-diagram",
+        Diagram::read(&files["COMPLIANCE.md"], "customer-vnet").source
+    );
+    assert_eq!(firewall.last().map(|(_, to, _)| to.as_str()), Some("primary_internet"));
+    assert!(firewall.iter().any(|(_, to, _)| to == "primary_hub_firewall"), "{firewall:?}");
+
+    let egress = plan.regions[0].network.egress.as_mut().expect("an egress");
+    egress.via = mlzone::profile::EgressVia::NatGateway;
+    egress.firewall_ip = None;
+    let nat = drawn(&plan);
+    assert_eq!(nat.len(), 2, "{nat:?}");
+    assert!(!nat.iter().any(|(_, to, _)| to.contains("firewall")), "{nat:?}");
+
+    plan.regions[0].network.egress = None;
+    let none = drawn(&plan);
+    assert_eq!(
+        none,
+        [(
+            "primary_snet_compute".to_owned(),
+            "primary_internet".to_owned(),
+            "no egress path".to_owned()
+        )]
+    );
+}
+
+/// The path out of a region's compute subnet the plan gives: (from, to, label) in order.
+fn expected_egress(region: &Value) -> Vec<(String, String, String)> {
+    let role = str_of(&region["role"]);
+    let edge = |from: &str, to: &str, label: &str| {
+        (format!("{role}_{from}"), format!("{role}_{to}"), label.to_owned())
+    };
+    match region["network"]["egress"]["via"].as_str() {
+        Some("firewall") => vec![
+            edge("snet_compute", "egress", "outbound"),
+            edge("egress", "hub_firewall", "next hop"),
+            edge("hub_firewall", "internet", ""),
+        ],
+        Some(_) => vec![
+            edge("snet_compute", "egress", "outbound"),
+            edge("egress", "internet", ""),
+        ],
+        None => vec![edge("snet_compute", "internet", "no egress path")],
+    }
 }
 
 fn str_of(v: &Value) -> &str {
@@ -241,6 +323,26 @@ impl Diagram {
                 }
             }
         }
+    }
+}
+
+impl Diagram {
+    /// The links from a region's compute subnet to the internet, in order; each node on the
+    /// way names the plan's route table or NAT gateway.
+    fn egress(&self, role: &str) -> Vec<(String, String, String)> {
+        let mut path = Vec::new();
+        let mut at = format!("{role}_snet_compute");
+        let internet = format!("{role}_internet");
+        while at != internet {
+            let Some(link) = self.edges.iter().find(|(from, to, _)| {
+                *from == at && (to.contains("egress") || to.contains("firewall") || *to == internet)
+            }) else {
+                break;
+            };
+            at.clone_from(&link.1);
+            path.push(link.clone());
+        }
+        path
     }
 }
 
