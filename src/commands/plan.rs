@@ -312,19 +312,21 @@ pub(crate) fn describe(plan: &Plan) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "  {:<8} {}  [{}]",
+            "  {:<8} {}  [{}]: {}",
             a.recommendation,
             a.display_name,
-            params.join(", ")
+            params.join(", "),
+            a.effect_reason
         );
     }
     for p in &plan.governance.custom_policies {
         let _ = writeln!(
             out,
-            "  {:<8} {} ({}): {}",
+            "  {:<8} {} ({}, {}): {}",
             p.recommendation,
             p.display_name,
             p.effect,
+            p.effect_reason,
             p.allowed_skus.join(", ")
         );
     }

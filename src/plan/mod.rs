@@ -964,6 +964,8 @@ pub struct RoleAssignment {
 pub struct GovernancePlan {
     /// `subscription` or `resource_group`.
     pub scope: String,
+    /// The effect the profile asks for (`policy.effect`): `deny` or `audit`.
+    pub effect: String,
     /// Built-in policy assignments.
     pub assignments: Vec<PolicyAssignment>,
     /// Built-in initiative assignments (audit).
@@ -1064,6 +1066,9 @@ pub struct PolicyAssignment {
     pub parameters: BTreeMap<String, Value>,
     /// The effect assigned (also among `parameters`), none where the definition fixes it.
     pub effect: Option<String>,
+    /// Why it is assigned with that effect: the profile's `policy.effect`, or what the
+    /// definition offers instead (no Deny, no audit effect).
+    pub effect_reason: String,
     /// Whether the definition is in preview.
     pub preview: bool,
     /// Caveat.
@@ -1094,6 +1099,8 @@ pub struct CustomPolicy {
     pub display_name: String,
     /// Effect: `Deny` or `Audit`.
     pub effect: String,
+    /// Why it has that effect: the profile's `policy.effect`.
+    pub effect_reason: String,
     /// Allowed VM sizes.
     pub allowed_skus: Vec<String>,
     /// Resource type the rule applies to.

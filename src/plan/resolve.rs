@@ -1074,6 +1074,7 @@ fn governance_plan(
             display_name: definition.display_name.clone(),
             definition_id: definition.definition_id.clone(),
             parameters: params,
+            effect_reason: effect_reason(definition, chosen.as_deref(), effect),
             effect: chosen,
             preview: definition.preview,
             note: definition.note.clone(),
@@ -1178,6 +1179,10 @@ fn governance_plan(
                 PolicyEffect::Audit => "Audit",
             }
             .to_owned(),
+            effect_reason: format!(
+                "as the profile asks (policy.effect: {})",
+                effect_word(effect)
+            ),
             allowed_skus: skus,
             resource_type: facts::allowed_compute_sizes().resource_type.clone(),
             field: facts::allowed_compute_sizes().field.clone(),
@@ -1192,6 +1197,7 @@ fn governance_plan(
             Scope::ResourceGroup => "resource_group",
         }
         .to_owned(),
+        effect: effect_word(effect).to_owned(),
         assignments,
         initiatives,
         custom_policies,
@@ -1237,6 +1243,41 @@ fn audit_gap(
             )
         },
     })
+}
+
+/// Why `definition` is assigned with `chosen` when the profile asks for `preference`: the
+/// profile's choice, or what the definition offers instead (its effects, `data/policies.yaml`).
+fn effect_reason(
+    definition: &facts::PolicyDefinition,
+    chosen: Option<&str>,
+    preference: PolicyEffect,
+) -> String {
+    let offered = definition.effects.join(", ");
+    let Some(chosen) = chosen else {
+        return "the definition fixes its effect (it has no effect parameter)".to_owned();
+    };
+    let asked = effect_word(preference);
+    let is = |e: &str| chosen.eq_ignore_ascii_case(e);
+    if (preference == PolicyEffect::Deny && is("Deny"))
+        || (preference == PolicyEffect::Audit && chosen.starts_with("Audit"))
+    {
+        format!("as the profile asks (policy.effect: {asked})")
+    } else if chosen.starts_with("Audit") {
+        format!("the definition has no Deny effect, only {offered}")
+    } else if is("enforceSetting") {
+        format!(
+            "the definition has no audit or Deny effect, only {offered}: it configures compute on the data plane and denies no deployment"
+        )
+    } else {
+        format!("the definition has no audit effect, only {offered}")
+    }
+}
+
+fn effect_word(effect: PolicyEffect) -> &'static str {
+    match effect {
+        PolicyEffect::Deny => "deny",
+        PolicyEffect::Audit => "audit",
+    }
 }
 
 /// The effect to assign: the strongest the definition allows under `deny`; the first audit

@@ -136,3 +136,132 @@ fn operating_notes_claim_no_purge_protection_or_private_access_that_waivers_remo
         report.contains("the workspace takes no public traffic; its storage takes public traffic")
     );
 }
+
+/// The rows of the report's "Policy effects" table: (ID, assignment, effect, why).
+fn policy_effects(report: &str) -> Vec<[String; 4]> {
+    let section = report
+        .split("## Policy effects")
+        .nth(1)
+        .expect("a section on policy effects");
+    section
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| ID "))
+        .map(|l| {
+            let cells: Vec<String> = l
+                .trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().trim_matches('`').to_owned())
+                .collect();
+            [
+                cells[0].clone(),
+                cells[2].clone(),
+                cells[3].clone(),
+                cells[4].clone(),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn the_report_gives_each_assignment_s_effect_and_why_as_plan_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let audit = extending(
+        dir.path(),
+        "profiles/exploratory.yaml",
+        "project: pilot\npolicy: {effect: audit}\n",
+    );
+    let mut profiles = shipped_profiles();
+    profiles.push(("audit".to_owned(), audit));
+    for (name, profile) in profiles {
+        let plan = plan_json(&profile);
+        let g = &plan["governance"];
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let mut expected: Vec<[String; 4]> = Vec::new();
+        for a in g["assignments"].as_array().expect("assignments") {
+            expected.push([
+                text(&a["recommendation"]),
+                text(&a["name"]),
+                a["effect"]
+                    .as_str()
+                    .unwrap_or("the definition's")
+                    .to_owned(),
+                text(&a["effect_reason"]),
+            ]);
+        }
+        for p in g["custom_policies"].as_array().expect("custom policies") {
+            expected.push([
+                text(&p["recommendation"]),
+                text(&p["name"]),
+                text(&p["effect"]),
+                text(&p["effect_reason"]),
+            ]);
+        }
+        let initiatives = g["initiatives"].as_array().expect("initiatives").len();
+        let unassigned: Vec<&serde_json::Value> = g["without_audit"]
+            .as_array()
+            .expect("without_audit")
+            .iter()
+            .filter(|w| w["assigned"] == false)
+            .collect();
+        let sub = tempfile::tempdir().unwrap();
+        let rows = policy_effects(&plain(&report(&profile, sub.path())));
+        assert_eq!(
+            rows.len(),
+            expected.len() + initiatives + unassigned.len(),
+            "{name}: {rows:?}"
+        );
+        assert_eq!(rows[..expected.len()], expected[..], "{name}");
+        for w in unassigned {
+            assert!(
+                rows.contains(&[
+                    text(&w["recommendation"]),
+                    "none".to_owned(),
+                    "not assigned".to_owned(),
+                    text(&w["outcome"]),
+                ]),
+                "{name}: {w} is not in {rows:?}"
+            );
+        }
+        // Nothing is on Deny under `policy.effect: audit`.
+        if g["effect"] == "audit" {
+            assert!(rows.iter().all(|r| r[2] != "Deny"), "{name}: {rows:?}");
+        }
+    }
+}
+
+#[test]
+fn under_audit_a_definition_without_an_audit_effect_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = extending(
+        dir.path(),
+        "profiles/exploratory.yaml",
+        "project: pilot\npolicy: {effect: audit}\n",
+    );
+    let rows = policy_effects(&plain(&report(&profile, dir.path())));
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r[0] == id)
+            .unwrap_or_else(|| panic!("no {id} in {rows:?}"))
+    };
+    // Deny-only: not assigned, its effects named.
+    let registries = row("POL-09");
+    assert_eq!(registries[2], "not assigned");
+    assert!(
+        registries[3].contains("Deny, Disabled, none of them audits"),
+        "{registries:?}"
+    );
+    // enforceSetting-only: assigned with it, and said why.
+    let acrs = row("POL-08");
+    assert_eq!(acrs[2], "enforceSetting");
+    assert!(
+        acrs[3].contains("no audit or Deny effect, only enforceSetting, disabled"),
+        "{acrs:?}"
+    );
+    assert_eq!(row("POL-01")[2], "Audit");
+    assert_eq!(
+        row("POL-01")[3],
+        "as the profile asks (policy.effect: audit)"
+    );
+    assert_eq!(row("POL-10")[2], "AuditIfNotExists");
+}

@@ -161,7 +161,10 @@ fn a_customer_vnet_diagram_draws_each_egress_path_the_plan_has() {
             None => "",
         };
         if !through.is_empty() {
-            assert!(diagram.nodes["primary_egress"].contains(through), "{through}");
+            assert!(
+                diagram.nodes["primary_egress"].contains(through),
+                "{through}"
+            );
         }
         diagram.egress("primary")
     };
@@ -171,15 +174,26 @@ fn a_customer_vnet_diagram_draws_each_egress_path_the_plan_has() {
         "customer-vnet-diagram",
         Diagram::read(&files["COMPLIANCE.md"], "customer-vnet").source
     );
-    assert_eq!(firewall.last().map(|(_, to, _)| to.as_str()), Some("primary_internet"));
-    assert!(firewall.iter().any(|(_, to, _)| to == "primary_hub_firewall"), "{firewall:?}");
+    assert_eq!(
+        firewall.last().map(|(_, to, _)| to.as_str()),
+        Some("primary_internet")
+    );
+    assert!(
+        firewall
+            .iter()
+            .any(|(_, to, _)| to == "primary_hub_firewall"),
+        "{firewall:?}"
+    );
 
     let egress = plan.regions[0].network.egress.as_mut().expect("an egress");
     egress.via = mlzone::profile::EgressVia::NatGateway;
     egress.firewall_ip = None;
     let nat = drawn(&plan);
     assert_eq!(nat.len(), 2, "{nat:?}");
-    assert!(!nat.iter().any(|(_, to, _)| to.contains("firewall")), "{nat:?}");
+    assert!(
+        !nat.iter().any(|(_, to, _)| to.contains("firewall")),
+        "{nat:?}"
+    );
 
     plan.regions[0].network.egress = None;
     let none = drawn(&plan);
@@ -197,7 +211,11 @@ fn a_customer_vnet_diagram_draws_each_egress_path_the_plan_has() {
 fn expected_egress(region: &Value) -> Vec<(String, String, String)> {
     let role = str_of(&region["role"]);
     let edge = |from: &str, to: &str, label: &str| {
-        (format!("{role}_{from}"), format!("{role}_{to}"), label.to_owned())
+        (
+            format!("{role}_{from}"),
+            format!("{role}_{to}"),
+            label.to_owned(),
+        )
     };
     match region["network"]["egress"]["via"].as_str() {
         Some("firewall") => vec![
