@@ -242,9 +242,9 @@ impl Cli {
     /// A usage error clap cannot see: `--out` with several profiles, whose outputs would land
     /// in one directory, or two profiles that `generate` would write to the same `infra/`.
     pub fn conflict(&self) -> Option<clap::Error> {
-        let (target, writes) = match &self.command {
-            Command::Generate(args) => (&args.target, true),
-            Command::Diff(args) => (&args.target, false),
+        let (target, writes, name) = match &self.command {
+            Command::Generate(args) => (&args.target, true, "generate"),
+            Command::Diff(args) => (&args.target, false, "diff"),
             _ => return None,
         };
         let message = if target.out.is_some() && target.profiles.len() > 1 {
@@ -255,10 +255,20 @@ impl Cli {
         } else {
             return None;
         };
-        Some(
-            <Cli as clap::CommandFactory>::command()
-                .error(clap::error::ErrorKind::ArgumentConflict, message),
-        )
+        Some(usage_error(name, message))
+    }
+}
+
+/// A usage error of subcommand `name`, shown with that subcommand's usage (`mlzone diff ...`),
+/// as clap shows its own.
+fn usage_error(name: &str, message: String) -> clap::Error {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    // Building names each subcommand `mlzone NAME` in its usage line.
+    command.build();
+    let kind = clap::error::ErrorKind::ArgumentConflict;
+    match command.find_subcommand_mut(name) {
+        Some(sub) => sub.error(kind, message),
+        None => command.error(kind, message),
     }
 }
 

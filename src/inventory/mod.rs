@@ -285,6 +285,23 @@ const ATTRIBUTES: &[Attribute] = &[
         what: "public network access",
         hardened: Hardened::Is("Disabled"),
     },
+    // azurerm `network_acls.default_action` and `network_rules.default_action`: `Allow` |
+    // `Deny`, case-sensitive (tests/data/azurerm-validations.json); ARM `NetworkRuleSet`
+    // `defaultAction` of both resources (tests/data/bicep-types.json).
+    Attribute {
+        terraform: Some(("azurerm_key_vault", "network_acls/default_action")),
+        bicep: (KEY_VAULT, "properties/networkAcls/defaultAction"),
+        recommendation: "SEC-05",
+        what: "network default action",
+        hardened: Hardened::Is("Deny"),
+    },
+    Attribute {
+        terraform: Some(("azurerm_storage_account", "network_rules/default_action")),
+        bicep: (STORAGE, "properties/networkAcls/defaultAction"),
+        recommendation: "SEC-05",
+        what: "network default action",
+        hardened: Hardened::Is("Deny"),
+    },
     Attribute {
         terraform: Some(("azurerm_key_vault", "purge_protection_enabled")),
         bicep: (KEY_VAULT, "properties/enablePurgeProtection"),

@@ -43,8 +43,10 @@ impl Loaded {
         base.join(templates)
     }
 
-    /// A report over this profile's sources.
-    pub fn report(&self, diagnostics: Vec<Diagnostic>) -> Report {
+    /// A report over this profile's sources, its diagnostics in reading order: by file (the
+    /// profile, then each it extends), line and column; those about no place in a file first.
+    pub fn report(&self, mut diagnostics: Vec<Diagnostic>) -> Report {
+        diagnostics.sort_by_key(|d| d.location.map(|l| (l.source, l.line, l.column)));
         Report {
             sources: self.sources.clone(),
             diagnostics,

@@ -141,12 +141,21 @@ fn at_or_under(pointer: &str, parent: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-/// Put `choice` at `pointer`, whose parent mapping exists.
+/// Put `choice` at `pointer`, whose parent mapping or list exists.
 fn set(value: &mut Value, pointer: &str, choice: Value) {
-    if let Some((parent, key)) = pointer.rsplit_once('/')
-        && let Some(Value::Object(map)) = value.pointer_mut(parent)
-    {
-        map.insert(unescape(key), choice);
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    match value.pointer_mut(parent) {
+        Some(Value::Object(map)) => {
+            map.insert(unescape(key), choice);
+        }
+        Some(Value::Array(items)) => {
+            if let Some(item) = key.parse().ok().and_then(|i: usize| items.get_mut(i)) {
+                *item = choice;
+            }
+        }
+        _ => {}
     }
 }
 

@@ -89,10 +89,11 @@ pub(super) struct Hole {
 }
 
 impl Hole {
-    /// The hole at `pointer`, where `written` was found (if anything).
-    fn at(pointer: String, written: Option<&Value>) -> Hole {
+    /// The hole at `pointer`, where `written` was found (if anything); `texts` stand in for
+    /// text the author left out.
+    fn at(pointer: String, written: Option<&Value>, texts: &[Value]) -> Hole {
         let choices = schema_at(&pointer)
-            .map(|node| stand_ins(node, written))
+            .map(|node| stand_ins(node, written, texts))
             .unwrap_or_default();
         Hole {
             pointer,
@@ -102,9 +103,33 @@ impl Hole {
     }
 }
 
+/// Most texts that stand in for a missing one: a profile has a few dozen.
+const MAX_TEXTS: usize = 64;
+
+/// Texts that stand in for one the author left out (a list item's missing `name`): a text
+/// no field has, then each short text the profile holds, since a rule can only compare the
+/// missing text with another field's. A finding that holds for each is not about it.
+fn texts(document: &Value) -> Vec<Value> {
+    fn walk(value: &Value, out: &mut Vec<Value>) {
+        match value {
+            _ if out.len() >= MAX_TEXTS => {}
+            Value::String(s) if s.chars().count() <= 64 && !out.contains(value) => {
+                out.push(value.clone());
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            Value::Object(map) => map.values().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = vec![Value::String("mlzone-stand-in".to_owned())];
+    walk(document, &mut out);
+    out
+}
+
 /// Values of `node`'s type that can stand in for a rejected or missing one: findings that
-/// hold for each of them do not depend on it.
-fn stand_ins(node: &Value, written: Option<&Value>) -> Vec<Value> {
+/// hold for each of them do not depend on it. A mapping's are mappings of its required keys'
+/// stand-ins, so a list item written as something else keeps its place in the list.
+fn stand_ins(node: &Value, written: Option<&Value>, texts: &[Value]) -> Vec<Value> {
     let options = choices(node);
     if !options.is_empty() {
         return options;
@@ -120,10 +145,40 @@ fn stand_ins(node: &Value, written: Option<&Value>) -> Vec<Value> {
         ["string"] => match written {
             Some(Value::Number(n)) => vec![Value::String(n.to_string())],
             Some(Value::Bool(b)) => vec![Value::String(b.to_string())],
-            _ => Vec::new(),
+            // Written text stays as it is.
+            Some(Value::String(_)) => Vec::new(),
+            _ => texts.to_vec(),
         },
+        ["object"] => mappings(node, texts),
         _ => Vec::new(),
     }
+}
+
+/// Mappings of `node`'s required keys, each key taking its stand-ins in turn; none when a
+/// required key has none.
+fn mappings(node: &Value, texts: &[Value]) -> Vec<Value> {
+    let required = node.get("required").and_then(Value::as_array);
+    let mut keys = Vec::new();
+    for key in required.into_iter().flatten().filter_map(Value::as_str) {
+        let Some(child) = node.get("properties").and_then(|p| p.get(key)) else {
+            return Vec::new();
+        };
+        let values = stand_ins(child, None, texts);
+        if values.is_empty() {
+            return Vec::new();
+        }
+        keys.push((key, values));
+    }
+    let count = keys.iter().map(|(_, v)| v.len()).max().unwrap_or(1);
+    (0..count)
+        .map(|n| {
+            let map = keys
+                .iter()
+                .map(|(key, values)| ((*key).to_owned(), values[n % values.len()].clone()))
+                .collect();
+            Value::Object(map)
+        })
+        .collect()
 }
 
 /// Every schema violation of the loaded profile, located, and the holes they leave.
@@ -131,6 +186,8 @@ pub(super) fn check(loaded: &Loaded) -> (Vec<Diagnostic>, Vec<Hole>) {
     let map = &loaded.map;
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut holes: Vec<Hole> = Vec::new();
+    let texts = std::cell::OnceCell::new();
+    let texts = || texts.get_or_init(|| self::texts(&loaded.value)).as_slice();
     for error in ProfileValidator::iter_errors(&loaded.value) {
         let pointer = error.instance_path().to_string();
         let instance = error.instance();
@@ -150,7 +207,7 @@ pub(super) fn check(loaded: &Loaded) -> (Vec<Diagnostic>, Vec<Hole>) {
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
                 let key = name.replace('~', "~0").replace('/', "~1");
-                holes.push(Hole::at(format!("{pointer}/{key}"), None));
+                holes.push(Hole::at(format!("{pointer}/{key}"), None, texts()));
                 let mut d = Diagnostic::error(
                     "missing-key",
                     &pointer,
@@ -167,7 +224,7 @@ pub(super) fn check(loaded: &Loaded) -> (Vec<Diagnostic>, Vec<Hole>) {
                 }
             }
             kind => {
-                holes.push(Hole::at(pointer.clone(), Some(instance)));
+                holes.push(Hole::at(pointer.clone(), Some(instance), texts()));
                 value_problem(&pointer, instance, kind, loaded)
             }
         };

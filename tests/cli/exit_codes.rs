@@ -23,6 +23,35 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn a_usage_error_shows_the_subcommands_usage() {
+    let usage = |args: &[&str]| {
+        let run = mlzone().args(args).assert().code(2);
+        text(&run.get_output().stderr)
+    };
+    for (args, line) in [
+        (
+            &["diff", "--bogus", "p.yaml"][..],
+            "Usage: mlzone diff [OPTIONS] <PROFILE>...",
+        ),
+        (&["validate", "--bogus", "p.yaml"], "Usage: mlzone validate"),
+        (&["init", "--bogus"], "Usage: mlzone init"),
+        // Conflicts mlzone finds itself, after clap.
+        (
+            &["diff", "-o", "out", "a/p.yaml", "b/p.yaml"],
+            "Usage: mlzone diff [OPTIONS] <PROFILE>...",
+        ),
+        (
+            &["generate", "a/p.yaml", "a/q.yaml"],
+            "Usage: mlzone generate [OPTIONS] <PROFILE>...",
+        ),
+    ] {
+        let stderr = usage(args);
+        assert!(stderr.contains(line), "{args:?}:\n{stderr}");
+        assert!(!stderr.contains("<COMMAND>"), "{args:?}:\n{stderr}");
+    }
+}
+
+#[test]
 fn a_malformed_today_is_a_usage_error() {
     let out = mlzone()
         .args([

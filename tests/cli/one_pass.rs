@@ -188,3 +188,159 @@ fn a_warning_about_the_secondary_region_is_located_at_the_secondary() {
     );
     assert_eq!(stderr.matches("profile.yaml:4:1").count(), 2, "{stderr}");
 }
+
+const GUID: &str = "11111111-1111-4111-8111-111111111111";
+
+#[test]
+fn a_cluster_without_a_name_leaves_the_other_clusters_checked_and_invents_nothing() {
+    // The nameless cluster may be `gpu`, the image-build cluster: that is not judged. The
+    // other cluster is, and so is the cluster written as a bare name.
+    let dir = tempfile::tempdir().unwrap();
+    let p = written(
+        dir.path(),
+        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurope}\ncompute:\n  image_build_cluster: gpu\n  clusters:\n    - {sku: Standard_D4_v5, purpose: training, max_nodes: 2}\n    - {name: cpu, sku: Standard_D4_v5, purpose: training, min_nodes: 3, max_nodes: 2}\n    - just-a-name\n",
+    );
+    let stderr = validate(&p, 3);
+    reports(
+        &stderr,
+        &[
+            "error[missing-key]: `compute.clusters[0]`: missing required key `name`",
+            "error[wrong-type]: `compute.clusters[2]`: expected a mapping of keys to values",
+            "error[nodes]: `compute.clusters[1].min_nodes`: `min_nodes` (3) is more than `max_nodes` (2)",
+            "3 errors, 0 warnings",
+        ],
+    );
+    assert!(!stderr.contains("image-build-cluster"), "{stderr}");
+}
+
+#[test]
+fn an_instance_without_a_name_leaves_the_other_instances_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = written(
+        dir.path(),
+        &format!(
+            "version: 1\nproject: gen\nenvironment: dev\nregions: {{primary: westeurope}}\naccess:\n  - {{group_object_id: {GUID}, role: data_scientist}}\ncompute:\n  instances:\n    - {{sku: Standard_D4_v5, user_object_id: {GUID}}}\n    - {{name: alice, sku: Standard_D4_v5, user_object_id: not-a-guid}}\n"
+        ),
+    );
+    reports(
+        &validate(&p, 3),
+        &[
+            "error[missing-key]: `compute.instances[0]`: missing required key `name`",
+            "error[guid]: `compute.instances[1].user_object_id`: `not-a-guid` is not a GUID",
+            "2 errors, 0 warnings",
+        ],
+    );
+}
+
+#[test]
+fn an_outbound_rule_without_a_name_leaves_the_other_rules_checked_and_invents_nothing() {
+    // Without its name the first rule may be `pypi`: the second is not called a duplicate.
+    let dir = tempfile::tempdir().unwrap();
+    let p = written(
+        dir.path(),
+        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurope}\nnetwork:\n  outbound:\n    - {fqdn: pypi.org}\n    - {name: pypi, fqdn: \"https://pypi.org/simple\"}\n",
+    );
+    let stderr = validate(&p, 3);
+    reports(
+        &stderr,
+        &[
+            "error[missing-key]: `network.outbound[0]`: missing required key `name`",
+            "error[fqdn]: `network.outbound[1].fqdn`: `https://pypi.org/simple` is not a domain name",
+            "2 errors, 0 warnings",
+        ],
+    );
+    assert!(!stderr.contains("duplicate"), "{stderr}");
+}
+
+#[test]
+fn a_waiver_without_a_reason_still_waives_and_an_access_entry_without_a_group_still_grants() {
+    // Production without a secondary needs the REL-07 waiver, which is there; the instance's
+    // owner may belong to the group whose ID is missing.
+    let dir = tempfile::tempdir().unwrap();
+    let p = written(
+        dir.path(),
+        &format!(
+            "version: 1\nproject: gen\nenvironment: prod\nregions: {{primary: westeurope, secondary: none}}\naccess:\n  - {{role: data_scientist}}\ncompute:\n  instances:\n    - {{name: alice, sku: Standard_D4_v5, user_object_id: {GUID}}}\nwaivers:\n  - {{id: REL-07, expires: 2027-03-31}}\n"
+        ),
+    );
+    let stderr = validate(&p, 3);
+    reports(
+        &stderr,
+        &[
+            "error[missing-key]: `access[0]`: missing required key `group_object_id`",
+            "error[missing-key]: `waivers[0]`: missing required key `reason`",
+            "2 errors, 0 warnings",
+        ],
+    );
+}
+
+#[test]
+fn a_rejected_choice_does_not_hide_an_unrelated_finding() {
+    // `policy.effect` and a cluster's `priority` outside their choices; a retired VM size, a
+    // waiver that expired and an overlapping subnet elsewhere are reported in the same pass.
+    let dir = tempfile::tempdir().unwrap();
+    let p = written(
+        dir.path(),
+        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurope}\npolicy: {effect: block}\nnetwork:\n  address_space: 10.40.0.0/22\n  subnets: {endpoints: 10.50.0.0/24}\ncompute:\n  clusters:\n    - {name: old, sku: Standard_NC6s_v3, purpose: training, max_nodes: 2, priority: spot}\nwaivers:\n  - {id: SEC-13, reason: pilot, expires: 2026-01-31}\n",
+    );
+    let stderr = validate(&p, 3);
+    reports(
+        &stderr,
+        &[
+            "error[not-allowed]: `policy.effect`: `block` is not allowed",
+            "error[not-allowed]: `compute.clusters[0].priority`: `spot` is not allowed",
+            "error[retired-sku]: `compute.clusters[0].sku`",
+            "error[waiver-expired]: `waivers[0].expires`",
+            "`network.subnets.endpoints`",
+        ],
+    );
+}
+
+#[test]
+fn diagnostics_come_in_reading_order_in_text_and_json() {
+    // A semantic error (line 4) above a schema error (line 5) above another semantic one.
+    let dir = tempfile::tempdir().unwrap();
+    let p = written(
+        dir.path(),
+        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurop}\nmonitoring: {retention_days: many}\nwaivers:\n  - {id: SEC-99, reason: pilot, expires: 2027-03-31}\n",
+    );
+    let stderr = validate(&p, 3);
+    let at = |needle: &str| {
+        stderr
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} not reported:\n{stderr}"))
+    };
+    assert!(
+        at("error[unknown-region]") < at("error[wrong-type]"),
+        "{stderr}"
+    );
+    assert!(
+        at("error[wrong-type]") < at("error[unknown-waiver]"),
+        "{stderr}"
+    );
+    let run = mlzone()
+        .args(["validate", "--json"])
+        .arg(&p)
+        .assert()
+        .code(3);
+    let json: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+    let lines: Vec<(String, u64)> = json["profiles"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("unknown-region".to_owned(), 4),
+            ("wrong-type".to_owned(), 5),
+            ("unknown-waiver".to_owned(), 7)
+        ]
+    );
+}

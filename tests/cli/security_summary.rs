@@ -472,3 +472,38 @@ fn public_ssh_opened_by_hand_on_an_instance_weakens_in_both_formats() {
         );
     }
 }
+
+/// Whether `stdout` has a hand edit in `file` of `resource`'s `setting`.
+fn has_hand_edit(stdout: &str, file: &str, resource: &str, setting: &str) -> bool {
+    stdout.lines().any(|l| {
+        l.starts_with(&format!("  edited by hand in {file}: SEC-05 {resource} "))
+            && l.ends_with(setting)
+    })
+}
+
+#[test]
+fn a_key_vault_firewall_opened_by_hand_weakens_in_either_format() {
+    let weakens = "network default action: Deny → Allow (weakens)";
+    let file = "bicep/modules/primary-dependencies.bicep";
+    // The key vault's `networkAcls` come before the storage account's.
+    let stdout =
+        summary_after_hand_edits(&[(file, "defaultAction: 'Deny'", "defaultAction: 'Allow'")]);
+    assert!(
+        has_hand_edit(&stdout, file, "key vault", weakens),
+        "{stdout}"
+    );
+    assert!(
+        !has_hand_edit(&stdout, file, "storage", weakens),
+        "{stdout}"
+    );
+    let file = "terraform/dependencies.tf";
+    let stdout = summary_after_hand_edits(&[(
+        file,
+        "default_action = \"Deny\"",
+        "default_action = \"Allow\"",
+    )]);
+    assert!(
+        has_hand_edit(&stdout, file, "key vault", weakens),
+        "{stdout}"
+    );
+}
