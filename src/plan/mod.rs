@@ -123,7 +123,7 @@ pub struct BicepDeploymentPlan {
     /// Resource provider namespaces the deployment needs but does not register itself (ARM
     /// registers those of the template's resource types), sorted: Cosmos DB and Search for a
     /// customer-managed-key workspace's metadata, and `Microsoft.ContainerInstance`, where the
-    /// deployment scripts of the role-propagation waits run.
+    /// Bicep's deployment scripts run (role-propagation waits, managed network provisioning).
     pub register_first: Vec<String>,
 }
 
@@ -538,6 +538,17 @@ pub struct ProvisioningPlan {
     pub expected_minutes: u32,
     /// How long the deployment waits for it (Terraform `timeouts.create`), e.g. `60m`.
     pub timeout: String,
+    /// The same wait as an ISO 8601 duration, e.g. `PT60M`: the `timeout` of the Bicep's
+    /// provisioning script. ARM cannot call the `provisionManagedNetwork` action itself, and
+    /// the workspace's `provisionNetworkNow` provisions at creation, before the workspace identity
+    /// holds its role on the workspace and before any outbound rule exists; so the Bicep calls
+    /// the action from a deployment script that runs as the workspace identity, once the rules
+    /// are set and the roles in effect, as the Terraform's `azapi_resource_action` does.
+    pub script_timeout: String,
+    /// Seconds between two reads of the network's status while the script waits for it to be
+    /// `Active` (ARM's `ManagedNetworkProvisionStatus.status`, Bicep types of
+    /// Microsoft.MachineLearningServices/workspaces 2026-05-01: `Inactive` or `Active`).
+    pub poll_seconds: u32,
 }
 
 /// One approved outbound rule.

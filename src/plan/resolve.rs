@@ -631,6 +631,8 @@ fn provisioning(fqdn_rules: bool) -> ProvisioningPlan {
         include_spark: false,
         expected_minutes: expected,
         timeout: format!("{}m", expected * 2),
+        script_timeout: format!("PT{}M", expected * 2),
+        poll_seconds: 30,
     }
 }
 

@@ -456,7 +456,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
         "SEC-02" => match profile.network.mode {
             NetworkMode::Managed => each(&|r| match &r.workspace.managed_network {
                 Some(m) => format!(
-                    "workspace {}: managed network {}, provisioned before any compute (about {} min; Terraform after its {} outbound rule(s), waiting up to {})",
+                    "workspace {}: managed network {}, provisioned before any compute (about {} min), after its {} outbound rule(s), waiting up to {}",
                     r.workspace.name,
                     m.isolation_mode,
                     m.provisioning.expected_minutes,

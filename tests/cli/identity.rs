@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::bicep::{self, StmtKind, prop};
+use crate::bicep::{self, Expr, StmtKind, prop};
 use crate::managed_network::each_shipped_zone;
 use crate::outbound_rules::identifiers;
 use crate::support::{
@@ -480,7 +480,15 @@ fn bicep_resources_of(source: &str) -> BTreeMap<String, (String, bicep::Expr)> {
 }
 
 const ROLE: &str = "Microsoft.Authorization/roleAssignments";
-const WAIT: &str = "Microsoft.Resources/deploymentScripts";
+
+/// A role-propagation wait: a deployment script named `wait-…` (the others do work, such as
+/// provisioning the managed network, and use roles like any resource).
+fn is_wait(ty: &str, body: &Expr) -> bool {
+    ty == "Microsoft.Resources/deploymentScripts"
+        && path(body, &["name"])
+            .and_then(|name| name.literal())
+            .is_some_and(|name| name.starts_with("wait-"))
+}
 
 #[test]
 fn what_uses_a_role_made_in_the_same_bicep_deployment_waits_for_it() {
@@ -510,7 +518,7 @@ fn what_uses_a_role_made_in_the_same_bicep_deployment_waits_for_it() {
                 .collect();
             let waits: BTreeMap<&String, Vec<String>> = resources
                 .iter()
-                .filter(|(_, (ty, _))| ty == WAIT)
+                .filter(|(_, (ty, body))| is_wait(ty, body))
                 .map(|(s, (_, body))| (s, depends_on(body)))
                 .collect();
             // Each wait sleeps the plan's propagation time.
@@ -525,7 +533,7 @@ fn what_uses_a_role_made_in_the_same_bicep_deployment_waits_for_it() {
             }
             // Nothing but a wait uses a role assignment of its own module directly.
             for (user, (ty, body)) in &resources {
-                if ty == WAIT {
+                if is_wait(ty, body) {
                     continue;
                 }
                 for dependency in depends_on(body) {

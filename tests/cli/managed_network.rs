@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use hcl::{Block, BlockLabel, Expression};
 use serde_json::Value;
 
-use crate::bicep::{self, BicepFile, Entry, Expr, ExprKind, Item, Key, StmtKind};
+use crate::bicep::{self, BicepFile, Entry, Expr, ExprKind, Item, Key, Part, StmtKind};
 use crate::support::{extending, generate_into, mlzone, plan_json, repo, shipped_profiles, slug};
 
 #[test]
@@ -87,17 +87,40 @@ fn the_managed_network_is_provisioned_after_its_rules_and_before_compute() {
                     );
                 }
 
-                // Bicep: an ARM template cannot call the action, so the workspace is created with its
-                // network provisioned, and its rules in the same module; compute after that module.
+                // Bicep: ARM cannot call the action, and `provisionNetworkNow` would provision at
+                // creation, before the identity's role on the workspace and the rules: a deployment
+                // script calls the action as the workspace identity after the last rule.
                 assert_eq!(
                     bicep_workspace.get("provisionNetworkNow"),
-                    Some(&Value::Bool(true)),
-                    "{label} {role}"
+                    None,
+                    "{label} {role}: provisioned at creation"
                 );
                 assert_eq!(
                     bicep_rule_count(out, role),
                     rules,
                     "{label} {role}: the rules are in the workspace module"
+                );
+                let script = bicep_provisioning(out, role)
+                    .unwrap_or_else(|| panic!("{label} {role}: no provisioning script"));
+                let api = plan["api_versions"]["Microsoft.MachineLearningServices/workspaces"]
+                    .as_str()
+                    .expect("the workspace API version");
+                assert_eq!(script.environment["API_VERSION"], api, "{label} {role}");
+                assert_eq!(
+                    script.identities,
+                    ["identity"],
+                    "{label} {role}: the script runs as the workspace identity"
+                );
+                let after = if rules == 0 {
+                    "workspaceRolesWait".to_owned()
+                } else {
+                    format!("outboundRule{rules}")
+                };
+                assert_eq!(script.depends_on, [after], "{label} {role}");
+                assert!(
+                    iso_minutes(&script.timeout) >= documented,
+                    "{label} {role}: {} is shorter than the documented {documented} minutes",
+                    script.timeout
                 );
                 let main = bicep_file(out, "main.bicep");
                 let depends = module_depends_on(&main, &format!("{role}Compute"));
@@ -421,6 +444,136 @@ fn bicep_workspace(out: &Path, role: &str) -> serde_json::Map<String, Value> {
         panic!("{role}: {} workspaces", workspaces.len());
     };
     properties.clone()
+}
+
+/// The deployment script of `modules/ROLE-workspace.bicep` that provisions the managed network:
+/// its environment variables, the symbols of the identities it runs as, what it depends on and
+/// its `timeout`.
+struct ProvisioningScript {
+    environment: BTreeMap<String, String>,
+    identities: Vec<String>,
+    depends_on: Vec<String>,
+    timeout: String,
+}
+
+fn bicep_provisioning(out: &Path, role: &str) -> Option<ProvisioningScript> {
+    let file = bicep_file(out, &format!("modules/{role}-workspace.bicep"));
+    let scripts: Vec<ProvisioningScript> = file
+        .statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Resource(r)
+                if !r.existing
+                    && r.ty.literal().is_some_and(|t| {
+                        t.starts_with("Microsoft.Resources/deploymentScripts@")
+                    }) =>
+            {
+                Some(&r.value)
+            }
+            _ => None,
+        })
+        .filter(|value| {
+            literal(value)["properties"]["scriptContent"]
+                .as_str()
+                .is_some_and(|script| script.contains("/provisionManagedNetwork?"))
+        })
+        .map(|value| {
+            let body = literal(value);
+            let environment = body["properties"]["environmentVariables"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| {
+                    let text = |k: &str| v[k].as_str().unwrap_or("(not literal)").to_owned();
+                    (text("name"), text("value"))
+                })
+                .collect();
+            ProvisioningScript {
+                environment,
+                identities: identity_symbols(value),
+                depends_on: property(value, "dependsOn")
+                    .map(crate::outbound_rules::identifiers)
+                    .unwrap_or_default(),
+                timeout: body["properties"]["timeout"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            }
+        })
+        .collect();
+    assert!(
+        scripts.len() <= 1,
+        "{role}: {} provisioning scripts",
+        scripts.len()
+    );
+    scripts.into_iter().next()
+}
+
+/// The value of the top-level property `name` of a Bicep object.
+fn property<'a>(object: &'a Expr, name: &str) -> Option<&'a Expr> {
+    let ExprKind::Object(entries) = &object.kind else {
+        return None;
+    };
+    entries.iter().find_map(|e| match e {
+        Entry::Prop {
+            key: Key::Name(key),
+            value,
+            ..
+        } if key == name => Some(value),
+        _ => None,
+    })
+}
+
+/// The symbols whose `.id` keys `identity.userAssignedIdentities` (`'${identity.id}': {}`).
+fn identity_symbols(resource: &Expr) -> Vec<String> {
+    let Some(assigned) = property(resource, "identity")
+        .and_then(|identity| property(identity, "userAssignedIdentities"))
+    else {
+        return Vec::new();
+    };
+    let ExprKind::Object(entries) = &assigned.kind else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Prop {
+                key: Key::Interpolated(key),
+                ..
+            } => key_symbol(key),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `identity` of the interpolated key `'${identity.id}'`.
+fn key_symbol(key: &Expr) -> Option<String> {
+    let ExprKind::Str(parts) = &key.kind else {
+        return None;
+    };
+    let [Part::Hole(hole)] = &parts[..] else {
+        return None;
+    };
+    match &hole.kind {
+        ExprKind::Member { base, name, .. } if name == "id" => match &base.kind {
+            ExprKind::Ident(symbol) => Some(symbol.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Minutes of an ISO 8601 duration of hours and minutes (`PT80M`, `PT1H30M`).
+fn iso_minutes(text: &str) -> u64 {
+    let Some(rest) = text.strip_prefix("PT") else {
+        panic!("{text}: not an ISO 8601 time duration");
+    };
+    let (hours, minutes) = match rest.split_once('H') {
+        Some((h, m)) => (h.parse::<u64>().expect("hours"), m),
+        None => (0, rest),
+    };
+    let minutes = minutes.strip_suffix('M').unwrap_or("0");
+    hours * 60 + minutes.parse::<u64>().unwrap_or(0)
 }
 
 /// How many outbound rules `modules/ROLE-workspace.bicep` declares, as child resources of its

@@ -2063,8 +2063,8 @@ fn terraform_resource(
         {
             outbound_rule_lines(inventory, name, at(body, "body"), at(body, "depends_on"));
         }
-        // Terraform provisions the managed network with an action after its rules; Bicep asks
-        // for it when it creates the workspace (`provisionNetworkNow`).
+        // Terraform provisions the managed network with an action after its rules; Bicep calls
+        // the same action from a deployment script.
         "azapi_resource_action"
             if type_of(body).starts_with("Microsoft.MachineLearningServices/workspaces@")
                 && text(at(body, "action")) == "provisionManagedNetwork" =>
@@ -2718,9 +2718,6 @@ fn bicep_resource(
                 );
             }
             managed_network_lines(&mut lines, at(&body, "properties/managedNetwork"));
-            if at(&body, "properties/provisionNetworkNow") == &Value::Bool(true) {
-                lines.set("managed_network_provisioned", "true");
-            }
         }
         "Microsoft.MachineLearningServices/workspaces/outboundRules" => {
             outbound_rule_lines(inventory, &name, &body, at(&body, "dependsOn"));
@@ -2823,8 +2820,16 @@ fn bicep_resource(
                 }
             }
         }
-        // The wait for role propagation, as Terraform's `time_sleep`.
-        "Microsoft.Resources/deploymentScripts" => {}
+        // The script that calls `provisionManagedNetwork`, as Terraform's `azapi_resource_action`,
+        // on the workspace of its module; the others wait for role propagation, as `time_sleep`.
+        "Microsoft.Resources/deploymentScripts" => {
+            if text(at(&body, "properties/scriptContent")).contains("/provisionManagedNetwork?") {
+                for workspace in context.declared("Microsoft.MachineLearningServices/workspaces") {
+                    Lines::of(inventory, "workspace", workspace)
+                        .set("managed_network_provisioned", "true");
+                }
+            }
+        }
         other => {
             inventory.insert(format!("unhandled bicep {other} {name}"));
         }
@@ -2858,6 +2863,15 @@ impl<'a> BicepContext<'a> {
             }
         }
         context
+    }
+
+    /// The names of the resources of type `ty` this file declares (not `existing` ones).
+    fn declared(&self, ty: &str) -> Vec<String> {
+        self.resources
+            .values()
+            .filter(|r| !r.existing && self.ty(r) == ty)
+            .map(|r| self.display(&r.symbol))
+            .collect()
     }
 
     /// `Namespace/type` of a resource, without the API version.

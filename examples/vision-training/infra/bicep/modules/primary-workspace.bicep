@@ -117,11 +117,6 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
       // FQDN rules run through a managed Azure Firewall, billed to the subscription.
       firewallSku: 'Standard'
     }
-    // Provision the managed network now (Microsoft documents about 40 minutes the first
-    // time), not when the first compute is created (SEC-02). ARM cannot call the provisioning
-    // action once the rules below exist: they are added to the provisioned network, and compute
-    // deploys after this module.
-    provisionNetworkNow: true
   }
   dependsOn: [
     rolesWait
@@ -291,6 +286,65 @@ resource outboundRule5 'Microsoft.MachineLearningServices/workspaces/outboundRul
   }
   dependsOn: [
     outboundRule4
+  ]
+}
+
+// Provision the managed network before any compute (SEC-02): left to the first compute,
+// provisioning can make its creation time out. ARM cannot call the provisioning action, and
+// provisionNetworkNow would provision at creation, before the workspace identity holds its role
+// on the workspace and before the rules above exist. So this script calls the action as the
+// workspace identity once the rules are set and the roles in effect, as the Terraform's
+// azapi_resource_action does, and waits until the network is Active (Microsoft documents about
+// 40 minutes the first time). Compute deploys after this module. On a network already
+// Active it does nothing: a rule added later reaches the provisioned network by itself.
+resource provisionManagedNetwork 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
+  name: 'provision-managed-network'
+  location: 'eastus2'
+  tags: tags
+  kind: 'AzureCLI'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    azCliVersion: '2.52.0'
+    environmentVariables: [
+      {
+        name: 'WORKSPACE_URL'
+        value: '${environment().resourceManager}${substring(workspace.id, 1)}'
+      }
+      {
+        name: 'API_VERSION'
+        value: '2026-05-01'
+      }
+      {
+        name: 'INCLUDE_SPARK'
+        value: 'false'
+      }
+      {
+        name: 'POLL_SECONDS'
+        value: '30'
+      }
+    ]
+    scriptContent: '''
+set -eu
+status() {
+  az rest --method get --url "$WORKSPACE_URL?api-version=$API_VERSION" --query properties.managedNetwork.status.status --output tsv
+}
+if [ "$(status)" != Active ]; then
+  az rest --method post --url "$WORKSPACE_URL/provisionManagedNetwork?api-version=$API_VERSION" --body "{\"includeSpark\": $INCLUDE_SPARK}"
+  until [ "$(status)" = Active ]; do sleep "$POLL_SECONDS"; done
+fi
+'''
+    timeout: 'PT80M'
+    retentionInterval: 'PT1H'
+    cleanupPreference: 'Always'
+    forceUpdateTag: deployedAt
+  }
+  dependsOn: [
+    outboundRule5
   ]
 }
 
