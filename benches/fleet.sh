@@ -53,7 +53,7 @@ for i in $(seq 1 "$count"); do
             echo "compute:"
             echo "  clusters:"
             for c in $(seq 1 $((i % 4 + 1))); do
-                echo "    - {name: c$c, sku: ${skus[(i + c) % ${#skus[@]}]}, purpose: training, max_nodes: $((c + 1))}"
+                echo "    - {name: cl$c, sku: ${skus[(i + c) % ${#skus[@]}]}, purpose: training, max_nodes: $((c + 1))}"
             done
         fi
         echo "network:"
