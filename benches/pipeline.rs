@@ -89,7 +89,8 @@ fn diff_against_disk(bencher: Bencher, profile: &str) {
         let drift = mlzone::output::diff(
             &files,
             dir.path(),
-            &security::settings(&plan),
+            mlzone::output::ManifestIndex::read(dir.path()).as_ref(),
+            || security::settings(&plan),
             &plan.naming,
             &Default::default(),
             &Default::default(),

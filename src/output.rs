@@ -85,6 +85,25 @@ impl Manifest {
     }
 }
 
+/// What a run reads of the manifest in `dir` before it knows whether anything drifted: the
+/// files mlzone wrote and the overlay `generate` recorded. The security settings, most of a
+/// manifest's bytes, are skipped, not parsed: a fleet's `diff` reads a manifest per profile.
+#[derive(Debug, Deserialize)]
+pub struct ManifestIndex {
+    /// Every file mlzone owns, by relative path ([`Manifest::files`]).
+    pub files: BTreeMap<String, serde::de::IgnoredAny>,
+    /// [`Manifest::templates`].
+    #[serde(default)]
+    pub templates: Option<String>,
+}
+
+impl ManifestIndex {
+    /// The manifest in `dir`, if there is a readable one.
+    pub fn read(dir: &Path) -> Option<ManifestIndex> {
+        serde_json::from_slice(&std::fs::read(dir.join(MANIFEST)).ok()?).ok()
+    }
+}
+
 /// The part of an output directory a run answers for: all of it, or, when `--format` narrows
 /// the profile's outputs, the directories of the formats rendered and the top-level files they
 /// share (`COMPLIANCE.md`). The files of the other formats stay on disk and in the manifest:
@@ -619,12 +638,14 @@ fn lf_line_ends(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Compare rendered `files` with `dir`, and `settings` and the globally unique names of
-/// `naming` with the manifest there. Files `kept` are the user's and never drift; files out of
-/// `scope` (a format `--format` leaves out) are not compared.
+/// `naming` with the manifest there, whose file list `index` is ([`ManifestIndex::read`]).
+/// Files `kept` are the user's and never drift; files out of `scope` (a format `--format` leaves
+/// out) are not compared.
 pub fn diff(
     files: &FileSet,
     dir: &Path,
-    settings: &[Setting],
+    index: Option<&ManifestIndex>,
+    settings: impl FnOnce() -> Vec<Setting>,
     naming: &NamingPlan,
     kept: &Kept,
     scope: &Scope,
@@ -645,8 +666,7 @@ pub fn diff(
             Err(_) => drift.missing.push(relative.clone()),
         }
     }
-    let previous = Manifest::read(dir);
-    let wrote = |relative: &str| previous.iter().any(|m| m.files.contains_key(relative));
+    let wrote = |relative: &str| index.is_some_and(|m| m.files.contains_key(relative));
     let generated_dirs: BTreeSet<&str> = files
         .keys()
         .filter_map(|p| p.split_once('/').map(|(d, _)| d))
@@ -666,7 +686,7 @@ pub fn diff(
     }
     // What `generate` would remove outside the directories listed above (a format the profile
     // no longer lists in `outputs`).
-    for relative in previous.iter().flat_map(|m| m.files.keys()) {
+    for relative in index.iter().flat_map(|m| m.files.keys()) {
         if !files.contains_key(relative)
             && safe_relative(relative)
             && scope.covers(relative)
@@ -682,8 +702,9 @@ pub fn diff(
     if !drift.is_drift() {
         return drift;
     }
+    let previous = Manifest::read(dir);
     if let Some(previous) = &previous {
-        drift.security = security_changes(&previous.security, settings);
+        drift.security = security_changes(&previous.security, &settings());
         // A manifest without names predates the subscription suffix: its zone has the legacy names.
         let old = if previous.names.is_empty() {
             &naming.legacy

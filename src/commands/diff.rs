@@ -26,22 +26,23 @@ pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> Result<u8, Error> {
 }
 
 fn one(profile: &Path, args: &DiffArgs, ctx: &Context, color: bool) -> Result<Outcome, Error> {
+    let rendered = rendered(profile, &args.target, Recorded::Used, ctx)?;
     let Rendered {
         files,
-        warnings,
-        security,
         create_only,
         naming,
         out,
         kept,
         scope,
+        index,
         ..
-    } = rendered(profile, &args.target, Recorded::Used, ctx)?;
-    let mut drift = output::diff(&files, &out, &security, &naming, &kept, &scope);
+    } = &rendered;
+    let security = || rendered.security();
+    let mut drift = output::diff(files, out, index.as_ref(), security, naming, kept, scope);
     if drift.is_drift()
-        && let Some(previous) = output::Manifest::read(&out)
+        && let Some(previous) = output::Manifest::read(out)
     {
-        drift.replacements = output::replacements(&previous.create_only, &create_only);
+        drift.replacements = output::replacements(&previous.create_only, create_only);
     }
     let mut json = serde_json::to_value(&drift).unwrap_or_default();
     json["drift"] = serde_json::Value::Bool(drift.is_drift());
@@ -52,7 +53,7 @@ fn one(profile: &Path, args: &DiffArgs, ctx: &Context, color: bool) -> Result<Ou
             EXIT_OK
         },
         stdout: describe(&drift, color),
-        stderr: warnings,
+        stderr: rendered.warnings,
         json,
     })
 }

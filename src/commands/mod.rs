@@ -251,23 +251,21 @@ fn warnings(validated: &Validated, ctx: &Context) -> String {
     }
 }
 
-/// The overlay directory: `--templates`; else, for `diff`, the one the manifest in `out`
+/// The overlay directory: `--templates`; else, for `diff`, the one the manifest in `out` (`index`)
 /// records from `generate --templates` (relative to `out`); else the profile's `templates:`,
 /// relative to the file that wrote it. `true` beside it when the profile names it, so the
 /// command that regenerates the files need not.
 fn overlay_dir(
     target: &Target,
     out: &Path,
-    recorded: Recorded,
+    index: Option<&output::ManifestIndex>,
     loaded: &Loaded,
     profile: &crate::profile::Profile,
 ) -> Result<Option<(PathBuf, bool)>, Error> {
     if let Some(dir) = &target.templates {
         return Ok(Some((dir.clone(), false)));
     }
-    if recorded == Recorded::Used
-        && let Some(templates) = Manifest::read(out).and_then(|m| m.templates)
-    {
+    if let Some(templates) = index.and_then(|m| m.templates.clone()) {
         let dir = out.join(&templates);
         if !dir.is_dir() {
             return Err(Error::RecordedOverlayMissing {
@@ -298,8 +296,10 @@ pub(crate) struct Rendered {
     pub(crate) files: FileSet,
     /// The profile's warnings, for stderr.
     pub(crate) warnings: String,
-    /// The security settings of the plan (the manifest's, and what `diff` compares).
-    pub(crate) security: Vec<security::Setting>,
+    /// The plan the files were rendered from.
+    plan: Plan,
+    /// What the manifest in `out` lists, read for `diff` ([`Recorded::Used`]).
+    pub(crate) index: Option<output::ManifestIndex>,
     /// The plan's create-only fields (the manifest's, and what `diff` compares).
     pub(crate) create_only: Vec<CreateOnly>,
     /// How the globally unique names are derived, and the names (the manifest's, and what
@@ -321,6 +321,12 @@ pub(crate) struct Rendered {
 }
 
 impl Rendered {
+    /// The security settings of the plan (the manifest's, and what `diff` compares when files
+    /// drifted): worked out on demand, since a `diff` without drift never reads them.
+    pub(crate) fn security(&self) -> Vec<security::Setting> {
+        security::settings(&self.plan)
+    }
+
     /// The manifest `generate` writes. Hashing every file costs as much as a diff, so only
     /// writing pays for it.
     pub(crate) fn manifest(&self) -> Manifest {
@@ -328,7 +334,7 @@ impl Rendered {
             self.profile.clone(),
             output::hash(&self.sources),
             &self.files,
-            self.security.clone(),
+            self.security(),
             self.create_only.clone(),
             self.naming.global.clone(),
         );
@@ -372,7 +378,11 @@ pub(crate) fn rendered(
         .out
         .clone()
         .unwrap_or_else(|| profile.parent().unwrap_or(Path::new("")).join("infra"));
-    let chosen = overlay_dir(target, &out, recorded, &loaded, &validated.profile)?;
+    let index = match recorded {
+        Recorded::Used => output::ManifestIndex::read(&out),
+        Recorded::Ignored => None,
+    };
+    let chosen = overlay_dir(target, &out, index.as_ref(), &loaded, &validated.profile)?;
     let overlay_dir = chosen.as_ref().map(|(dir, _)| dir.clone());
     let overlay = overlay_dir.as_deref().map(Overlay::read).transpose()?;
     let mut meta = Meta::new(profile, &out);
@@ -410,9 +420,10 @@ pub(crate) fn rendered(
     Ok(Rendered {
         files,
         warnings: warnings(&validated, ctx) + &overlay_warning,
-        security: security::settings(&plan),
         create_only: plan.create_only.clone(),
         naming: plan.naming.clone(),
+        plan,
+        index,
         profile: meta.profile,
         sources,
         out,

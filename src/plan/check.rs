@@ -9,6 +9,7 @@
 //! field the body lacks fails `equals`, `in`, `like` and `contains`, and meets their negations
 //! and `exists: false`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
@@ -226,33 +227,34 @@ fn selected_types(condition: &Value) -> Vec<String> {
     out
 }
 
-/// Evaluates one rule against one body.
-struct Eval<'a> {
+/// Evaluates one rule against one body. Subjects and operands are borrowed from the rule and
+/// the body: a fleet evaluates every rule against every body of every profile.
+struct Eval<'a, 'p> {
     parameters: &'a BTreeMap<String, Value>,
     body: &'a Value,
-    problems: &'a mut Vec<String>,
+    problems: &'p mut Vec<String>,
 }
 
-impl Eval<'_> {
-    fn condition(&mut self, condition: &Value) -> bool {
+impl<'a> Eval<'a, '_> {
+    fn condition(&mut self, condition: &'a Value) -> bool {
         let Some(map) = condition.as_object() else {
             self.problems
                 .push(format!("condition `{condition}` is not an object"));
             return false;
         };
-        if let Some(all) = map.get("allOf").and_then(Value::as_array) {
+        if let Some(all) = entry(map, "allOf").and_then(Value::as_array) {
             // Every condition is evaluated, so that each unknown alias is reported.
             return all.iter().fold(true, |acc, c| self.condition(c) & acc);
         }
-        if let Some(any) = map.get("anyOf").and_then(Value::as_array) {
+        if let Some(any) = entry(map, "anyOf").and_then(Value::as_array) {
             return any.iter().fold(false, |acc, c| self.condition(c) | acc);
         }
-        if let Some(inner) = map.get("not") {
+        if let Some(inner) = entry(map, "not") {
             return !self.condition(inner);
         }
-        let subject = if let Some(field) = map.get("field").and_then(Value::as_str) {
-            self.field(field)
-        } else if let Some(value) = map.get("value") {
+        let subject = if let Some(field) = entry(map, "field").and_then(Value::as_str) {
+            self.field(field).map(Cow::Borrowed)
+        } else if let Some(value) = entry(map, "value") {
             self.value(value)
         } else {
             self.problems
@@ -268,11 +270,11 @@ impl Eval<'_> {
             return false;
         };
         let operand = self.operand(operand);
-        self.compare(operator, subject.as_ref(), &operand)
+        self.compare(operator, subject.as_deref(), operand)
     }
 
     /// A field of the body: `type`, `name`, `kind`, `location`, or an alias.
-    fn field(&mut self, field: &str) -> Option<Value> {
+    fn field(&mut self, field: &str) -> Option<&'a Value> {
         let path = match field {
             "type" | "name" | "kind" | "location" => field,
             alias => match alias_path(alias, facts::alias(alias)) {
@@ -283,22 +285,22 @@ impl Eval<'_> {
                 }
             },
         };
-        path.split('.')
-            .try_fold(self.body, |v, key| v.get(key))
-            .cloned()
+        path.split('.').try_fold(self.body, |v, key| {
+            v.as_object().and_then(|map| entry(map, key))
+        })
     }
 
     /// A `value` condition's subject: a literal, or one of the expressions the rules use.
-    fn value(&mut self, value: &Value) -> Option<Value> {
+    fn value(&mut self, value: &'a Value) -> Option<Cow<'a, Value>> {
         let Some(expression) = expression(value) else {
-            return Some(value.clone());
+            return Some(Cow::Borrowed(value));
         };
         if let Some(inner) = expression
             .strip_prefix("empty(field('")
             .and_then(|e| e.strip_suffix("'))"))
         {
             let field = self.field(inner);
-            return Some(json!(field.as_ref().is_none_or(is_empty)));
+            return Some(Cow::Owned(json!(field.is_none_or(is_empty))));
         }
         self.problems
             .push(format!("unsupported expression `[{expression}]`"));
@@ -306,26 +308,26 @@ impl Eval<'_> {
     }
 
     /// The value a condition compares with: a literal or `[parameters('name')]`.
-    fn operand(&mut self, operand: &Value) -> Value {
+    fn operand(&mut self, operand: &'a Value) -> &'a Value {
         let Some(expression) = expression(operand) else {
-            return operand.clone();
+            return operand;
         };
         let parameter = expression
             .strip_prefix("parameters('")
             .and_then(|e| e.strip_suffix("')"));
         match parameter.and_then(|name| self.parameters.get(name)) {
-            Some(value) => value.clone(),
+            Some(value) => value,
             None => {
                 self.problems.push(format!(
                     "unsupported expression or unset parameter `[{expression}]`"
                 ));
-                Value::Null
+                &Value::Null
             }
         }
     }
 
     fn compare(&mut self, operator: &str, subject: Option<&Value>, operand: &Value) -> bool {
-        let list = || operand.as_array().cloned().unwrap_or_default();
+        let list = || operand.as_array().map(Vec::as_slice).unwrap_or_default();
         match operator {
             "equals" => subject.is_some_and(|s| same(s, operand)),
             "notEquals" => !subject.is_some_and(|s| same(s, operand)),
@@ -346,6 +348,13 @@ impl Eval<'_> {
             }
         }
     }
+}
+
+/// The value of `key` in `map`, found by a scan: a condition or a body object has a handful of
+/// keys, and serde_json's ordered maps hash every key looked up with SipHash, which costs more
+/// than comparing them all.
+fn entry<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    map.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 /// Where `alias` points, when `known` records it as read from Azure's alias list; an unknown or
@@ -377,7 +386,13 @@ fn text(value: &Value) -> String {
 }
 
 fn same(a: &Value, b: &Value) -> bool {
-    text(a) == text(b)
+    match (a, b) {
+        // The common case, without lowercasing copies; ASCII case folding is `to_lowercase`'s.
+        (Value::String(a), Value::String(b)) if a.is_ascii() && b.is_ascii() => {
+            a.eq_ignore_ascii_case(b)
+        }
+        _ => text(a) == text(b),
+    }
 }
 
 fn is_empty(value: &Value) -> bool {
