@@ -2,19 +2,43 @@
 //! read out of its files, for the policy self-check of what a template overlay produces
 //! ([`check_bodies`](crate::plan::check::check_bodies)): the plan's bodies
 //! ([`plan::bodies`](crate::plan::bodies)) say what the embedded templates deploy, these say
-//! what the files say, whoever wrote them.
+//! what the files say, whoever wrote them. Every type the plan's bodies model is read, with the
+//! properties they model.
 //!
 //! Read: the workspaces (`azurerm_machine_learning_workspace`, with the `azapi_update_resource`
 //! bodies merged into them, as azapi merges them into the live resource), compute clusters
-//! (`azurerm_machine_learning_compute_cluster`) and compute written as `azapi_resource` bodies.
-//! azurerm's arguments become the ARM properties its expand functions send (azurerm @ 69697b7f,
-//! `internal/services/machinelearning/machine_learning_workspace_resource.go` and
-//! `machine_learning_compute_cluster_resource.go`): `public_network_access_enabled` (default
-//! true) → `publicNetworkAccess` Enabled/Disabled, an `encryption` block → `encryption.status`
-//! Enabled, `managed_network.isolation_mode` → `managedNetwork.isolationMode`,
-//! `primary_user_assigned_identity` → `primaryUserAssignedIdentity`, `kind` → `kind`;
-//! `local_auth_enabled` (default true) → `disableLocalAuth` negated, `vm_size` →
-//! `properties.vmSize`, computeType AmlCompute.
+//! (`azurerm_machine_learning_compute_cluster`) and compute written as `azapi_resource` bodies,
+//! storage accounts, key vaults, container registries and private endpoints. azurerm's arguments
+//! become the ARM properties its expand functions send, a missing or non-literal argument its
+//! schema default (azurerm @ 69697b7f, `internal/services/`):
+//! - `machinelearning/machine_learning_workspace_resource.go`, `..._compute_cluster_resource.go`:
+//!   `public_network_access_enabled` (default true) → `publicNetworkAccess` Enabled/Disabled,
+//!   an `encryption` block → `encryption.status` Enabled, `managed_network.isolation_mode` →
+//!   `managedNetwork.isolationMode`, `primary_user_assigned_identity` →
+//!   `primaryUserAssignedIdentity`, `kind` → `kind`; `local_auth_enabled` (default true) →
+//!   `disableLocalAuth` negated, `vm_size` → `properties.vmSize`, computeType AmlCompute;
+//! - `storage/storage_account_resource.go`: `https_traffic_only_enabled` (true) →
+//!   `supportsHttpsTrafficOnly`, `min_tls_version` (TLS1_2) → `minimumTlsVersion`,
+//!   `shared_access_key_enabled` (true) → `allowSharedKeyAccess`,
+//!   `default_to_oauth_authentication` (false) → `defaultToOAuthAuthentication`,
+//!   `public_network_access_enabled` (true) → `publicNetworkAccess`,
+//!   `allow_nested_items_to_be_public` (false) → `allowBlobPublicAccess`;
+//!   `storage_account_helpers_network.go`: `network_rules.default_action`, Allow without the block;
+//! - `keyvault/key_vault_resource.go`: `rbac_authorization_enabled` →
+//!   `enableRbacAuthorization`, `soft_delete_retention_days` (90) → `softDeleteRetentionInDays`,
+//!   `public_network_access_enabled` (true) → `publicNetworkAccess`, `purge_protection_enabled`
+//!   → `enablePurgeProtection`, sent only when true; `network_acls.default_action` →
+//!   `networkAcls.defaultAction`, nothing without the block;
+//! - `containers/container_registry_resource.go`: `admin_enabled` (false) → `adminUserEnabled`,
+//!   `anonymous_pull_enabled` (false) → `anonymousPullEnabled`, `public_network_access_enabled`
+//!   (true) → `publicNetworkAccess`, `zone_redundancy_enabled` (false) → `zoneRedundancy`
+//!   Enabled/Disabled, `data_endpoint_enabled` (false) → `dataEndpointEnabled`;
+//! - `azurerm_private_endpoint`: no property a rule of the zone reads (its type, name).
+//!
+//! The policy assignments are read too ([`assignments`]), so that the check judges with the
+//! effects the files deploy ([`governance`]): the effect parameter (`effect`, or `effects` as
+//! one definition names it) and the enforcement mode, azurerm's `enforce` (default true,
+//! `policy/assignment_resource_base.go`: false is ARM's `enforcementMode` DoNotEnforce).
 
 use std::collections::BTreeMap;
 
@@ -22,7 +46,11 @@ use hcl::expr::Expression;
 use hcl::{Block, Body};
 use serde_json::{Value, json};
 
-use crate::plan::bodies::{COMPUTE, Declared, ResourceBody, WORKSPACE};
+use crate::plan::GovernancePlan;
+use crate::plan::bodies::{
+    COMPUTE, Declared, KEY_VAULT, MODELLED, PRIVATE_ENDPOINT, REGISTRY, ResourceBody, STORAGE,
+    WORKSPACE, enabled,
+};
 
 const AZURERM_WORKSPACE: &str = "azurerm_machine_learning_workspace";
 
@@ -93,6 +121,46 @@ pub fn terraform<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec
                 let c = compute(&out[w], b, path, address, properties);
                 out.push(c);
             }
+            "azurerm_storage_account" => {
+                out.push(deployed(
+                    STORAGE,
+                    b,
+                    path,
+                    address,
+                    &group(b),
+                    storage(body),
+                ));
+            }
+            "azurerm_key_vault" => {
+                out.push(deployed(
+                    KEY_VAULT,
+                    b,
+                    path,
+                    address,
+                    &group(b),
+                    key_vault(body),
+                ));
+            }
+            "azurerm_container_registry" => {
+                out.push(deployed(
+                    REGISTRY,
+                    b,
+                    path,
+                    address,
+                    &group(b),
+                    registry(body),
+                ));
+            }
+            "azurerm_private_endpoint" => {
+                out.push(deployed(
+                    PRIVATE_ENDPOINT,
+                    b,
+                    path,
+                    address,
+                    &group(b),
+                    json!({}),
+                ));
+            }
             "azapi_resource" | "azapi_update_resource" => {
                 let ty = string(body, "type").unwrap_or_default();
                 let ty = ty.split('@').next().unwrap_or_default();
@@ -117,16 +185,14 @@ pub fn terraform<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec
     out
 }
 
-/// The bodies the Bicep `files` (path → text) deploy: each workspace and compute resource's
-/// object is its Resource Manager body. A compute's workspace is its `parent`, which a module
+/// The bodies the Bicep `files` (path → text) deploy: each resource of a modelled type has its
+/// Resource Manager body as its object. A compute's workspace is its `parent`, which a module
 /// names as an `existing` resource: the compute is named by its own name.
 pub fn bicep<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<ResourceBody> {
     crate::inventory::bicep_objects(files)
         .into_iter()
         .filter_map(|(file, symbol, ty, mut body)| {
-            let resource_type = [WORKSPACE, COMPUTE]
-                .into_iter()
-                .find(|t| t.eq_ignore_ascii_case(&ty))?;
+            let resource_type = MODELLED.into_iter().find(|t| t.eq_ignore_ascii_case(&ty))?;
             let name = body["name"].as_str().unwrap_or(&symbol).to_owned();
             // The type is the declaration's, not a property of the object.
             body["type"] = json!(resource_type);
@@ -142,6 +208,135 @@ pub fn bicep<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Res
             })
         })
         .collect()
+}
+
+/// A policy assignment as generated files deploy it.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    /// The assignment's name.
+    pub name: String,
+    /// The effect its parameters give; `None` when they give none (the definition's default).
+    pub effect: Option<String>,
+    /// Whether it is enforced (ARM `enforcementMode` Default): a DoNotEnforce assignment only
+    /// reports.
+    pub enforced: bool,
+    /// The file that declares it.
+    pub file: String,
+}
+
+impl Assignment {
+    /// The effect the assignment has in Azure, given the plan's `planned` one where the files
+    /// name none: a DoNotEnforce assignment denies nothing, whatever its effect.
+    fn effect(&self, planned: Option<&str>) -> Option<String> {
+        let effect = self.effect.as_deref().or(planned)?;
+        Some(if self.enforced {
+            effect.to_owned()
+        } else {
+            format!("{effect} (DoNotEnforce)")
+        })
+    }
+}
+
+/// The policy assignments the `files` (path → text) declare, Terraform's
+/// (`azurerm_*_policy_assignment`) and Bicep's (`Microsoft.Authorization/policyAssignments`).
+pub fn assignments<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+) -> Vec<Assignment> {
+    let mut out = Vec::new();
+    for (path, text) in files.clone() {
+        if !path.ends_with(".tf") {
+            continue;
+        }
+        let Ok(body) = hcl::parse(text) else {
+            continue;
+        };
+        for block in body.blocks() {
+            let ("resource", [ty, _]) = (block.identifier(), block.labels()) else {
+                continue;
+            };
+            if !(ty.as_str().starts_with("azurerm_") && ty.as_str().ends_with("_policy_assignment"))
+            {
+                continue;
+            }
+            let b = block.body();
+            let parameters = match expression(b, "parameters") {
+                Some(Expression::FuncCall(call)) if call.name.name.as_str() == "jsonencode" => {
+                    call.args.first().map(json_of).unwrap_or(Value::Null)
+                }
+                Some(other) => json_of(other),
+                None => Value::Null,
+            };
+            out.push(Assignment {
+                name: string(b, "name").unwrap_or_default(),
+                effect: effect_of(&parameters),
+                enforced: flag(b, "enforce", true),
+                file: path.to_owned(),
+            });
+        }
+    }
+    let policies = crate::inventory::bicep_objects(files)
+        .into_iter()
+        .filter(|(_, _, ty, _)| {
+            ty.eq_ignore_ascii_case("Microsoft.Authorization/policyAssignments")
+        });
+    for (file, _, _, body) in policies {
+        let properties = &body["properties"];
+        let mode = properties["enforcementMode"].as_str().unwrap_or("Default");
+        out.push(Assignment {
+            name: body["name"].as_str().unwrap_or_default().to_owned(),
+            effect: effect_of(&properties["parameters"]),
+            enforced: mode.eq_ignore_ascii_case("Default"),
+            file,
+        });
+    }
+    out
+}
+
+/// The effect among an assignment's parameters (`effect`, `effects`), as text.
+fn effect_of(parameters: &Value) -> Option<String> {
+    let (_, parameter) = parameters
+        .as_object()?
+        .iter()
+        .find(|(k, _)| k.starts_with("effect"))?;
+    parameter["value"].as_str().map(str::to_owned)
+}
+
+/// `planned` as `deployed` assigns it: an assignment the files do not declare is gone, one
+/// they declare takes their effect and enforcement. Where several declare one (a copy per
+/// region), a copy that still denies decides: it denies in its scope.
+pub fn governance(planned: &GovernancePlan, deployed: &[Assignment]) -> GovernancePlan {
+    let denies = |effect: &Option<String>| {
+        effect.as_deref().is_some_and(|e| {
+            e.eq_ignore_ascii_case("deny") || e.eq_ignore_ascii_case("enforceSetting")
+        })
+    };
+    let chosen = |name: &str, planned: Option<&str>| {
+        let effects: Vec<Option<String>> = deployed
+            .iter()
+            .filter(|d| d.name == name)
+            .map(|d| d.effect(planned))
+            .collect();
+        let first = effects.first()?.clone();
+        Some(effects.into_iter().find(denies).unwrap_or(first))
+    };
+    let mut g = planned.clone();
+    g.assignments
+        .retain_mut(|a| match chosen(&a.name, a.effect.as_deref()) {
+            Some(effect) => {
+                a.effect = effect;
+                true
+            }
+            None => false,
+        });
+    g.custom_policies
+        .retain_mut(|p| match chosen(&p.name, Some(&p.effect)) {
+            Some(effect) => {
+                p.effect = effect.unwrap_or_default();
+                true
+            }
+            None => false,
+        });
+    g
 }
 
 /// A workspace's properties, as azurerm sends them.
@@ -164,6 +359,67 @@ fn workspace(body: &Body) -> Value {
         properties["managedNetwork"] = json!({"isolationMode": mode});
     }
     properties
+}
+
+/// A storage account's properties, as azurerm sends them.
+fn storage(body: &Body) -> Value {
+    let default_action = body
+        .blocks()
+        .find(|b| b.identifier() == "network_rules")
+        .map_or_else(
+            || "Allow".to_owned(),
+            |b| string(b.body(), "default_action").unwrap_or_default(),
+        );
+    json!({
+        "supportsHttpsTrafficOnly": flag(body, "https_traffic_only_enabled", true),
+        "minimumTlsVersion": string(body, "min_tls_version").unwrap_or_else(|| "TLS1_2".to_owned()),
+        "allowSharedKeyAccess": flag(body, "shared_access_key_enabled", true),
+        "defaultToOAuthAuthentication": flag(body, "default_to_oauth_authentication", false),
+        "publicNetworkAccess": enabled(flag(body, "public_network_access_enabled", true)),
+        "allowBlobPublicAccess": flag(body, "allow_nested_items_to_be_public", false),
+        "networkAcls": {"defaultAction": default_action},
+    })
+}
+
+/// A key vault's properties, as azurerm sends them.
+fn key_vault(body: &Body) -> Value {
+    let soft_delete = string(body, "soft_delete_retention_days")
+        .and_then(|d| d.parse::<u32>().ok())
+        .unwrap_or(90);
+    let mut properties = json!({
+        "enableRbacAuthorization": flag(body, "rbac_authorization_enabled", false),
+        "softDeleteRetentionInDays": soft_delete,
+        "publicNetworkAccess": enabled(flag(body, "public_network_access_enabled", true)),
+    });
+    if flag(body, "purge_protection_enabled", false) {
+        properties["enablePurgeProtection"] = json!(true);
+    }
+    let acls = body.blocks().find(|b| b.identifier() == "network_acls");
+    if let Some(action) = acls.and_then(|b| string(b.body(), "default_action")) {
+        properties["networkAcls"] = json!({"defaultAction": action});
+    }
+    properties
+}
+
+/// A container registry's properties, as azurerm sends them.
+fn registry(body: &Body) -> Value {
+    json!({
+        "adminUserEnabled": flag(body, "admin_enabled", false),
+        "anonymousPullEnabled": flag(body, "anonymous_pull_enabled", false),
+        "publicNetworkAccess": enabled(flag(body, "public_network_access_enabled", true)),
+        "zoneRedundancy": enabled(flag(body, "zone_redundancy_enabled", false)),
+        "dataEndpointEnabled": flag(body, "data_endpoint_enabled", false),
+    })
+}
+
+/// A boolean argument: its literal value, else azurerm's `default` (for an expression too,
+/// whose value the files do not give).
+fn flag(body: &Body, key: &str, default: bool) -> bool {
+    match string(body, key).as_deref() {
+        Some("true") => true,
+        Some("false") => false,
+        _ => default,
+    }
 }
 
 /// A compute of `workspace`, named `<workspace>/<compute>` as ARM names a child resource.
@@ -322,6 +578,179 @@ resource "azapi_resource" "primary_dev" {
   }
 }
 "#;
+
+    const DEPENDENCIES: &str = r#"
+resource "azurerm_storage_account" "primary" {
+  name                          = "stx"
+  resource_group_name           = "rg-x"
+  shared_access_key_enabled     = false
+  public_network_access_enabled = var.open
+
+  network_rules {
+    default_action = "Deny"
+  }
+}
+
+resource "azurerm_key_vault" "primary" {
+  name                          = "kvx"
+  resource_group_name           = "rg-x"
+  rbac_authorization_enabled    = true
+  public_network_access_enabled = false
+}
+
+resource "azurerm_container_registry" "main" {
+  name                    = "crx"
+  resource_group_name     = "rg-x"
+  zone_redundancy_enabled = true
+}
+
+resource "azurerm_private_endpoint" "primary_vault" {
+  name                = "pe-kvx-vault"
+  resource_group_name = "rg-x"
+}
+"#;
+
+    const BICEP: &str = r"
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
+  name: 'stx'
+  properties: {
+    publicNetworkAccess: 'Enabled'
+    allowSharedKeyAccess: false
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
+  name: 'kvx'
+  properties: {
+    publicNetworkAccess: 'Disabled'
+  }
+}
+";
+
+    #[test]
+    fn dependencies_are_read_with_azurerm_s_defaults() {
+        let bodies = terraform([("terraform/dependencies.tf", DEPENDENCIES)]);
+        let types: Vec<&str> = bodies.iter().map(|b| b.resource_type).collect();
+        assert_eq!(types, [STORAGE, KEY_VAULT, REGISTRY, PRIVATE_ENDPOINT]);
+        let storage = &bodies[0].body["properties"];
+        assert_eq!(storage["allowSharedKeyAccess"], false);
+        // An expression's value is not in the files: azurerm's default (open) stands.
+        assert_eq!(storage["publicNetworkAccess"], "Enabled");
+        assert_eq!(storage["supportsHttpsTrafficOnly"], true);
+        assert_eq!(storage["minimumTlsVersion"], "TLS1_2");
+        assert_eq!(storage["networkAcls"]["defaultAction"], "Deny");
+        // Purge protection is off unless set, and then not sent at all.
+        let vault = &bodies[1].body["properties"];
+        assert!(vault.get("enablePurgeProtection").is_none(), "{vault}");
+        assert_eq!(vault["softDeleteRetentionInDays"], 90);
+        assert_eq!(vault["publicNetworkAccess"], "Disabled");
+        assert!(vault.get("networkAcls").is_none(), "{vault}");
+        let registry = &bodies[2].body["properties"];
+        assert_eq!(registry["publicNetworkAccess"], "Enabled");
+        assert_eq!(registry["zoneRedundancy"], "Enabled");
+        assert_eq!(registry["adminUserEnabled"], false);
+        assert_eq!(bodies[3].name, "pe-kvx-vault");
+        assert!(bodies.iter().all(|b| b.resource_group == "rg-x"));
+        let protected = DEPENDENCIES.replace(
+            "rbac_authorization_enabled    = true",
+            "purge_protection_enabled = true",
+        );
+        let bodies = terraform([("d.tf", protected.as_str())]);
+        assert_eq!(bodies[1].body["properties"]["enablePurgeProtection"], true);
+        assert_eq!(
+            bodies[1].body["properties"]["enableRbacAuthorization"],
+            false
+        );
+    }
+
+    #[test]
+    fn assignments_are_read_and_judged_with_the_effects_they_deploy() {
+        let terraform = r#"
+resource "azurerm_resource_group_policy_assignment" "a" {
+  name    = "mlz-x-a"
+  enforce = false
+  parameters = jsonencode({
+    "effect" = { value = "Deny" }
+  })
+}
+
+resource "azurerm_resource_group_policy_assignment" "b" {
+  name       = "mlz-x-b"
+  parameters = jsonencode({ "effects" = { value = "Audit" } })
+}
+"#;
+        let bicep = "resource c 'Microsoft.Authorization/policyAssignments@2026-07-01' = {\n  name: 'mlz-x-c'\n  properties: {\n    parameters: {\n      effect: {\n        value: 'Deny'\n      }\n    }\n  }\n}\n";
+        let read = assignments([("policy.tf", terraform), ("p.bicep", bicep)]);
+        let seen: Vec<(&str, Option<&str>, bool)> = read
+            .iter()
+            .map(|a| (a.name.as_str(), a.effect.as_deref(), a.enforced))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("mlz-x-a", Some("Deny"), false),
+                ("mlz-x-b", Some("Audit"), true),
+                ("mlz-x-c", Some("Deny"), true)
+            ]
+        );
+        let assignment = |name: &str| crate::plan::PolicyAssignment {
+            key: name.to_owned(),
+            name: name.to_owned(),
+            recommendation: "POL-01".to_owned(),
+            display_name: name.to_owned(),
+            definition_id: String::new(),
+            parameters: BTreeMap::new(),
+            effect: Some("Deny".to_owned()),
+            effect_reason: String::new(),
+            preview: false,
+            note: None,
+        };
+        let planned = GovernancePlan {
+            scope: "resource_group".to_owned(),
+            effect: "deny".to_owned(),
+            assignments: ["mlz-x-a", "mlz-x-b", "mlz-x-c", "mlz-x-gone"]
+                .map(assignment)
+                .to_vec(),
+            initiatives: Vec::new(),
+            custom_policies: Vec::new(),
+            defender_plans: Vec::new(),
+            exemptions: Vec::new(),
+            unexempted: Vec::new(),
+            without_audit: Vec::new(),
+        };
+        let g = governance(&planned, &read);
+        let effects: Vec<(&str, Option<&str>)> = g
+            .assignments
+            .iter()
+            .map(|a| (a.name.as_str(), a.effect.as_deref()))
+            .collect();
+        // Not enforced denies nothing; a dropped assignment is gone.
+        assert_eq!(
+            effects,
+            [
+                ("mlz-x-a", Some("Deny (DoNotEnforce)")),
+                ("mlz-x-b", Some("Audit")),
+                ("mlz-x-c", Some("Deny"))
+            ]
+        );
+    }
+
+    #[test]
+    fn bicep_dependencies_are_their_objects() {
+        let bodies = bicep([("bicep/modules/primary-dependencies.bicep", BICEP)]);
+        let types: Vec<&str> = bodies.iter().map(|b| b.resource_type).collect();
+        assert_eq!(types, [STORAGE, KEY_VAULT]);
+        assert_eq!(
+            bodies[0].body["properties"]["publicNetworkAccess"],
+            "Enabled"
+        );
+        assert!(
+            bodies[1].body["properties"]
+                .get("enablePurgeProtection")
+                .is_none()
+        );
+        assert_eq!(bodies[1].body["type"], KEY_VAULT);
+    }
 
     #[test]
     fn provider_defaults_apply_and_updates_merge_into_their_workspace() {

@@ -434,19 +434,31 @@ pub(crate) fn rendered(
     })
 }
 
-/// The policy self-check of what an overlay's Terraform and Bicep deploy: a resource a Deny policy of
-/// the zone would deny is an error naming the policy, the resource and the overlay's template
-/// that wrote it. An exemption the plan's waivers give still applies.
+/// The policy self-check of what an overlay's Terraform and Bicep deploy, each format's resources
+/// against the assignments that format deploys (an overlay that turns a Deny to Audit, or drops
+/// the assignment, no longer denies): a resource a Deny policy would deny is an error naming the
+/// policy, the resource and the overlay's template that wrote it. An exemption the plan's
+/// waivers give still applies.
 fn overlay_passes(plan: &Plan, overlay: &Overlay, overlaid: &FileSet) -> Result<(), Error> {
     let files = || overlaid.iter().map(|(p, t)| (p.as_str(), t.as_str()));
-    let mut deployed = crate::deployed::terraform(files());
-    deployed.extend(crate::deployed::bicep(files()));
-    let judged = crate::plan::check::check_bodies(plan, &deployed);
-    if judged.denied.is_empty() {
+    let assignments = crate::deployed::assignments(files());
+    let mut denied = Vec::new();
+    for (bodies, extension) in [
+        (crate::deployed::terraform(files()), ".tf"),
+        (crate::deployed::bicep(files()), ".bicep"),
+    ] {
+        let own: Vec<_> = assignments
+            .iter()
+            .filter(|a| a.file.ends_with(extension))
+            .cloned()
+            .collect();
+        let governance = crate::deployed::governance(&plan.governance, &own);
+        denied.extend(crate::plan::check::check_bodies(&governance, &bodies).denied);
+    }
+    if denied.is_empty() {
         return Ok(());
     }
-    let failures = judged
-        .denied
+    let failures = denied
         .iter()
         .map(|f| {
             let template = f.file.as_deref().map(|file| overlay.template_of(file));
@@ -505,22 +517,32 @@ fn overlay_report(
     out
 }
 
-/// Record each change on its recommendation, for the compliance report. A recommendation the
-/// overlay weakens is at most partial: what the overlay changed is missing from it.
+/// Record each change on its recommendation, and a policy assignment's on every recommendation
+/// the assignment implements (`data/policies.yaml` `also`), for the compliance report. A
+/// recommendation the overlay weakens is at most partial: what the overlay changed is missing
+/// from it.
 fn mark_changed_by_overlay(plan: &mut crate::plan::Plan, changes: &[output::SecurityChange]) {
     use crate::plan::Status;
     for c in changes {
-        if let Some(r) = plan
+        let line = diff::change_line(c);
+        let line = line
+            .trim()
+            .trim_start_matches(&c.recommendation)
+            .trim_start()
+            .to_owned();
+        let also = crate::facts::policies()
+            .iter()
+            .filter(|p| c.label == format!("policy assignment {}", p.display_name))
+            .flat_map(|p| p.also.iter().cloned());
+        let ids: Vec<String> = std::iter::once(c.recommendation.clone())
+            .chain(also)
+            .collect();
+        // A change made in each region reads the same: recorded once.
+        for r in plan
             .recommendations
             .iter_mut()
-            .find(|r| r.id == c.recommendation)
+            .filter(|r| ids.contains(&r.id) && !r.changed_by_overlay.contains(&line))
         {
-            let line = diff::change_line(c);
-            let line = line
-                .trim()
-                .trim_start_matches(&c.recommendation)
-                .trim_start()
-                .to_owned();
             if c.effect == crate::plan::security::Effect::Weakens {
                 let gap = format!("the template overlay weakens it: {line}");
                 match &mut r.status {
@@ -535,7 +557,7 @@ fn mark_changed_by_overlay(plan: &mut crate::plan::Plan, changes: &[output::Secu
                     _ => {}
                 }
             }
-            r.changed_by_overlay.push(line);
+            r.changed_by_overlay.push(line.clone());
         }
     }
 }

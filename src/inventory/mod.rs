@@ -567,7 +567,21 @@ fn policy_assignment(
     );
     setting.hardened = !effect.eq_ignore_ascii_case("disabled");
     setting.strength = Some(effect_strength(definition, &effect));
-    setting.value = effect;
+    // Not enforced (azurerm `enforce = false`, ARM `enforcementMode: DoNotEnforce`), an
+    // assignment only reports: weaker than any effect it could enforce.
+    let enforced = match r.format {
+        Format::Terraform => r.body.text("enforce").is_none_or(|e| e != "false"),
+        Format::Bicep => r
+            .body
+            .text("properties/enforcementMode")
+            .is_none_or(|m| m.eq_ignore_ascii_case("Default")),
+    };
+    setting.value = if enforced {
+        effect
+    } else {
+        setting.strength = Some(0);
+        format!("{effect}, not enforced")
+    };
     setting
 }
 

@@ -186,6 +186,7 @@ fn body(
     }
 }
 
-fn enabled(on: bool) -> &'static str {
+/// A flag as ARM's `Enabled`/`Disabled` enums spell it.
+pub(crate) fn enabled(on: bool) -> &'static str {
     if on { "Enabled" } else { "Disabled" }
 }

@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::Plan;
 use super::bodies::{self, MODELLED, ResourceBody};
+use super::{GovernancePlan, Plan};
 use crate::facts;
 
 /// What the self-check found.
@@ -83,17 +83,18 @@ struct Denying<'a> {
 
 /// Evaluate the zone's Deny policies against the zone's resources, as the plan deploys them.
 pub fn check(plan: &Plan) -> PolicyCheck {
-    check_bodies(plan, &bodies::bodies(plan))
+    check_bodies(&plan.governance, &bodies::bodies(plan))
 }
 
-/// Evaluate the Deny policies `plan` assigns against `bodies`: the plan's own, or those
-/// generated files deploy ([`deployed`](crate::deployed)).
-pub fn check_bodies(plan: &Plan, bodies: &[ResourceBody]) -> PolicyCheck {
+/// Evaluate the Deny policies `governance` assigns against `bodies`: the plan's own, or those
+/// generated files deploy, with the assignments as they deploy them
+/// ([`deployed`](crate::deployed)).
+pub fn check_bodies(governance: &GovernancePlan, bodies: &[ResourceBody]) -> PolicyCheck {
     let mut out = PolicyCheck {
         resources: bodies.len(),
         ..PolicyCheck::default()
     };
-    let g = &plan.governance;
+    let g = governance;
     let mut denying = Vec::new();
     for a in &g.assignments {
         let effect = a.effect.as_deref().unwrap_or_default();

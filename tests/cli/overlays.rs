@@ -494,8 +494,9 @@ fn a_bicep_overlay_that_weakens_a_setting_no_deny_covers_is_a_warning_and_marked
 }
 
 #[test]
-fn what_the_embedded_bicep_deploys_passes_the_zone_s_policies() {
-    // The Bicep read as an overlay's would be: every shipped profile's passes.
+fn what_the_embedded_templates_deploy_is_what_the_plan_deploys_and_passes_its_policies() {
+    // The files read as an overlay's would be: for every shipped profile and both formats, each
+    // modelled resource with each property the plan's body models, and no denial.
     for (name, path) in crate::support::shipped_profiles() {
         let loaded = mlzone::profile::load(&path).unwrap();
         let today = jiff::civil::date(2026, 11, 22);
@@ -503,17 +504,195 @@ fn what_the_embedded_bicep_deploys_passes_the_zone_s_policies() {
             mlzone::plan::resolve(&mlzone::validate::validate(&loaded, today).unwrap().profile);
         let meta = mlzone::render::Meta::new(Path::new("profile.yaml"), Path::new("infra"));
         let files = mlzone::render::render(&plan, &meta, None).unwrap();
-        let deployed = mlzone::deployed::bicep(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-        let machine_learning = mlzone::plan::bodies::bodies(&plan)
-            .iter()
-            .filter(|b| {
-                b.resource_type
-                    .starts_with("Microsoft.MachineLearningServices/")
-            })
-            .count();
-        assert_eq!(deployed.len(), machine_learning, "{name}");
-        assert!(deployed.iter().all(|b| b.body["type"] == b.resource_type));
-        let judged = mlzone::plan::check::check_bodies(&plan, &deployed);
-        assert!(judged.passes(), "{name}: {}", judged.failures().join("\n"));
+        let files = || files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
+        let planned = mlzone::plan::bodies::bodies(&plan);
+        for (format, deployed) in [
+            ("terraform", mlzone::deployed::terraform(files())),
+            ("bicep", mlzone::deployed::bicep(files())),
+        ] {
+            let what = format!("{name} ({format})");
+            assert!(deployed.iter().all(|b| b.body["type"] == b.resource_type));
+            let expected = modelled(&planned, &planned);
+            assert!(
+                expected
+                    .iter()
+                    .any(|b| b.contains("enablePurgeProtection=true"))
+            );
+            assert_eq!(expected, modelled(&planned, &deployed), "{what}");
+            let judged = mlzone::plan::check::check_bodies(&plan.governance, &deployed);
+            assert!(judged.passes(), "{what}: {}", judged.failures().join("\n"));
+        }
+    }
+}
+
+/// Each body of `bodies` as its type and the plan's modelled properties' values in it (as
+/// text: the Bicep reader reads every value as text), sorted: what `planned` says a body of its
+/// type carries. The workspace identity's ID is known at deploy time: only its presence counts.
+fn modelled(
+    planned: &[mlzone::plan::bodies::ResourceBody],
+    bodies: &[mlzone::plan::bodies::ResourceBody],
+) -> Vec<String> {
+    fn leaves(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    leaves(v, format!("{at}/{k}"), out);
+                }
+            }
+            _ => out.push(at),
+        }
+    }
+    let mut out: Vec<String> = bodies
+        .iter()
+        .map(|b| {
+            let model = planned
+                .iter()
+                .find(|p| {
+                    p.resource_type == b.resource_type
+                        && p.body["properties"]["computeType"]
+                            == b.body["properties"]["computeType"]
+                })
+                .expect("a modelled type");
+            let mut paths = Vec::new();
+            leaves(&model.body["properties"], String::new(), &mut paths);
+            let values: Vec<String> = paths
+                .iter()
+                .map(|path| {
+                    let value = b.body["properties"].pointer(path);
+                    let text = match value {
+                        Some(serde_json::Value::String(s)) => s.clone(),
+                        Some(v) => v.to_string(),
+                        None => "-".to_owned(),
+                    };
+                    if path.ends_with("primaryUserAssignedIdentity") {
+                        format!("{path}={}", value.is_some())
+                    } else {
+                        format!("{path}={text}")
+                    }
+                })
+                .collect();
+            format!("{} {}", b.resource_type, values.join(" "))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// `generate` of a project in `dir` with `overlay` and `args`: it succeeds, and gives stderr and
+/// COMPLIANCE.md.
+fn generated_with(dir: &Path, overlay: &Path, args: &[&str]) -> (String, String) {
+    let (p, out) = (project(dir, ""), dir.join("infra"));
+    let run = on_output("generate", &p, &out)
+        .args(args)
+        .arg("--templates")
+        .arg(overlay)
+        .assert()
+        .code(0);
+    let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap();
+    (text(&run.get_output().stderr), compliance)
+}
+
+/// The row of recommendation `id` in the report's recommendations table.
+fn row<'r>(compliance: &'r str, id: &str) -> &'r str {
+    let section = compliance
+        .split("## Recommendations")
+        .nth(1)
+        .expect("a table");
+    section
+        .lines()
+        .find(|l| l.starts_with(&format!("| {id} |")))
+        .unwrap_or_else(|| panic!("no {id} row"))
+}
+
+#[test]
+fn an_overlay_that_turns_a_deny_to_audit_is_judged_with_audit_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    // The workspace opened, and the Deny that would stop it turned to Audit.
+    changing(
+        &overlay,
+        "terraform/workspace.tf.tera",
+        "public_network_access_enabled = {{ w.public_network_access }}",
+        "public_network_access_enabled = true",
+    );
+    changing(
+        &overlay,
+        "terraform/policy.tf.tera",
+        "{{ name | hcl }} = { value = {{ value | hcl_name }} }",
+        "{{ name | hcl }} = { value = {% if a.key == \"workspace_public_network_access\" and name == \"effect\" %}\"Audit\"{% else %}{{ value | hcl_name }}{% endif %} }",
+    );
+    let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", "terraform"]);
+    let change = "POL-01 policy assignment Azure Machine Learning Workspaces should disable public network access: Deny → Audit (weakens)";
+    assert!(stderr.contains(change), "{stderr}");
+    let diff = on_output("diff", &project(dir.path(), ""), &dir.path().join("infra"))
+        .args(["--format", "terraform", "--templates"])
+        .arg(&overlay)
+        .assert()
+        .code(0);
+    let stderr = text(&diff.get_output().stderr);
+    assert!(stderr.contains(change), "diff: {stderr}");
+    let pol = row(&compliance, "POL-01");
+    assert!(
+        pol.contains("| partial, changed by overlay: policy assignment ")
+            && pol.contains("**missing**: the template overlay weakens it: policy assignment"),
+        "{pol}"
+    );
+    // The effects table says what the overlay deploys.
+    assert!(
+        compliance.lines().any(|l| l.starts_with("| POL-01 | Azure")
+            && l.contains("| Deny; changed by overlay: policy assignment ")
+            && l.contains("Deny → Audit (weakens)")),
+        "{compliance}"
+    );
+}
+
+#[test]
+fn a_bicep_overlay_that_stops_enforcing_a_deny_is_judged_so_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing(
+        &overlay,
+        "bicep/modules/{region}-compute.bicep.tera",
+        "disableLocalAuth: {{ not c.local_auth }}",
+        "disableLocalAuth: false",
+    );
+    changing(
+        &overlay,
+        "bicep/modules/{region}-policies.bicep.tera",
+        "    policyDefinitionId: {{ a.definition_id | bicep }}",
+        "    policyDefinitionId: {{ a.definition_id | bicep }}\n    enforcementMode: 'DoNotEnforce'",
+    );
+    let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", "bicep"]);
+    assert!(
+        stderr.contains("POL-03 policy assignment Azure Machine Learning Computes should have local authentication methods disabled: Deny → Deny, not enforced (weakens)"),
+        "{stderr}"
+    );
+    assert!(
+        row(&compliance, "POL-03").contains("| partial, changed by overlay: "),
+        "{compliance}"
+    );
+}
+
+#[test]
+fn an_overlay_that_drops_an_assignment_marks_every_recommendation_it_implements() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing(
+        &overlay,
+        "terraform/policy.tf.tera",
+        "{% for a in g.assignments %}",
+        "{% for a in [x for x in g.assignments if x.key != \"model_deployment_registries\"] %}",
+    );
+    let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", "terraform"]);
+    let removed = "removed: policy assignment [Preview]: Azure Machine Learning Model Registry Deployments are restricted except for the allowed Registry (weakens)";
+    assert!(stderr.contains(&format!("POL-09 {removed}")), "{stderr}");
+    // The assignment implements POL-09 and SEC-12 (`also`): both are partial, each once.
+    for id in ["POL-09", "SEC-12"] {
+        let r = row(&compliance, id);
+        assert!(
+            r.contains("| partial, changed by overlay: removed: "),
+            "{r}"
+        );
+        assert_eq!(r.matches("changed by overlay").count(), 1, "{r}");
     }
 }

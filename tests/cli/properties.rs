@@ -37,7 +37,7 @@ fn pipeline(text: String) {
     let read = || files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
     let mut deployed = mlzone::deployed::terraform(read());
     deployed.extend(mlzone::deployed::bicep(read()));
-    let judged = mlzone::plan::check::check_bodies(&plan, &deployed);
+    let judged = mlzone::plan::check::check_bodies(&plan.governance, &deployed);
     assert!(judged.passes(), "{}", judged.failures().join("\n"));
     // Every accepted profile gives values the real providers accept, names included.
     let written: Vec<(String, String)> = files.clone().into_iter().collect();

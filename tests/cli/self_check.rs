@@ -153,7 +153,7 @@ fn the_terraform_deploys_the_bodies_the_check_judges_and_passes_too() {
     for (name, path) in shipped_profiles() {
         let plan = plan(&path);
         let deployed = terraform_bodies(&plan);
-        let judged = mlzone::plan::check::check_bodies(&plan, &deployed);
+        let judged = mlzone::plan::check::check_bodies(&plan.governance, &deployed);
         assert!(judged.passes(), "{name}: {}", judged.failures().join("\n"));
         let mut errors = Vec::new();
         let read = |ty: &str| {
