@@ -456,7 +456,7 @@ fn deployed(
     resource_group: &str,
     properties: Value,
 ) -> ResourceBody {
-    let name = string(block.body(), "name").unwrap_or_else(|| address.to_owned());
+    let name = name(block.body()).unwrap_or_else(|| address.to_owned());
     let mut body = json!({"type": resource_type, "name": name, "properties": properties});
     if let Some(kind) = string(block.body(), "kind") {
         body["kind"] = json!(kind);
@@ -498,6 +498,18 @@ fn string(body: &Body, key: &str) -> Option<String> {
         Expression::Bool(b) => Some(b.to_string()),
         Expression::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+/// A resource's `name` as the plan writes it: a literal, or a template string whose
+/// deploy-time name suffix becomes the plan's `{suffix}` slot.
+fn name(body: &Body) -> Option<String> {
+    match expression(body, "name")? {
+        Expression::TemplateExpr(template) => match template.as_ref() {
+            hcl::expr::TemplateExpr::QuotedString(s) => Some(crate::inventory::plan_name(s)),
+            hcl::expr::TemplateExpr::Heredoc(_) => None,
+        },
+        _ => string(body, "name"),
     }
 }
 

@@ -419,7 +419,7 @@ const ATTRIBUTES: &[Attribute] = &[
 /// A resource's name as the plan writes it: the deploy-time name suffix, `${local.name_suffix}`
 /// in the Terraform and `${nameSuffix}` in the Bicep, becomes `{suffix}`
 /// (`naming::SUFFIX_SLOT`), so one resource has one label in both formats and in the plan.
-fn plan_name(written: &str) -> String {
+pub(crate) fn plan_name(written: &str) -> String {
     written
         .replace("${local.name_suffix}", SUFFIX_SLOT)
         .replace("${nameSuffix}", SUFFIX_SLOT)
