@@ -105,17 +105,12 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
                 .map(|c| format!("{c} has a public IP (SEC-09 is waived)")),
         ),
         "SEC-04" | "SEC-14" => missing.extend(plan.regions.iter().filter_map(internet_open)),
-        "SEC-11" => missing.extend(plan.access.iter().filter(|a| a.principal_type != "Group").map(
-            |a| {
-                format!(
-                    "{} {} holds {} on the {} directly, not through an Entra group",
-                    a.principal_type.to_lowercase(),
-                    a.principal_id,
-                    a.role,
-                    a.scope
-                )
-            },
-        )),
+        "SEC-11" => missing.extend(
+            plan.access
+                .iter()
+                .filter(|a| a.principal_type != "Group")
+                .map(|a| direct_grant(plan, a)),
+        ),
         "SEC-18" => {
             missing.extend(plan.regions.iter().filter(|r| r.key_vault.public_network_access).map(
                 |r| format!("key vault {} takes public traffic (SEC-05 is waived)", r.key_vault.name),
@@ -158,6 +153,32 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
         _ => {}
     }
     missing
+}
+
+/// What a role held by a user directly lacks for SEC-11. A compute instance reaches the
+/// workspace storage as its owner (Microsoft Learn, "Disable shared key access for your
+/// workspace's storage account": the user's identity for studio and notebooks), so the zone
+/// grants the owner the storage data roles; Azure RBAC gives a role assigned to a group to each
+/// of its members (Microsoft Learn, "Assign Azure roles"), so a group could hold it instead.
+pub(super) fn direct_grant(plan: &Plan, a: &super::RoleAssignment) -> String {
+    let owner = plan
+        .instances
+        .iter()
+        .any(|i| i.user_object_id.eq_ignore_ascii_case(&a.principal_id));
+    if owner {
+        format!(
+            "compute instance owner {} holds {} on the {} directly: the instance reaches the storage as its owner, and the zone grants the role to the owner so that it works without a group; a group the owner belongs to could hold it instead",
+            a.principal_id, a.role, a.scope
+        )
+    } else {
+        format!(
+            "{} {} holds {} on the {} directly, not through an Entra group",
+            a.principal_type.to_lowercase(),
+            a.principal_id,
+            a.role,
+            a.scope
+        )
+    }
 }
 
 /// The NSG service tag for any internet address.

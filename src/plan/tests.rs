@@ -1671,12 +1671,36 @@ fn direct_user_role_assignments_make_group_only_access_partial() {
     assert!(!users.is_empty());
     let missing = missing(&plan, "SEC-11");
     assert_eq!(missing.len(), users.len(), "{missing:?}");
+    // An instance owner's roles: direct by design, and said why, with what could replace them.
     assert!(
-        missing
-            .iter()
-            .all(|m| m.contains("11111111-1111-4111-8111-111111111111")
-                && m.contains("not through an Entra group")),
+        missing.iter().all(|m| m.starts_with(
+            "compute instance owner 11111111-1111-4111-8111-111111111111 holds Storage "
+        ) && m.contains("the instance reaches the storage as its owner")
+            && m.ends_with("a group the owner belongs to could hold it instead")),
         "{missing:?}"
+    );
+    // A user given a workspace role in `access` (waived) is no instance owner.
+    let mut user = base();
+    user["access"] = json!([{
+        "group_object_id": "22222222-2222-4222-8222-222222222222",
+        "role": "reader",
+        "principal_type": "user"
+    }]);
+    user["waivers"] = json!([{"id": "SEC-11", "reason": "pilot", "expires": "2027-03-31"}]);
+    let plan = plan_of(&user);
+    let direct: Vec<String> = plan
+        .access
+        .iter()
+        .filter(|a| a.principal_id.starts_with("2222"))
+        .map(|a| super::status::direct_grant(&plan, a))
+        .collect();
+    assert!(!direct.is_empty());
+    assert!(
+        direct.iter().all(
+            |m| m.starts_with("user 22222222-2222-4222-8222-222222222222 holds ")
+                && m.ends_with("directly, not through an Entra group")
+        ),
+        "{direct:?}"
     );
     let mut groups_only = base();
     groups_only["compute"]["instances"] = json!([]);
@@ -1750,4 +1774,42 @@ fn a_waiver_that_tightens_a_setting_does_not_call_it_relaxed() {
             .all(|l| l.starts_with("changes registry")),
         "{lines:#?}"
     );
+}
+
+#[test]
+fn the_catalog_claims_no_registry_or_defender_plan_the_output_lacks() {
+    let summary = |id: &str| {
+        crate::facts::catalog()
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.summary.clone())
+            .expect("in the catalog")
+    };
+    // OPS-01: nothing creates an Azure ML registry, and the catalog says so.
+    let plan = plan_of(&base());
+    assert!(summary("OPS-01").contains("creates no registry"));
+    assert!(
+        missing(&plan, "OPS-01")
+            .iter()
+            .any(|m| m.contains("creates no Azure ML registry")),
+        "{:?}",
+        status(&plan, "OPS-01")
+    );
+    // SEC-01: the plans only with `policy.defender_plans: manage` at subscription scope, as
+    // the catalog says; otherwise they are what is missing.
+    assert!(summary("SEC-01").contains("`policy.defender_plans: manage`"));
+    let mut subscription = base();
+    subscription["policy"] = json!({"scope": "subscription"});
+    let plan = plan_of(&subscription);
+    assert!(plan.governance.defender_plans.is_empty());
+    assert!(
+        missing(&plan, "SEC-01")[0].starts_with("Defender for Cloud plans "),
+        "{:?}",
+        status(&plan, "SEC-01")
+    );
+    subscription["policy"]["defender_plans"] = json!("manage");
+    assert!(matches!(
+        status(&plan_of(&subscription), "SEC-01"),
+        Status::Applied { .. }
+    ));
 }
