@@ -99,6 +99,42 @@ pub enum Error {
         /// One line per denied resource: the policy, the resource, the overlay's template.
         failures: Vec<String>,
     },
+    /// The output directory given is a file, or lies under one.
+    #[error(
+        "`{}` cannot be the output directory: `{}` is a file\nhelp: name a directory with `-o DIR`, or move the file away",
+        given.display(),
+        file.display()
+    )]
+    NotADirectory {
+        /// The output directory, as given.
+        given: PathBuf,
+        /// The file in its place, or in place of one of its parents.
+        file: PathBuf,
+    },
+    /// `diff` has no output directory to compare with.
+    #[error(
+        "the output directory `{}` does not exist\nhelp: check the path, or generate it first with `{generate}`",
+        path.display()
+    )]
+    NoOutput {
+        /// The output directory, as given.
+        path: PathBuf,
+        /// The command that generates it.
+        generate: String,
+    },
+    /// `diff` found a manifest it cannot read.
+    #[error(
+        "the manifest `{}` cannot be read: {reason}\nhelp: restore it from version control, or regenerate the directory with `{generate} --force` (which also overwrites files edited by hand)",
+        path.display()
+    )]
+    BadManifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+        /// The command that regenerates the directory.
+        generate: String,
+    },
     /// The profile has errors.
     #[error("invalid profile")]
     Invalid(Report),
@@ -121,6 +157,9 @@ impl Error {
             | Error::RefusedAll { .. }
             | Error::PolicyDenied { .. }
             | Error::RecordedOverlayMissing { .. }
+            | Error::NotADirectory { .. }
+            | Error::NoOutput { .. }
+            | Error::BadManifest { .. }
             | Error::OverlayDenied { .. } => EXIT_FAILURE,
         }
     }

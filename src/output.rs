@@ -98,9 +98,16 @@ pub struct ManifestIndex {
 }
 
 impl ManifestIndex {
-    /// The manifest in `dir`, if there is a readable one.
-    pub fn read(dir: &Path) -> Option<ManifestIndex> {
-        serde_json::from_slice(&std::fs::read(dir.join(MANIFEST)).ok()?).ok()
+    /// The manifest in `dir`: `None` when there is none, an error saying what is wrong when
+    /// there is one that cannot be read or is not a manifest.
+    pub fn load(dir: &Path) -> Result<Option<ManifestIndex>, String> {
+        match std::fs::read(dir.join(MANIFEST)) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| format!("it is not a manifest this mlzone can read ({e})")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
     }
 }
 
@@ -638,7 +645,7 @@ fn lf_line_ends(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Compare rendered `files` with `dir`, and `settings` and the globally unique names of
-/// `naming` with the manifest there, whose file list `index` is ([`ManifestIndex::read`]).
+/// `naming` with the manifest there, whose file list `index` is ([`ManifestIndex::load`]).
 /// Files `kept` are the user's and never drift; files out of `scope` (a format `--format` leaves
 /// out) are not compared.
 pub fn diff(

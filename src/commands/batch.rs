@@ -60,7 +60,10 @@ impl Batch<'_> {
             if heading {
                 outln!("== {}", shown(profile));
             }
-            eprint!("{}", outcome.stderr);
+            // With `--json`, the document carries everything (docs/json.md).
+            if !self.json {
+                eprint!("{}", outcome.stderr);
+            }
             if self.json {
                 json.push(self.entry(profile, outcome));
             } else if heading {

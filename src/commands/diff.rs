@@ -29,6 +29,8 @@ fn one(profile: &Path, args: &DiffArgs, ctx: &Context, color: bool) -> Result<Ou
     let rendered = rendered(profile, &args.target, Recorded::Used, ctx)?;
     let Rendered {
         files,
+        report,
+        overlay_changes,
         create_only,
         naming,
         out,
@@ -46,6 +48,8 @@ fn one(profile: &Path, args: &DiffArgs, ctx: &Context, color: bool) -> Result<Ou
     }
     let mut json = serde_json::to_value(&drift).unwrap_or_default();
     json["drift"] = serde_json::Value::Bool(drift.is_drift());
+    json["diagnostics"] = report.to_json()["diagnostics"].take();
+    json["overlay"] = serde_json::to_value(overlay_changes).unwrap_or_default();
     Ok(Outcome {
         code: if drift.is_drift() {
             EXIT_DRIFT

@@ -27,6 +27,9 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8, Error> {
         }
         None => derived_name(&args.dir),
     };
+    if let Some(base) = &args.extends {
+        check_base(&args.dir, base)?;
+    }
     let profile = args.dir.join("profile.yaml");
     let schema = args.dir.join("profile.schema.json");
     for path in [&profile, &schema] {
@@ -128,16 +131,52 @@ fn extending(path: &str, project: &str) -> String {
     )
 }
 
-/// `text` as a YAML scalar: plain where that reads back unchanged, else double-quoted.
+/// `text` as a double-quoted YAML scalar, which reads back as the same text whatever it holds
+/// (a plain `1.0`, `true` or `#x` would not): JSON's string escapes are YAML's.
 fn yaml_string(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "./_-".contains(c));
-    if plain {
-        text.to_owned()
-    } else {
-        serde_json::to_string(text).unwrap_or_default()
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// `--extends PATH` names a profile: a file, relative to the new profile's directory `dir`,
+/// that reads as YAML and whose keys are a profile's. Errors say where the file was looked
+/// for, or point into it.
+fn check_base(dir: &Path, written: &str) -> Result<(), Error> {
+    // Lexically: the new profile's directory may not exist yet.
+    let path = crate::profile::tidy(&dir.join(written));
+    let shown = crate::render::shown;
+    if !path.is_file() {
+        let what = if path.exists() {
+            "is not a file"
+        } else {
+            "does not exist"
+        };
+        return Err(Error::Usage(format!(
+            "`--extends {written}`: `{}` {what}\nhelp: PATH is relative to the new profile's directory `{}`: name the golden profile from there",
+            shown(&path),
+            shown(dir)
+        )));
+    }
+    let loaded = crate::profile::load(&path)?;
+    if !loaded.value.is_object() {
+        return Err(Error::Usage(format!(
+            "`--extends {written}`: `{}` is not a profile\nhelp: a profile is a YAML mapping of keys such as `version`, `project` and `regions`",
+            shown(&path)
+        )));
+    }
+    // Keys that are no profile's, or values of the wrong kind: another kind of YAML file. Other
+    // problems (an expired waiver) are the base's own, reported when the new profile is checked.
+    match crate::validate::validate(&loaded, super::today()) {
+        Err(Error::Invalid(mut report)) => {
+            report
+                .diagnostics
+                .retain(|d| matches!(d.code, "unknown-key" | "wrong-type"));
+            if report.diagnostics.is_empty() {
+                Ok(())
+            } else {
+                Err(Error::Invalid(report))
+            }
+        }
+        _ => Ok(()),
     }
 }
 

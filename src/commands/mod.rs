@@ -31,7 +31,7 @@ use crate::error::{self, Error};
 use crate::output::{self, Manifest};
 use crate::plan::{CreateOnly, NamingPlan, Plan, resolve, security};
 use crate::profile::{self, Loaded, OutputFormat};
-use crate::render::{FileSet, Helper, Meta, Overlay, relative_to, render_with};
+use crate::render::{FileSet, Helper, Meta, Overlay, relative_to, render_with, shown};
 use crate::validate::Validated;
 
 /// Run the parsed command line; `Ok` carries the exit code.
@@ -117,12 +117,11 @@ fn today() -> Date {
         .date()
 }
 
-/// Load, validate and resolve `path`, printing warnings to stderr.
+/// Load, validate and resolve `path`; its warnings are in the [`Validated`].
 pub(crate) fn validated(path: &Path, ctx: &Context) -> Result<(Validated, Plan), Error> {
     let (loaded, mut validated, plan) = loaded_and_validated(path, ctx)?;
     let files = kept_rendering(path, &validated, &plan)?;
     kept_generated(&loaded, &mut validated, &files)?;
-    eprint!("{}", warnings(&validated, ctx));
     Ok((validated, plan))
 }
 
@@ -243,7 +242,7 @@ fn kept_generated(
 }
 
 /// The warnings of a valid profile, as they read on stderr (nothing when there are none).
-fn warnings(validated: &Validated, ctx: &Context) -> String {
+pub(crate) fn warnings(validated: &Validated, ctx: &Context) -> String {
     if validated.warnings.diagnostics.is_empty() {
         String::new()
     } else {
@@ -282,6 +281,49 @@ fn overlay_dir(
         .map(|written| (loaded.templates_dir(written), true)))
 }
 
+/// The output directory `out` is one, or can be created (`generate`); for `diff`, one given
+/// with `-o` exists, and the manifest in it, if any, could be read (`index`, as
+/// [`output::ManifestIndex::load`] gave it). Errors name `out` as the user gave it.
+fn output_dir(
+    out: &Path,
+    profile: &Path,
+    target: &Target,
+    recorded: Recorded,
+    index: Result<Option<output::ManifestIndex>, String>,
+) -> Result<Option<output::ManifestIndex>, Error> {
+    let file = out
+        .ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| a.exists())
+        .filter(|a| !a.is_dir());
+    if let Some(file) = file {
+        return Err(Error::NotADirectory {
+            given: out.to_owned(),
+            file: file.to_owned(),
+        });
+    }
+    if recorded == Recorded::Ignored {
+        return Ok(None);
+    }
+    let generate = match &target.out {
+        Some(dir) => format!("mlzone generate {} -o {}", shown(profile), shown(dir)),
+        None => format!("mlzone generate {}", shown(profile)),
+    };
+    // A directory named with `-o` that is not there is likely mistyped; the default `infra/`
+    // of a profile never generated is drift: every file missing.
+    if target.out.is_some() && !out.is_dir() {
+        return Err(Error::NoOutput {
+            path: out.to_owned(),
+            generate,
+        });
+    }
+    index.map_err(|reason| Error::BadManifest {
+        path: out.join(output::MANIFEST),
+        reason,
+        generate,
+    })
+}
+
 /// Whether a command without `--templates` takes the overlay the manifest records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Recorded {
@@ -294,12 +336,16 @@ pub(crate) enum Recorded {
 /// Files rendered for a target, with what their manifest records and their directory.
 pub(crate) struct Rendered {
     pub(crate) files: FileSet,
-    /// The profile's warnings, for stderr.
+    /// The profile's warnings and the overlay's changes, for stderr.
     pub(crate) warnings: String,
     /// The plan the files were rendered from.
     plan: Plan,
     /// What the manifest in `out` lists, read for `diff` ([`Recorded::Used`]).
     pub(crate) index: Option<output::ManifestIndex>,
+    /// The profile's warnings, for `--json`.
+    pub(crate) report: Report,
+    /// The security settings the overlay changes, for `--json`.
+    pub(crate) overlay_changes: Vec<output::SecurityChange>,
     /// The plan's create-only fields (the manifest's, and what `diff` compares).
     pub(crate) create_only: Vec<CreateOnly>,
     /// How the globally unique names are derived, and the names (the manifest's, and what
@@ -379,10 +425,11 @@ pub(crate) fn rendered(
         .clone()
         .unwrap_or_else(|| profile.parent().unwrap_or(Path::new("")).join("infra"));
     let index = match recorded {
-        Recorded::Used => output::ManifestIndex::read(&out),
-        Recorded::Ignored => None,
+        Recorded::Used => output::ManifestIndex::load(&out),
+        Recorded::Ignored => Ok(None),
     };
-    let chosen = overlay_dir(target, &out, index.as_ref(), &loaded, &validated.profile)?;
+    let recorded_index = index.as_ref().ok().and_then(Option::as_ref);
+    let chosen = overlay_dir(target, &out, recorded_index, &loaded, &validated.profile)?;
     let overlay_dir = chosen.as_ref().map(|(dir, _)| dir.clone());
     let overlay = overlay_dir.as_deref().map(Overlay::read).transpose()?;
     let mut meta = Meta::new(profile, &out);
@@ -393,6 +440,7 @@ pub(crate) fn rendered(
     let helper = ctx.helper.as_ref().filter(|_| target.profiles.len() == 1);
     let mut files = render_with(&plan, &meta, overlay.as_ref(), helper)?;
     let mut overlay_warning = String::new();
+    let mut changed_by_overlay = Vec::new();
     if let Some(overlay) = &overlay {
         overlay_passes(&plan, overlay, &files)?;
         let changes = overlay_changes(&plan, &meta, &files, helper)?;
@@ -400,8 +448,10 @@ pub(crate) fn rendered(
             overlay_warning = overlay_report(&changes, meta.overlay.as_deref(), ctx.color);
             mark_changed_by_overlay(&mut plan, &changes);
             files = render_with(&plan, &meta, Some(overlay), helper)?;
+            changed_by_overlay = changes;
         }
     }
+    let index = output_dir(&out, profile, target, recorded, index)?;
     files.retain(|relative, _| scope.covers(relative));
     kept_generated(&loaded, &mut validated, &files)?;
     let kept = output::Kept::new(&validated.profile.keep);
@@ -420,6 +470,8 @@ pub(crate) fn rendered(
     Ok(Rendered {
         files,
         warnings: warnings(&validated, ctx) + &overlay_warning,
+        report: validated.warnings.clone(),
+        overlay_changes: changed_by_overlay,
         create_only: plan.create_only.clone(),
         naming: plan.naming.clone(),
         plan,

@@ -20,15 +20,17 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
             "`--subscription` takes a subscription ID (a GUID), not `{id}`"
         )));
     }
-    let (_, plan) = match validated(&args.profile, ctx) {
+    let (checked, plan) = match validated(&args.profile, ctx) {
         Ok(planned) => planned,
-        Err(error) if args.json => return Ok(failed_json(&args.profile, &error, ctx)),
+        Err(error) if args.json => return Ok(failed_json(&args.profile, &error)),
         Err(error) => return Err(error),
     };
     let text = if args.json {
-        let json = super::versioned(serde_json::to_value(&plan).unwrap_or_default());
+        let mut json = super::versioned(serde_json::to_value(&plan).unwrap_or_default());
+        json["diagnostics"] = checked.warnings.to_json()["diagnostics"].take();
         serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
     } else {
+        eprint!("{}", super::warnings(&checked, ctx));
         describe(&plan)
     };
     out!(
@@ -38,11 +40,10 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
     Ok(EXIT_OK)
 }
 
-/// A profile that could not be planned, for `--json`: the failure on stderr as always, and on
-/// stdout the document `docs/json.md` gives for it (`command`, `exit_code`, `profile`,
-/// `error` with its diagnostics) instead of the plan's fields.
-fn failed_json(profile: &std::path::Path, error: &Error, ctx: &Context) -> u8 {
-    eprint!("{}", super::failure(error, ctx.color));
+/// A profile that could not be planned, for `--json`: the document `docs/json.md` gives for it
+/// (`command`, `exit_code`, `profile`, `error` with its diagnostics) instead of the plan's
+/// fields, and nothing on stderr.
+fn failed_json(profile: &std::path::Path, error: &Error) -> u8 {
     let code = error.exit_code();
     super::print_json(&super::versioned(serde_json::json!({
         "command": "plan",

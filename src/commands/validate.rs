@@ -19,7 +19,9 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
             // A file that cannot be read stops only its own check: the others still get theirs.
             Err(other) => {
                 failed = true;
-                eprintln!("error: {other}");
+                if !args.json {
+                    eprintln!("error: {other}");
+                }
                 if args.json {
                     json.push(serde_json::json!({
                         "profile": path.display().to_string(),

@@ -269,7 +269,7 @@ fn parse(text: &str, id: usize) -> Result<Node, Vec<Diagnostic>> {
 }
 
 /// `a/b/../c` → `a/c`, lexically, so messages name base profiles the way people would.
-fn tidy(path: &Path) -> PathBuf {
+pub(crate) fn tidy(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {

@@ -7,6 +7,7 @@ mod locks;
 mod scalar;
 mod source_map;
 
+pub(crate) use load::tidy;
 pub use load::{Loaded, load, load_str};
 pub use source_map::{Location, Source, SourceMap};
 

@@ -115,7 +115,7 @@ fn init_can_extend_a_platform_team_s_golden_profile() {
         .success();
     let profile = std::fs::read_to_string(dir.join("profile.yaml")).unwrap();
     assert!(
-        profile.contains("\nextends: ../../golden/team.yaml\nproject: churn\n"),
+        profile.contains("\nextends: \"../../golden/team.yaml\"\nproject: churn\n"),
         "{profile}"
     );
     mlzone()
@@ -163,4 +163,82 @@ fn a_project_name_too_long_for_the_key_vault_is_refused_or_shortened() {
         .arg(derived.join("profile.yaml"))
         .assert()
         .success();
+}
+
+/// `mlzone init --extends PATH projects/churn` in `root`, which must exit `code`: its stderr.
+fn init_extending(root: &std::path::Path, path: &str, code: i32) -> String {
+    let run = mlzone()
+        .current_dir(root)
+        .args(["init", "--extends", path, "projects/churn"])
+        .assert()
+        .code(code);
+    assert!(!root.join("projects/churn").exists(), "nothing is written");
+    text(&run.get_output().stderr)
+}
+
+#[test]
+fn init_extends_only_a_profile_that_is_there() {
+    let root = tempfile::tempdir().unwrap();
+    // No file: where it was looked for, and from where PATH counts.
+    let stderr = init_extending(root.path(), "../golden/team.yaml", 2);
+    assert!(
+        stderr.contains(
+            "`--extends ../golden/team.yaml`: `projects/golden/team.yaml` does not exist"
+        ) && stderr
+            .contains("help: PATH is relative to the new profile's directory `projects/churn`"),
+        "{stderr}"
+    );
+    // Another kind of YAML file: its foreign keys, located in it.
+    std::fs::write(
+        root.path().join("compose.yaml"),
+        "services:\n  web: {image: nginx}\n",
+    )
+    .unwrap();
+    let stderr = init_extending(root.path(), "../../compose.yaml", 3);
+    assert!(
+        stderr.contains("error[unknown-key]: `services`: unknown key `services`")
+            && stderr.contains("compose.yaml:1:1"),
+        "{stderr}"
+    );
+    // Not a mapping at all.
+    std::fs::write(root.path().join("list.yaml"), "- a\n- b\n").unwrap();
+    let stderr = init_extending(root.path(), "../../list.yaml", 2);
+    assert!(
+        stderr.contains("`--extends ../../list.yaml`: `list.yaml` is not a profile"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn init_quotes_any_extends_path_so_it_reads_back_the_same() {
+    // Paths YAML would read as a number, a boolean, a comment or a flow mapping unquoted.
+    for name in [
+        "1.0",
+        "true",
+        "#team: x.yaml",
+        "{a}.yaml",
+        "it's \"golden\".yaml",
+    ] {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            crate::support::repo().join("profiles/exploratory.yaml"),
+            root.path().join(name),
+        )
+        .unwrap();
+        let dir = root.path().join("project");
+        let path = format!("../{name}");
+        mlzone()
+            .args(["init", "--extends", &path])
+            .arg(&dir)
+            .assert()
+            .success();
+        let written = dir.join("profile.yaml");
+        mlzone().arg("validate").arg(&written).assert().success();
+        let text = std::fs::read_to_string(&written).unwrap();
+        let line = text.lines().find(|l| l.starts_with("extends: ")).unwrap();
+        assert_eq!(
+            line,
+            format!("extends: {}", serde_json::to_string(&path).unwrap())
+        );
+    }
 }

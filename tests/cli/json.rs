@@ -55,17 +55,22 @@ fn one_profile_or_many_give_the_same_shape() {
     }
 }
 
+/// An invalid profile in `dir/bad`: its primary region is misspelt (line 3).
+fn misspelt_region(dir: &Path) -> std::path::PathBuf {
+    let bad_dir = dir.join("bad");
+    std::fs::create_dir_all(&bad_dir).unwrap();
+    extending(
+        &bad_dir,
+        "profiles/exploratory.yaml",
+        "project: bad\nregions: {primary: westeurop}\n",
+    )
+}
+
 #[test]
 fn a_fleet_error_carries_its_diagnostics() {
     let dir = tempfile::tempdir().unwrap();
     let good = extending(dir.path(), "profiles/exploratory.yaml", "project: good\n");
-    let bad_dir = dir.path().join("bad");
-    std::fs::create_dir_all(&bad_dir).unwrap();
-    let bad = extending(
-        &bad_dir,
-        "profiles/exploratory.yaml",
-        "project: bad\nregions: {primary: westeurop}\n",
-    );
+    let bad = misspelt_region(dir.path());
     for profiles in [vec![good.as_path(), bad.as_path()], vec![bad.as_path()]] {
         let value = json(&["diff", "--json"], &profiles, 3);
         let entry = value["profiles"]
@@ -197,5 +202,82 @@ fn diff_json_gives_replacements_and_renames_with_their_documented_fields() {
                 "docs/json.md: no `{field}`"
             );
         }
+    }
+}
+
+/// `mlzone ARGS`, which must exit `code`: its stdout as JSON, and its stderr, which `--json`
+/// leaves empty.
+fn json_only(args: &[&str], profiles: &[&Path], code: i32) -> Value {
+    let run = mlzone().args(args).args(profiles).assert().code(code);
+    let stderr = crate::support::text(&run.get_output().stderr);
+    assert!(stderr.is_empty(), "{args:?}: stderr is empty:\n{stderr}");
+    serde_json::from_slice(&run.get_output().stdout)
+        .unwrap_or_else(|e| panic!("{args:?} prints JSON: {e}"))
+}
+
+/// The codes of `diagnostics`.
+fn codes(diagnostics: &Value) -> Vec<&str> {
+    diagnostics
+        .as_array()
+        .unwrap_or_else(|| panic!("a list: {diagnostics:#}"))
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect()
+}
+
+#[test]
+fn with_json_every_diagnostic_is_in_the_document_and_stderr_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    // A warning (a VM size mlzone does not know), an invalid profile, a missing file.
+    let warned = extending(
+        dir.path(),
+        "profiles/exploratory.yaml",
+        "project: warned\ncompute:\n  clusters:\n    - {name: cpu, sku: Standard_Q4_v9, purpose: training, max_nodes: 2}\n",
+    );
+    let bad = misspelt_region(dir.path());
+    let missing = dir.path().join("missing/profile.yaml");
+
+    let value = json_only(&["validate", "--json"], &[&warned, &bad, &missing], 3);
+    assert_eq!(codes(&value["profiles"][0]["diagnostics"]), ["unknown-sku"]);
+    assert_eq!(
+        codes(&value["profiles"][1]["diagnostics"]),
+        ["unknown-region"]
+    );
+    assert_eq!(value["profiles"][2]["exit_code"], 4, "{value:#}");
+
+    let value = json_only(&["diff", "--json"], &[&warned, &bad, &missing], 3);
+    assert_eq!(codes(&value["profiles"][0]["diagnostics"]), ["unknown-sku"]);
+    assert_eq!(value["profiles"][0]["overlay"], serde_json::json!([]));
+    assert_eq!(
+        codes(&value["profiles"][1]["error"]["diagnostics"]),
+        ["unknown-region"]
+    );
+    assert_eq!(value["profiles"][2]["exit_code"], 4, "{value:#}");
+
+    let value = json_only(&["plan", "--json"], &[&warned], 0);
+    assert_eq!(codes(&value["diagnostics"]), ["unknown-sku"]);
+    json_only(&["plan", "--json"], &[&bad], 3);
+    json_only(&["plan", "--json"], &[&missing], 4);
+
+    json_only(&["recommendations", "--json"], &[], 0);
+
+    // Without `--json` the same warning is on stderr.
+    let run = mlzone().args(["plan"]).arg(&warned).assert().code(0);
+    assert!(crate::support::text(&run.get_output().stderr).contains("warning[unknown-sku]"));
+}
+
+#[test]
+fn with_json_a_usage_error_is_text_on_stderr_and_no_document() {
+    for args in [
+        &["validate", "--json", "--bogus", "p.yaml"][..],
+        &["diff", "--json", "-o", "out", "a/p.yaml", "b/p.yaml"],
+        &["plan", "--json", "--subscription", "not-a-guid", "p.yaml"],
+    ] {
+        let run = mlzone().args(args).assert().code(2);
+        assert!(run.get_output().stdout.is_empty(), "{args:?}");
+        assert!(
+            crate::support::text(&run.get_output().stderr).starts_with("error: "),
+            "{args:?}"
+        );
     }
 }
