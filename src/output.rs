@@ -98,6 +98,11 @@ pub struct ManifestIndex {
 }
 
 impl ManifestIndex {
+    /// The manifest in `dir`, if there is a readable one.
+    pub fn read(dir: &Path) -> Option<ManifestIndex> {
+        ManifestIndex::load(dir).ok().flatten()
+    }
+
     /// The manifest in `dir`: `None` when there is none, an error saying what is wrong when
     /// there is one that cannot be read or is not a manifest.
     pub fn load(dir: &Path) -> Result<Option<ManifestIndex>, String> {

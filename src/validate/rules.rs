@@ -647,9 +647,7 @@ impl Rules<'_> {
                     "remove it; in customer mode outbound traffic follows the NSG rules",
                 );
             }
-            return;
-        }
-        if net.internet_outbound {
+        } else if net.internet_outbound {
             let what = if p.environment == Environment::Prod {
                 "internet outbound in production"
             } else {
@@ -657,6 +655,8 @@ impl Rules<'_> {
             };
             self.needs_waiver("SEC-04", "/network/internet_outbound", what);
         }
+        // Each rule is checked in either mode: a malformed rule is malformed whatever the mode,
+        // and a `mode` validation rejected must not hide it.
         let mut names = BTreeSet::new();
         for (i, rule) in net.outbound.iter().enumerate() {
             let at = |field: &str| format!("/network/outbound/{i}{field}");

@@ -276,12 +276,13 @@ fn a_waiver_without_a_reason_still_waives_and_an_access_entry_without_a_group_st
 
 #[test]
 fn a_rejected_choice_does_not_hide_an_unrelated_finding() {
-    // `policy.effect` and a cluster's `priority` outside their choices; a retired VM size, a
-    // waiver that expired and an overlapping subnet elsewhere are reported in the same pass.
+    // `policy.effect`, `network.mode` and a cluster's `priority` outside their choices; a
+    // retired VM size, a waiver that expired, a subnet outside its space and a malformed
+    // outbound rule elsewhere are reported in the same pass.
     let dir = tempfile::tempdir().unwrap();
     let p = written(
         dir.path(),
-        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurope}\npolicy: {effect: block}\nnetwork:\n  address_space: 10.40.0.0/22\n  subnets: {endpoints: 10.50.0.0/24}\ncompute:\n  clusters:\n    - {name: old, sku: Standard_NC6s_v3, purpose: training, max_nodes: 2, priority: spot}\nwaivers:\n  - {id: SEC-13, reason: pilot, expires: 2026-01-31}\n",
+        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurope}\npolicy: {effect: block}\nnetwork:\n  mode: hybrid\n  address_space: 10.40.0.0/22\n  subnets: {endpoints: 10.50.0.0/24}\n  outbound:\n    - {name: bad, fqdn: \"http://x\"}\ncompute:\n  clusters:\n    - {name: old, sku: Standard_NC6s_v3, purpose: training, max_nodes: 2, priority: spot}\nwaivers:\n  - {id: SEC-13, reason: pilot, expires: 2026-01-31}\n",
     );
     let stderr = validate(&p, 3);
     reports(
@@ -292,6 +293,9 @@ fn a_rejected_choice_does_not_hide_an_unrelated_finding() {
             "error[retired-sku]: `compute.clusters[0].sku`",
             "error[waiver-expired]: `waivers[0].expires`",
             "`network.subnets.endpoints`",
+            // Rules are checked in either network mode: a rejected mode hides none.
+            "error[not-allowed]: `network.mode`: `hybrid` is not allowed",
+            "error[fqdn]: `network.outbound[0].fqdn`: `http://x` is not a domain name",
         ],
     );
 }
