@@ -1097,6 +1097,8 @@ pub struct InitiativeAssignment {
     pub display_name: String,
     /// Full policy set definition ID.
     pub definition_id: String,
+    /// Its effect and why: assigned without parameters, each policy keeps its default.
+    pub effect_reason: String,
 }
 
 /// A custom policy definition and its assignment.

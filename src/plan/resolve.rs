@@ -1148,6 +1148,10 @@ fn governance_plan(
             recommendation: mcsb.recommendation.clone(),
             display_name: mcsb.display_name.clone(),
             definition_id: mcsb.definition_id.clone(),
+            // Its policies' default effects are Audit, AuditIfNotExists or Disabled, none Deny
+            // (Azure/azure-policy @ f4a50bac, built-in-policies/policySetDefinitions/Security
+            // Center/AzureSecurityCenter.json).
+            effect_reason: "assigned without parameters: each policy in it keeps its default effect, Audit, AuditIfNotExists or Disabled; none denies".to_owned(),
         }]
     } else {
         Vec::new()
