@@ -304,8 +304,9 @@ pub struct NetworkPlan {
     /// public IP must reach (`data/compute-outbound.yaml`); everything else to the internet is
     /// denied when `deny_internet_outbound`.
     pub compute_outbound: Vec<NsgRulePlan>,
-    /// Whether the compute subnet's NSG denies other internet outbound.
-    pub deny_internet_outbound: bool,
+    /// The compute subnet NSG's rule that denies other internet outbound (SEC-14), after every
+    /// allow rule; none when SEC-04 or SEC-14 is waived or in managed mode.
+    pub deny_internet_outbound: Option<NsgDenyRulePlan>,
     /// How the compute subnet reaches what it needs (customer mode): compute has no public IP
     /// and the subnets no implicit outbound access ("Configure inbound and outbound network
     /// traffic": a NAT gateway, or a user-defined route 0.0.0.0/0 to a firewall's private IP).
@@ -363,7 +364,7 @@ pub struct NsgRulePlan {
     pub name: String,
     /// Stable key for resource addresses, e.g. `machine_learning`.
     pub key: String,
-    /// Priority, 100 and up in steps of 10 (the deny rule is 4000).
+    /// Priority, 100 and up in steps of 10 (before the deny rule).
     pub priority: u32,
     /// `Tcp`, `Udp` or `*`.
     pub protocol: String,
@@ -375,6 +376,19 @@ pub struct NsgRulePlan {
     pub why: String,
     /// The Microsoft Learn article that asks for it.
     pub source: String,
+}
+
+/// An outbound NSG rule that denies all traffic, from any port and source, to `destination`
+/// (Learn "Network security groups", security rules: a lower priority number is evaluated first).
+#[derive(Debug, Clone, Serialize)]
+pub struct NsgDenyRulePlan {
+    /// Rule name, `deny-out-<what>`.
+    pub name: String,
+    /// Priority: after every allow rule (100 and up in steps of 10), before the default rules
+    /// (65000 and up).
+    pub priority: u32,
+    /// Destination service tag: `Internet`.
+    pub destination: String,
 }
 
 /// Serverless compute in the zone's compute subnet (customer mode): the workspace's

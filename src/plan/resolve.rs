@@ -16,10 +16,10 @@ use super::{
     BicepDeploymentPlan, BudgetPlan, ClusterPlan, CustomPolicy, DatastoreAuth, DeployInputs,
     DnsZonePlan, EgressPlan, FirstPartyGrant, GeoReplication, GovernancePlan, HubPeeringPlan,
     ImageBuildChoice, ImageBuildPlan, InitiativeAssignment, InstancePlan, KeyPlan, KeyVaultPlan,
-    ManagedNetworkPlan, MonitoringPlan, NamingPlan, NetworkPlan, NsgRulePlan, OutboundRulePlan,
-    Plan, PolicyAssignment, PrivateEndpointPlan, ProvisioningPlan, RegionPlan, RegionRole,
-    RegistryPlan, RolePropagation, SchedulePlan, ServerlessComputePlan, StoragePlan, TeardownPlan,
-    WorkspacePlan,
+    ManagedNetworkPlan, MonitoringPlan, NamingPlan, NetworkPlan, NsgDenyRulePlan, NsgRulePlan,
+    OutboundRulePlan, Plan, PolicyAssignment, PrivateEndpointPlan, ProvisioningPlan, RegionPlan,
+    RegionRole, RegistryPlan, RolePropagation, SchedulePlan, ServerlessComputePlan, StoragePlan,
+    TeardownPlan, WorkspacePlan,
 };
 use crate::facts::{self, Needed, SkuKind};
 use crate::naming::{self, Names, SUFFIX_SLOT, environment_name};
@@ -57,6 +57,10 @@ pub(crate) const IMAGE_BUILD_SKU: &str = "Standard_D4_v5";
 /// Where deployment scripts run (Azure Container Instances; Microsoft Learn, "Use deployment
 /// scripts in Bicep").
 const CONTAINER_INSTANCE: &str = "Microsoft.ContainerInstance";
+/// Priority of the compute NSG's rule that denies other internet outbound: after the allow rules
+/// (100 and up in steps of 10), before Azure's default rules (65000 and up).
+const DENY_INTERNET_PRIORITY: u32 = 4000;
+
 /// How long a new role assignment is given to take effect before it is used, in seconds.
 const ROLE_PROPAGATION_SECONDS: u32 = 120;
 
@@ -513,7 +517,11 @@ fn network_plan(
         } else {
             Vec::new()
         },
-        deny_internet_outbound: exfiltration_guard,
+        deny_internet_outbound: exfiltration_guard.then(|| NsgDenyRulePlan {
+            name: "deny-out-internet".to_owned(),
+            priority: DENY_INTERNET_PRIORITY,
+            destination: "Internet".to_owned(),
+        }),
         egress: customer
             .then_some(profile.network.egress.as_ref())
             .flatten()

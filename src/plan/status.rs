@@ -191,7 +191,7 @@ fn internet_open(r: &super::RegionPlan) -> Option<String> {
         Some(EgressVia::Firewall) => "the hub firewall",
         _ => "the NAT gateway",
     };
-    if !r.network.deny_internet_outbound {
+    if r.network.deny_internet_outbound.is_none() {
         return Some(format!(
             "nsg {} denies no internet outbound (SEC-14 is waived): compute reaches any internet destination through {through}",
             r.names.nsg_compute
@@ -245,7 +245,7 @@ fn package_index_open(plan: &Plan) -> Option<String> {
                 .egress
                 .as_ref()
                 .is_some_and(|e| e.via == EgressVia::Firewall);
-            return if !r.network.deny_internet_outbound {
+            return if r.network.deny_internet_outbound.is_none() {
                 Some(format!("compute in {} has internet outbound", r.location))
             } else if via_firewall {
                 Some(format!(

@@ -170,7 +170,7 @@ const CASES: &[(&str, Relax, Check)] = &[
         },
         |p| {
             p.regions[0].network.storage_endpoint_policy
-                && p.regions[0].network.deny_internet_outbound
+                && p.regions[0].network.deny_internet_outbound.is_some()
         },
     ),
     (
@@ -1573,7 +1573,7 @@ fn customer_mode_outbound_without_the_deny_internet_rules_is_partial_and_the_wai
     let mut profile = customer_via_firewall();
     waive(&mut profile, "SEC-14");
     let plan = plan_of(&profile);
-    assert!(!plan.regions[0].network.deny_internet_outbound);
+    assert!(plan.regions[0].network.deny_internet_outbound.is_none());
     assert!(
         missing(&plan, "SEC-04")[0].contains("denies no internet outbound (SEC-14 is waived)"),
         "{:?}",

@@ -142,11 +142,10 @@ fn inventory(plan: &Plan) -> BTreeSet<(String, String)> {
         for d in &r.monitoring.diagnostic_settings {
             add(format!("diagnostic setting of {d} ({})", r.location));
         }
-        if r.network.deny_internet_outbound {
-            // The rule's name as the templates write it.
+        if let Some(deny) = &r.network.deny_internet_outbound {
             add(format!(
-                "NSG rule deny-out-internet of {} (internet outbound denied)",
-                r.names.nsg_compute
+                "NSG rule {} of {} (internet outbound denied)",
+                deny.name, r.names.nsg_compute
             ));
         }
         if r.network.storage_endpoint_policy {
