@@ -255,17 +255,24 @@ impl Cli {
         } else {
             return None;
         };
-        Some(usage_error(name, message))
+        Some(usage_error(
+            name,
+            clap::error::ErrorKind::ArgumentConflict,
+            message,
+        ))
     }
 }
 
 /// A usage error of subcommand `name`, shown with that subcommand's usage (`mlzone diff ...`),
 /// as clap shows its own.
-fn usage_error(name: &str, message: String) -> clap::Error {
+pub(crate) fn usage_error(
+    name: &str,
+    kind: clap::error::ErrorKind,
+    message: impl std::fmt::Display,
+) -> clap::Error {
     let mut command = <Cli as clap::CommandFactory>::command();
     // Building names each subcommand `mlzone NAME` in its usage line.
     command.build();
-    let kind = clap::error::ErrorKind::ArgumentConflict;
     match command.find_subcommand_mut(name) {
         Some(sub) => sub.error(kind, message),
         None => command.error(kind, message),
@@ -313,6 +320,20 @@ fn parse_jobs(text: &str) -> Result<std::num::NonZeroUsize, String> {
 }
 
 impl Command {
+    /// The subcommand's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Init(_) => "init",
+            Command::Validate(_) => "validate",
+            Command::Generate(_) => "generate",
+            Command::Diff(_) => "diff",
+            Command::Plan(_) => "plan",
+            Command::Recommendations(_) => "recommendations",
+            Command::Schema => "schema",
+            Command::Completions { .. } => "completions",
+        }
+    }
+
     /// The `--today` of a command that judges waivers and VM retirements; `None` for the others.
     pub fn today(&self) -> Option<&Today> {
         match self {

@@ -53,8 +53,15 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         return ExitCode::from(error::EXIT_USAGE);
     }
     let color = commands::color(cli.color);
+    let name = cli.command.name();
     match commands::run(cli) {
         Ok(code) => ExitCode::from(code),
+        Err(Error::Usage(message)) => {
+            // Shown as clap shows its own, with the subcommand's usage.
+            let kind = clap::error::ErrorKind::ValueValidation;
+            let _ = cli::usage_error(name, kind, message).print();
+            ExitCode::from(error::EXIT_USAGE)
+        }
         Err(error) => {
             eprint!("{}", commands::failure(&error, color));
             ExitCode::from(error.exit_code())

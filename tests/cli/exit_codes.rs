@@ -35,7 +35,12 @@ fn a_usage_error_shows_the_subcommands_usage() {
         ),
         (&["validate", "--bogus", "p.yaml"], "Usage: mlzone validate"),
         (&["init", "--bogus"], "Usage: mlzone init"),
-        // Conflicts mlzone finds itself, after clap.
+        // Values and conflicts mlzone judges itself, after clap.
+        (
+            &["plan", "--subscription", "not-a-guid", "p.yaml"],
+            "Usage: mlzone plan [OPTIONS] <PROFILE>",
+        ),
+        (&["init", "--project", "Not_A_Name"], "Usage: mlzone init"),
         (
             &["diff", "-o", "out", "a/p.yaml", "b/p.yaml"],
             "Usage: mlzone diff [OPTIONS] <PROFILE>...",
