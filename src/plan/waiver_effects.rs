@@ -15,6 +15,10 @@ pub(super) fn effects(
     plan: &Plan,
     resolve: impl Fn(&Profile) -> Plan,
 ) -> BTreeMap<String, Vec<String>> {
+    // Most profiles waive nothing: the plan's settings and inventory are not worth working out.
+    if profile.waivers.is_empty() {
+        return BTreeMap::new();
+    }
     let settings = security::settings(plan);
     let inventory = inventory(plan);
     profile
