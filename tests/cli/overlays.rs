@@ -696,3 +696,66 @@ fn an_overlay_that_drops_an_assignment_marks_every_recommendation_it_implements(
         assert_eq!(r.matches("changed by overlay").count(), 1, "{r}");
     }
 }
+
+#[test]
+fn the_self_check_judges_an_overlay_s_storage_and_key_vault_from_its_files() {
+    // An overlay that opens the storage and drops the key vault's purge protection, in both
+    // formats: the bodies the self-check judges are the overlay's, not the plan's.
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing(
+        &overlay,
+        "terraform/dependencies.tf.tera",
+        "public_network_access_enabled = {{ st.public_network_access }}",
+        "public_network_access_enabled = true",
+    );
+    changing(
+        &overlay,
+        "bicep/modules/{region}-dependencies.bicep.tera",
+        "    enablePurgeProtection: true\n",
+        "",
+    );
+    let loaded = mlzone::profile::load(&project(dir.path(), "")).unwrap();
+    let today = jiff::civil::date(2026, 11, 22);
+    let plan = mlzone::plan::resolve(&mlzone::validate::validate(&loaded, today).unwrap().profile);
+    let meta = mlzone::render::Meta::new(Path::new("profile.yaml"), Path::new("infra"));
+    let overlay = mlzone::render::Overlay::read(&overlay).unwrap();
+    let files = mlzone::render::render(&plan, &meta, Some(&overlay)).unwrap();
+    let files = || files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
+    let of_type = |bodies: Vec<mlzone::plan::bodies::ResourceBody>, ty: &str| {
+        bodies
+            .into_iter()
+            .filter(|b| b.resource_type == ty)
+            .map(|b| b.body["properties"].clone())
+            .collect::<Vec<_>>()
+    };
+    let storage = of_type(
+        mlzone::deployed::terraform(files()),
+        "Microsoft.Storage/storageAccounts",
+    );
+    assert!(!storage.is_empty());
+    assert!(
+        storage
+            .iter()
+            .all(|p| p["publicNetworkAccess"] == "Enabled"),
+        "{storage:?}"
+    );
+    let vaults = of_type(
+        mlzone::deployed::bicep(files()),
+        "Microsoft.KeyVault/vaults",
+    );
+    assert!(!vaults.is_empty());
+    assert!(
+        vaults
+            .iter()
+            .all(|p| p.get("enablePurgeProtection").is_none()),
+        "{vaults:?}"
+    );
+    // The plan's bodies say otherwise: only the files show what the overlay did.
+    let planned = mlzone::plan::bodies::bodies(&plan);
+    assert!(
+        planned
+            .iter()
+            .all(|b| b.body["properties"]["publicNetworkAccess"] != "Enabled")
+    );
+}
