@@ -61,6 +61,12 @@ fn written(dir: &Path, body: &str) -> std::path::PathBuf {
     path
 }
 
+/// What `validate` says of a profile with `body`, which must be invalid.
+fn invalid(body: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    validate(&written(dir.path(), body), 3)
+}
+
 /// Assert that `stderr` holds each of `expected`.
 fn reports(stderr: &str, expected: &[&str]) {
     for line in expected {
@@ -74,13 +80,10 @@ const WESTEUROP: &str =
 #[test]
 fn a_value_outside_its_choices_does_not_hide_the_semantic_errors() {
     // `role` is required in its list item: the rules run with each role in turn.
-    let dir = tempfile::tempdir().unwrap();
-    let p = written(
-        dir.path(),
-        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurop}\naccess:\n  - {group_object_id: 11111111-1111-4111-8111-111111111111, role: admin}\n",
-    );
     reports(
-        &validate(&p, 3),
+        &invalid(
+            "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurop}\naccess:\n  - {group_object_id: 11111111-1111-4111-8111-111111111111, role: admin}\n",
+        ),
         &[
             "error[not-allowed]: `access[0].role`: `admin` is not allowed",
             WESTEUROP,
@@ -113,12 +116,9 @@ fn a_missing_key_does_not_hide_the_semantic_errors_nor_invent_any() {
     // Without `environment`, nothing that depends on it is judged (a production profile
     // would need a secondary region, a development one would not): only what holds for every
     // environment is reported.
-    let dir = tempfile::tempdir().unwrap();
-    let p = written(
-        dir.path(),
+    let stderr = invalid(
         "version: 1\nproject: gen\nregions: {primary: westeurope, secondary: none}\nwaivers:\n  - {id: SEC-99, reason: pilot, expires: 2027-03-31}\n",
     );
-    let stderr = validate(&p, 3);
     reports(
         &stderr,
         &[
@@ -138,13 +138,10 @@ fn a_malformed_list_item_leaves_the_rest_of_the_profile_checked() {
     // `max_nodes` of another type: the rules run with its bounds in its place, so the region is
     // judged, and nothing that depends on the cluster is invented (the image-build cluster
     // names it).
-    let dir = tempfile::tempdir().unwrap();
-    let p = written(
-        dir.path(),
-        "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurop}\ncompute:\n  image_build_cluster: cpu\n  clusters:\n    - {name: cpu, sku: Standard_D4_v5, purpose: training, min_nodes: 2, max_nodes: many}\n",
-    );
     reports(
-        &validate(&p, 3),
+        &invalid(
+            "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurop}\ncompute:\n  image_build_cluster: cpu\n  clusters:\n    - {name: cpu, sku: Standard_D4_v5, purpose: training, min_nodes: 2, max_nodes: many}\n",
+        ),
         &[
             "error[wrong-type]: `compute.clusters[0].max_nodes`",
             WESTEUROP,
@@ -195,12 +192,9 @@ const GUID: &str = "11111111-1111-4111-8111-111111111111";
 fn a_cluster_without_a_name_leaves_the_other_clusters_checked_and_invents_nothing() {
     // The nameless cluster may be `gpu`, the image-build cluster: that is not judged. The
     // other cluster is, and so is the cluster written as a bare name.
-    let dir = tempfile::tempdir().unwrap();
-    let p = written(
-        dir.path(),
+    let stderr = invalid(
         "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurope}\ncompute:\n  image_build_cluster: gpu\n  clusters:\n    - {sku: Standard_D4_v5, purpose: training, max_nodes: 2}\n    - {name: cpu, sku: Standard_D4_v5, purpose: training, min_nodes: 3, max_nodes: 2}\n    - just-a-name\n",
     );
-    let stderr = validate(&p, 3);
     reports(
         &stderr,
         &[
@@ -215,15 +209,10 @@ fn a_cluster_without_a_name_leaves_the_other_clusters_checked_and_invents_nothin
 
 #[test]
 fn an_instance_without_a_name_leaves_the_other_instances_checked() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = written(
-        dir.path(),
-        &format!(
-            "version: 1\nproject: gen\nenvironment: dev\nregions: {{primary: westeurope}}\naccess:\n  - {{group_object_id: {GUID}, role: data_scientist}}\ncompute:\n  instances:\n    - {{sku: Standard_D4_v5, user_object_id: {GUID}}}\n    - {{name: alice, sku: Standard_D4_v5, user_object_id: not-a-guid}}\n"
-        ),
-    );
     reports(
-        &validate(&p, 3),
+        &invalid(&format!(
+            "version: 1\nproject: gen\nenvironment: dev\nregions: {{primary: westeurope}}\naccess:\n  - {{group_object_id: {GUID}, role: data_scientist}}\ncompute:\n  instances:\n    - {{sku: Standard_D4_v5, user_object_id: {GUID}}}\n    - {{name: alice, sku: Standard_D4_v5, user_object_id: not-a-guid}}\n"
+        )),
         &[
             "error[missing-key]: `compute.instances[0]`: missing required key `name`",
             "error[guid]: `compute.instances[1].user_object_id`: `not-a-guid` is not a GUID",
@@ -235,12 +224,9 @@ fn an_instance_without_a_name_leaves_the_other_instances_checked() {
 #[test]
 fn an_outbound_rule_without_a_name_leaves_the_other_rules_checked_and_invents_nothing() {
     // Without its name the first rule may be `pypi`: the second is not called a duplicate.
-    let dir = tempfile::tempdir().unwrap();
-    let p = written(
-        dir.path(),
+    let stderr = invalid(
         "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurope}\nnetwork:\n  outbound:\n    - {fqdn: pypi.org}\n    - {name: pypi, fqdn: \"https://pypi.org/simple\"}\n",
     );
-    let stderr = validate(&p, 3);
     reports(
         &stderr,
         &[
@@ -256,14 +242,9 @@ fn an_outbound_rule_without_a_name_leaves_the_other_rules_checked_and_invents_no
 fn a_waiver_without_a_reason_still_waives_and_an_access_entry_without_a_group_still_grants() {
     // Production without a secondary needs the REL-07 waiver, which is there; the instance's
     // owner may belong to the group whose ID is missing.
-    let dir = tempfile::tempdir().unwrap();
-    let p = written(
-        dir.path(),
-        &format!(
-            "version: 1\nproject: gen\nenvironment: prod\nregions: {{primary: westeurope, secondary: none}}\naccess:\n  - {{role: data_scientist}}\ncompute:\n  instances:\n    - {{name: alice, sku: Standard_D4_v5, user_object_id: {GUID}}}\nwaivers:\n  - {{id: REL-07, expires: 2027-03-31}}\n"
-        ),
-    );
-    let stderr = validate(&p, 3);
+    let stderr = invalid(&format!(
+        "version: 1\nproject: gen\nenvironment: prod\nregions: {{primary: westeurope, secondary: none}}\naccess:\n  - {{role: data_scientist}}\ncompute:\n  instances:\n    - {{name: alice, sku: Standard_D4_v5, user_object_id: {GUID}}}\nwaivers:\n  - {{id: REL-07, expires: 2027-03-31}}\n"
+    ));
     reports(
         &stderr,
         &[
@@ -279,12 +260,9 @@ fn a_rejected_choice_does_not_hide_an_unrelated_finding() {
     // `policy.effect`, `network.mode` and a cluster's `priority` outside their choices; a
     // retired VM size, a waiver that expired, a subnet outside its space and a malformed
     // outbound rule elsewhere are reported in the same pass.
-    let dir = tempfile::tempdir().unwrap();
-    let p = written(
-        dir.path(),
+    let stderr = invalid(
         "version: 1\nproject: gen\nenvironment: dev\nregions: {primary: westeurope}\npolicy: {effect: block}\nnetwork:\n  mode: hybrid\n  address_space: 10.40.0.0/22\n  subnets: {endpoints: 10.50.0.0/24}\n  outbound:\n    - {name: bad, fqdn: \"http://x\"}\ncompute:\n  clusters:\n    - {name: old, sku: Standard_NC6s_v3, purpose: training, max_nodes: 2, priority: spot}\nwaivers:\n  - {id: SEC-13, reason: pilot, expires: 2026-01-31}\n",
     );
-    let stderr = validate(&p, 3);
     reports(
         &stderr,
         &[
