@@ -8,7 +8,9 @@ param keyVaultCreateMode = readEnvironmentVariable('MLZONE_KEY_VAULT_CREATE_MODE
 // Object ID of the Azure Cosmos DB service principal in this tenant: az ad sp show --id a232010e-820c-4083-83bb-3ace5fc29d0b --query id -o tsv
 param cosmosDbPrincipalObjectId = readEnvironmentVariable('MLZONE_COSMOS_DB_PRINCIPAL_OBJECT_ID')
 
-// The first day of the current month or a later one: given at deploy time (YYYY-MM-01).
+// The budget's first month (YYYY-MM-01), given at deploy time: the first day of the month of the first
+// deployment, or a later one. Azure sets it only when it creates the budget and refuses a
+// changed one: give every later deployment the same value.
 param budgetStartDate = readEnvironmentVariable('MLZONE_BUDGET_START_DATE')
 
 // Who gets the budget alerts: comma-separated, from the deployer's environment.

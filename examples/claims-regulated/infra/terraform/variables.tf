@@ -30,7 +30,7 @@ variable "cosmos_db_principal_object_id" {
 
 variable "budget_start_date" {
   type        = string
-  description = "First day the budget counts from, the first of a month (e.g. 2027-01-01T00:00:00Z)."
+  description = "First day the budget counts from, the first of a month (e.g. 2027-01-01T00:00:00Z). Keep the first apply's value: a changed one replaces the budget."
   validation {
     condition     = can(regex("^[0-9]{4}-[0-9]{2}-01T00:00:00Z$", var.budget_start_date))
     error_message = "The budget must start on the first day of a month, as YYYY-MM-01T00:00:00Z."
