@@ -587,6 +587,11 @@ fn managed_network(profile: &Profile, waived: &dyn Fn(&str) -> bool) -> ManagedN
                 after: None,
             }
         })
+        // Allowing internet outbound, the managed network takes private-endpoint rules only
+        // (Learn training "Restrict Azure Machine Learning workspace network", unit "Managed
+        // network isolation": FQDN and service-tag rules are for the approved-outbound mode);
+        // `validate` warns of each rule left out.
+        .filter(|rule| !internet || rule.kind == "PrivateEndpoint")
         .collect();
     // One at a time, in the profile's order.
     for i in 1..outbound_rules.len() {

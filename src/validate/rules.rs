@@ -657,6 +657,8 @@ impl Rules<'_> {
         }
         // Each rule is checked in either mode: a malformed rule is malformed whatever the mode,
         // and a `mode` validation rejected must not hide it.
+        let internet_outbound =
+            net.mode == NetworkMode::Managed && net.internet_outbound && self.waived("SEC-04");
         let mut names = BTreeSet::new();
         for (i, rule) in net.outbound.iter().enumerate() {
             let at = |field: &str| format!("/network/outbound/{i}{field}");
@@ -687,6 +689,17 @@ impl Rules<'_> {
                     format!("outbound rule `{}` has more than one destination", rule.name),
                     "set exactly one of `fqdn`, `private_endpoint`, `service_tag`; split it into several rules",
                 ),
+            }
+            if internet_outbound && (rule.fqdn.is_some() || rule.service_tag.is_some()) {
+                self.warn(
+                    "internet-outbound-rule",
+                    &at(""),
+                    format!(
+                        "outbound rule `{}` is left out: with internet outbound the managed network allows all internet traffic and takes private-endpoint rules only",
+                        rule.name
+                    ),
+                    "remove the rule, or `network.internet_outbound` to keep the approved-outbound mode it belongs to",
+                );
             }
             if let Some(fqdn) = &rule.fqdn
                 && !values::is_fqdn(fqdn)

@@ -408,3 +408,44 @@ pub(crate) fn identifiers(expr: &Expr) -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+/// Allowing internet outbound, the managed network takes private-endpoint rules only (Learn
+/// training "Restrict Azure Machine Learning workspace network", unit "Managed network
+/// isolation"): the profile's FQDN and service-tag rules are left out of both formats, each
+/// with a located warning, and the waiver says it removes them.
+#[test]
+fn internet_outbound_leaves_out_fqdn_and_service_tag_rules_and_says_so() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let profile = extending(
+        dir.path(),
+        "profiles/baseline.yaml",
+        "network: {internet_outbound: true}\nwaivers:\n  - {id: SEC-04, reason: \"mirror pending\", expires: 2027-03-31}\n",
+    );
+    let validated = mlzone().arg("validate").arg(&profile).assert().success();
+    let stderr = String::from_utf8_lossy(&validated.get_output().stderr).into_owned();
+    let stdout = String::from_utf8_lossy(&validated.get_output().stdout).into_owned();
+    for rule in ["pypi", "pypi-files", "entra-id"] {
+        assert!(
+            stderr.contains(&format!("outbound rule `{rule}` is left out")),
+            "{rule}: {stderr}"
+        );
+        assert!(
+            stdout.contains(&format!("removes outbound rule {rule} of workspace")),
+            "{rule}: {stdout}"
+        );
+    }
+    assert!(stderr.contains("baseline.yaml:20:7"), "located: {stderr}");
+
+    let out = dir.path().join("infra");
+    generate_into(&profile, &out, "terraform,bicep");
+    let terraform =
+        std::fs::read_to_string(out.join("terraform/workspace.tf")).expect("workspace.tf");
+    assert!(terraform.contains("AllowInternetOutbound"), "{terraform}");
+    assert!(!terraform.contains("outboundRules@"), "{terraform}");
+    for role in ["primary", "secondary"] {
+        let bicep =
+            std::fs::read_to_string(out.join(format!("bicep/modules/{role}-workspace.bicep")))
+                .expect("the workspace module");
+        assert!(!bicep.contains("/outboundRules@"), "{role}: {bicep}");
+    }
+}
