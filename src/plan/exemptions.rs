@@ -4,7 +4,7 @@
 //! read off each definition (`data/policies.yaml`, `relaxed_by`); an assignment that only
 //! audits needs no exemption, and the plan says so.
 
-use super::{PolicyAssignment, PolicyExemption, Unexempted};
+use super::{Plan, PolicyAssignment, PolicyExemption, Unexempted, bodies, check};
 use crate::facts;
 use crate::profile::{Profile, Waiver};
 
@@ -65,6 +65,34 @@ pub(super) fn exemptions(
         }
     }
     (exempt, unexempted)
+}
+
+/// Keeps only the exemptions from assignments that would deny something the zone deploys: a
+/// waiver that turns off nothing an assignment checks (a SEC-04 waiver while outbound stays
+/// approved-only, a COST-09 waiver without instances) must not lift that assignment.
+pub(super) fn keep_needed(plan: &mut Plan) {
+    if plan.governance.exemptions.is_empty() {
+        return;
+    }
+    let mut unexempted = plan.governance.clone();
+    unexempted.exemptions.clear();
+    let denied = check::check_bodies(&unexempted, &bodies::bodies(plan)).denied;
+    let g = &mut plan.governance;
+    let (kept, idle): (Vec<_>, Vec<_>) = std::mem::take(&mut g.exemptions)
+        .into_iter()
+        .partition(|e| denied.iter().any(|f| f.assignment == e.assignment_name));
+    g.exemptions = kept;
+    g.unexempted.extend(idle.into_iter().map(|e| {
+        Unexempted {
+            recommendation: e.recommendation,
+            assignment: e.assignment,
+            display_name: e.assignment_display_name,
+            why:
+                "nothing the zone deploys fails its rule: the waiver turns off nothing it checks, \
+              so no exemption"
+                    .to_owned(),
+        }
+    }));
 }
 
 fn exemption(

@@ -74,8 +74,22 @@ const FQDN_PROVISIONING_MINUTES: u32 = 10;
 pub fn resolve(profile: &Profile) -> Plan {
     let mut plan = resolve_bare(profile);
     let mut effects = waiver_effects::effects(profile, &plan, resolve_bare);
+    // A waiver that turns nothing off leaves its recommendation as the output shows it.
+    let idle: Vec<String> = effects
+        .iter()
+        .filter(|(_, lines)| lines.is_empty())
+        .map(|(id, _)| id.clone())
+        .collect();
+    if !idle.is_empty() {
+        let mut effective = profile.clone();
+        effective.waivers.retain(|w| !idle.contains(&w.id));
+        plan.recommendations = statuses(&effective, &plan);
+    }
     for note in &mut plan.waivers {
         note.turns_off = effects.remove(&note.id).unwrap_or_default();
+        if note.turns_off.is_empty() {
+            note.concerns.clear();
+        }
     }
     plan
 }
@@ -171,10 +185,11 @@ fn resolve_bare(profile: &Profile) -> Plan {
                 role_definition_id: facts::role_id(role).to_owned(),
             }
         });
+    exemptions::keep_needed(&mut plan);
     plan.create_only = create_only(&plan);
     plan.role_assignments = roles::rows(&plan);
     plan.recommendations = statuses(profile, &plan);
-    plan.waivers = waiver_notes(&plan);
+    plan.waivers = waiver_notes(profile, &plan);
     plan
 }
 

@@ -25,12 +25,12 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
                 },
                 // REL-08 stands on REL-07's secondary stack: without it there is nothing to
                 // claim, yet REL-08 itself was not waived.
-                _ if r.id == "REL-08" && waiver("REL-07").is_some() => Status::Advisory {
-                    note: "models deploy in the primary region only: REL-07 (the recovery stack) is waived".to_owned(),
+                _ if r.id == "REL-08" && waiver("REL-07").is_some() => Status::NotApplied {
+                    missing: vec!["a second region to deploy models to: they deploy in the primary region only, as REL-07 (the recovery stack) is waived".to_owned()],
                 },
+                // Guidance only is advisory; what the zone could apply and does not is not applied.
                 _ => match applied(&r.id, profile, plan) {
-                    Err(Unmet::Optional(note)) => Status::Advisory { note },
-                    Err(Unmet::Missing(gap)) => Status::NotApplied { missing: vec![gap] },
+                    Err(gap) => Status::NotApplied { missing: vec![gap] },
                     Ok(applied_in) => {
                         let missing = missing(&r.id, plan);
                         if missing.is_empty() {
@@ -278,32 +278,33 @@ fn package_index_open(plan: &Plan) -> Option<String> {
     })
 }
 
-/// The waivers, each with the concerns whose files it changes: those that carry its
-/// recommendation, and `policy` where it exempts the zone from a policy assignment.
-pub(super) fn waiver_notes(plan: &Plan) -> Vec<super::WaiverNote> {
-    plan.recommendations
+/// The waivers, in catalog order, each with the concerns whose files it changes: those that
+/// carry its recommendation, and `policy` where it exempts the zone from a policy assignment.
+/// A waiver that turns nothing off is listed too: the report says so.
+pub(super) fn waiver_notes(profile: &Profile, plan: &Plan) -> Vec<super::WaiverNote> {
+    facts::catalog()
         .iter()
-        .filter_map(|r| match &r.status {
-            Status::Waived { reason, expires } => {
-                let mut concerns = r.concerns.clone();
-                let exempts = plan
-                    .governance
-                    .exemptions
-                    .iter()
-                    .any(|e| e.recommendation == r.id);
-                if exempts && !concerns.iter().any(|c| c == "policy") {
-                    concerns.push("policy".to_owned());
-                }
-                Some(super::WaiverNote {
-                    id: r.id.clone(),
-                    title: r.title.clone(),
-                    reason: reason.clone(),
-                    expires: expires.clone(),
-                    concerns,
-                    turns_off: Vec::new(),
-                })
+        .filter(|r| r.kind != Kind::Advisory)
+        .filter_map(|r| {
+            let waiver = profile.waivers.iter().find(|w| w.id == r.id)?;
+            let mut concerns: Vec<String> =
+                concerns(&r.id).iter().map(|c| (*c).to_owned()).collect();
+            let exempts = plan
+                .governance
+                .exemptions
+                .iter()
+                .any(|e| e.recommendation == r.id);
+            if exempts && !concerns.iter().any(|c| c == "policy") {
+                concerns.push("policy".to_owned());
             }
-            _ => None,
+            Some(super::WaiverNote {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                reason: waiver.reason.trim().to_owned(),
+                expires: waiver.expires.clone(),
+                concerns,
+                turns_off: Vec::new(),
+            })
         })
         .collect()
 }
@@ -337,23 +338,9 @@ fn concerns(id: &str) -> &'static [&'static str] {
     }
 }
 
-/// Why a recommendation is not applied.
-enum Unmet {
-    /// An option this profile does not turn on: the team's to take up (advisory).
-    Optional(String),
-    /// Missing from the output: another recommendation's waiver or the profile's mode takes
-    /// it away (not applied).
-    Missing(String),
-}
-
-impl From<String> for Unmet {
-    fn from(gap: String) -> Self {
-        Unmet::Missing(gap)
-    }
-}
-
-/// Where a recommendation is applied, or why it is not.
-fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unmet> {
+/// Where a recommendation is applied, or what is missing: an option the profile does not turn
+/// on, or what another recommendation's waiver or the profile's mode takes away.
+fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, String> {
     let primary = &plan.regions[0];
     let each = |f: &dyn Fn(&super::RegionPlan) -> String| -> Vec<String> {
         plan.regions.iter().map(f).collect()
@@ -399,9 +386,9 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
         );
         // Without compute there is nothing the output applies it to.
         if out.is_empty() {
-            return Err(Unmet::Optional(format!(
+            return Err(format!(
                 "no compute declared: every cluster and instance added gets {what}"
-            )));
+            ));
         }
         Ok(out)
     };
@@ -438,12 +425,10 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
             ],
             None => {
                 return Err(if profile.environment == Environment::Prod {
-                    Unmet::Missing("single region".to_owned())
+                    "single region".to_owned()
                 } else {
-                    Unmet::Optional(
-                        "single region outside production; set `regions.secondary` for a recovery stack"
-                            .to_owned(),
-                    )
+                    "a recovery stack: single region outside production; set `regions.secondary` for one"
+                        .to_owned()
                 });
             }
         },
@@ -458,7 +443,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
             .collect(),
         "SEC-01" => {
             if plan.governance.scope != "subscription" {
-                return Err(Unmet::Missing("Defender for Cloud plans and the security benchmark initiative: the zone's policies are assigned at its resource groups (`policy.scope: resource_group`), so the subscription's owner assigns them".to_owned()));
+                return Err("Defender for Cloud plans and the security benchmark initiative: the zone's policies are assigned at its resource groups (`policy.scope: resource_group`), so the subscription's owner assigns them".to_owned());
             }
             let mut out: Vec<String> = plan
                 .governance
@@ -513,10 +498,10 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
                     .iter()
                     .find(|r| r.workspace.managed_network.is_none())
                 {
-                    return Err(Unmet::Missing(format!(
+                    return Err(format!(
                         "workspace {} has no managed network (SEC-02 is waived): no outbound rules approve its compute's destinations",
                         r.workspace.name
-                    )));
+                    ));
                 }
                 each(&|r| {
                     let rules = r
@@ -634,7 +619,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
         "SEC-12" | "OPS-01" => policy("model_deployment_registries")?,
         "SEC-13" => {
             if primary.key_vault.key.is_none() {
-                return Err(Unmet::Missing("customer-managed keys are off".to_owned()));
+                return Err("customer-managed keys are off".to_owned());
             }
             // The registry's platform-managed keys are missing (`missing`), not applied.
             each(&|r| {
@@ -658,10 +643,10 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
                         .is_none_or(|m| m.isolation_mode != "AllowOnlyApprovedOutbound")
                 }) =>
             {
-                return Err(Unmet::Missing(
+                return Err(
                     "the workspace has no approved-outbound-only managed network (SEC-02 or SEC-04 is waived): nothing keeps data from leaving"
                         .to_owned(),
-                ));
+                );
             }
             NetworkMode::Managed => each(&|r| {
                 format!(
@@ -721,18 +706,17 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
             out.extend(policy("compute_allowed_python_packages").unwrap_or_default());
             if out.is_empty() {
                 if let Some(open) = package_index_open(plan) {
-                    return Err(Unmet::Missing(format!(
+                    return Err(format!(
                         "{open}, and no allowed-packages policy is assigned: set `integrity.python_package_channels`"
-                    )));
+                    ));
                 }
                 out.push("no public package index is reachable: no outbound FQDN rules".to_owned());
             }
             out
         }
         "SEC-17" => policy("compute_code_signing").map_err(|_| {
-            Unmet::Optional(
-                "set `integrity.code_signing_key` to enforce signed training code".to_owned(),
-            )
+            "signed training code: no code-signing policy is assigned; set `integrity.code_signing_key` to enforce it"
+                .to_owned()
         })?,
         "SEC-18" => each(&|r| {
             format!(
@@ -829,9 +813,9 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
                 .iter()
                 .any(|c| c.vm_priority == "LowPriority")
             {
-                return Err(Unmet::Optional(
+                return Err(
                     "no cluster runs on low-priority VMs: give an interruptible experimentation or training cluster `priority: low_priority`".to_owned(),
-                ));
+                );
             }
             clusters_only(plan, |c| {
                 format!(
@@ -845,10 +829,8 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
             if plan.instances.is_empty() {
                 // Without instances, only the idle-shutdown policy holds the instances to come.
                 let mut out = policy("compute_instance_idle_shutdown").map_err(|_| {
-                    Unmet::Optional(
-                        "no compute instances declared: every instance added gets an idle shutdown"
-                            .to_owned(),
-                    )
+                    "an idle-shutdown policy for the instances to come: no compute instances declared, and the policy is not assigned"
+                        .to_owned()
                 })?;
                 out.push("no compute instances declared".to_owned());
                 out
@@ -879,7 +861,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Unme
         "POL-08" => policy("compute_allowed_registries")?,
         "POL-09" => policy("model_deployment_registries")?,
         "POL-10" => policy("workspace_resource_logs")?,
-        other => return Err(Unmet::Missing(format!("mlzone has no rule for {other}"))),
+        other => return Err(format!("mlzone has no rule for {other}")),
     })
 }
 

@@ -1159,7 +1159,7 @@ fn compute_settings_are_not_claimed_for_a_zone_without_compute() {
     for id in ["SEC-07", "SEC-08", "SEC-09"] {
         let status = &statuses.iter().find(|r| r.id == id).expect(id).status;
         assert!(
-            matches!(status, Status::Advisory { note } if note.starts_with("no compute declared")),
+            matches!(status, Status::NotApplied { missing } if missing[0].starts_with("no compute declared")),
             "{id}: {status:?}"
         );
     }
@@ -1200,7 +1200,7 @@ fn rel_08_is_not_shown_as_waived_when_only_rel_07_is() {
     assert!(matches!(status(&plan, "REL-07"), Status::Waived { .. }));
     assert!(matches!(
         status(&plan, "REL-08"),
-        Status::Advisory { note } if note.contains("REL-07")
+        Status::NotApplied { missing } if missing[0].contains("REL-07")
     ));
 }
 
@@ -1747,7 +1747,10 @@ fn cost_rows_claim_only_what_the_output_holds() {
             .iter()
             .all(|c| c.vm_priority == "Dedicated")
     );
-    assert!(matches!(status(&plan, "COST-08"), Status::Advisory { .. }));
+    assert!(matches!(
+        status(&plan, "COST-08"),
+        Status::NotApplied { .. }
+    ));
     // Without instances, the idle-shutdown policy is the evidence.
     let mut no_instances = base();
     no_instances["compute"]["instances"] = json!([]);
@@ -1812,4 +1815,43 @@ fn the_catalog_claims_no_registry_or_defender_plan_the_output_lacks() {
         status(&plan_of(&subscription), "SEC-01"),
         Status::Applied { .. }
     ));
+}
+
+fn status_of<'p>(plan: &'p Plan, id: &str) -> &'p Status {
+    &plan
+        .recommendations
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+        .status
+}
+
+/// Issue 17: "advisory" is for guidance only; a configurable recommendation the output lacks
+/// is not applied, with what is missing.
+#[test]
+fn an_unmet_configurable_recommendation_is_not_applied_not_advisory() {
+    let mut profile = base();
+    profile["regions"]["secondary"] = json!("none");
+    waive(&mut profile, "REL-07");
+    let plan = plan_of(&profile);
+    for id in ["REL-08", "SEC-17"] {
+        assert_eq!(
+            facts::catalog().iter().find(|r| r.id == id).unwrap().kind,
+            facts::Kind::Configurable
+        );
+        match status_of(&plan, id) {
+            Status::NotApplied { missing } => assert!(!missing.is_empty(), "{id}"),
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+    let Status::NotApplied { missing } = status_of(&plan, "REL-08") else {
+        unreachable!()
+    };
+    assert!(missing[0].contains("REL-07"), "{missing:?}");
+    assert!(
+        plan.recommendations
+            .iter()
+            .filter(|r| matches!(r.status, Status::Advisory { .. }))
+            .all(|r| r.kind == facts::Kind::Advisory)
+    );
 }

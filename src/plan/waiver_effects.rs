@@ -179,6 +179,15 @@ fn inventory(plan: &Plan) -> BTreeSet<(String, String)> {
                 .iter()
                 .map(|d| format!("Defender for Cloud plan {d}")),
         )
+        .chain(plan.access.iter().map(|a| {
+            format!(
+                "role {} of {} {} on the {}",
+                a.role,
+                a.principal_type.to_lowercase(),
+                a.principal_id,
+                a.scope
+            )
+        }))
         .chain(g.exemptions.iter().map(|e| {
             format!(
                 "policy exemption {} from {} until {}",

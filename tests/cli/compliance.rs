@@ -272,3 +272,78 @@ fn under_audit_a_definition_without_an_audit_effect_is_named_as_such() {
     );
     assert_eq!(row("POL-10")[2], "AuditIfNotExists");
 }
+
+/// The row of recommendation `id` in the report's "Recommendations" table: status, where (or
+/// what is missing), files.
+fn recommendation(report: &str, id: &str) -> [String; 3] {
+    let section = report
+        .split("## Recommendations")
+        .nth(1)
+        .expect("a section on recommendations");
+    let line = section
+        .lines()
+        .find(|l| l.starts_with(&format!("| {id} |")))
+        .unwrap_or_else(|| panic!("no row for {id}"));
+    let cells: Vec<String> = line
+        .trim_matches('|')
+        .split(" | ")
+        .map(|c| c.trim().to_owned())
+        .collect();
+    [cells[2].clone(), cells[3].clone(), cells[4].clone()]
+}
+
+/// Both formats and the report of the baseline profile with `body` added, under `dir`.
+fn both_formats(dir: &Path, body: &str) -> (String, String) {
+    std::fs::create_dir_all(dir).expect("a directory");
+    let p = extending(dir, "profiles/baseline.yaml", body);
+    let out = dir.join("infra");
+    generate_into(&p, &out, "terraform,bicep");
+    let files = crate::support::files_under(&out);
+    let iac: String = files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".tf") || name.ends_with(".bicep"))
+        .map(|(_, text)| String::from_utf8_lossy(text).into_owned())
+        .collect();
+    let report = String::from_utf8_lossy(&files["COMPLIANCE.md"]).into_owned();
+    (iac, plain(&report))
+}
+
+/// Issue 17: an exemption only where the waiver turns off something the assignment denies.
+#[test]
+fn a_waiver_that_turns_nothing_off_gets_no_exemption_and_leaves_the_status_as_output_shows() {
+    const EXEMPTIONS: [&str; 2] = [
+        "azurerm_resource_group_policy_exemption",
+        "Microsoft.Authorization/policyExemptions",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    // The same waiver with the setting it allows: exempt in both formats.
+    let (iac, _) = both_formats(
+        &dir.path().join("open"),
+        "project: open\nnetwork: {internet_outbound: true}\nwaivers:\n  - {id: SEC-04, reason: pilot, expires: 2027-01-31}\n",
+    );
+    for kind in EXEMPTIONS {
+        assert!(iac.contains(kind), "{kind} missing with internet outbound");
+    }
+    for (waived, body) in [
+        (
+            "SEC-04",
+            "project: idle\nwaivers:\n  - {id: SEC-04, reason: pilot, expires: 2027-01-31}\n",
+        ),
+        (
+            "COST-09",
+            "project: idle\nwaivers:\n  - {id: COST-09, reason: pilot, expires: 2027-01-31}\n",
+        ),
+    ] {
+        let (iac, report) = both_formats(&dir.path().join(waived), body);
+        for kind in EXEMPTIONS {
+            assert!(!iac.contains(kind), "{waived}: {kind} generated");
+        }
+        assert_eq!(recommendation(&report, waived)[0], "applied", "{waived}");
+        assert_eq!(recommendation(&report, "SEC-02")[0], "applied", "{waived}");
+        assert_eq!(turns_off(&report, waived), Vec::<&str>::new(), "{waived}");
+        assert!(
+            report.contains("nothing: the zone is the same without it"),
+            "{waived}"
+        );
+    }
+}
