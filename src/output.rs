@@ -817,17 +817,37 @@ pub fn security_changes(old: &[Setting], new: &[Setting]) -> Vec<SecurityChange>
     let before: BTreeMap<&str, &Setting> = old.iter().map(|s| (s.key.as_str(), s)).collect();
     let after: BTreeMap<&str, &Setting> = new.iter().map(|s| (s.key.as_str(), s)).collect();
     let keys: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
+    // A resource that came or went says so once: not again for each of its parts
+    // (`{key}/definition` of a policy assignment).
+    let came_or_went: Vec<String> = keys
+        .iter()
+        .filter(|k| before.contains_key(*k) != after.contains_key(*k))
+        .filter(|k| {
+            before
+                .get(*k)
+                .or(after.get(*k))
+                .is_some_and(|s| s.presence != security::Presence::Neutral)
+        })
+        .map(|k| format!("{k}/"))
+        .collect();
     let mut out = Vec::new();
     for key in keys {
         let (o, n) = (before.get(key), after.get(key));
-        if o.map(|s| &s.value) == n.map(|s| &s.value) {
+        if o.map(|s| &s.value) == n.map(|s| &s.value)
+            || came_or_went.iter().any(|r| key.starts_with(r.as_str()))
+        {
             continue;
         }
         let (o, n) = (o.copied(), n.copied());
         let any = n.or(o);
         let resource = any.is_some_and(|s| s.presence != security::Presence::Neutral);
         out.push(SecurityChange {
-            recommendation: any.map(|s| s.recommendation.clone()).unwrap_or_default(),
+            // The zone's recommendation: an assignment pointed at another definition keeps
+            // the one it implemented.
+            recommendation: o
+                .or(n)
+                .map(|s| s.recommendation.clone())
+                .unwrap_or_default(),
             label: any.map(|s| s.label.clone()).unwrap_or_default(),
             old: o.map(|s| s.value.clone()),
             new: n.map(|s| s.value.clone()),

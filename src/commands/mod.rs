@@ -569,8 +569,9 @@ fn overlay_report(
     out
 }
 
-/// Record each change on its recommendation, and a policy assignment's on every recommendation
-/// the assignment implements (`data/policies.yaml` `also`), for the compliance report. A
+/// Record each change on its recommendation, and a policy assignment's (its effect, definition,
+/// exclusions, parameters) on every recommendation the assignment implements
+/// (`data/policies.yaml` `also`), for the compliance report. A
 /// recommendation the overlay weakens is at most partial: what the overlay changed is missing
 /// from it.
 fn mark_changed_by_overlay(plan: &mut crate::plan::Plan, changes: &[output::SecurityChange]) {
@@ -584,7 +585,12 @@ fn mark_changed_by_overlay(plan: &mut crate::plan::Plan, changes: &[output::Secu
             .to_owned();
         let also = crate::facts::policies()
             .iter()
-            .filter(|p| c.label == format!("policy assignment {}", p.display_name))
+            .filter(|p| {
+                c.label
+                    .strip_prefix("policy assignment ")
+                    .and_then(|rest| rest.strip_prefix(&p.display_name))
+                    .is_some_and(|part| part.is_empty() || part.starts_with(' '))
+            })
             .flat_map(|p| p.also.iter().cloned());
         let ids: Vec<String> = std::iter::once(c.recommendation.clone())
             .chain(also)

@@ -446,21 +446,9 @@ fn resource(out: &mut Vec<Setting>, r: &Resource, others: &[Resource]) {
             "azurerm_resource_group_policy_assignment"
             | "azurerm_subscription_policy_assignment"
             | "azurerm_management_group_policy_assignment",
-        ) => out.push(policy_assignment(
-            r,
-            &name,
-            "display_name",
-            "policy_definition_id",
-            "parameters",
-        )),
-        (Format::Bicep, "Microsoft.Authorization/policyAssignments") => {
-            out.push(policy_assignment(
-                r,
-                &name,
-                "properties/displayName",
-                "properties/policyDefinitionId",
-                "properties/parameters",
-            ));
+        )
+        | (Format::Bicep, "Microsoft.Authorization/policyAssignments") => {
+            out.extend(policy_assignment(r, &name, others));
         }
         (
             Format::Terraform,
@@ -530,39 +518,51 @@ fn attribute(r: &Resource, path: &str, a: &Attribute, name: &str) -> Setting {
         value,
         replaces: false,
         presence: Presence::Neutral,
+        pinned: false,
     }
 }
 
 /// A policy assignment: present, with its effect (from `parameters`: `effect` or `effects`,
-/// else the definition's own) ranked as the definition ranks it.
-fn policy_assignment(
-    r: &Resource,
-    name: &str,
-    display: &str,
-    definition: &str,
-    parameters: &str,
-) -> Setting {
-    let display = r.body.text(display).unwrap_or_else(|| name.to_owned());
-    let effect = match r.body.at(parameters) {
-        Some(Node::Object(entries)) => entries
-            .iter()
-            .find(|(k, _)| k.starts_with("effect"))
-            .and_then(|(_, v)| v.text("value")),
-        _ => None,
-    }
-    .unwrap_or_else(|| "definition default".to_owned());
+/// else the definition's own) ranked as the definition ranks it; and what else decides what
+/// it enforces where: the definition it points at, the scopes it leaves out, the values of its
+/// other parameters (azurerm `policy_definition_id`, `not_scopes`, `parameters`; ARM
+/// `policyDefinitionId`, `notScopes`, `parameters`: tests/data/azurerm-schema.json,
+/// tests/data/bicep-types.json).
+fn policy_assignment(r: &Resource, name: &str, others: &[Resource]) -> Vec<Setting> {
+    let field = |terraform: &str, bicep: &str| match r.format {
+        Format::Terraform => terraform.to_owned(),
+        Format::Bicep => format!("properties/{bicep}"),
+    };
+    let display = r
+        .body
+        .text(&field("display_name", "displayName"))
+        .unwrap_or_else(|| name.to_owned());
+    let parameters = match r.body.at(&field("parameters", "parameters")) {
+        Some(Node::Object(entries)) => entries.clone(),
+        _ => Vec::new(),
+    };
+    let effect = parameters
+        .iter()
+        .find(|(k, _)| k.starts_with("effect"))
+        .and_then(|(_, v)| v.text("value"))
+        .unwrap_or_else(|| "definition default".to_owned());
     // A built-in definition mlzone knows names its recommendation and ranks its effects.
-    let definition_id = r.body.text(definition).unwrap_or_default();
+    let definition_id = r
+        .body
+        .text(&field("policy_definition_id", "policyDefinitionId"))
+        .unwrap_or_default();
     let definition = facts::policies().iter().find(|p| {
         !p.definition_id.is_empty()
             && definition_id
                 .to_ascii_lowercase()
                 .contains(&p.definition_id.to_ascii_lowercase())
     });
+    let recommendation = definition.map_or("", |d| d.recommendation.as_str());
+    let label = format!("policy assignment {display}");
     let mut setting = presence(
         &r.address,
-        definition.map_or("", |d| d.recommendation.as_str()),
-        format!("policy assignment {display}"),
+        recommendation,
+        label.clone(),
         Presence::Protects,
     );
     setting.hardened = !effect.eq_ignore_ascii_case("disabled");
@@ -582,7 +582,74 @@ fn policy_assignment(
         setting.strength = Some(0);
         format!("{effect}, not enforced")
     };
-    setting
+    let part = |what: &str, label: String, value: String| Setting {
+        key: format!("{}/{what}", r.address),
+        recommendation: recommendation.to_owned(),
+        label,
+        value,
+        hardened: true,
+        replaces: false,
+        strength: None,
+        presence: Presence::Neutral,
+        pinned: true,
+    };
+    // Another definition enforces something else, or nothing, under the same name.
+    let mut settings = vec![
+        setting,
+        part(
+            "definition",
+            format!("{label} definition (another checks something else)"),
+            definition_name(r, &definition_id, others),
+        ),
+    ];
+    // A scope left out is a part of the zone the assignment no longer covers.
+    let excluded = r.body.at(&field("not_scopes", "notScopes"));
+    let mut exclusions = part(
+        "not_scopes",
+        format!("{label} excluded scopes (not covered there)"),
+        excluded.map_or_else(|| "none".to_owned(), |n| plan_name(&n.flat())),
+    );
+    exclusions.hardened = excluded.is_none_or(|n| matches!(n, Node::List(l) if l.is_empty()));
+    settings.push(exclusions);
+    // A parameter decides what the rule allows (`allowedACRs`, `isolationMode`).
+    settings.extend(
+        parameters
+            .iter()
+            .filter(|(k, _)| !k.starts_with("effect"))
+            .map(|(k, v)| {
+                part(
+                    &format!("parameters/{k}"),
+                    format!("{label} parameter {k} (what it allows)"),
+                    plan_name(&v.text("value").unwrap_or_default()),
+                )
+            }),
+    );
+    settings
+}
+
+/// The definition an assignment points at, spelled alike in both formats: a built-in by its
+/// ID; the zone's own definition, referenced by its resource (`azurerm_policy_definition.x.id`,
+/// Bicep `sizes.id`) or by name (`subscriptionResourceId('...policyDefinitions', 'x')`), as
+/// `custom x`.
+fn definition_name(r: &Resource, written: &str, others: &[Resource]) -> String {
+    let referenced = written.strip_suffix(".id").and_then(|symbol| {
+        let address = match r.format {
+            Format::Terraform => symbol.to_owned(),
+            Format::Bicep => format!("{}:{symbol}", r.address.rsplit_once(':')?.0),
+        };
+        others
+            .iter()
+            .find(|o| o.address == address)?
+            .body
+            .text("name")
+    });
+    let named = (r.format == Format::Bicep && written.ends_with(')'))
+        .then(|| written.rsplit('\'').nth(1).map(str::to_owned))
+        .flatten();
+    match referenced.or(named) {
+        Some(name) => format!("custom {}", plan_name(&name)),
+        None => written.to_owned(),
+    }
 }
 
 /// An outbound rule of the managed network: one to an internet host (FQDN) opens the zone.
@@ -657,6 +724,7 @@ fn rotation(r: &Resource, name: &str) -> [Setting; 2] {
         value: value.unwrap_or_else(|| "none".to_owned()),
         replaces: false,
         presence: Presence::Neutral,
+        pinned: false,
     };
     [
         setting("rotate", "rotation interval", rotate),
@@ -675,6 +743,7 @@ fn presence(address: &str, recommendation: &str, label: String, presence: Presen
         replaces: false,
         strength: None,
         presence,
+        pinned: false,
     }
 }
 

@@ -30,6 +30,10 @@ pub struct Setting {
     /// What the setting's coming or going means, when it stands for a resource of its own.
     #[serde(default, skip_serializing_if = "Presence::is_neutral")]
     pub presence: Presence,
+    /// Whether any other value weakens: the zone's value is the only one that protects as it
+    /// does (the definition a policy assignment enforces, the values its parameters allow).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pinned: bool,
 }
 
 /// What it means for security that a setting appears or disappears.
@@ -77,7 +81,9 @@ impl std::fmt::Display for Effect {
 
 /// What going from `old` to `new` (`None`: absent) does to the zone: a value that leaves the
 /// hardened one, or an ordered value that drops (Deny → Audit, 90 → 30 days), weakens; a
-/// resource that protects and goes, or one that opens and comes, weakens.
+/// resource that protects and goes, or one that opens and comes, weakens; a new resource
+/// whose setting is not the hardened value weakens as changing an existing one to it does;
+/// a pinned value that changes or goes weakens.
 pub fn effect(old: Option<&Setting>, new: Option<&Setting>) -> Effect {
     use std::cmp::Ordering;
     let by_presence = |presence: Presence, came: bool| match (presence, came) {
@@ -86,8 +92,11 @@ pub fn effect(old: Option<&Setting>, new: Option<&Setting>) -> Effect {
         (Presence::Neutral, _) => Effect::Changes,
     };
     match (old, new) {
+        (None, Some(n)) if n.presence == Presence::Neutral && !n.hardened => Effect::Weakens,
         (None, Some(n)) => by_presence(n.presence, true),
+        (Some(o), None) if o.pinned => Effect::Weakens,
         (Some(o), None) => by_presence(o.presence, false),
+        (Some(o), Some(n)) if o.pinned && o.value != n.value => Effect::Weakens,
         // A changed internet destination opens one the zone did not reach before.
         (Some(o), Some(n)) if n.presence == Presence::Opens && o.value != n.value => {
             Effect::Weakens
@@ -161,6 +170,7 @@ impl Settings {
             replaces: false,
             strength: None,
             presence: Presence::Neutral,
+            pinned: false,
         });
     }
 
@@ -403,6 +413,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         replaces: true,
         strength: None,
         presence: Presence::Neutral,
+        pinned: false,
     };
     s.0.push(cmk);
     s.add(
@@ -619,6 +630,7 @@ mod tests {
             replaces: false,
             strength,
             presence,
+            pinned: false,
         }
     }
 
@@ -630,6 +642,14 @@ mod tests {
         let deny = setting("Deny", true, Some(2), Presence::Protects);
         let audit = setting("Audit", true, Some(1), Presence::Protects);
         let internet = setting("pypi.org", false, None, Presence::Opens);
+        let pinned = Setting {
+            pinned: true,
+            ..setting("[cr.azurecr.io]", true, None, neutral)
+        };
+        let widened = Setting {
+            value: "[*]".to_owned(),
+            ..pinned.clone()
+        };
         let cases = [
             (Some(&off), Some(&on), Effect::Weakens),
             (Some(&on), Some(&off), Effect::Strengthens),
@@ -641,6 +661,11 @@ mod tests {
             (Some(&internet), None, Effect::Strengthens),
             (Some(&off), None, Effect::Changes),
             (None, Some(&off), Effect::Changes),
+            // A new resource that comes open weakens as opening an existing one does.
+            (None, Some(&on), Effect::Weakens),
+            (Some(&pinned), Some(&widened), Effect::Weakens),
+            (Some(&pinned), None, Effect::Weakens),
+            (None, Some(&pinned), Effect::Changes),
         ];
         for (old, new, expected) in cases {
             assert_eq!(effect(old, new), expected, "{old:?} → {new:?}");

@@ -194,10 +194,18 @@ fn an_unknown_filter_names_the_overlay_file_and_line() {
 
 /// An overlay laid over embedded template `name` with `from` replaced by `to`.
 fn changing(overlay: &Path, name: &str, from: &str, to: &str) {
-    let embedded =
+    changing_each(overlay, name, &[(from, to)]);
+}
+
+/// An overlay laid over embedded template `name` with each `from` replaced by its `to`.
+fn changing_each(overlay: &Path, name: &str, edits: &[(&str, &str)]) {
+    let mut text =
         std::fs::read_to_string(crate::support::repo().join("templates").join(name)).unwrap();
-    assert!(embedded.contains(from), "{name} has no `{from}`");
-    template(overlay, name, &embedded.replace(from, to));
+    for (from, to) in edits {
+        assert!(text.contains(from), "{name} has no `{from}`");
+        text = text.replace(from, to);
+    }
+    template(overlay, name, &text);
 }
 
 #[test]
@@ -758,4 +766,129 @@ fn the_self_check_judges_an_overlay_s_storage_and_key_vault_from_its_files() {
             .iter()
             .all(|b| b.body["properties"]["publicNetworkAccess"] != "Enabled")
     );
+}
+
+/// Each of `lines` is a line of `stderr`, and each of `ids` is partial and changed by overlay
+/// in `compliance`.
+fn weakened(stderr: &str, compliance: &str, lines: &[&str], ids: &[&str]) {
+    for line in lines {
+        assert!(
+            stderr.lines().any(|l| l.trim() == *line),
+            "{line}\n{stderr}"
+        );
+    }
+    for id in ids {
+        let r = row(compliance, id);
+        assert!(r.contains("| partial, changed by overlay: "), "{r}");
+    }
+}
+
+#[test]
+fn an_overlay_that_repoints_excludes_or_widens_a_policy_assignment_weakens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    let zero =
+        "/providers/Microsoft.Authorization/policyDefinitions/00000000-0000-0000-0000-000000000000";
+    changing_each(
+        &overlay,
+        "terraform/policy.tf.tera",
+        &[
+            (
+                "  resource_group_id = azurerm_resource_group.{{ r.role }}.id\n  policy_definition_id = {{ a.definition_id | hcl }}",
+                &format!(
+                    "  resource_group_id = azurerm_resource_group.{{{{ r.role }}}}.id\n  policy_definition_id = {{% if a.key == \"workspace_public_network_access\" %}}\"{zero}\"{{% else %}}{{{{ a.definition_id | hcl }}}}{{% endif %}}{{% if a.key == \"compute_local_auth_disabled\" %}}\n  not_scopes = [azurerm_resource_group.{{{{ r.role }}}}.id]{{% endif %}}"
+                ),
+            ),
+            (
+                "{{ name | hcl }} = { value = {{ value | hcl_name }} }",
+                "{{ name | hcl }} = { value = {% if name == \"allowedACRs\" %}[\"*\"]{% else %}{{ value | hcl_name }}{% endif %} }",
+            ),
+        ],
+    );
+    let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", "terraform"]);
+    let registry = stderr
+        .lines()
+        .find(|l| l.contains("parameter allowedACRs"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        registry.trim().starts_with("POL-08 policy assignment [Preview]: Configure allowed registries for specified Azure Machine Learning computes parameter allowedACRs (what it allows): [cr")
+            && registry.ends_with(" → [*] (weakens)"),
+        "{registry}"
+    );
+    weakened(
+        &stderr,
+        &compliance,
+        &[
+            &format!(
+                "POL-01 policy assignment Azure Machine Learning Workspaces should disable public network access definition (another checks something else): /providers/Microsoft.Authorization/policyDefinitions/438c38d2-3772-465a-a9cc-7a6666a275ce → {zero} (weakens)"
+            ),
+            "POL-03 policy assignment Azure Machine Learning Computes should have local authentication methods disabled excluded scopes (not covered there): none → [azurerm_resource_group.primary.id] (weakens)",
+        ],
+        &["POL-01", "POL-03", "POL-08", "SEC-15"],
+    );
+}
+
+#[test]
+fn a_bicep_overlay_that_repoints_excludes_or_widens_a_policy_assignment_weakens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing_each(
+        &overlay,
+        "bicep/modules/{region}-policies.bicep.tera",
+        &[
+            (
+                "    policyDefinitionId: {{ a.definition_id | bicep }}\n",
+                "    policyDefinitionId: {% if a.key == \"workspace_public_network_access\" %}'/providers/Microsoft.Authorization/policyDefinitions/00000000-0000-0000-0000-000000000000'{% else %}{{ a.definition_id | bicep }}{% endif %}\n{% if a.key == \"compute_local_auth_disabled\" %}    notScopes: [\n      resourceGroup().id\n    ]\n{% endif %}",
+            ),
+            (
+                "value: {{ value | bicep_name(indent=8) }}",
+                "value: {% if name == \"allowedACRs\" %}[\n          '*'\n        ]{% else %}{{ value | bicep_name(indent=8) }}{% endif %}",
+            ),
+        ],
+    );
+    let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", "bicep"]);
+    assert!(
+        stderr.lines().any(|l| l
+            .contains("POL-08 policy assignment [Preview]: Configure allowed registries")
+            && l.ends_with(" → [*] (weakens)")),
+        "{stderr}"
+    );
+    weakened(
+        &stderr,
+        &compliance,
+        &[
+            "POL-01 policy assignment Azure Machine Learning Workspaces should disable public network access definition (another checks something else): /providers/Microsoft.Authorization/policyDefinitions/438c38d2-3772-465a-a9cc-7a6666a275ce → /providers/Microsoft.Authorization/policyDefinitions/00000000-0000-0000-0000-000000000000 (weakens)",
+            "POL-03 policy assignment Azure Machine Learning Computes should have local authentication methods disabled excluded scopes (not covered there): none → [resourceGroup().id] (weakens)",
+        ],
+        &["POL-01", "POL-03", "POL-08", "SEC-15"],
+    );
+}
+
+#[test]
+fn an_overlay_that_adds_an_open_storage_account_weakens_the_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    template(
+        &overlay,
+        "terraform/extra.tf.tera",
+        "resource \"azurerm_storage_account\" \"extra\" {\n  name                          = \"stextra\"\n  public_network_access_enabled = true\n  shared_access_key_enabled     = true\n  min_tls_version               = \"TLS1_0\"\n}\n",
+    );
+    template(
+        &overlay,
+        "bicep/extra.bicep.tera",
+        "resource extra 'Microsoft.Storage/storageAccounts@2025-06-01' = {\n  name: 'stextra'\n  properties: {\n    publicNetworkAccess: 'Enabled'\n    allowSharedKeyAccess: true\n    minimumTlsVersion: 'TLS1_0'\n  }\n}\n",
+    );
+    for format in ["terraform", "bicep"] {
+        let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", format]);
+        weakened(
+            &stderr,
+            &compliance,
+            &[
+                "SEC-05 storage stextra public network access: absent → Enabled (weakens)",
+                "SEC-06 storage stextra shared keys: absent → Enabled (weakens)",
+                "SEC-18 storage stextra minimum TLS: absent → TLS1_0 (weakens)",
+            ],
+            &["SEC-05", "SEC-06", "SEC-18"],
+        );
+    }
 }
