@@ -51,7 +51,10 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
                 title: r.title.clone(),
                 pillar: r.pillar.clone(),
                 kind: r.kind,
-                concerns: concerns(&r.id).iter().map(|c| (*c).to_owned()).collect(),
+                concerns: concerns(&r.id, plan.network_mode)
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .collect(),
                 source: r.source.clone(),
                 source_url: r.source_url(),
                 status,
@@ -79,6 +82,21 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
                 a.name, e.expires_on, e.recommendation
             ));
         }
+        // An assignment that only reports is not exempted: it reports the waived setting.
+        let reports = a.effect.as_deref().is_none_or(|e| e != "Deny");
+        for u in plan
+            .governance
+            .unexempted
+            .iter()
+            .filter(|u| reports && u.assignment == a.key)
+        {
+            missing.push(format!(
+                "policy assignment {} ({}) reports the zone's own resources non-compliant ({} waived)",
+                a.name,
+                a.effect.as_deref().unwrap_or("the definition's effect"),
+                u.recommendation
+            ));
+        }
     }
     let assigned = |key: &str| plan.governance.assignments.iter().any(|a| a.key == key);
     match id {
@@ -99,12 +117,37 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
             "Defender for Cloud plans {} on the Standard tier: the subscription owner enables them, or `policy.defender_plans: manage` has the zone set them",
             facts::defender_plans().join(", ")
         )),
-        "SEC-02" => missing.extend(
-            public_ip_compute(plan)
-                .into_iter()
-                .map(|c| format!("{c} has a public IP (SEC-09 is waived)")),
-        ),
+        "SEC-02" => {
+            // The guide's fallback when managed isolation cannot be used is met, not the
+            // recommendation itself.
+            if plan.network_mode == NetworkMode::Customer {
+                missing.push(format!(
+                    "customer VNet instead of the managed network: the workspaces have no managed virtual network, and {} is not assigned; what the customer VNet provides instead is compute in a subnet of its own, apart from the private endpoints, each behind an NSG (the guide's fallback)",
+                    facts::policy("workspace_managed_network_isolation").display_name
+                ));
+            }
+            missing.extend(
+                public_ip_compute(plan)
+                    .into_iter()
+                    .map(|c| format!("{c} has a public IP (SEC-09 is waived)")),
+            );
+        }
         "SEC-04" | "SEC-14" => missing.extend(plan.regions.iter().filter_map(internet_open)),
+        // Its rule flags compute without a subnet, which is all compute on a managed network.
+        "POL-02" if plan.network_mode == NetworkMode::Managed => {
+            if let Some(a) = plan
+                .governance
+                .assignments
+                .iter()
+                .find(|a| a.key == "compute_in_virtual_network")
+            {
+                missing.push(format!(
+                    "policy assignment {} ({}) reports the zone's own clusters and instances non-compliant: on the managed network they have no subnet, which its rule asks for (read off the rule, not documented)",
+                    a.name,
+                    a.effect.as_deref().unwrap_or("the definition's effect")
+                ));
+            }
+        }
         "SEC-11" => missing.extend(
             plan.access
                 .iter()
@@ -278,6 +321,24 @@ fn package_index_open(plan: &Plan) -> Option<String> {
     })
 }
 
+/// Why compute reaches no public package index, when nothing opens one (SEC-16).
+fn no_package_index(plan: &Plan) -> Vec<String> {
+    if plan.network_mode == NetworkMode::Managed {
+        return vec!["no public package index is reachable: no outbound FQDN rules".to_owned()];
+    }
+    // Customer mode has no FQDN rules: the compute NSG's deny rule is what keeps indexes out.
+    plan.regions
+        .iter()
+        .filter_map(|r| {
+            let deny = r.network.deny_internet_outbound.as_ref()?;
+            Some(format!(
+                "nsg {}: rule {} denies internet outbound beyond the service tags compute needs, so no public package index is reachable",
+                r.names.nsg_compute, deny.name
+            ))
+        })
+        .collect()
+}
+
 /// The waivers, in catalog order, each with the concerns whose files it changes: those that
 /// carry its recommendation, and `policy` where it exempts the zone from a policy assignment.
 /// A waiver that turns nothing off is listed too: the report says so.
@@ -287,8 +348,10 @@ pub(super) fn waiver_notes(profile: &Profile, plan: &Plan) -> Vec<super::WaiverN
         .filter(|r| r.kind != Kind::Advisory)
         .filter_map(|r| {
             let waiver = profile.waivers.iter().find(|w| w.id == r.id)?;
-            let mut concerns: Vec<String> =
-                concerns(&r.id).iter().map(|c| (*c).to_owned()).collect();
+            let mut concerns: Vec<String> = concerns(&r.id, plan.network_mode)
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect();
             let exempts = plan
                 .governance
                 .exemptions
@@ -309,10 +372,13 @@ pub(super) fn waiver_notes(profile: &Profile, plan: &Plan) -> Vec<super::WaiverN
         .collect()
 }
 
-/// Which concerns (generated files) carry a recommendation; empty for those met by
-/// validation or process.
-fn concerns(id: &str) -> &'static [&'static str] {
+/// Which concerns (generated files) carry a recommendation in a zone of network `mode`; empty
+/// for those met by validation or process.
+fn concerns(id: &str, mode: NetworkMode) -> &'static [&'static str] {
     match id {
+        // A customer VNet approves outbound with the compute NSG's rules, not the workspace's.
+        "SEC-04" if mode == NetworkMode::Customer => &["network"],
+        "SEC-16" if mode == NetworkMode::Customer => &["network", "policy"],
         "REL-01" | "SEC-18" => &["dependencies"],
         "REL-07" | "REL-08" => &["main", "dependencies", "network", "workspace", "monitoring"],
         "REL-09" | "SEC-07" | "SEC-08" | "SEC-09" | "COST-01" | "COST-02" | "COST-08"
@@ -710,7 +776,7 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
                         "{open}, and no allowed-packages policy is assigned: set `integrity.python_package_channels`"
                     ));
                 }
-                out.push("no public package index is reachable: no outbound FQDN rules".to_owned());
+                out.extend(no_package_index(plan));
             }
             out
         }

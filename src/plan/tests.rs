@@ -1855,3 +1855,35 @@ fn an_unmet_configurable_recommendation_is_not_applied_not_advisory() {
             .all(|r| r.kind == facts::Kind::Advisory)
     );
 }
+
+/// Issue 17: an Audit assignment that reports the zone's own resources is not "applied", as
+/// the exempted Deny of POL-01 is not.
+#[test]
+fn audit_assignments_that_report_the_zone_s_own_resources_are_partial() {
+    let plan = plan_of(&base());
+    assert!(
+        missing(&plan, "POL-02")[0].contains("clusters and instances non-compliant"),
+        "{:?}",
+        missing(&plan, "POL-02")
+    );
+    // In a customer VNet compute sits in a subnet: nothing to report.
+    let customer = plan_of(&customer_via_firewall());
+    assert!(matches!(
+        status(&customer, "POL-02"),
+        Status::Applied { .. }
+    ));
+    let mut public = base();
+    waive(&mut public, "SEC-03");
+    let plan = plan_of(&public);
+    assert!(missing(&plan, "POL-01")[0].contains("exempt until"));
+    assert!(
+        missing(&plan, "POL-04")[0]
+            .contains("(Audit) reports the zone's own resources non-compliant (SEC-03 waived)"),
+        "{:?}",
+        missing(&plan, "POL-04")
+    );
+    assert!(matches!(
+        status(&plan_of(&base()), "POL-04"),
+        Status::Applied { .. }
+    ));
+}

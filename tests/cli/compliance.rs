@@ -347,3 +347,39 @@ fn a_waiver_that_turns_nothing_off_gets_no_exemption_and_leaves_the_status_as_ou
         );
     }
 }
+
+/// Issue 17: a customer VNet is the guide's fallback, not managed isolation; its outbound rows
+/// cite the NSG and the files that hold it.
+#[test]
+fn customer_vnet_rows_claim_only_what_the_customer_vnet_provides() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = extending(
+        dir.path(),
+        "profiles/customer-vnet.yaml",
+        "project: natz\nnetwork: {egress: {via: nat_gateway}}\n",
+    );
+    let out = dir.path().join("infra");
+    generate_into(&p, &out, "terraform,bicep");
+    let report = plain(&std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap());
+    let [status, text, _] = recommendation(&report, "SEC-02");
+    assert_eq!(status, "partial", "{text}");
+    assert!(
+        text.contains("customer VNet instead of the managed network")
+            && text.contains("compute in a subnet of its own"),
+        "{text}"
+    );
+    let [_, text, files] = recommendation(&report, "SEC-04");
+    assert!(text.contains("nsg "), "{text}");
+    assert!(
+        files.contains("`terraform/network.tf`")
+            && files.contains("`bicep/modules/*-network.bicep`"),
+        "{files}"
+    );
+    let [status, text, _] = recommendation(&report, "SEC-16");
+    assert!(!text.contains("FQDN"), "{text}");
+    assert_eq!(status, "applied", "{text}");
+    assert!(
+        text.contains("rule deny-out-internet denies internet outbound"),
+        "{text}"
+    );
+}

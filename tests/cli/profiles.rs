@@ -167,6 +167,11 @@ fn baseline_spans_the_pair_and_applies_every_enforced_recommendation() {
             );
             continue;
         }
+        // Its Audit assignment reports compute on the managed network, which has no subnet.
+        if r["id"] == "POL-02" {
+            assert_eq!(r["status"], "partial", "{r}");
+            continue;
+        }
         assert_eq!(r["status"], "applied", "{}", r["id"]);
     }
     assert!(
