@@ -592,8 +592,12 @@ fn mark_changed_by_overlay(plan: &mut crate::plan::Plan, changes: &[output::Secu
                     .is_some_and(|part| part.is_empty() || part.starts_with(' '))
             })
             .flat_map(|p| p.also.iter().cloned());
+        // COST-06 is "covered by OPS-05 monitoring" (the catalog): compute metrics reach Log
+        // Analytics through the diagnostic settings.
+        let monitors = c.label.starts_with("diagnostic settings of ");
         let ids: Vec<String> = std::iter::once(c.recommendation.clone())
             .chain(also)
+            .chain(monitors.then(|| "COST-06".to_owned()))
             .collect();
         // A change made in each region reads the same: recorded once.
         for r in plan

@@ -233,14 +233,12 @@ impl Reader<'_> {
             self.at += 1;
         }
         let body = self.object();
-        if existing {
-            return None;
-        }
         Some(Resource {
             format: Format::Bicep,
             ty: ty.split('@').next().unwrap_or_default().to_owned(),
             address: format!("{path}:{symbol}"),
             body,
+            existing,
         })
     }
 

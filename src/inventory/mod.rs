@@ -31,18 +31,19 @@ use crate::plan::security::{Presence, Setting, effect_strength, shorter_is_stron
 /// `terraform validate` and the Bicep compiler are the judges of syntax, and the unified diff
 /// shows it.
 pub fn read<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Setting> {
-    let mut out = Vec::new();
+    let mut resources = Vec::new();
     for (path, text) in files {
-        let resources = if path.ends_with(".tf") {
-            terraform::resources(text)
+        if path.ends_with(".tf") {
+            resources.extend(terraform::resources(text));
         } else if path.ends_with(".bicep") {
-            bicep::resources(path, text)
-        } else {
-            continue;
-        };
-        for r in &resources {
-            resource(&mut out, r, &resources);
+            resources.extend(bicep::resources(path, text));
         }
+    }
+    // A Terraform address is one module's (its files share it), a Bicep one its file's:
+    // references are looked up among all of them.
+    let mut out = Vec::new();
+    for r in resources.iter().filter(|r| !r.existing) {
+        resource(&mut out, r, &resources);
     }
     out.sort_by(|a, b| a.key.cmp(&b.key));
     out
@@ -113,6 +114,9 @@ struct Resource {
     address: String,
     /// Its body: Terraform attributes and blocks, or the Bicep resource's object.
     body: Node,
+    /// A Bicep `existing` resource: deployed elsewhere, so it declares no settings, but what
+    /// the file's resources reference (a storage service a diagnostic setting covers).
+    existing: bool,
 }
 
 impl Resource {
@@ -425,7 +429,7 @@ pub(crate) fn plan_name(written: &str) -> String {
         .replace("${nameSuffix}", SUFFIX_SLOT)
 }
 
-/// The settings of one resource, among the `others` of its file.
+/// The settings of one resource, among the `others` it may reference.
 fn resource(out: &mut Vec<Setting>, r: &Resource, others: &[Resource]) {
     let name = plan_name(&r.body.text("name").unwrap_or_else(|| r.address.clone()));
     for a in ATTRIBUTES {
@@ -463,6 +467,10 @@ fn resource(out: &mut Vec<Setting>, r: &Resource, others: &[Resource]) {
             );
             setting.hardened = false;
             out.push(setting);
+        }
+        (Format::Terraform, "azurerm_monitor_diagnostic_setting")
+        | (Format::Bicep, "Microsoft.Insights/diagnosticSettings") => {
+            out.push(diagnostic_setting(r, others));
         }
         _ => match r.arm().unwrap_or_default().as_str() {
             "Microsoft.MachineLearningServices/workspaces/outboundRules" => {
@@ -682,6 +690,52 @@ fn outbound_rule(r: &Resource, name: &str) -> Setting {
     setting
 }
 
+/// A diagnostic setting, named by the resource whose logs and metrics it sends (azurerm
+/// `target_resource_id`, ARM extension `scope`): its going leaves that resource unwatched.
+fn diagnostic_setting(r: &Resource, others: &[Resource]) -> Setting {
+    let target = match r.format {
+        Format::Terraform => r.body.text("target_resource_id"),
+        Format::Bicep => r.body.text("scope"),
+    }
+    .unwrap_or_default();
+    let covered = covered(r, &target, others).unwrap_or(target);
+    presence(
+        &r.address,
+        "OPS-05",
+        format!("diagnostic settings of {covered}"),
+        Presence::Protects,
+    )
+}
+
+/// The resource `target` names, as people name it in both formats (`storage st-x blobServices`):
+/// Terraform `azurerm_storage_account.primary.id` or `"${...id}/blobServices/default"`, Bicep a
+/// symbol of the file, a storage service by its account.
+fn covered(r: &Resource, target: &str, others: &[Resource]) -> Option<String> {
+    let find = |address: &str| others.iter().find(|o| o.address == address);
+    let (resource, service) = match r.format {
+        Format::Terraform => {
+            let target = target.trim_start_matches("${");
+            let (reference, rest) = target.split_once('}').unwrap_or((target, ""));
+            let service = rest.split('/').nth(1).unwrap_or_default().to_owned();
+            (find(reference.strip_suffix(".id")?)?, service)
+        }
+        Format::Bicep => {
+            let file = r.address.rsplit_once(':')?.0;
+            let found = find(&format!("{file}:{target}"))?;
+            match found.body.text("parent") {
+                Some(parent) => (
+                    find(&format!("{file}:{parent}"))?,
+                    found.ty.rsplit('/').next().unwrap_or_default().to_owned(),
+                ),
+                None => (found, String::new()),
+            }
+        }
+    };
+    let name = plan_name(&resource.body.text("name")?);
+    let kind = kind(&resource.arm().unwrap_or_else(|| resource.ty.clone())).to_owned();
+    Some(format!("{kind} {name} {service}").trim_end().to_owned())
+}
+
 /// The name of the resource `r` is a child of, when the same file declares it: Terraform's
 /// `parent_id = azurerm_key_vault.primary.id`, Bicep's `parent: vault`.
 fn parent(r: &Resource, others: &[Resource]) -> Option<String> {
@@ -788,7 +842,10 @@ pub(crate) fn bicep_objects<'a>(
 ) -> Vec<(String, String, String, serde_json::Value)> {
     let mut out = Vec::new();
     for (path, text) in files.into_iter().filter(|(p, _)| p.ends_with(".bicep")) {
-        for r in bicep::resources(path, text) {
+        for r in bicep::resources(path, text)
+            .into_iter()
+            .filter(|r| !r.existing)
+        {
             let symbol = r.address.rsplit_once(':').map_or("", |(_, s)| s).to_owned();
             // Compute carries its compute type after `#`: the ARM type is before it.
             let ty = r.ty.split('#').next().unwrap_or_default().to_owned();

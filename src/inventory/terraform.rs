@@ -18,6 +18,7 @@ pub(super) fn resources(text: &str) -> Vec<Resource> {
                 ty: ty.as_str().to_owned(),
                 address: format!("{}.{}", ty.as_str(), label.as_str()),
                 body: body_node(block.body()),
+                existing: false,
             }),
             _ => None,
         })

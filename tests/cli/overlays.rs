@@ -892,3 +892,30 @@ fn an_overlay_that_adds_an_open_storage_account_weakens_the_zone() {
         );
     }
 }
+
+#[test]
+fn an_overlay_that_removes_diagnostic_settings_weakens_monitoring() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing(
+        &overlay,
+        "terraform/monitoring.tf.tera",
+        "{% for target in r.monitoring.diagnostic_settings %}",
+        "{% for target in [] %}",
+    );
+    changing(
+        &overlay,
+        "bicep/modules/{region}-workspace.bicep.tera",
+        "{{<bicep.diagnostics symbol=\"workspaceDiagnostics\" scope=\"workspace\" />}}",
+        "",
+    );
+    for format in ["terraform", "bicep"] {
+        let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", format]);
+        weakened(
+            &stderr,
+            &compliance,
+            &["OPS-05 removed: diagnostic settings of workspace mlw-overlay-prod-weu (weakens)"],
+            &["OPS-05", "COST-06"],
+        );
+    }
+}
