@@ -132,9 +132,9 @@ fn operating_notes_claim_no_purge_protection_or_private_access_that_waivers_remo
         !report.contains("storage, key vault and registry take no public traffic"),
         "{report}"
     );
-    assert!(
-        report.contains("the workspace takes no public traffic; its storage takes public traffic")
-    );
+    assert!(report.contains(
+        "the storage, the key vault, the registry take public traffic; the workspace takes none."
+    ));
 }
 
 /// The rows of the report's "Policy effects" table: (ID, assignment, effect, why).
@@ -380,6 +380,45 @@ fn customer_vnet_rows_claim_only_what_the_customer_vnet_provides() {
     assert_eq!(status, "applied", "{text}");
     assert!(
         text.contains("rule deny-out-internet denies internet outbound"),
+        "{text}"
+    );
+}
+
+/// Issue 17: the way in names what takes public traffic in whole sentences, and the provider
+/// block claims purge protection only where the key vaults have it.
+#[test]
+fn the_way_in_and_the_purge_protection_comment_follow_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = extending(
+        dir.path(),
+        "profiles/baseline.yaml",
+        "project: open\nwaivers:\n  - {id: SEC-03, reason: pilot, expires: 2027-01-31}\n  - {id: SEC-05, reason: pilot, expires: 2027-01-31}\n",
+    );
+    let text = plain(&report(&public, dir.path()));
+    assert!(
+        text.contains("- **A way in**: the workspace, the storage, the key vault, the registry take public traffic.\n"),
+        "{text}"
+    );
+    assert!(!text.contains("nothing connects them yet"), "{text}");
+    let providers = |dir: &Path| {
+        std::fs::read_to_string(dir.join("infra/terraform/providers.tf")).expect("providers.tf")
+    };
+    assert!(providers(dir.path()).contains("# The key vaults are purge-protected"));
+    let relaxed = tempfile::tempdir().unwrap();
+    let p = extending(
+        relaxed.path(),
+        "profiles/customer-vnet.yaml",
+        "project: relaxed\nregions: {primary: westeurope, secondary: none}\nencryption: {customer_managed_key: false}\nwaivers:\n  - {id: REL-07, reason: pilot, expires: 2027-01-31}\n  - {id: SEC-13, reason: pilot, expires: 2027-01-31}\n",
+    );
+    assert_eq!(
+        plan_json(&p)["regions"][0]["key_vault"]["purge_protection"],
+        false
+    );
+    report(&p, relaxed.path());
+    let text = providers(relaxed.path());
+    assert!(!text.contains("are purge-protected"), "{text}");
+    assert!(
+        text.contains("# The key vaults are not purge-protected"),
         "{text}"
     );
 }
