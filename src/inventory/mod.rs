@@ -468,6 +468,20 @@ fn resource(out: &mut Vec<Setting>, r: &Resource, others: &[Resource]) {
             setting.hardened = false;
             out.push(setting);
         }
+        (Format::Terraform, "azurerm_network_security_rule")
+        | (Format::Bicep, "Microsoft.Network/networkSecurityGroups/securityRules") => {
+            let properties = match r.format {
+                Format::Terraform => &r.body,
+                Format::Bicep => r.body.at("properties").unwrap_or(&r.body),
+            };
+            out.extend(internet_rule(&r.address, &name, properties, r.format));
+        }
+        (Format::Terraform, "azurerm_network_security_group") => {
+            out.extend(inline_rules(r, "security_rule", ""));
+        }
+        (Format::Bicep, "Microsoft.Network/networkSecurityGroups") => {
+            out.extend(inline_rules(r, "properties/securityRules", "properties"));
+        }
         (Format::Terraform, "azurerm_monitor_diagnostic_setting")
         | (Format::Bicep, "Microsoft.Insights/diagnosticSettings") => {
             out.push(diagnostic_setting(r, others));
@@ -688,6 +702,65 @@ fn outbound_rule(r: &Resource, name: &str) -> Setting {
     setting.value = rule("destination");
     setting.hardened = !internet;
     setting
+}
+
+/// The rules an NSG declares inline (azurerm `security_rule` blocks, ARM `securityRules`), each
+/// read as [`internet_rule`] reads a rule of its own.
+fn inline_rules(r: &Resource, at: &str, properties: &str) -> Vec<Setting> {
+    let rules: Vec<&Node> = match (&r.body, r.body.at(at)) {
+        (_, Some(Node::List(rules))) => rules.iter().collect(),
+        (Node::Object(entries), _) => entries
+            .iter()
+            .filter(|(k, _)| k == at)
+            .map(|(_, v)| v)
+            .collect(),
+        _ => Vec::new(),
+    };
+    rules
+        .into_iter()
+        .filter_map(|rule| {
+            let name = rule.text("name").unwrap_or_default();
+            let body = rule.at(properties).unwrap_or(rule);
+            internet_rule(&format!("{}/{name}", r.address), &name, body, r.format)
+        })
+        .collect()
+}
+
+/// An NSG rule that allows outbound traffic to the internet (destination `Internet` or `*`):
+/// a new internet destination, which opens the zone (SEC-14). The zone's own rules allow only
+/// service tags and deny the internet, so other rules are not read. Fields: azurerm
+/// `direction`, `access`, `destination_address_prefix(es)`, ARM `direction`, `access`,
+/// `destinationAddressPrefix(es)` (tests/data/azurerm-schema.json, tests/data/bicep-types.json).
+fn internet_rule(address: &str, name: &str, rule: &Node, format: Format) -> Option<Setting> {
+    let field = |terraform: &str, bicep: &str| {
+        rule.text(match format {
+            Format::Terraform => terraform,
+            Format::Bicep => bicep,
+        })
+        .unwrap_or_default()
+    };
+    let outbound = field("direction", "direction").eq_ignore_ascii_case("Outbound");
+    let allows = field("access", "access").eq_ignore_ascii_case("Allow");
+    let destinations = format!(
+        "{} {}",
+        field("destination_address_prefix", "destinationAddressPrefix"),
+        field("destination_address_prefixes", "destinationAddressPrefixes")
+    );
+    let internet = destinations
+        .split(|c: char| c.is_whitespace() || "[],".contains(c))
+        .any(|d| d == "*" || d.eq_ignore_ascii_case("Internet"));
+    if !(outbound && allows && internet) {
+        return None;
+    }
+    let mut setting = presence(
+        address,
+        "SEC-14",
+        format!("NSG rule {name} allows outbound to the internet (internet destination)"),
+        Presence::Opens,
+    );
+    setting.value = destinations.trim().to_owned();
+    setting.hardened = false;
+    Some(setting)
 }
 
 /// A diagnostic setting, named by the resource whose logs and metrics it sends (azurerm
@@ -1042,6 +1115,35 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
             get(&longer, "/rotationPolicy/rotate"),
         );
         assert!(is.strength < was.strength, "{was:?} {is:?}");
+    }
+
+    #[test]
+    fn only_nsg_rules_that_allow_outbound_to_the_internet_are_read() {
+        let terraform = r#"
+resource "azurerm_network_security_group" "nsg" {
+  name = "nsg-x"
+  security_rule {
+    name                       = "to-tag"
+    direction                  = "Outbound"
+    access                     = "Allow"
+    destination_address_prefix = "AzureMachineLearning"
+  }
+  security_rule {
+    name                         = "anywhere"
+    direction                    = "Outbound"
+    access                       = "Allow"
+    destination_address_prefixes = ["10.0.0.0/8", "*"]
+  }
+}
+"#;
+        let bicep = "resource nsg 'Microsoft.Network/networkSecurityGroups@1' = {\n  name: 'nsg-x'\n  properties: {\n    securityRules: [\n      {\n        name: 'deny'\n        properties: {\n          direction: 'Outbound'\n          access: 'Deny'\n          destinationAddressPrefix: 'Internet'\n        }\n      }\n      {\n        name: 'anywhere'\n        properties: {\n          direction: 'Outbound'\n          access: 'Allow'\n          destinationAddressPrefix: 'Internet'\n        }\n      }\n    ]\n  }\n}\n";
+        for settings in [read([("n.tf", terraform)]), read([("n.bicep", bicep)])] {
+            let [rule] = &settings[..] else {
+                panic!("one rule, not {settings:#?}")
+            };
+            assert!(rule.key.ends_with("/anywhere"), "{rule:?}");
+            assert_eq!(rule.presence, super::Presence::Opens);
+        }
     }
 
     #[test]

@@ -919,3 +919,30 @@ fn an_overlay_that_removes_diagnostic_settings_weakens_monitoring() {
         );
     }
 }
+
+#[test]
+fn an_overlay_that_adds_an_nsg_rule_to_the_internet_weakens_exfiltration_prevention() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    template(
+        &overlay,
+        "terraform/extra.tf.tera",
+        "resource \"azurerm_network_security_rule\" \"egress\" {\n  name                       = \"open-egress\"\n  priority                   = 100\n  direction                  = \"Outbound\"\n  access                     = \"Allow\"\n  protocol                   = \"*\"\n  destination_address_prefix = \"Internet\"\n}\n",
+    );
+    template(
+        &overlay,
+        "bicep/extra.bicep.tera",
+        "resource egress 'Microsoft.Network/networkSecurityGroups/securityRules@2025-05-01' = {\n  name: 'open-egress'\n  properties: {\n    priority: 100\n    direction: 'Outbound'\n    access: 'Allow'\n    protocol: '*'\n    destinationAddressPrefix: 'Internet'\n  }\n}\n",
+    );
+    for format in ["terraform", "bicep"] {
+        let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", format]);
+        weakened(
+            &stderr,
+            &compliance,
+            &[
+                "SEC-14 added: NSG rule open-egress allows outbound to the internet (internet destination) (weakens)",
+            ],
+            &["SEC-14"],
+        );
+    }
+}
