@@ -107,9 +107,15 @@ impl ManifestIndex {
     /// there is one that cannot be read or is not a manifest.
     pub fn load(dir: &Path) -> Result<Option<ManifestIndex>, String> {
         match std::fs::read(dir.join(MANIFEST)) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| format!("it is not a manifest this mlzone can read ({e})")),
+            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                let what = match e.classify() {
+                    serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                        "it is not valid JSON"
+                    }
+                    _ => "it is not a manifest this mlzone can read",
+                };
+                format!("{what} (line {}, column {})", e.line(), e.column())
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e.to_string()),
         }
@@ -175,6 +181,18 @@ fn matches(pattern: &[u8], text: &[u8]) -> bool {
             .any(|i| matches(rest, &text[i..])),
         Some((c, rest)) => text.first() == Some(c) && matches(rest, &text[1..]),
     }
+}
+
+/// SHA-256 of a text with its CRLF line ends read as LF, as lowercase hex: a CRLF checkout of
+/// a profile hashes as its LF checkout does.
+pub fn text_hash(text: &[u8]) -> String {
+    let lf: Vec<u8> = text
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| !(b == b'\r' && text.get(i + 1) == Some(&b'\n')))
+        .map(|(_, &b)| b)
+        .collect();
+    hash(&lf)
 }
 
 /// SHA-256, as lowercase hex.

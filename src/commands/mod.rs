@@ -378,7 +378,7 @@ impl Rendered {
     pub(crate) fn manifest(&self) -> Manifest {
         let mut manifest = Manifest::new(
             self.profile.clone(),
-            output::hash(&self.sources),
+            output::text_hash(&self.sources),
             &self.files,
             self.security(),
             self.create_only.clone(),
@@ -656,14 +656,23 @@ pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
     );
 }
 
+/// Whether stdout's reader has gone away: nothing more is written there.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Command output on stdout. A reader that has gone away (`mlzone recommendations | head`)
-/// ends the run quietly with exit 0, as a pipeline expects; any other failure to write ends it
-/// with exit 4 and says why.
+/// stops the output quietly, and the run still ends with its own exit code, so `mlzone diff |
+/// head` exits 1 on drift as a CI step expects; any other failure to write ends it with exit 4
+/// and says why.
 pub(crate) fn print(args: std::fmt::Arguments<'_>) {
     use std::io::Write as _;
+    use std::sync::atomic::Ordering;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
     if let Err(error) = std::io::stdout().lock().write_fmt(args) {
         if error.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(i32::from(error::EXIT_OK));
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            return;
         }
         eprintln!("error: cannot write to standard output: {error}");
         std::process::exit(i32::from(error::EXIT_FAILURE));

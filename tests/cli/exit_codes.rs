@@ -234,6 +234,47 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
 }
 
 #[test]
+fn a_reader_that_goes_away_keeps_diff_s_exit_code() {
+    // `mlzone diff | head` in a CI step: the output stops quietly, but drift still fails the
+    // step (exit 1), and a clean tree still passes it.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let profile = crate::support::extending(dir.path(), "profiles/baseline.yaml", "");
+    let out = dir.path().join("infra");
+    crate::support::generate_into(&profile, &out, "terraform,bicep");
+    let diff = || {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mlzone"))
+            .arg("diff")
+            .arg(&profile)
+            .arg("-o")
+            .arg(&out)
+            .env("MLZONE_TODAY", crate::support::TODAY)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("mlzone starts");
+        drop(child.stdout.take());
+        child.wait_with_output().expect("mlzone ends")
+    };
+    let clean = diff();
+    assert_eq!(clean.status.code(), Some(0), "{:?}", clean);
+    let workspace = out.join("terraform/workspace.tf");
+    let text = std::fs::read_to_string(&workspace).expect("workspace.tf");
+    std::fs::write(
+        &workspace,
+        text.replacen(
+            "public_network_access_enabled  = false",
+            "public_network_access_enabled  = true",
+            1,
+        ),
+    )
+    .expect("edited");
+    let drifted = diff();
+    let stderr = String::from_utf8_lossy(&drifted.stderr);
+    assert_eq!(drifted.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
 fn a_waiver_near_its_expiry_and_a_misspelt_size_are_warnings() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let profile = dir.path().join("profile.yaml");

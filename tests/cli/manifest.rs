@@ -191,8 +191,41 @@ fn diff_over_a_corrupt_manifest_names_it_and_how_to_mend_it() {
     std::fs::write(out.join(".mlzone/manifest.json"), "{ not json").unwrap();
     let stderr = in_dir(dir.path(), &["diff", "profile.yaml", "-o", "infra"], 4);
     assert!(
-        stderr.contains("error: the manifest `infra/.mlzone/manifest.json` cannot be read: it is not a manifest this mlzone can read (")
+        stderr.contains("error: the manifest `infra/.mlzone/manifest.json` cannot be read: it is not valid JSON (line 1, column 3)")
             && stderr.contains("help: restore it from version control, or regenerate the directory with `mlzone generate profile.yaml -o infra --force`"),
         "{stderr}"
     );
+    // Valid JSON of another shape names no internal type.
+    std::fs::write(out.join(".mlzone/manifest.json"), "[1, 2]").unwrap();
+    let stderr = in_dir(dir.path(), &["diff", "profile.yaml", "-o", "infra"], 4);
+    assert!(
+        stderr
+            .contains("cannot be read: it is not a manifest this mlzone can read (line 1, column ")
+            && !stderr.contains("struct"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_crlf_checkout_of_the_profile_keeps_the_manifest_s_profile_hash() {
+    // Teams on Windows and Linux regenerate the same output: the profile's line ends must not
+    // change the manifest.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let profile =
+        crate::support::extending(dir.path(), "profiles/baseline.yaml", "project: crlf\n");
+    let out = dir.path().join("infra");
+    let hash = || {
+        crate::support::generate_into(&profile, &out, "terraform");
+        let manifest =
+            std::fs::read_to_string(out.join(".mlzone/manifest.json")).expect("manifest");
+        let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("JSON");
+        manifest["profile_hash"]
+            .as_str()
+            .expect("a profile hash")
+            .to_owned()
+    };
+    let lf = hash();
+    let text = std::fs::read_to_string(&profile).expect("the profile");
+    std::fs::write(&profile, text.replace('\n', "\r\n")).expect("a CRLF profile");
+    assert_eq!(hash(), lf);
 }
