@@ -256,7 +256,7 @@ fn a_reader_that_goes_away_keeps_diff_s_exit_code() {
         child.wait_with_output().expect("mlzone ends")
     };
     let clean = diff();
-    assert_eq!(clean.status.code(), Some(0), "{:?}", clean);
+    assert_eq!(clean.status.code(), Some(0), "{clean:?}");
     let workspace = out.join("terraform/workspace.tf");
     let text = std::fs::read_to_string(&workspace).expect("workspace.tf");
     std::fs::write(
