@@ -487,6 +487,15 @@ pub fn role_id(name: &str) -> &'static str {
     ROLES_FILE.roles.get(name).map_or("", String::as_str)
 }
 
+/// The name of the built-in role whose definition GUID is `id`, if mlzone assigns it.
+pub fn role_name(id: &str) -> Option<&'static str> {
+    ROLES_FILE
+        .roles
+        .iter()
+        .find(|(_, guid)| guid.eq_ignore_ascii_case(id))
+        .map(|(name, _)| name.as_str())
+}
+
 #[derive(Deserialize)]
 struct ApiVersionsFile {
     api_versions: BTreeMap<String, ApiVersion>,

@@ -482,6 +482,10 @@ fn resource(out: &mut Vec<Setting>, r: &Resource, others: &[Resource]) {
         (Format::Bicep, "Microsoft.Network/networkSecurityGroups") => {
             out.extend(inline_rules(r, "properties/securityRules", "properties"));
         }
+        (Format::Terraform, "azurerm_role_assignment")
+        | (Format::Bicep, "Microsoft.Authorization/roleAssignments") => {
+            out.push(role_assignment(r));
+        }
         (Format::Terraform, "azurerm_monitor_diagnostic_setting")
         | (Format::Bicep, "Microsoft.Insights/diagnosticSettings") => {
             out.push(diagnostic_setting(r, others));
@@ -702,6 +706,35 @@ fn outbound_rule(r: &Resource, name: &str) -> Setting {
     setting.value = rule("destination");
     setting.hardened = !internet;
     setting
+}
+
+/// A role assignment, named by its role (azurerm `role_definition_name` or the GUID at the end
+/// of `role_definition_id`, ARM `roleDefinitionId`; a GUID mlzone assigns by its name in
+/// `data/roles.yaml`): a new one grants access the zone did not (SEC-11).
+fn role_assignment(r: &Resource) -> Setting {
+    let role = match r.format {
+        Format::Terraform => r.body.text("role_definition_name"),
+        Format::Bicep => None,
+    }
+    .or_else(|| {
+        let id = match r.format {
+            Format::Terraform => r.body.text("role_definition_id"),
+            Format::Bicep => r.body.text("properties/roleDefinitionId"),
+        }?;
+        let guid = id
+            .trim_end_matches([')', '\''])
+            .rsplit(['/', '\''])
+            .next()?
+            .to_owned();
+        Some(facts::role_name(&guid).map_or(guid, str::to_owned))
+    })
+    .unwrap_or_default();
+    presence(
+        &r.address,
+        "SEC-11",
+        format!("role assignment {role}"),
+        Presence::Opens,
+    )
 }
 
 /// The rules an NSG declares inline (azurerm `security_rule` blocks, ARM `securityRules`), each

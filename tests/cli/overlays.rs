@@ -946,3 +946,32 @@ fn an_overlay_that_adds_an_nsg_rule_to_the_internet_weakens_exfiltration_prevent
         );
     }
 }
+
+#[test]
+fn an_overlay_that_adds_a_role_assignment_weakens_least_privilege() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    template(
+        &overlay,
+        "terraform/extra.tf.tera",
+        "resource \"azurerm_role_assignment\" \"owner\" {\n  scope                = azurerm_resource_group.primary.id\n  role_definition_name = \"Owner\"\n  principal_id         = \"00000000-0000-0000-0000-000000000000\"\n}\n",
+    );
+    // A role the plan does not grant, by a GUID of no built-in role: shown as written.
+    let role = "00000000-0000-0000-0000-000000000001";
+    template(
+        &overlay,
+        "bicep/extra.bicep.tera",
+        &format!(
+            "resource owner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {{\n  name: guid('owner')\n  properties: {{\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{role}')\n    principalId: '00000000-0000-0000-0000-000000000000'\n  }}\n}}\n"
+        ),
+    );
+    for (format, role) in [("terraform", "Owner"), ("bicep", role)] {
+        let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", format]);
+        weakened(
+            &stderr,
+            &compliance,
+            &[&format!("SEC-11 added: role assignment {role} (weakens)")],
+            &["SEC-11"],
+        );
+    }
+}
