@@ -1887,3 +1887,69 @@ fn audit_assignments_that_report_the_zone_s_own_resources_are_partial() {
         Status::Applied { .. }
     ));
 }
+
+/// Issue 17: what a waiver turns off, read off the plan with and without it, is complete.
+#[test]
+fn a_waiver_lists_every_setting_and_resource_it_turns_off() {
+    let turns_off = |profile: &Value, id: &str| -> Vec<String> {
+        plan_of(profile)
+            .waivers
+            .into_iter()
+            .find(|w| w.id == id)
+            .unwrap_or_else(|| panic!("no note for {id}"))
+            .turns_off
+    };
+    let has = |lines: &[String], what: &str| {
+        assert!(
+            lines.iter().any(|l| l.contains(what)),
+            "{what} not in {lines:#?}"
+        );
+    };
+    let mut public = base();
+    waive(&mut public, "SEC-05");
+    let lines = turns_off(&public, "SEC-05");
+    let plan = plan_of(&base());
+    let r = &plan.regions[0];
+    let m = &r.monitoring;
+    let monitoring = format!(
+        "Log Analytics {} and Application Insights {}",
+        m.log_analytics, m.app_insights
+    );
+    has(
+        &lines,
+        &format!("relaxes {monitoring} public ingestion: from Disabled to Enabled"),
+    );
+    has(
+        &lines,
+        &format!("relaxes {monitoring} public query: from Disabled to Enabled"),
+    );
+    let scope = m.private_link_scope.as_ref().expect("a scope");
+    has(
+        &lines,
+        &format!("removes Azure Monitor Private Link Scope {}", scope.name),
+    );
+    has(
+        &lines,
+        &format!(
+            "relaxes key vault {} network default action: from Deny to Allow",
+            r.key_vault.name
+        ),
+    );
+    has(
+        &lines,
+        &format!(
+            "relaxes storage {} network default action: from Deny to Allow",
+            r.storage.name
+        ),
+    );
+    let mut platform_keys = base();
+    platform_keys["encryption"] = json!({"customer_managed_key": false});
+    waive(&mut platform_keys, "SEC-13");
+    has(
+        &turns_off(&platform_keys, "SEC-13"),
+        &format!(
+            "relaxes storage {} queue and table encryption key scope: from Account to Service",
+            r.storage.name
+        ),
+    );
+}

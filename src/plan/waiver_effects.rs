@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Plan, security};
+use super::{Plan, bodies, security};
 use crate::profile::{PrincipalType, Priority, Profile, Purpose};
 
 /// For each waiver of `profile` (whose plan is `plan`), one line per change it makes, by
@@ -20,6 +20,7 @@ pub(super) fn effects(
         return BTreeMap::new();
     }
     let settings = security::settings(plan);
+    let more = more_settings(plan);
     let inventory = inventory(plan);
     profile
         .waivers
@@ -27,6 +28,10 @@ pub(super) fn effects(
         .map(|w| {
             let strict = resolve(&without(profile, &w.id));
             let mut lines = relaxed(&security::settings(&strict), &settings);
+            let more_lines: Vec<String> = relaxed_more(&more_settings(&strict), &more)
+                .filter(|line| !lines.contains(line))
+                .collect();
+            lines.extend(more_lines);
             let before = self::inventory(&strict);
             // A region's stack removed whole is one line, not one per resource in it.
             let gone: BTreeSet<&str> = before
@@ -107,6 +112,60 @@ fn relaxed(strict: &[security::Setting], waived: &[security::Setting]) -> Vec<St
         .collect()
 }
 
+/// A setting of the plan the security summary does not list: key, label, value.
+type More = (String, String, String);
+
+/// The settings a waiver may relax that [`security::settings`] leaves out: network default
+/// actions, the queue and table key scope, public ingestion and query of monitoring.
+fn more_settings(plan: &Plan) -> Vec<More> {
+    let mut out = Vec::new();
+    for r in &plan.regions {
+        let mut add = |what: &str, label: String, value: &str| {
+            out.push((format!("{}/{what}", r.location), label, value.to_owned()));
+        };
+        let (st, kv, m) = (&r.storage, &r.key_vault, &r.monitoring);
+        add(
+            "storage/default_action",
+            format!("storage {} network default action", st.name),
+            &st.default_action,
+        );
+        add(
+            "storage/queue_table_key_type",
+            format!("storage {} queue and table encryption key scope", st.name),
+            &st.queue_table_key_type,
+        );
+        add(
+            "key_vault/default_action",
+            format!("key vault {} network default action", kv.name),
+            &kv.default_action,
+        );
+        let monitoring = format!(
+            "Log Analytics {} and Application Insights {}",
+            m.log_analytics, m.app_insights
+        );
+        add(
+            "monitoring/public_ingestion",
+            format!("{monitoring} public ingestion"),
+            bodies::enabled(m.public_ingestion),
+        );
+        add(
+            "monitoring/public_query",
+            format!("{monitoring} public query"),
+            bodies::enabled(m.public_query),
+        );
+    }
+    out
+}
+
+/// The settings of `more_settings` whose value differs, as `relaxes LABEL: from STRICT to
+/// WAIVED`.
+fn relaxed_more<'a>(strict: &'a [More], waived: &'a [More]) -> impl Iterator<Item = String> + 'a {
+    strict.iter().filter_map(move |(key, label, value)| {
+        let (_, _, w) = waived.iter().find(|(k, ..)| k == key)?;
+        (w != value).then(|| format!("relaxes {label}: from {value} to {w}"))
+    })
+}
+
 /// The inventory entry of a region's whole stack.
 const STACK: &str = "stack";
 
@@ -127,6 +186,14 @@ fn inventory(plan: &Plan) -> BTreeSet<(String, String)> {
         add(STACK.to_owned());
         for pe in &r.private_endpoints {
             add(format!("private endpoint {}", pe.name));
+        }
+        if let Some(scope) = r
+            .monitoring
+            .private_link_scope
+            .iter()
+            .find(|s| s.hub.is_none())
+        {
+            add(format!("Azure Monitor Private Link Scope {}", scope.name));
         }
         if let Some(key) = &r.key_vault.key {
             add(format!(
