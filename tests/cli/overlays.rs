@@ -864,33 +864,34 @@ fn a_bicep_overlay_that_repoints_excludes_or_widens_a_policy_assignment_weakens_
     );
 }
 
-#[test]
-fn an_overlay_that_adds_an_open_storage_account_weakens_the_zone() {
+/// An overlay that adds `terraform/extra.tf` and `bicep/extra.bicep` (`terraform`, `bicep`):
+/// in each format stderr has the line of `lines` for that format ([Terraform, Bicep]), and each
+/// of `ids` is partial, changed by overlay.
+fn adding_weakens(terraform: &str, bicep: &str, lines: &[[&str; 2]], ids: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let overlay = dir.path().join("tpl");
-    template(
-        &overlay,
-        "terraform/extra.tf.tera",
-        "resource \"azurerm_storage_account\" \"extra\" {\n  name                          = \"stextra\"\n  public_network_access_enabled = true\n  shared_access_key_enabled     = true\n  min_tls_version               = \"TLS1_0\"\n}\n",
-    );
-    template(
-        &overlay,
-        "bicep/extra.bicep.tera",
-        "resource extra 'Microsoft.Storage/storageAccounts@2025-06-01' = {\n  name: 'stextra'\n  properties: {\n    publicNetworkAccess: 'Enabled'\n    allowSharedKeyAccess: true\n    minimumTlsVersion: 'TLS1_0'\n  }\n}\n",
-    );
-    for format in ["terraform", "bicep"] {
+    template(&overlay, "terraform/extra.tf.tera", terraform);
+    template(&overlay, "bicep/extra.bicep.tera", bicep);
+    for (i, format) in ["terraform", "bicep"].into_iter().enumerate() {
         let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", format]);
-        weakened(
-            &stderr,
-            &compliance,
-            &[
-                "SEC-05 storage stextra public network access: absent → Enabled (weakens)",
-                "SEC-06 storage stextra shared keys: absent → Enabled (weakens)",
-                "SEC-18 storage stextra minimum TLS: absent → TLS1_0 (weakens)",
-            ],
-            &["SEC-05", "SEC-06", "SEC-18"],
-        );
+        let expected: Vec<&str> = lines.iter().map(|l| l[i]).collect();
+        weakened(&stderr, &compliance, &expected, ids);
     }
+}
+
+#[test]
+fn an_overlay_that_adds_an_open_storage_account_weakens_the_zone() {
+    let both = |line| [line, line];
+    adding_weakens(
+        "resource \"azurerm_storage_account\" \"extra\" {\n  name                          = \"stextra\"\n  public_network_access_enabled = true\n  shared_access_key_enabled     = true\n  min_tls_version               = \"TLS1_0\"\n}\n",
+        "resource extra 'Microsoft.Storage/storageAccounts@2025-06-01' = {\n  name: 'stextra'\n  properties: {\n    publicNetworkAccess: 'Enabled'\n    allowSharedKeyAccess: true\n    minimumTlsVersion: 'TLS1_0'\n  }\n}\n",
+        &[
+            both("SEC-05 storage stextra public network access: absent → Enabled (weakens)"),
+            both("SEC-06 storage stextra shared keys: absent → Enabled (weakens)"),
+            both("SEC-18 storage stextra minimum TLS: absent → TLS1_0 (weakens)"),
+        ],
+        &["SEC-05", "SEC-06", "SEC-18"],
+    );
 }
 
 #[test]
@@ -922,56 +923,28 @@ fn an_overlay_that_removes_diagnostic_settings_weakens_monitoring() {
 
 #[test]
 fn an_overlay_that_adds_an_nsg_rule_to_the_internet_weakens_exfiltration_prevention() {
-    let dir = tempfile::tempdir().unwrap();
-    let overlay = dir.path().join("tpl");
-    template(
-        &overlay,
-        "terraform/extra.tf.tera",
+    let line = "SEC-14 added: NSG rule open-egress allows outbound to the internet (internet destination) (weakens)";
+    adding_weakens(
         "resource \"azurerm_network_security_rule\" \"egress\" {\n  name                       = \"open-egress\"\n  priority                   = 100\n  direction                  = \"Outbound\"\n  access                     = \"Allow\"\n  protocol                   = \"*\"\n  destination_address_prefix = \"Internet\"\n}\n",
-    );
-    template(
-        &overlay,
-        "bicep/extra.bicep.tera",
         "resource egress 'Microsoft.Network/networkSecurityGroups/securityRules@2025-05-01' = {\n  name: 'open-egress'\n  properties: {\n    priority: 100\n    direction: 'Outbound'\n    access: 'Allow'\n    protocol: '*'\n    destinationAddressPrefix: 'Internet'\n  }\n}\n",
+        &[[line, line]],
+        &["SEC-14"],
     );
-    for format in ["terraform", "bicep"] {
-        let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", format]);
-        weakened(
-            &stderr,
-            &compliance,
-            &[
-                "SEC-14 added: NSG rule open-egress allows outbound to the internet (internet destination) (weakens)",
-            ],
-            &["SEC-14"],
-        );
-    }
 }
 
 #[test]
 fn an_overlay_that_adds_a_role_assignment_weakens_least_privilege() {
-    let dir = tempfile::tempdir().unwrap();
-    let overlay = dir.path().join("tpl");
-    template(
-        &overlay,
-        "terraform/extra.tf.tera",
-        "resource \"azurerm_role_assignment\" \"owner\" {\n  scope                = azurerm_resource_group.primary.id\n  role_definition_name = \"Owner\"\n  principal_id         = \"00000000-0000-0000-0000-000000000000\"\n}\n",
-    );
-    // A role the plan does not grant, by a GUID of no built-in role: shown as written.
+    // In the Bicep a role the plan does not grant, by a GUID of no built-in role: shown as written.
     let role = "00000000-0000-0000-0000-000000000001";
-    template(
-        &overlay,
-        "bicep/extra.bicep.tera",
+    adding_weakens(
+        "resource \"azurerm_role_assignment\" \"owner\" {\n  scope                = azurerm_resource_group.primary.id\n  role_definition_name = \"Owner\"\n  principal_id         = \"00000000-0000-0000-0000-000000000000\"\n}\n",
         &format!(
             "resource owner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {{\n  name: guid('owner')\n  properties: {{\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{role}')\n    principalId: '00000000-0000-0000-0000-000000000000'\n  }}\n}}\n"
         ),
+        &[[
+            "SEC-11 added: role assignment Owner (weakens)",
+            &format!("SEC-11 added: role assignment {role} (weakens)"),
+        ]],
+        &["SEC-11"],
     );
-    for (format, role) in [("terraform", "Owner"), ("bicep", role)] {
-        let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", format]);
-        weakened(
-            &stderr,
-            &compliance,
-            &[&format!("SEC-11 added: role assignment {role} (weakens)")],
-            &["SEC-11"],
-        );
-    }
 }
