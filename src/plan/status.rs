@@ -132,6 +132,10 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
                     .map(|c| format!("{c} has a public IP (SEC-09 is waived)")),
             );
         }
+        // The second region is ready for models; the zone itself deploys none (as REL-01 says).
+        "REL-08" if plan.regions.len() > 1 => missing.push(
+            "model deployments in the second region: the zone deploys no online endpoints or models; deploy them to both regions' workspaces".to_owned(),
+        ),
         "SEC-04" | "SEC-14" => missing.extend(plan.regions.iter().filter_map(internet_open)),
         // Its rule flags compute without a subnet, which is all compute on a managed network.
         "POL-02" if plan.network_mode == NetworkMode::Managed => {

@@ -1953,3 +1953,27 @@ fn a_waiver_lists_every_setting_and_resource_it_turns_off() {
         ),
     );
 }
+
+#[test]
+fn a_second_region_is_not_a_model_deployed_there() {
+    // REL-08 asks for models deployed in more than one region; the zone makes the second
+    // region's workspace and registry replica, and deploys no model anywhere.
+    let plan = plan_of(&base());
+    assert!(plan.regions.len() > 1);
+    match status_of(&plan, "REL-08") {
+        Status::Partial {
+            applied_in,
+            missing,
+        } => {
+            assert!(
+                applied_in[0].starts_with("secondary stack in"),
+                "{applied_in:?}"
+            );
+            assert!(
+                missing[0].contains("deploys no online endpoints or models"),
+                "{missing:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

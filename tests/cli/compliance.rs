@@ -421,4 +421,15 @@ fn the_way_in_and_the_purge_protection_comment_follow_the_plan() {
         text.contains("# The key vaults are not purge-protected"),
         "{text}"
     );
+    // The Bicep's `recover` descriptions do not speak of purge protection either.
+    generate_into(&p, &relaxed.path().join("infra"), "bicep");
+    for file in ["main.bicep", "modules/primary-dependencies.bicep"] {
+        let bicep = std::fs::read_to_string(relaxed.path().join("infra/bicep").join(file))
+            .expect("the Bicep");
+        assert!(!bicep.contains("purge protection keeps"), "{file}: {bicep}");
+        assert!(
+            !bicep.contains("purge-protection retention"),
+            "{file}: {bicep}"
+        );
+    }
 }
