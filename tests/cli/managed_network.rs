@@ -421,24 +421,25 @@ pub(crate) fn bicep_file(out: &Path, name: &str) -> BicepFile {
     bicep::parse(&text).unwrap_or_else(|e| panic!("bicep/{name} does not parse: {e}"))
 }
 
+/// The bodies of the resources `file` declares (not `existing` ones) whose `type@version`
+/// starts with `ty`.
+fn declared<'f>(file: &'f BicepFile, ty: &'f str) -> impl Iterator<Item = &'f Expr> + 'f {
+    file.statements.iter().filter_map(move |s| match &s.kind {
+        StmtKind::Resource(r)
+            if !r.existing && r.ty.literal().is_some_and(|t| t.starts_with(ty)) =>
+        {
+            Some(&r.value)
+        }
+        _ => None,
+    })
+}
+
 /// The `properties` of the workspace deployed by `modules/ROLE-workspace.bicep`, as JSON
 /// (literals only).
 fn bicep_workspace(out: &Path, role: &str) -> serde_json::Map<String, Value> {
     let file = bicep_file(out, &format!("modules/{role}-workspace.bicep"));
-    let workspaces: Vec<Value> = file
-        .statements
-        .iter()
-        .filter_map(|s| match &s.kind {
-            StmtKind::Resource(r)
-                if !r.existing
-                    && r.ty.literal().is_some_and(|t| {
-                        t.starts_with("Microsoft.MachineLearningServices/workspaces@")
-                    }) =>
-            {
-                Some(literal(&r.value)["properties"].clone())
-            }
-            _ => None,
-        })
+    let workspaces: Vec<Value> = declared(&file, "Microsoft.MachineLearningServices/workspaces@")
+        .map(|value| literal(value)["properties"].clone())
         .collect();
     let [Value::Object(properties)] = &workspaces[..] else {
         panic!("{role}: {} workspaces", workspaces.len());
@@ -458,49 +459,37 @@ struct ProvisioningScript {
 
 fn bicep_provisioning(out: &Path, role: &str) -> Option<ProvisioningScript> {
     let file = bicep_file(out, &format!("modules/{role}-workspace.bicep"));
-    let scripts: Vec<ProvisioningScript> = file
-        .statements
-        .iter()
-        .filter_map(|s| match &s.kind {
-            StmtKind::Resource(r)
-                if !r.existing
-                    && r.ty.literal().is_some_and(|t| {
-                        t.starts_with("Microsoft.Resources/deploymentScripts@")
-                    }) =>
-            {
-                Some(&r.value)
-            }
-            _ => None,
-        })
-        .filter(|value| {
-            literal(value)["properties"]["scriptContent"]
-                .as_str()
-                .is_some_and(|script| script.contains("/provisionManagedNetwork?"))
-        })
-        .map(|value| {
-            let body = literal(value);
-            let environment = body["properties"]["environmentVariables"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|v| {
-                    let text = |k: &str| v[k].as_str().unwrap_or("(not literal)").to_owned();
-                    (text("name"), text("value"))
-                })
-                .collect();
-            ProvisioningScript {
-                environment,
-                identities: identity_symbols(value),
-                depends_on: property(value, "dependsOn")
-                    .map(crate::outbound_rules::identifiers)
-                    .unwrap_or_default(),
-                timeout: body["properties"]["timeout"]
+    let scripts: Vec<ProvisioningScript> =
+        declared(&file, "Microsoft.Resources/deploymentScripts@")
+            .filter(|value| {
+                literal(value)["properties"]["scriptContent"]
                     .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-            }
-        })
-        .collect();
+                    .is_some_and(|script| script.contains("/provisionManagedNetwork?"))
+            })
+            .map(|value| {
+                let body = literal(value);
+                let environment = body["properties"]["environmentVariables"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|v| {
+                        let text = |k: &str| v[k].as_str().unwrap_or("(not literal)").to_owned();
+                        (text("name"), text("value"))
+                    })
+                    .collect();
+                ProvisioningScript {
+                    environment,
+                    identities: identity_symbols(value),
+                    depends_on: property(value, "dependsOn")
+                        .map(crate::outbound_rules::identifiers)
+                        .unwrap_or_default(),
+                    timeout: body["properties"]["timeout"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                }
+            })
+            .collect();
     assert!(
         scripts.len() <= 1,
         "{role}: {} provisioning scripts",
@@ -580,18 +569,11 @@ fn iso_minutes(text: &str) -> u64 {
 /// workspace.
 fn bicep_rule_count(out: &Path, role: &str) -> usize {
     let file = bicep_file(out, &format!("modules/{role}-workspace.bicep"));
-    file.statements
-        .iter()
-        .filter(|s| match &s.kind {
-            StmtKind::Resource(r) => {
-                !r.existing
-                    && r.ty.literal().is_some_and(|t| {
-                        t.starts_with("Microsoft.MachineLearningServices/workspaces/outboundRules@")
-                    })
-            }
-            _ => false,
-        })
-        .count()
+    declared(
+        &file,
+        "Microsoft.MachineLearningServices/workspaces/outboundRules@",
+    )
+    .count()
 }
 
 /// The names of the AmlCompute clusters of `modules/ROLE-compute.bicep`.
