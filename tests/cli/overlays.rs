@@ -34,13 +34,7 @@ fn an_overlay_adds_and_replaces_files_and_is_recorded() {
     );
     let p = project(dir.path(), "");
     let out = dir.path().join("infra");
-    mlzone()
-        .arg("generate")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
-        .arg("--templates")
-        .arg(&overlay)
+    on_overlay("generate", &p, &out, &overlay)
         .assert()
         .success();
     let backend = std::fs::read_to_string(out.join("terraform/backend.tf")).unwrap();
@@ -86,15 +80,7 @@ fn a_profile_names_its_overlay_relative_to_itself() {
 /// Generate `p` into `out` with `overlay`; it must fail with exit 4, write nothing, and say so
 /// on stderr, which is returned.
 fn fails_before_writing(p: &Path, out: &Path, overlay: &Path) -> String {
-    let run = mlzone()
-        .arg("generate")
-        .arg(p)
-        .arg("-o")
-        .arg(out)
-        .arg("--templates")
-        .arg(overlay)
-        .assert()
-        .code(4);
+    let run = on_overlay("generate", p, out, overlay).assert().code(4);
     assert!(!out.exists(), "nothing written");
     text(&run.get_output().stderr)
 }
@@ -243,14 +229,8 @@ fn denied_by_overlay(dir: &Path, overlay: &Path, template: &str, args: &[&str], 
     let file = format!("{}/{template}", overlay.display()).replace('\\', "/");
     let written_by = format!("written by the overlay's `{file}`");
     for command in ["generate", "diff"] {
-        let run = mlzone()
-            .arg(command)
-            .arg(&p)
-            .arg("-o")
-            .arg(&out)
+        let run = on_overlay(command, &p, &out, overlay)
             .args(args)
-            .arg("--templates")
-            .arg(overlay)
             .assert()
             .code(4);
         assert!(!out.exists(), "{command}: nothing written");
@@ -277,13 +257,7 @@ fn a_waiver_s_exemption_lets_an_overlay_set_what_it_waives() {
         dir.path(),
         "waivers:\n  - {id: SEC-03, reason: studio from the office, expires: 2027-01-31}\n",
     );
-    mlzone()
-        .arg("generate")
-        .arg(&p)
-        .arg("-o")
-        .arg(dir.path().join("infra"))
-        .arg("--templates")
-        .arg(&overlay)
+    on_overlay("generate", &p, &dir.path().join("infra"), &overlay)
         .assert()
         .success();
 }
@@ -311,13 +285,7 @@ fn an_overlay_that_weakens_a_setting_no_deny_covers_is_a_warning_and_marked_in_t
     // An overlay that changes no security setting is not reported.
     std::fs::remove_dir_all(&overlay).unwrap();
     template(&overlay, "terraform/extra.tf.tera", "# extra\n");
-    let run = mlzone()
-        .arg("generate")
-        .arg(&p)
-        .arg("-o")
-        .arg(&out)
-        .arg("--templates")
-        .arg(&overlay)
+    let run = on_overlay("generate", &p, &out, &overlay)
         .assert()
         .success();
     assert!(!text(&run.get_output().stderr).contains("changes security settings"));
@@ -336,9 +304,7 @@ fn diff_compares_with_the_overlay_generate_was_given() {
     );
     let p = project(dir.path(), "");
     let out = dir.path().join("infra");
-    on_output("generate", &p, &out)
-        .arg("--templates")
-        .arg(&overlay)
+    on_overlay("generate", &p, &out, &overlay)
         .assert()
         .success();
     let manifest: serde_json::Value =
@@ -373,11 +339,7 @@ fn diff_compares_with_the_overlay_generate_was_given() {
     // Named on the command line, another overlay is compared with instead.
     let other = dir.path().join("other-templates");
     template(&other, "terraform/extra.tf.tera", "# extra\n");
-    let drift = on_output("diff", &p, &out)
-        .arg("--templates")
-        .arg(&other)
-        .assert()
-        .code(1);
+    let drift = on_overlay("diff", &p, &out, &other).assert().code(1);
     assert!(text(&drift.get_output().stdout).contains("missing: terraform/extra.tf"));
 
     std::fs::rename(&overlay, dir.path().join("moved")).unwrap();
@@ -407,11 +369,7 @@ fn the_keep_check_judges_the_files_the_overlay_renders() {
     );
     let p = project(dir.path(), "keep: [terraform/extra.tf]\n");
     let out = dir.path().join("infra");
-    let run = on_output("generate", &p, &out)
-        .arg("--templates")
-        .arg(&overlay)
-        .assert()
-        .code(3);
+    let run = on_overlay("generate", &p, &out, &overlay).assert().code(3);
     let stderr = text(&run.get_output().stderr);
     assert!(
         stderr.contains("error[kept-generated]") && stderr.contains("terraform/extra.tf"),
@@ -452,14 +410,8 @@ fn weakened_by_overlay(dir: &Path, overlay: &Path, shown: &str, args: &[&str]) -
     let p = project(dir, "");
     let out = dir.join("infra");
     for command in ["generate", "diff"] {
-        let run = mlzone()
-            .arg(command)
-            .arg(&p)
-            .arg("-o")
-            .arg(&out)
+        let run = on_overlay(command, &p, &out, overlay)
             .args(args)
-            .arg("--templates")
-            .arg(overlay)
             .assert()
             .code(0);
         let stderr = text(&run.get_output().stderr);
@@ -590,10 +542,8 @@ fn modelled(
 /// COMPLIANCE.md.
 fn generated_with(dir: &Path, overlay: &Path, args: &[&str]) -> (String, String) {
     let (p, out) = (project(dir, ""), dir.join("infra"));
-    let run = on_output("generate", &p, &out)
+    let run = on_overlay("generate", &p, &out, overlay)
         .args(args)
-        .arg("--templates")
-        .arg(overlay)
         .assert()
         .code(0);
     let compliance = std::fs::read_to_string(out.join("COMPLIANCE.md")).unwrap();
@@ -632,11 +582,15 @@ fn an_overlay_that_turns_a_deny_to_audit_is_judged_with_audit_and_marked() {
     let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", "terraform"]);
     let change = "POL-01 policy assignment Azure Machine Learning Workspaces should disable public network access: Deny → Audit (weakens)";
     assert!(stderr.contains(change), "{stderr}");
-    let diff = on_output("diff", &project(dir.path(), ""), &dir.path().join("infra"))
-        .args(["--format", "terraform", "--templates"])
-        .arg(&overlay)
-        .assert()
-        .code(0);
+    let diff = on_overlay(
+        "diff",
+        &project(dir.path(), ""),
+        &dir.path().join("infra"),
+        &overlay,
+    )
+    .args(["--format", "terraform"])
+    .assert()
+    .code(0);
     let stderr = text(&diff.get_output().stderr);
     assert!(stderr.contains(change), "diff: {stderr}");
     let pol = row(&compliance, "POL-01");
@@ -947,4 +901,11 @@ fn an_overlay_that_adds_a_role_assignment_weakens_least_privilege() {
         ]],
         &["SEC-11"],
     );
+}
+
+/// `mlzone COMMAND PROFILE -o OUT --templates OVERLAY`, to be run.
+fn on_overlay(command: &str, profile: &Path, out: &Path, overlay: &Path) -> assert_cmd::Command {
+    let mut cmd = on_output(command, profile, out);
+    cmd.arg("--templates").arg(overlay);
+    cmd
 }
