@@ -28,7 +28,8 @@ pub(super) fn effects(
         .map(|w| {
             let strict = resolve(&without(profile, &w.id));
             let mut lines = relaxed(&security::settings(&strict), &settings);
-            let more_lines: Vec<String> = relaxed_more(&more_settings(&strict), &more)
+            let more_lines: Vec<String> = relaxed(&more_settings(&strict), &more)
+                .into_iter()
                 .filter(|line| !lines.contains(line))
                 .collect();
             lines.extend(more_lines);
@@ -112,16 +113,24 @@ fn relaxed(strict: &[security::Setting], waived: &[security::Setting]) -> Vec<St
         .collect()
 }
 
-/// A setting of the plan the security summary does not list: key, label, value.
-type More = (String, String, String);
-
 /// The settings a waiver may relax that [`security::settings`] leaves out: network default
-/// actions, the queue and table key scope, public ingestion and query of monitoring.
-fn more_settings(plan: &Plan) -> Vec<More> {
+/// actions, the queue and table key scope, public ingestion and query of monitoring. None is
+/// marked hardened, so [`relaxed`] says each change relaxes.
+fn more_settings(plan: &Plan) -> Vec<security::Setting> {
     let mut out = Vec::new();
     for r in &plan.regions {
         let mut add = |what: &str, label: String, value: &str| {
-            out.push((format!("{}/{what}", r.location), label, value.to_owned()));
+            out.push(security::Setting {
+                key: format!("{}/{what}", r.location),
+                recommendation: String::new(),
+                label,
+                value: value.to_owned(),
+                hardened: false,
+                replaces: false,
+                strength: None,
+                presence: security::Presence::Neutral,
+                pinned: false,
+            });
         };
         let (st, kv, m) = (&r.storage, &r.key_vault, &r.monitoring);
         add(
@@ -155,15 +164,6 @@ fn more_settings(plan: &Plan) -> Vec<More> {
         );
     }
     out
-}
-
-/// The settings of `more_settings` whose value differs, as `relaxes LABEL: from STRICT to
-/// WAIVED`.
-fn relaxed_more<'a>(strict: &'a [More], waived: &'a [More]) -> impl Iterator<Item = String> + 'a {
-    strict.iter().filter_map(move |(key, label, value)| {
-        let (_, _, w) = waived.iter().find(|(k, ..)| k == key)?;
-        (w != value).then(|| format!("relaxes {label}: from {value} to {w}"))
-    })
 }
 
 /// The inventory entry of a region's whole stack.
