@@ -54,24 +54,34 @@ use crate::plan::bodies::{
 
 const AZURERM_WORKSPACE: &str = "azurerm_machine_learning_workspace";
 
+/// The `resource` blocks of the `.tf` files among `files` (path → text), in file order, each
+/// with its file, type and label. A file that does not parse adds nothing.
+fn resource_blocks<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<(&'a str, String, String, Block)> {
+    files
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".tf"))
+        .filter_map(|(path, text)| Some((path, hcl::parse(text).ok()?)))
+        .flat_map(|(path, body)| {
+            body.into_blocks().filter_map(move |block| {
+                let ("resource", [ty, label]) = (block.identifier(), block.labels()) else {
+                    return None;
+                };
+                let (ty, label) = (ty.as_str().to_owned(), label.as_str().to_owned());
+                Some((path, ty, label, block))
+            })
+        })
+        .collect()
+}
+
 /// The bodies the Terraform `files` (path → text) deploy, in file order. A file that does not
 /// parse adds nothing (`terraform validate` judges it).
 pub fn terraform<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<ResourceBody> {
-    let mut blocks = Vec::new();
-    for (path, text) in files {
-        if !path.ends_with(".tf") {
-            continue;
-        }
-        let Ok(body) = hcl::parse(text) else {
-            continue;
-        };
-        for block in body.into_blocks() {
-            if let ("resource", [ty, label]) = (block.identifier(), block.labels()) {
-                let address = format!("{}.{}", ty.as_str(), label.as_str());
-                blocks.push((path.to_owned(), address, block.clone()));
-            }
-        }
-    }
+    let blocks: Vec<(String, String, Block)> = resource_blocks(files)
+        .into_iter()
+        .map(|(path, ty, label, block)| (path.to_owned(), format!("{ty}.{label}"), block))
+        .collect();
     let resource_groups: BTreeMap<String, String> = blocks
         .iter()
         .filter(|(_, address, _)| address.starts_with("azurerm_resource_group."))
@@ -243,36 +253,24 @@ pub fn assignments<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
 ) -> Vec<Assignment> {
     let mut out = Vec::new();
-    for (path, text) in files.clone() {
-        if !path.ends_with(".tf") {
+    for (path, ty, _, block) in resource_blocks(files.clone()) {
+        if !(ty.starts_with("azurerm_") && ty.ends_with("_policy_assignment")) {
             continue;
         }
-        let Ok(body) = hcl::parse(text) else {
-            continue;
-        };
-        for block in body.blocks() {
-            let ("resource", [ty, _]) = (block.identifier(), block.labels()) else {
-                continue;
-            };
-            if !(ty.as_str().starts_with("azurerm_") && ty.as_str().ends_with("_policy_assignment"))
-            {
-                continue;
+        let b = block.body();
+        let parameters = match expression(b, "parameters") {
+            Some(Expression::FuncCall(call)) if call.name.name.as_str() == "jsonencode" => {
+                call.args.first().map(json_of).unwrap_or(Value::Null)
             }
-            let b = block.body();
-            let parameters = match expression(b, "parameters") {
-                Some(Expression::FuncCall(call)) if call.name.name.as_str() == "jsonencode" => {
-                    call.args.first().map(json_of).unwrap_or(Value::Null)
-                }
-                Some(other) => json_of(other),
-                None => Value::Null,
-            };
-            out.push(Assignment {
-                name: string(b, "name").unwrap_or_default(),
-                effect: effect_of(&parameters),
-                enforced: flag(b, "enforce", true),
-                file: path.to_owned(),
-            });
-        }
+            Some(other) => json_of(other),
+            None => Value::Null,
+        };
+        out.push(Assignment {
+            name: string(b, "name").unwrap_or_default(),
+            effect: effect_of(&parameters),
+            enforced: flag(b, "enforce", true),
+            file: path.to_owned(),
+        });
     }
     let policies = crate::inventory::bicep_objects(files)
         .into_iter()
