@@ -196,6 +196,7 @@ const KEY_VAULT: &str = "Microsoft.KeyVault/vaults";
 const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
 const LOG_ANALYTICS: &str = "Microsoft.OperationalInsights/workspaces";
 const APP_INSIGHTS: &str = "Microsoft.Insights/components";
+const MONITOR_SCOPE: &str = "Microsoft.Insights/privateLinkScopes";
 /// A compute of type `AmlCompute`: the Bicep reader names clusters so (instances are not read).
 const CLUSTER: &str = "Microsoft.MachineLearningServices/workspaces/computes#AmlCompute";
 /// A compute instance: azapi in the Terraform (azurerm has no idle shutdown: DESIGN).
@@ -306,6 +307,23 @@ const ATTRIBUTES: &[Attribute] = &[
         what: "network default action",
         hardened: Hardened::Is("Deny"),
     },
+    // azurerm `queue_encryption_key_type`, `table_encryption_key_type`: `Account` | `Service`,
+    // case-sensitive, ForceNew (tests/data/azurerm-validations.json); ARM
+    // `encryption.services.queue|table.keyType` (tests/data/bicep-types.json).
+    Attribute {
+        terraform: Some(("azurerm_storage_account", "queue_encryption_key_type")),
+        bicep: (STORAGE, "properties/encryption/services/queue/keyType"),
+        recommendation: "SEC-13",
+        what: "queue encryption key scope",
+        hardened: Hardened::Is("Account"),
+    },
+    Attribute {
+        terraform: Some(("azurerm_storage_account", "table_encryption_key_type")),
+        bicep: (STORAGE, "properties/encryption/services/table/keyType"),
+        recommendation: "SEC-13",
+        what: "table encryption key scope",
+        hardened: Hardened::Is("Account"),
+    },
     Attribute {
         terraform: Some(("azurerm_key_vault", "purge_protection_enabled")),
         bicep: (KEY_VAULT, "properties/enablePurgeProtection"),
@@ -356,6 +374,73 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "OPS-05",
         what: "local authentication",
         hardened: Hardened::Is("Disabled"),
+    },
+    // Public ingestion and query: azurerm Log Analytics `internet_ingestion_access_type`,
+    // `internet_query_access_type` (`Enabled` | `Disabled` | `SecuredByPerimeter`, default
+    // `Enabled`), Application Insights `internet_ingestion_enabled`, `internet_query_enabled`
+    // (default true) (tests/data/azurerm-validations.json); ARM `publicNetworkAccessForIngestion`,
+    // `publicNetworkAccessForQuery` of both (tests/data/bicep-types.json). Only the plan's
+    // `Disabled` is hardened: a perimeter's access rules may admit public networks.
+    Attribute {
+        terraform: Some((
+            "azurerm_log_analytics_workspace",
+            "internet_ingestion_access_type",
+        )),
+        bicep: (LOG_ANALYTICS, "properties/publicNetworkAccessForIngestion"),
+        recommendation: "SEC-05",
+        what: "public ingestion",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: Some((
+            "azurerm_log_analytics_workspace",
+            "internet_query_access_type",
+        )),
+        bicep: (LOG_ANALYTICS, "properties/publicNetworkAccessForQuery"),
+        recommendation: "SEC-05",
+        what: "public query",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: Some(("azurerm_application_insights", "internet_ingestion_enabled")),
+        bicep: (APP_INSIGHTS, "properties/publicNetworkAccessForIngestion"),
+        recommendation: "SEC-05",
+        what: "public ingestion",
+        hardened: Hardened::Is("Disabled"),
+    },
+    Attribute {
+        terraform: Some(("azurerm_application_insights", "internet_query_enabled")),
+        bicep: (APP_INSIGHTS, "properties/publicNetworkAccessForQuery"),
+        recommendation: "SEC-05",
+        what: "public query",
+        hardened: Hardened::Is("Disabled"),
+    },
+    // azurerm `ingestion_access_mode`, `query_access_mode`: `Open` | `PrivateOnly`, default
+    // `Open` (tests/data/azurerm-validations.json); ARM `accessModeSettings.ingestionAccessMode`,
+    // `queryAccessMode` (Microsoft Learn, "Microsoft.Insights privateLinkScopes" template
+    // reference; the type is not in tests/data/bicep-types.json).
+    Attribute {
+        terraform: Some((
+            "azurerm_monitor_private_link_scope",
+            "ingestion_access_mode",
+        )),
+        bicep: (
+            MONITOR_SCOPE,
+            "properties/accessModeSettings/ingestionAccessMode",
+        ),
+        recommendation: "SEC-14",
+        what: "ingestion access mode",
+        hardened: Hardened::Is("PrivateOnly"),
+    },
+    Attribute {
+        terraform: Some(("azurerm_monitor_private_link_scope", "query_access_mode")),
+        bicep: (
+            MONITOR_SCOPE,
+            "properties/accessModeSettings/queryAccessMode",
+        ),
+        recommendation: "SEC-14",
+        what: "query access mode",
+        hardened: Hardened::Is("PrivateOnly"),
     },
     Attribute {
         terraform: Some((
@@ -934,6 +1019,7 @@ fn kind(ty: &str) -> &str {
         "azurerm_container_registry" | REGISTRY => "registry",
         "azurerm_log_analytics_workspace" | LOG_ANALYTICS => "Log Analytics",
         "azurerm_application_insights" | APP_INSIGHTS => "Application Insights",
+        "azurerm_monitor_private_link_scope" | MONITOR_SCOPE => "Azure Monitor Private Link Scope",
         "azurerm_machine_learning_compute_cluster" | CLUSTER => "cluster",
         INSTANCE => "instance",
         other => other,

@@ -468,6 +468,23 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         st.replication.clone(),
         st.replication.contains("ZRS"),
     );
+    s.add(
+        key("storage/default_action"),
+        "SEC-05",
+        format!("storage {} network default action", st.name),
+        st.default_action.clone(),
+        st.default_action == "Deny",
+    );
+    // Queues and tables are under the customer-managed key only with account-scoped keys, set
+    // at creation (azurerm ForceNew: tests/data/azurerm-validations.json).
+    s.add(
+        key("storage/queue_table_key_type"),
+        "SEC-13",
+        format!("storage {} queue and table encryption key scope", st.name),
+        st.queue_table_key_type.clone(),
+        st.queue_table_key_type == "Account",
+    );
+    s.last().replaces = true;
     let kv = &r.key_vault;
     s.flag(
         key("key_vault/public_network_access"),
@@ -475,6 +492,13 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         format!("key vault {} public network access", kv.name),
         kv.public_network_access,
         false,
+    );
+    s.add(
+        key("key_vault/default_action"),
+        "SEC-05",
+        format!("key vault {} network default action", kv.name),
+        kv.default_action.clone(),
+        kv.default_action == "Deny",
     );
     s.flag(
         key("key_vault/purge_protection"),
@@ -519,6 +543,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         r.monitoring.app_insights_local_auth,
         false,
     );
+    monitoring(s, r, &key);
     s.add(
         key("monitoring/diagnostic_settings"),
         "OPS-05",
@@ -611,6 +636,49 @@ fn region(s: &mut Settings, r: &RegionPlan) {
             format!("cluster {} ({}) minimum nodes", c.name, r.location),
             c.min_nodes.to_string(),
             c.min_nodes == 0,
+        );
+    }
+}
+
+/// Who reaches a region's Log Analytics and Application Insights: public ingestion and query
+/// (SEC-05), and the access modes of the zone's own Azure Monitor Private Link Scope (SEC-14;
+/// a hub's scope keeps the hub's modes, which the zone does not deploy).
+fn monitoring(s: &mut Settings, r: &RegionPlan, key: &dyn Fn(&str) -> String) {
+    let m = &r.monitoring;
+    let both = format!(
+        "Log Analytics {} and Application Insights {}",
+        m.log_analytics, m.app_insights
+    );
+    s.flag(
+        key("monitoring/public_ingestion"),
+        "SEC-05",
+        format!("{both} public ingestion"),
+        m.public_ingestion,
+        false,
+    );
+    s.flag(
+        key("monitoring/public_query"),
+        "SEC-05",
+        format!("{both} public query"),
+        m.public_query,
+        false,
+    );
+    let Some(scope) = m.private_link_scope.as_ref().filter(|s| s.hub.is_none()) else {
+        return;
+    };
+    for (what, mode) in [
+        ("ingestion", &scope.ingestion_access_mode),
+        ("query", &scope.query_access_mode),
+    ] {
+        s.add(
+            key(&format!("monitoring/private_link_scope/{what}_access_mode")),
+            "SEC-14",
+            format!(
+                "Azure Monitor Private Link Scope {} {what} access mode",
+                scope.name
+            ),
+            mode.clone(),
+            mode == "PrivateOnly",
         );
     }
 }

@@ -1503,9 +1503,26 @@ fn a_waiver_of_the_recovery_stack_names_the_region_it_removes() {
 
 #[test]
 fn a_waiver_that_changes_nothing_turns_nothing_off() {
-    // Exfiltration's own setting exists in customer mode only.
+    // In managed mode exfiltration's one setting is the monitor scope's access modes, and
+    // with SEC-05 waived there is no scope.
     let mut profile = base();
     waive(&mut profile, "SEC-14");
+    let scope = plan_of(&base()).regions[0]
+        .monitoring
+        .private_link_scope
+        .clone()
+        .expect("a scope");
+    assert_eq!(
+        turns_off(&plan_of(&profile), "SEC-14"),
+        ["ingestion", "query"].map(|mode| format!(
+            "relaxes Azure Monitor Private Link Scope {} {mode} access mode: from PrivateOnly to Open",
+            scope.name
+        ))
+    );
+    profile["waivers"]
+        .as_array_mut()
+        .expect("waivers")
+        .push(json!({"id": "SEC-05", "reason": "unit test", "expires": "2027-01-31"}));
     assert!(turns_off(&plan_of(&profile), "SEC-14").is_empty());
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Plan, bodies, security};
+use super::{Plan, security};
 use crate::profile::{PrincipalType, Priority, Profile, Purpose};
 
 /// For each waiver of `profile` (whose plan is `plan`), one line per change it makes, by
@@ -20,7 +20,6 @@ pub(super) fn effects(
         return BTreeMap::new();
     }
     let settings = security::settings(plan);
-    let more = more_settings(plan);
     let inventory = inventory(plan);
     profile
         .waivers
@@ -28,11 +27,6 @@ pub(super) fn effects(
         .map(|w| {
             let strict = resolve(&without(profile, &w.id));
             let mut lines = relaxed(&security::settings(&strict), &settings);
-            let more_lines: Vec<String> = relaxed(&more_settings(&strict), &more)
-                .into_iter()
-                .filter(|line| !lines.contains(line))
-                .collect();
-            lines.extend(more_lines);
             let before = self::inventory(&strict);
             // A region's stack removed whole is one line, not one per resource in it.
             let gone: BTreeSet<&str> = before
@@ -111,59 +105,6 @@ fn relaxed(strict: &[security::Setting], waived: &[security::Setting]) -> Vec<St
             })
         })
         .collect()
-}
-
-/// The settings a waiver may relax that [`security::settings`] leaves out: network default
-/// actions, the queue and table key scope, public ingestion and query of monitoring. None is
-/// marked hardened, so [`relaxed`] says each change relaxes.
-fn more_settings(plan: &Plan) -> Vec<security::Setting> {
-    let mut out = Vec::new();
-    for r in &plan.regions {
-        let mut add = |what: &str, label: String, value: &str| {
-            out.push(security::Setting {
-                key: format!("{}/{what}", r.location),
-                recommendation: String::new(),
-                label,
-                value: value.to_owned(),
-                hardened: false,
-                replaces: false,
-                strength: None,
-                presence: security::Presence::Neutral,
-                pinned: false,
-            });
-        };
-        let (st, kv, m) = (&r.storage, &r.key_vault, &r.monitoring);
-        add(
-            "storage/default_action",
-            format!("storage {} network default action", st.name),
-            &st.default_action,
-        );
-        add(
-            "storage/queue_table_key_type",
-            format!("storage {} queue and table encryption key scope", st.name),
-            &st.queue_table_key_type,
-        );
-        add(
-            "key_vault/default_action",
-            format!("key vault {} network default action", kv.name),
-            &kv.default_action,
-        );
-        let monitoring = format!(
-            "Log Analytics {} and Application Insights {}",
-            m.log_analytics, m.app_insights
-        );
-        add(
-            "monitoring/public_ingestion",
-            format!("{monitoring} public ingestion"),
-            bodies::enabled(m.public_ingestion),
-        );
-        add(
-            "monitoring/public_query",
-            format!("{monitoring} public query"),
-            bodies::enabled(m.public_query),
-        );
-    }
-    out
 }
 
 /// The inventory entry of a region's whole stack.

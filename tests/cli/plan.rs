@@ -123,7 +123,7 @@ fn validate_and_plan_say_what_each_waiver_turns_off() {
     let path = crate::support::extending(
         dir.path(),
         "profiles/baseline.yaml",
-        "project: pilot\nwaivers:\n  - {id: SEC-03, reason: public studio, expires: 2027-03-31}\n  - {id: SEC-14, reason: nothing to waive, expires: 2027-03-31}\n",
+        "project: pilot\nwaivers:\n  - {id: SEC-03, reason: public studio, expires: 2027-03-31}\n  - {id: COST-09, reason: nothing to waive, expires: 2027-03-31}\n",
     );
     let out = mlzone().arg("validate").arg(&path).assert().success();
     let stdout = text(&out.get_output().stdout);
@@ -141,13 +141,13 @@ fn validate_and_plan_say_what_each_waiver_turns_off() {
     );
     assert!(
         stderr.contains("warning[idle-waiver]")
-            && stderr.contains("the waiver of SEC-14 turns nothing off"),
+            && stderr.contains("the waiver of COST-09 turns nothing off"),
         "{stderr}"
     );
     let out = mlzone().arg("plan").arg(&path).assert().success();
     let stdout = text(&out.get_output().stdout);
     assert!(
-        stdout.contains("SEC-14   nothing: the zone is the same without it"),
+        stdout.contains("COST-09  nothing: the zone is the same without it"),
         "{stdout}"
     );
     assert!(

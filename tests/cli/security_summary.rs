@@ -507,3 +507,209 @@ fn a_key_vault_firewall_opened_by_hand_weakens_in_either_format() {
         "{stdout}"
     );
 }
+
+/// `text` with the first `attribute` line from the first line containing `after` on set from
+/// `from` to `to`.
+fn flipped(text: &str, after: &str, attribute: &str, from: &str, to: &str) -> Option<String> {
+    let mut offset = text.find(after)?;
+    for line in text[offset..].split_inclusive('\n') {
+        let setting = line.trim_start();
+        if setting.starts_with(attribute)
+            && setting[attribute.len()..]
+                .trim_start()
+                .starts_with(['=', ':'])
+        {
+            let end = offset + line.len();
+            return line
+                .contains(from)
+                .then(|| [&text[..offset], &line.replacen(from, to, 1), &text[end..]].concat());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[test]
+fn firewalls_key_scopes_and_monitoring_access_flipped_by_hand_weaken_in_both_formats() {
+    let (vault, storage) = (
+        "resource \"azurerm_key_vault\"",
+        "resource \"azurerm_storage_account\"",
+    );
+    let logs = "resource \"azurerm_log_analytics_workspace\"";
+    let insights = "resource \"azurerm_application_insights\"";
+    let scope = "resource \"azurerm_monitor_private_link_scope\"";
+    // Recommendation, resource kind and setting as the summary names them, the values from and
+    // to; where the Terraform and the Bicep write it: the resource's first line, the attribute.
+    let flips = [
+        (
+            "SEC-05",
+            "key vault",
+            "network default action",
+            ("Deny", "Allow"),
+            (vault, "default_action"),
+            ("resource vault ", "defaultAction"),
+        ),
+        (
+            "SEC-05",
+            "storage",
+            "network default action",
+            ("Deny", "Allow"),
+            (storage, "default_action"),
+            ("resource storage ", "defaultAction"),
+        ),
+        (
+            "SEC-13",
+            "storage",
+            "queue encryption key scope",
+            ("Account", "Service"),
+            (storage, "queue_encryption_key_type"),
+            ("queue: {", "keyType"),
+        ),
+        (
+            "SEC-13",
+            "storage",
+            "table encryption key scope",
+            ("Account", "Service"),
+            (storage, "table_encryption_key_type"),
+            ("table: {", "keyType"),
+        ),
+        (
+            "SEC-05",
+            "Log Analytics",
+            "public ingestion",
+            ("Disabled", "Enabled"),
+            (logs, "internet_ingestion_access_type"),
+            ("resource logs ", "publicNetworkAccessForIngestion"),
+        ),
+        (
+            "SEC-05",
+            "Log Analytics",
+            "public query",
+            ("Disabled", "Enabled"),
+            (logs, "internet_query_access_type"),
+            ("resource logs ", "publicNetworkAccessForQuery"),
+        ),
+        (
+            "SEC-05",
+            "Application Insights",
+            "public ingestion",
+            ("Disabled", "Enabled"),
+            (insights, "internet_ingestion_enabled"),
+            ("resource insights ", "publicNetworkAccessForIngestion"),
+        ),
+        (
+            "SEC-05",
+            "Application Insights",
+            "public query",
+            ("Disabled", "Enabled"),
+            (insights, "internet_query_enabled"),
+            ("resource insights ", "publicNetworkAccessForQuery"),
+        ),
+        (
+            "SEC-14",
+            "Azure Monitor Private Link Scope",
+            "ingestion access mode",
+            ("PrivateOnly", "Open"),
+            (scope, "ingestion_access_mode"),
+            ("resource scope ", "ingestionAccessMode"),
+        ),
+        (
+            "SEC-14",
+            "Azure Monitor Private Link Scope",
+            "query access mode",
+            ("PrivateOnly", "Open"),
+            (scope, "query_access_mode"),
+            ("resource scope ", "queryAccessMode"),
+        ),
+    ];
+    let files = |kind: &str| match kind {
+        "key vault" | "storage" => [
+            "terraform/dependencies.tf",
+            "bicep/modules/primary-dependencies.bicep",
+        ],
+        _ => [
+            "terraform/monitoring.tf",
+            "bicep/modules/primary-monitoring.bicep",
+        ],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "");
+    let out = dir.path().join("infra");
+    on_output("generate", &p, &out).assert().success();
+    for (_, kind, _, (old, new), terraform, bicep) in flips {
+        let [tf, bicep_file] = files(kind);
+        // azurerm's `*_enabled` attributes are booleans; the rest are strings in both formats.
+        let written = |value: &str, attribute: &str, quote: char| {
+            if attribute.ends_with("_enabled") {
+                (value == "Enabled").to_string()
+            } else {
+                format!("{quote}{value}{quote}")
+            }
+        };
+        for (file, (after, attribute), quote) in [(tf, terraform, '"'), (bicep_file, bicep, '\'')] {
+            let path = out.join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let (from, to) = (
+                written(old, attribute, quote),
+                written(new, attribute, quote),
+            );
+            let edited = flipped(&text, after, attribute, &from, &to)
+                .unwrap_or_else(|| panic!("{file}: no {attribute} {from} from {after:?} on"));
+            std::fs::write(&path, edited).unwrap();
+        }
+    }
+    let run = on_output("diff", &p, &out).assert().code(1);
+    let stdout = text(&run.get_output().stdout);
+    for (recommendation, kind, what, (old, new), _, _) in flips {
+        for file in files(kind) {
+            let prefix = format!("  edited by hand in {file}: {recommendation} {kind} ");
+            let suffix = format!(" {what}: {old} → {new} (weakens)");
+            assert!(
+                stdout
+                    .lines()
+                    .any(|l| l.starts_with(&prefix) && l.ends_with(&suffix)),
+                "no {prefix:?}…{suffix:?}:\n{stdout}"
+            );
+        }
+    }
+}
+
+#[test]
+fn waivers_that_open_firewalls_monitoring_and_the_scope_s_access_modes_weaken() {
+    let public =
+        summary_after("waivers:\n  - {id: SEC-05, reason: public demo, expires: 2027-06-30}\n");
+    for line in [
+        "SEC-05 Log Analytics log-gen-prod-weu and Application Insights appi-gen-prod-weu public ingestion: Disabled → Enabled (weakens)",
+        "SEC-05 Log Analytics log-gen-prod-weu and Application Insights appi-gen-prod-weu public query: Disabled → Enabled (weakens)",
+    ] {
+        assert_line(&public, line);
+    }
+    for resource in ["key vault", "storage"] {
+        assert!(
+            summary_lines(&public)
+                .iter()
+                .any(|l| l.starts_with(&format!("SEC-05 {resource} "))
+                    && l.ends_with(" network default action: Deny → Allow (weakens)")),
+            "{resource}:\n{public}"
+        );
+    }
+    let open = summary_after("waivers:\n  - {id: SEC-14, reason: r, expires: 2027-06-30}\n");
+    for mode in ["ingestion", "query"] {
+        assert_line(
+            &open,
+            &format!(
+                "SEC-14 Azure Monitor Private Link Scope ampls-gen-prod-weu {mode} access mode: PrivateOnly → Open (weakens)"
+            ),
+        );
+    }
+    let platform_keys = summary_after(
+        "encryption: {customer_managed_key: false}\nwaivers:\n  - {id: SEC-13, reason: r, expires: 2027-06-30}\n",
+    );
+    assert!(
+        summary_lines(&platform_keys).iter().any(|l| l.starts_with("SEC-13 storage ")
+            && l.ends_with(
+                " queue and table encryption key scope: Account → Service (weakens), replaces the resource"
+            )),
+        "{platform_keys}"
+    );
+}
