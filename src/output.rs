@@ -583,6 +583,14 @@ pub struct SecurityChange {
     /// The file edited by hand, for `hand_edit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// The other recommendations whose claims rest on the setting
+    /// ([`Basis`](crate::plan::security::Basis)).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+    /// For a template overlay's change: the format whose files declare it (an overlay may
+    /// replace one format's templates and not the other's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<crate::profile::OutputFormat>,
 }
 
 /// Where a security change comes from.
@@ -858,14 +866,25 @@ pub fn security_changes(old: &[Setting], new: &[Setting]) -> Vec<SecurityChange>
         }
         let (o, n) = (o.copied(), n.copied());
         let any = n.or(o);
+        let recommendation = o
+            .or(n)
+            .map(|s| s.recommendation.clone())
+            .unwrap_or_default();
+        // What rests on the setting in either version: a repointed assignment still weakens
+        // what rested on the definition it had.
+        let mut also: Vec<String> = o
+            .into_iter()
+            .chain(n)
+            .flat_map(|s| s.also.iter().cloned())
+            .filter(|id| *id != recommendation)
+            .collect();
+        also.sort_unstable();
+        also.dedup();
         let resource = any.is_some_and(|s| s.presence != security::Presence::Neutral);
         out.push(SecurityChange {
             // The zone's recommendation: an assignment pointed at another definition keeps
             // the one it implemented.
-            recommendation: o
-                .or(n)
-                .map(|s| s.recommendation.clone())
-                .unwrap_or_default(),
+            recommendation,
             label: any.map(|s| s.label.clone()).unwrap_or_default(),
             old: o.map(|s| s.value.clone()),
             new: n.map(|s| s.value.clone()),
@@ -878,6 +897,8 @@ pub fn security_changes(old: &[Setting], new: &[Setting]) -> Vec<SecurityChange>
             replaces: any.is_some_and(|s| s.replaces) && o.is_some() && n.is_some(),
             source: Source::Profile,
             file: None,
+            also,
+            format: None,
         });
     }
     out

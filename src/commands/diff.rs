@@ -145,6 +145,11 @@ fn describe(drift: &Drift, color: bool) -> String {
 
 /// One line of the security summary: a setting's move, or a resource that came or went.
 pub(super) fn change_line(c: &SecurityChange) -> String {
+    format!("  {} {}\n", c.recommendation, change_text(c))
+}
+
+/// A setting's move (`label: old → new (effect)`), or a resource that came or went.
+pub(super) fn change_text(c: &SecurityChange) -> String {
     let replaces = if c.replaces {
         ", replaces the resource"
     } else {
@@ -160,7 +165,7 @@ pub(super) fn change_line(c: &SecurityChange) -> String {
             c.new.as_deref().unwrap_or("absent"),
         ),
     };
-    format!("  {} {what} ({}){replaces}\n", c.recommendation, c.effect)
+    format!("{what} ({}){replaces}", c.effect)
 }
 
 /// The resources a deployment of the new files replaces, each with the field that makes it.

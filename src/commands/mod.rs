@@ -445,7 +445,8 @@ pub(crate) fn rendered(
         overlay_passes(&plan, overlay, &files)?;
         let changes = overlay_changes(&plan, &meta, &files, helper)?;
         if !changes.is_empty() {
-            overlay_warning = overlay_report(&changes, meta.overlay.as_deref(), ctx.color);
+            overlay_warning =
+                overlay_report(&changes, &plan.outputs, meta.overlay.as_deref(), ctx.color);
             mark_changed_by_overlay(&mut plan, &changes);
             files = render_with(&plan, &meta, Some(overlay), helper)?;
             changed_by_overlay = changes;
@@ -533,7 +534,8 @@ fn overlay_passes(plan: &Plan, overlay: &Overlay, overlaid: &FileSet) -> Result<
 }
 
 /// The security settings an overlay's Terraform and Bicep declare otherwise than the embedded
-/// templates' for the same plan (old: embedded, new: the overlay's), read by the same
+/// templates' for the same plan (old: embedded, new: the overlay's), each format's files
+/// against the same format's (`format` says which), read by the same
 /// [`inventory`](crate::inventory) `diff` uses.
 fn overlay_changes(
     plan: &crate::plan::Plan,
@@ -542,15 +544,75 @@ fn overlay_changes(
     helper: Option<&Helper>,
 ) -> Result<Vec<output::SecurityChange>, Error> {
     let embedded = render_with(plan, meta, None, helper)?;
-    let read = |files: &FileSet| {
-        crate::inventory::read(files.iter().map(|(p, t)| (p.as_str(), t.as_str())))
-    };
-    Ok(output::security_changes(&read(&embedded), &read(overlaid)))
+    let mut changes = Vec::new();
+    for (format, extension) in [
+        (OutputFormat::Terraform, ".tf"),
+        (OutputFormat::Bicep, ".bicep"),
+    ] {
+        let read = |files: &FileSet| {
+            crate::inventory::read(
+                files
+                    .iter()
+                    .filter(|(p, _)| p.ends_with(extension))
+                    .map(|(p, t)| (p.as_str(), t.as_str())),
+            )
+        };
+        changes.extend(
+            output::security_changes(&read(&embedded), &read(overlaid))
+                .into_iter()
+                .map(|c| output::SecurityChange {
+                    format: Some(format),
+                    ..c
+                }),
+        );
+    }
+    Ok(changes)
 }
 
-/// The warning `generate` and `diff` print when an overlay changes security settings.
+/// How an overlay's change `c` reads (`label: embedded → overlay (effect)`), and, where the
+/// zone's `formats` then deploy different values (the overlay replaces one format's template
+/// and not the other's, or both differently), what each deploys: `— Terraform: Audit
+/// (overlay); Bicep: Deny`. A format the overlay leaves alone deploys the embedded value.
+fn overlay_line(
+    c: &output::SecurityChange,
+    changes: &[output::SecurityChange],
+    formats: &[OutputFormat],
+) -> String {
+    let text = diff::change_text(c);
+    let deployed: Vec<(OutputFormat, String)> = formats
+        .iter()
+        .map(|&format| {
+            let own = changes
+                .iter()
+                .find(|o| o.format == Some(format) && o.label == c.label && o.old == c.old);
+            let value = match own {
+                Some(o) => format!("{} (overlay)", o.new.as_deref().unwrap_or("absent")),
+                None => c.old.clone().unwrap_or_else(|| "absent".to_owned()),
+            };
+            (format, value)
+        })
+        .collect();
+    if deployed.windows(2).all(|w| w[0].1 == w[1].1) {
+        return text;
+    }
+    let each: Vec<String> = deployed
+        .iter()
+        .map(|(format, value)| {
+            let name = match format {
+                OutputFormat::Terraform => "Terraform",
+                OutputFormat::Bicep => "Bicep",
+            };
+            format!("{name}: {value}")
+        })
+        .collect();
+    format!("{text} — {}", each.join("; "))
+}
+
+/// The warning `generate` and `diff` print when an overlay changes security settings: each
+/// change once, though it is made in each region or format.
 fn overlay_report(
     changes: &[output::SecurityChange],
+    formats: &[OutputFormat],
     overlay: Option<&str>,
     color: bool,
 ) -> String {
@@ -563,47 +625,35 @@ fn overlay_report(
         "{warning}: the template overlay `{}` changes security settings the plan records (the embedded templates' value → the overlay's); COMPLIANCE.md marks their recommendations \"changed by overlay\"\n",
         overlay.unwrap_or_default()
     );
+    let mut lines: Vec<String> = Vec::new();
     for c in changes {
-        out.push_str(&diff::change_line(c));
+        let line = format!(
+            "  {} {}\n",
+            c.recommendation,
+            overlay_line(c, changes, formats)
+        );
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
     }
+    out.push_str(&lines.concat());
     out
 }
 
-/// Record each change on its recommendation, and a policy assignment's (its effect, definition,
-/// exclusions, parameters) on every recommendation the assignment implements
-/// (`data/policies.yaml` `also`), for the compliance report. A
+/// Record each change on its recommendation and on every other recommendation that rests on
+/// the setting (`also`: [`Basis`](crate::plan::security::Basis)), for the compliance report. A
 /// recommendation the overlay weakens is at most partial: what the overlay changed is missing
 /// from it.
 fn mark_changed_by_overlay(plan: &mut crate::plan::Plan, changes: &[output::SecurityChange]) {
     use crate::plan::Status;
     for c in changes {
-        let line = diff::change_line(c);
-        let line = line
-            .trim()
-            .trim_start_matches(&c.recommendation)
-            .trim_start()
-            .to_owned();
-        let also = crate::facts::policies()
-            .iter()
-            .filter(|p| {
-                c.label
-                    .strip_prefix("policy assignment ")
-                    .and_then(|rest| rest.strip_prefix(&p.display_name))
-                    .is_some_and(|part| part.is_empty() || part.starts_with(' '))
-            })
-            .flat_map(|p| p.also.iter().cloned());
-        // COST-06 is "covered by OPS-05 monitoring" (the catalog): compute metrics reach Log
-        // Analytics through the diagnostic settings.
-        let monitors = c.label.starts_with("diagnostic settings of ");
-        let ids: Vec<String> = std::iter::once(c.recommendation.clone())
-            .chain(also)
-            .chain(monitors.then(|| "COST-06".to_owned()))
-            .collect();
-        // A change made in each region reads the same: recorded once.
+        let line = overlay_line(c, changes, &plan.outputs);
+        let ids: Vec<&String> = std::iter::once(&c.recommendation).chain(&c.also).collect();
+        // A change made in each region or format reads the same: recorded once.
         for r in plan
             .recommendations
             .iter_mut()
-            .filter(|r| ids.contains(&r.id) && !r.changed_by_overlay.contains(&line))
+            .filter(|r| ids.contains(&&r.id) && !r.changed_by_overlay.contains(&line))
         {
             if c.effect == crate::plan::security::Effect::Weakens {
                 let gap = format!("the template overlay weakens it: {line}");

@@ -23,7 +23,7 @@ mod terraform;
 
 use crate::facts;
 use crate::naming::SUFFIX_SLOT;
-use crate::plan::security::{Presence, Setting, effect_strength, shorter_is_stronger};
+use crate::plan::security::{Basis, Presence, Setting, effect_strength, shorter_is_stronger};
 
 /// Every security setting the `files` (path relative to the output directory → text) declare,
 /// in a stable order: `.tf` files read as Terraform, `.bicep` files as Bicep, others not at all.
@@ -188,6 +188,8 @@ struct Attribute {
     recommendation: &'static str,
     what: &'static str,
     hardened: Hardened,
+    /// What else rests on it, where more than its recommendation does.
+    basis: Option<Basis>,
 }
 
 const WORKSPACE: &str = "Microsoft.MachineLearningServices/workspaces";
@@ -213,6 +215,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-03",
         what: "public network access",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: Some((
@@ -223,6 +226,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-04",
         what: "outbound",
         hardened: Hardened::Not("AllowInternetOutbound"),
+        basis: Some(Basis::Isolation),
     },
     Attribute {
         terraform: Some((
@@ -233,6 +237,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-06",
         what: "datastore authentication",
         hardened: Hardened::Is("Identity"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_machine_learning_workspace", "encryption")),
@@ -240,6 +245,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-13",
         what: "customer-managed key",
         hardened: Hardened::Present,
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_storage_account", "public_network_access_enabled")),
@@ -247,6 +253,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-05",
         what: "public network access",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_storage_account", "shared_access_key_enabled")),
@@ -254,6 +261,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-06",
         what: "shared keys",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_storage_account", "min_tls_version")),
@@ -261,6 +269,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-18",
         what: "minimum TLS",
         hardened: Hardened::Is("TLS1_2"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_storage_account", "https_traffic_only_enabled")),
@@ -268,6 +277,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-18",
         what: "HTTPS only",
         hardened: Hardened::Is("Enabled"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_storage_account", "allow_nested_items_to_be_public")),
@@ -275,6 +285,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-05",
         what: "public blob access",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_storage_account", "customer_managed_key")),
@@ -282,6 +293,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-13",
         what: "customer-managed key",
         hardened: Hardened::Present,
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_key_vault", "public_network_access_enabled")),
@@ -289,6 +301,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-05",
         what: "public network access",
         hardened: Hardened::Is("Disabled"),
+        basis: Some(Basis::PrivateOnly),
     },
     // azurerm `network_acls.default_action` and `network_rules.default_action`: `Allow` |
     // `Deny`, case-sensitive (tests/data/azurerm-validations.json); ARM `NetworkRuleSet`
@@ -299,6 +312,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-05",
         what: "network default action",
         hardened: Hardened::Is("Deny"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_storage_account", "network_rules/default_action")),
@@ -306,6 +320,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-05",
         what: "network default action",
         hardened: Hardened::Is("Deny"),
+        basis: None,
     },
     // azurerm `queue_encryption_key_type`, `table_encryption_key_type`: `Account` | `Service`,
     // case-sensitive, ForceNew (tests/data/azurerm-validations.json); ARM
@@ -316,6 +331,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-13",
         what: "queue encryption key scope",
         hardened: Hardened::Is("Account"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_storage_account", "table_encryption_key_type")),
@@ -323,6 +339,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-13",
         what: "table encryption key scope",
         hardened: Hardened::Is("Account"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_key_vault", "purge_protection_enabled")),
@@ -330,6 +347,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-13",
         what: "purge protection",
         hardened: Hardened::Is("Enabled"),
+        basis: Some(Basis::PurgeProtection),
     },
     Attribute {
         terraform: Some((
@@ -340,6 +358,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-05",
         what: "public network access",
         hardened: Hardened::Is("Disabled"),
+        basis: Some(Basis::PrivateOnly),
     },
     Attribute {
         terraform: Some(("azurerm_container_registry", "admin_enabled")),
@@ -347,6 +366,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-06",
         what: "admin user",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_log_analytics_workspace", "retention_in_days")),
@@ -354,6 +374,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "OPS-05",
         what: "retention (days)",
         hardened: Hardened::More,
+        basis: Some(Basis::Retention),
     },
     Attribute {
         terraform: Some((
@@ -364,6 +385,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "OPS-05",
         what: "local authentication",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: Some((
@@ -374,6 +396,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "OPS-05",
         what: "local authentication",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     // Public ingestion and query: azurerm Log Analytics `internet_ingestion_access_type`,
     // `internet_query_access_type` (`Enabled` | `Disabled` | `SecuredByPerimeter`, default
@@ -390,6 +413,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-05",
         what: "public ingestion",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: Some((
@@ -400,6 +424,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-05",
         what: "public query",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_application_insights", "internet_ingestion_enabled")),
@@ -407,6 +432,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-05",
         what: "public ingestion",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_application_insights", "internet_query_enabled")),
@@ -414,6 +440,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-05",
         what: "public query",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     // azurerm `ingestion_access_mode`, `query_access_mode`: `Open` | `PrivateOnly`, default
     // `Open` (tests/data/azurerm-validations.json); ARM `accessModeSettings.ingestionAccessMode`,
@@ -431,6 +458,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-14",
         what: "ingestion access mode",
         hardened: Hardened::Is("PrivateOnly"),
+        basis: None,
     },
     Attribute {
         terraform: Some(("azurerm_monitor_private_link_scope", "query_access_mode")),
@@ -441,6 +469,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-14",
         what: "query access mode",
         hardened: Hardened::Is("PrivateOnly"),
+        basis: None,
     },
     Attribute {
         terraform: Some((
@@ -451,6 +480,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-07",
         what: "local authentication",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: Some((
@@ -461,6 +491,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-09",
         what: "node public IP",
         hardened: Hardened::Is("Disabled"),
+        basis: Some(Basis::NodePublicIp),
     },
     Attribute {
         terraform: Some((
@@ -471,6 +502,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-08",
         what: "public SSH",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: None,
@@ -478,6 +510,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-07",
         what: "local authentication",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: None,
@@ -485,6 +518,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-09",
         what: "node public IP",
         hardened: Hardened::Is("Disabled"),
+        basis: Some(Basis::NodePublicIp),
     },
     Attribute {
         terraform: None,
@@ -495,6 +529,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-08",
         what: "public SSH",
         hardened: Hardened::Is("Disabled"),
+        basis: None,
     },
     Attribute {
         terraform: None,
@@ -502,6 +537,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "COST-09",
         what: "idle shutdown",
         hardened: Hardened::Set,
+        basis: Some(Basis::IdleShutdown),
     },
 ];
 
@@ -607,7 +643,7 @@ fn attribute(r: &Resource, path: &str, a: &Attribute, name: &str) -> Setting {
         (_, None) => "not set".to_owned(),
     };
     let literal = found.is_some();
-    Setting {
+    let setting = Setting {
         key: format!("{}/{path}", r.address),
         recommendation: a.recommendation.to_owned(),
         label: format!(
@@ -630,6 +666,11 @@ fn attribute(r: &Resource, path: &str, a: &Attribute, name: &str) -> Setting {
         replaces: false,
         presence: Presence::Neutral,
         pinned: false,
+        also: Vec::new(),
+    };
+    match a.basis {
+        Some(basis) => setting.resting_on(basis),
+        None => setting,
     }
 }
 
@@ -703,6 +744,7 @@ fn policy_assignment(r: &Resource, name: &str, others: &[Resource]) -> Vec<Setti
         strength: None,
         presence: Presence::Neutral,
         pinned: true,
+        also: Vec::new(),
     };
     // Another definition enforces something else, or nothing, under the same name.
     let mut settings = vec![
@@ -735,6 +777,12 @@ fn policy_assignment(r: &Resource, name: &str, others: &[Resource]) -> Vec<Setti
                 )
             }),
     );
+    // The assignment and each of its parts serve every recommendation resting on the definition.
+    if let Some(definition) = definition {
+        for s in &mut settings {
+            s.rest_on(Basis::Policy(definition));
+        }
+    }
     settings
 }
 
@@ -790,7 +838,7 @@ fn outbound_rule(r: &Resource, name: &str) -> Setting {
     );
     setting.value = rule("destination");
     setting.hardened = !internet;
-    setting
+    setting.resting_on(Basis::OutboundRule)
 }
 
 /// A role assignment, named by its role (azurerm `role_definition_name` or the GUID at the end
@@ -878,7 +926,7 @@ fn internet_rule(address: &str, name: &str, rule: &Node, format: Format) -> Opti
     );
     setting.value = destinations.trim().to_owned();
     setting.hardened = false;
-    Some(setting)
+    Some(setting.resting_on(Basis::InternetRule))
 }
 
 /// A diagnostic setting, named by the resource whose logs and metrics it sends (azurerm
@@ -889,19 +937,24 @@ fn diagnostic_setting(r: &Resource, others: &[Resource]) -> Setting {
         Format::Bicep => r.body.text("scope"),
     }
     .unwrap_or_default();
-    let covered = covered(r, &target, others).unwrap_or(target);
+    let (basis, covered) = match covered(r, &target, others) {
+        Some((kind, label)) if kind == "workspace" => (Basis::WorkspaceDiagnostics, label),
+        Some((_, label)) => (Basis::Diagnostics, label),
+        None => (Basis::Diagnostics, target),
+    };
     presence(
         &r.address,
         "OPS-05",
         format!("diagnostic settings of {covered}"),
         Presence::Protects,
     )
+    .resting_on(basis)
 }
 
 /// The resource `target` names, as people name it in both formats (`storage st-x blobServices`):
 /// Terraform `azurerm_storage_account.primary.id` or `"${...id}/blobServices/default"`, Bicep a
-/// symbol of the file, a storage service by its account.
-fn covered(r: &Resource, target: &str, others: &[Resource]) -> Option<String> {
+/// symbol of the file, a storage service by its account; after its kind (`storage`).
+fn covered(r: &Resource, target: &str, others: &[Resource]) -> Option<(String, String)> {
     let find = |address: &str| others.iter().find(|o| o.address == address);
     let (resource, service) = match r.format {
         Format::Terraform => {
@@ -924,7 +977,8 @@ fn covered(r: &Resource, target: &str, others: &[Resource]) -> Option<String> {
     };
     let name = plan_name(&resource.body.text("name")?);
     let kind = kind(&resource.arm().unwrap_or_else(|| resource.ty.clone())).to_owned();
-    Some(format!("{kind} {name} {service}").trim_end().to_owned())
+    let label = format!("{kind} {name} {service}").trim_end().to_owned();
+    Some((kind, label))
 }
 
 /// The name of the resource `r` is a child of, when the same file declares it: Terraform's
@@ -970,6 +1024,7 @@ fn rotation(r: &Resource, name: &str) -> [Setting; 2] {
         replaces: false,
         presence: Presence::Neutral,
         pinned: false,
+        also: Vec::new(),
     };
     [
         setting("rotate", "rotation interval", rotate),
@@ -989,6 +1044,7 @@ fn presence(address: &str, recommendation: &str, label: String, presence: Presen
         strength: None,
         presence,
         pinned: false,
+        also: Vec::new(),
     }
 }
 
@@ -1262,6 +1318,8 @@ resource "azurerm_network_security_group" "nsg" {
             };
             assert!(rule.key.ends_with("/anywhere"), "{rule:?}");
             assert_eq!(rule.presence, super::Presence::Opens);
+            // Approved outbound and package regulation rest on it too.
+            assert_eq!(rule.also, ["SEC-04", "SEC-16"]);
         }
     }
 

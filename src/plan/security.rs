@@ -34,6 +34,106 @@ pub struct Setting {
     /// does (the definition a policy assignment enforces, the values its parameters allow).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pinned: bool,
+    /// The other recommendations whose claims rest on it ([`Basis`]): a change that weakens it
+    /// weakens them too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+}
+
+impl Setting {
+    /// The setting with the recommendations besides its own that rest on `basis`.
+    pub fn resting_on(mut self, basis: Basis) -> Setting {
+        self.rest_on(basis);
+        self
+    }
+
+    /// Record the recommendations besides its own that rest on `basis`.
+    pub fn rest_on(&mut self, basis: Basis) {
+        self.also = basis
+            .recommendations()
+            .into_iter()
+            .filter(|r| *r != self.recommendation)
+            .collect();
+    }
+}
+
+/// What a setting is, where recommendations besides the one it implements rest on it: the
+/// compliance report's evidence for each of them ([`plan::status`](super::status)) names the
+/// setting or its resource, so a template overlay that weakens it weakens them too. The plan's
+/// settings and those the [`inventory`](crate::inventory) reads out of files take it from here.
+#[derive(Debug, Clone, Copy)]
+pub enum Basis {
+    /// The managed network's isolation mode (SEC-04): SEC-02's evidence is the managed network
+    /// in that mode, SEC-14's "approved outbound only", and SEC-16's FQDN rules regulate
+    /// packages only while nothing else is reachable.
+    Isolation,
+    /// An outbound rule of the managed network (SEC-04): SEC-02 provisions the network after its
+    /// rules, SEC-14 allows only what they approve, SEC-16 names the FQDN rules as the package
+    /// indexes compute reaches.
+    OutboundRule,
+    /// An NSG rule that allows outbound to the internet (SEC-14): in a customer VNet SEC-04's
+    /// evidence is the compute NSG's outbound to service tags only, and SEC-16's that the NSG
+    /// keeps public package indexes out.
+    InternetRule,
+    /// Diagnostic settings (OPS-05): COST-06 is "covered by OPS-05 monitoring" (the catalog),
+    /// compute metrics reaching Log Analytics through them.
+    Diagnostics,
+    /// The workspace's diagnostic settings: as [`Basis::Diagnostics`], and POL-10's policy
+    /// reports a workspace without them (`data/policies.yaml` `checks`).
+    WorkspaceDiagnostics,
+    /// Log Analytics retention (OPS-05): COST-06's evidence names it.
+    Retention,
+    /// A compute node's (or serverless compute's) public IP (SEC-09): SEC-02's evidence is
+    /// compute without one.
+    NodePublicIp,
+    /// A compute instance's idle shutdown (COST-09): SEC-10's evidence names it.
+    IdleShutdown,
+    /// The key vault's purge protection (SEC-13): REL-07's and REL-08's recovery evidence names it.
+    PurgeProtection,
+    /// Public network access of the key vault or the registry (SEC-05): SEC-18's evidence is
+    /// that they take private traffic only.
+    PrivateOnly,
+    /// The storage replication (REL-01): REL-07's and REL-08's recovery evidence names it.
+    StorageReplication,
+    /// The registry's geo-replication (REL-07): REL-08 deploys from the replica.
+    GeoReplication,
+    /// A policy assignment of a definition in `data/policies.yaml`: its recommendation and
+    /// `also`, and those whose evidence is the assignment (OPS-01: the model registries one;
+    /// COST-09: the idle-shutdown one, while no instances are declared).
+    Policy(&'static facts::PolicyDefinition),
+}
+
+impl Basis {
+    /// Every recommendation that rests on a setting of this kind.
+    pub fn recommendations(self) -> Vec<String> {
+        let ids: &[&str] = match self {
+            Basis::Isolation => &["SEC-02", "SEC-04", "SEC-14", "SEC-16"],
+            Basis::OutboundRule => &["SEC-02", "SEC-04", "SEC-14", "SEC-16"],
+            Basis::InternetRule => &["SEC-04", "SEC-14", "SEC-16"],
+            Basis::Diagnostics => &["OPS-05", "COST-06"],
+            Basis::WorkspaceDiagnostics => &["OPS-05", "COST-06", "POL-10"],
+            Basis::Retention => &["OPS-05", "COST-06"],
+            Basis::NodePublicIp => &["SEC-09", "SEC-02"],
+            Basis::IdleShutdown => &["COST-09", "SEC-10"],
+            Basis::PurgeProtection => &["SEC-13", "REL-07", "REL-08"],
+            Basis::PrivateOnly => &["SEC-05", "SEC-18"],
+            Basis::StorageReplication => &["REL-01", "REL-07", "REL-08"],
+            Basis::GeoReplication => &["REL-07", "REL-08"],
+            Basis::Policy(definition) => {
+                let cited: &[&str] = match definition.key.as_str() {
+                    "model_deployment_registries" => &["OPS-01"],
+                    "compute_instance_idle_shutdown" => &["COST-09"],
+                    _ => &[],
+                };
+                return std::iter::once(&definition.recommendation)
+                    .chain(&definition.also)
+                    .cloned()
+                    .chain(cited.iter().map(|id| (*id).to_owned()))
+                    .collect();
+            }
+        };
+        ids.iter().map(|id| (*id).to_owned()).collect()
+    }
 }
 
 /// What it means for security that a setting appears or disappears.
@@ -171,6 +271,7 @@ impl Settings {
             strength: None,
             presence: Presence::Neutral,
             pinned: false,
+            also: Vec::new(),
         });
     }
 
@@ -206,6 +307,7 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
         cr.public_network_access,
         false,
     );
+    s.last().rest_on(Basis::PrivateOnly);
     s.flag(
         "registry/admin_user".into(),
         "SEC-06",
@@ -243,6 +345,7 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
         },
         !replicas.is_empty(),
     );
+    s.last().rest_on(Basis::GeoReplication);
     for a in &plan.access {
         s.add(
             format!("access/{}/{}/{}", a.scope, a.principal_id, a.role),
@@ -275,6 +378,7 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
             i.node_public_ip,
             false,
         );
+        s.last().rest_on(Basis::NodePublicIp);
         s.flag(
             at("ssh_public_access"),
             "SEC-08",
@@ -289,6 +393,7 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
             i.idle_shutdown.clone().unwrap_or_else(|| "off".to_owned()),
             i.idle_shutdown.is_some(),
         );
+        s.last().rest_on(Basis::IdleShutdown);
     }
     let g = &plan.governance;
     for a in &g.assignments {
@@ -309,6 +414,9 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
         );
         s.last().strength = Some(effect_strength(definition, &effect));
         s.last().presence = Presence::Protects;
+        if let Some(definition) = definition {
+            s.last().rest_on(Basis::Policy(definition));
+        }
     }
     for c in &g.custom_policies {
         s.add(
@@ -370,6 +478,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         isolation.to_owned(),
         isolation != "AllowInternetOutbound",
     );
+    s.last().rest_on(Basis::Isolation);
     for o in w
         .managed_network
         .iter()
@@ -400,6 +509,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
             destination,
             !internet,
         );
+        s.last().rest_on(Basis::OutboundRule);
         if internet {
             s.last().presence = Presence::Opens;
         }
@@ -414,6 +524,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         strength: None,
         presence: Presence::Neutral,
         pinned: false,
+        also: Vec::new(),
     };
     s.0.push(cmk);
     s.add(
@@ -468,6 +579,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         st.replication.clone(),
         st.replication.contains("ZRS"),
     );
+    s.last().rest_on(Basis::StorageReplication);
     s.add(
         key("storage/default_action"),
         "SEC-05",
@@ -493,6 +605,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         kv.public_network_access,
         false,
     );
+    s.last().rest_on(Basis::PrivateOnly);
     s.add(
         key("key_vault/default_action"),
         "SEC-05",
@@ -507,6 +620,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         kv.purge_protection,
         true,
     );
+    s.last().rest_on(Basis::PurgeProtection);
     if let Some(k) = &kv.key {
         for (what, label, value) in [
             ("rotate", "rotation interval", &k.rotate_after),
@@ -551,6 +665,16 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         r.monitoring.diagnostic_settings.join(", "),
         !r.monitoring.diagnostic_settings.is_empty(),
     );
+    let workspace = r
+        .monitoring
+        .diagnostic_settings
+        .iter()
+        .any(|d| d == "workspace");
+    s.last().rest_on(if workspace {
+        Basis::WorkspaceDiagnostics
+    } else {
+        Basis::Diagnostics
+    });
     s.add(
         key("monitoring/retention_days"),
         "OPS-05",
@@ -562,6 +686,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         true,
     );
     s.last().strength = Some(r.monitoring.retention_days);
+    s.last().rest_on(Basis::Retention);
     for pe in &r.private_endpoints {
         s.add(
             key(&format!("private_endpoint/{}", pe.name)),
@@ -599,6 +724,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
             serverless.public_ip,
             false,
         );
+        s.last().rest_on(Basis::NodePublicIp);
     }
     for c in &r.clusters {
         let at = |what: &str| format!("{role}/cluster/{}/{what}", c.name);
@@ -616,6 +742,7 @@ fn region(s: &mut Settings, r: &RegionPlan) {
             c.node_public_ip,
             false,
         );
+        s.last().rest_on(Basis::NodePublicIp);
         s.flag(
             at("ssh_public_access"),
             "SEC-08",
@@ -685,7 +812,7 @@ fn monitoring(s: &mut Settings, r: &RegionPlan, key: &dyn Fn(&str) -> String) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Effect, Presence, Setting, effect, effect_strength};
+    use super::{Basis, Effect, Presence, Setting, effect, effect_strength};
     use crate::facts;
 
     fn setting(value: &str, hardened: bool, strength: Option<u32>, presence: Presence) -> Setting {
@@ -699,6 +826,7 @@ mod tests {
             strength,
             presence,
             pinned: false,
+            also: Vec::new(),
         }
     }
 
@@ -738,6 +866,45 @@ mod tests {
         for (old, new, expected) in cases {
             assert_eq!(effect(old, new), expected, "{old:?} → {new:?}");
         }
+    }
+
+    #[test]
+    fn what_rests_on_a_setting_is_catalog_recommendations_besides_its_own() {
+        let mut bases = vec![
+            Basis::Isolation,
+            Basis::OutboundRule,
+            Basis::InternetRule,
+            Basis::Diagnostics,
+            Basis::WorkspaceDiagnostics,
+            Basis::Retention,
+            Basis::NodePublicIp,
+            Basis::IdleShutdown,
+            Basis::PurgeProtection,
+            Basis::PrivateOnly,
+            Basis::StorageReplication,
+            Basis::GeoReplication,
+        ];
+        bases.extend(facts::policies().iter().map(Basis::Policy));
+        for basis in bases {
+            for id in basis.recommendations() {
+                assert!(
+                    facts::catalog().iter().any(|r| r.id == id),
+                    "{basis:?}: {id}"
+                );
+            }
+        }
+        let rule = setting("pypi.org", false, None, Presence::Opens);
+        let rule = Setting {
+            recommendation: "SEC-04".to_owned(),
+            ..rule
+        }
+        .resting_on(Basis::OutboundRule);
+        assert_eq!(rule.also, ["SEC-02", "SEC-14", "SEC-16"]);
+        let registries = facts::policy("model_deployment_registries");
+        assert_eq!(
+            Basis::Policy(registries).recommendations(),
+            ["POL-09", "SEC-12", "OPS-01"]
+        );
     }
 
     #[test]

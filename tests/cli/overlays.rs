@@ -273,7 +273,13 @@ fn an_overlay_that_weakens_a_setting_no_deny_covers_is_a_warning_and_marked_in_t
         "shared_access_key_enabled = true",
     );
     let (p, out) = (project(dir.path(), ""), dir.path().join("infra"));
-    let row = weakened_by_overlay(dir.path(), &overlay, "../company-templates", &[]);
+    let row = weakened_by_overlay(
+        dir.path(),
+        &overlay,
+        "../company-templates",
+        &[],
+        "Terraform: Enabled (overlay); Bicep: Disabled",
+    );
     // Weakened by the overlay, the recommendation is no longer applied in full.
     assert!(
         row.contains("| partial, changed by overlay: storage ")
@@ -405,8 +411,15 @@ fn a_bicep_overlay_a_deny_policy_would_deny_stops_generate_and_diff() {
 }
 
 /// `generate` and `diff` of a project in `dir` with `overlay` (shown as `shown`), which lets the
-/// storage take shared keys: each warns of the change; the SEC-06 row of the report written.
-fn weakened_by_overlay(dir: &Path, overlay: &Path, shown: &str, args: &[&str]) -> String {
+/// storage take shared keys in one format: each warns of the change and of what each format
+/// deploys (`deployed`); the SEC-06 row of the report written.
+fn weakened_by_overlay(
+    dir: &Path,
+    overlay: &Path,
+    shown: &str,
+    args: &[&str],
+    deployed: &str,
+) -> String {
     let p = project(dir, "");
     let out = dir.join("infra");
     for command in ["generate", "diff"] {
@@ -423,7 +436,9 @@ fn weakened_by_overlay(dir: &Path, overlay: &Path, shown: &str, args: &[&str]) -
         );
         assert!(
             stderr.lines().any(|l| l.starts_with("  SEC-06 storage ")
-                && l.ends_with("shared keys: Disabled → Enabled (weakens)")),
+                && l.ends_with(&format!(
+                    "shared keys: Disabled → Enabled (weakens) — {deployed}"
+                ))),
             "{command}: {stderr}"
         );
     }
@@ -445,7 +460,13 @@ fn a_bicep_overlay_that_weakens_a_setting_no_deny_covers_is_a_warning_and_marked
         "allowSharedKeyAccess: {{ st.shared_key_access }}",
         "allowSharedKeyAccess: true",
     );
-    let row = weakened_by_overlay(dir.path(), &overlay, "../tpl", &["--format", "bicep"]);
+    let row = weakened_by_overlay(
+        dir.path(),
+        &overlay,
+        "../tpl",
+        &["--format", "bicep"],
+        "Terraform: Disabled; Bicep: Enabled (overlay)",
+    );
     assert!(
         row.contains("| partial, changed by overlay: storage ")
             && row.contains("shared keys: Disabled → Enabled (weakens)"),
@@ -541,8 +562,14 @@ fn modelled(
 /// `generate` of a project in `dir` with `overlay` and `args`: it succeeds, and gives stderr and
 /// COMPLIANCE.md.
 fn generated_with(dir: &Path, overlay: &Path, args: &[&str]) -> (String, String) {
-    let (p, out) = (project(dir, ""), dir.join("infra"));
-    let run = on_overlay("generate", &p, &out, overlay)
+    generated(&project(dir, ""), overlay, args)
+}
+
+/// `generate` of the profile `p` into `infra` beside it with `overlay` and `args`: it succeeds,
+/// and gives stderr and COMPLIANCE.md.
+fn generated(p: &Path, overlay: &Path, args: &[&str]) -> (String, String) {
+    let out = p.parent().unwrap().join("infra");
+    let run = on_overlay("generate", p, &out, overlay)
         .args(args)
         .assert()
         .code(0);
@@ -579,9 +606,9 @@ fn an_overlay_that_turns_a_deny_to_audit_is_judged_with_audit_and_marked() {
         "{{ name | hcl }} = { value = {{ value | hcl_name }} }",
         "{{ name | hcl }} = { value = {% if a.key == \"workspace_public_network_access\" and name == \"effect\" %}\"Audit\"{% else %}{{ value | hcl_name }}{% endif %} }",
     );
-    let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", "terraform"]);
+    let (first, compliance) = generated_with(dir.path(), &overlay, &["--format", "terraform"]);
     let change = "POL-01 policy assignment Azure Machine Learning Workspaces should disable public network access: Deny → Audit (weakens)";
-    assert!(stderr.contains(change), "{stderr}");
+    assert!(first.contains(change), "{first}");
     let diff = on_overlay(
         "diff",
         &project(dir.path(), ""),
@@ -593,17 +620,27 @@ fn an_overlay_that_turns_a_deny_to_audit_is_judged_with_audit_and_marked() {
     .code(0);
     let stderr = text(&diff.get_output().stderr);
     assert!(stderr.contains(change), "diff: {stderr}");
+    // Only the Terraform is overlaid: the Bicep still deploys Deny, and each command says so.
+    let deployed = "— Terraform: Audit (overlay); Bicep: Deny";
+    for stderr in [&first, &stderr] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(change) && l.ends_with(deployed)),
+            "{stderr}"
+        );
+    }
     let pol = row(&compliance, "POL-01");
     assert!(
         pol.contains("| partial, changed by overlay: policy assignment ")
             && pol.contains("**missing**: the template overlay weakens it: policy assignment"),
         "{pol}"
     );
-    // The effects table says what the overlay deploys.
+    // The effects table says what the overlay deploys, and what each format deploys.
     assert!(
         compliance.lines().any(|l| l.starts_with("| POL-01 | Azure")
             && l.contains("| Deny; changed by overlay: policy assignment ")
-            && l.contains("Deny → Audit (weakens)")),
+            && l.contains(&format!("Deny → Audit (weakens) {deployed} |"))),
         "{compliance}"
     );
 }
@@ -722,12 +759,14 @@ fn the_self_check_judges_an_overlay_s_storage_and_key_vault_from_its_files() {
     );
 }
 
-/// Each of `lines` is a line of `stderr`, and each of `ids` is partial and changed by overlay
-/// in `compliance`.
+/// Each of `lines` is a line of `stderr` (before what each format deploys, when they differ),
+/// and each of `ids` is partial and changed by overlay in `compliance`.
 fn weakened(stderr: &str, compliance: &str, lines: &[&str], ids: &[&str]) {
     for line in lines {
         assert!(
-            stderr.lines().any(|l| l.trim() == *line),
+            stderr
+                .lines()
+                .any(|l| l.trim().split(" — ").next() == Some(*line)),
             "{line}\n{stderr}"
         );
     }
@@ -766,7 +805,7 @@ fn an_overlay_that_repoints_excludes_or_widens_a_policy_assignment_weakens_it() 
         .unwrap_or_else(|| panic!("{stderr}"));
     assert!(
         registry.trim().starts_with("POL-08 policy assignment [Preview]: Configure allowed registries for specified Azure Machine Learning computes parameter allowedACRs (what it allows): [cr")
-            && registry.ends_with(" → [*] (weakens)"),
+            && registry.contains(" → [*] (weakens) — Terraform: [*] (overlay); Bicep: [cr"),
         "{registry}"
     );
     weakened(
@@ -804,7 +843,8 @@ fn a_bicep_overlay_that_repoints_excludes_or_widens_a_policy_assignment_weakens_
     assert!(
         stderr.lines().any(|l| l
             .contains("POL-08 policy assignment [Preview]: Configure allowed registries")
-            && l.ends_with(" → [*] (weakens)")),
+            && l.contains(" → [*] (weakens) — Terraform: [cr")
+            && l.ends_with("; Bicep: [*] (overlay)")),
         "{stderr}"
     );
     weakened(
@@ -870,7 +910,8 @@ fn an_overlay_that_removes_diagnostic_settings_weakens_monitoring() {
             &stderr,
             &compliance,
             &["OPS-05 removed: diagnostic settings of workspace mlw-overlay-prod-weu (weakens)"],
-            &["OPS-05", "COST-06"],
+            // POL-10's policy reports a workspace without diagnostic settings.
+            &["OPS-05", "COST-06", "POL-10"],
         );
     }
 }
@@ -883,6 +924,110 @@ fn an_overlay_that_adds_an_nsg_rule_to_the_internet_weakens_exfiltration_prevent
         "resource egress 'Microsoft.Network/networkSecurityGroups/securityRules@2025-05-01' = {\n  name: 'open-egress'\n  properties: {\n    priority: 100\n    direction: 'Outbound'\n    access: 'Allow'\n    protocol: '*'\n    destinationAddressPrefix: 'Internet'\n  }\n}\n",
         &[[line, line]],
         &["SEC-14"],
+    );
+}
+
+/// The cell of a report row that says where the recommendation is applied, or what to do.
+fn evidence(row: &str) -> &str {
+    row.split(" | ").nth(3).unwrap_or_default()
+}
+
+/// Each of `ids` in `compliance` is changed by `line` and no longer applied, and the evidence
+/// of each of `embedded` is marked as the embedded templates' (the overlay contradicts it).
+fn rests_on(compliance: &str, line: &str, ids: &[&str], embedded: &[&str]) {
+    for id in ids {
+        let r = row(compliance, id);
+        assert!(!r.contains("| applied"), "{r}");
+        assert!(
+            r.contains(&format!(", changed by overlay: {line}")),
+            "{line}\n{r}"
+        );
+    }
+    for id in embedded {
+        let r = row(compliance, id);
+        assert!(
+            evidence(r).starts_with("as the embedded templates write it, changed by the overlay: "),
+            "{r}"
+        );
+    }
+}
+
+#[test]
+fn an_overlay_that_opens_the_compute_nsg_to_the_internet_weakens_each_recommendation_resting_on_it()
+{
+    // A customer VNet approves outbound with the compute NSG: an allow-all rule to the internet
+    // undoes approved outbound (SEC-04), exfiltration prevention (SEC-14) and the package
+    // indexes the NSG keeps out (SEC-16).
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    template(
+        &overlay,
+        "terraform/extra.tf.tera",
+        "resource \"azurerm_network_security_rule\" \"egress\" {\n  name                        = \"open-egress\"\n  network_security_group_name = \"nsg-overlay-prod-weu-compute\"\n  priority                    = 100\n  direction                   = \"Outbound\"\n  access                      = \"Allow\"\n  protocol                    = \"*\"\n  destination_address_prefix  = \"*\"\n}\n",
+    );
+    template(
+        &overlay,
+        "bicep/extra.bicep.tera",
+        "resource egress 'Microsoft.Network/networkSecurityGroups/securityRules@2025-05-01' = {\n  name: 'open-egress'\n  properties: {\n    priority: 100\n    direction: 'Outbound'\n    access: 'Allow'\n    protocol: '*'\n    destinationAddressPrefix: '*'\n  }\n}\n",
+    );
+    let p = extending(
+        dir.path(),
+        "profiles/customer-vnet.yaml",
+        "project: overlay\n",
+    );
+    for format in ["terraform", "bicep"] {
+        let (stderr, compliance) = generated(&p, &overlay, &["--format", format]);
+        let line = "added: NSG rule open-egress allows outbound to the internet (internet destination) (weakens)";
+        assert!(
+            stderr.lines().any(|l| l.trim() == format!("SEC-14 {line}")),
+            "{stderr}"
+        );
+        rests_on(
+            &compliance,
+            line,
+            &["SEC-04", "SEC-14", "SEC-16"],
+            &["SEC-04", "SEC-14"],
+        );
+        // What the embedded templates write is no fact of this zone any more.
+        let sec04 = evidence(row(&compliance, "SEC-04"));
+        assert!(
+            sec04.contains(
+                ": nsg nsg-overlay-prod-weu-compute: outbound allowed to the service tags "
+            ),
+            "{sec04}"
+        );
+    }
+}
+
+#[test]
+fn an_overlay_that_widens_an_fqdn_rule_in_one_format_weakens_what_rests_on_it_and_names_each_format_s_value()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing(
+        &overlay,
+        "terraform/workspace.tf.tera",
+        "destination = {{ rule.fqdn | hcl }}",
+        "destination = \"*\"",
+    );
+    let (stderr, compliance) = generated_with(dir.path(), &overlay, &[]);
+    // Only the Terraform is overlaid: the Bicep deploys the profile's host.
+    let line = "outbound rule pypi (internet destination): pypi.org → * (weakens) — Terraform: * (overlay); Bicep: pypi.org";
+    assert!(
+        stderr.lines().any(|l| l.trim() == format!("SEC-04 {line}")),
+        "{stderr}"
+    );
+    let line = line.replace('*', "\\*");
+    rests_on(
+        &compliance,
+        &line,
+        &["SEC-02", "SEC-04", "SEC-14", "SEC-16"],
+        &["SEC-02", "SEC-04", "SEC-14", "SEC-16"],
+    );
+    let sec16 = evidence(row(&compliance, "SEC-16"));
+    assert!(
+        sec16.contains("outbound FQDN rule pypi (pypi.org)"),
+        "{sec16}"
     );
 }
 
