@@ -401,6 +401,94 @@ pub fn service_endpoint_policy_aliases() -> &'static [String] {
     &COMPUTE_OUTBOUND.service_endpoint_policy_aliases
 }
 
+/// Whether a service tag's addresses take data for any tenant (`data/exfiltration.yaml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceTagReach {
+    /// Tag, without a region suffix.
+    pub tag: String,
+    /// Whether its addresses include endpoints of resources any Azure customer creates.
+    pub any_tenant: bool,
+    /// `service_endpoint_policy`: what limits the tag to the zone's own resources.
+    #[serde(default)]
+    pub unless: Option<String>,
+    /// Whose resources it reaches, for people.
+    #[serde(default)]
+    pub reaches: String,
+    /// What Microsoft Learn asks for in its place, if anything.
+    #[serde(default)]
+    pub instead: Option<String>,
+    /// Source key(s) from the file's header.
+    pub source: String,
+}
+
+/// A public service where any account uploads (`data/exfiltration.yaml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PublicService {
+    /// Name, for people.
+    pub name: String,
+    /// Hosts that take uploads.
+    pub upload_hosts: Vec<String>,
+    /// Domains whose every host belongs to the service.
+    pub domains: Vec<String>,
+    /// Hosts whose package index is the whole public index.
+    #[serde(default)]
+    pub index_hosts: Vec<String>,
+    /// What any account does there, e.g. `publishes packages`.
+    pub takes: String,
+}
+
+#[derive(Deserialize)]
+struct ExfiltrationFile {
+    service_tags: Vec<ServiceTagReach>,
+    public_services: Vec<PublicService>,
+}
+
+static EXFILTRATION: LazyLock<ExfiltrationFile> =
+    LazyLock::new(|| parse("data/exfiltration.yaml", fact!("exfiltration")));
+
+/// What the fact file says of `tag` (`Storage.WestEurope` is `Storage`; any case), if anything.
+pub fn service_tag_reach(tag: &str) -> Option<&'static ServiceTagReach> {
+    EXFILTRATION.service_tags.iter().find(|t| {
+        tag.eq_ignore_ascii_case(&t.tag)
+            || tag.len() > t.tag.len()
+                && tag.is_char_boundary(t.tag.len())
+                && tag[..t.tag.len()].eq_ignore_ascii_case(&t.tag)
+                && tag[t.tag.len()..].starts_with('.')
+    })
+}
+
+/// The public service whose uploads an approved FQDN (`*.` wildcards included) reaches: one
+/// of its upload hosts, or a wildcard over one of its domains or upload hosts, or over a
+/// parent of one (`*.hf.co`, `*.com`; not `*.cdn.hf.co`).
+pub fn uploads_reached(fqdn: &str) -> Option<&'static PublicService> {
+    let fqdn = fqdn.trim_end_matches('.').to_ascii_lowercase();
+    let under = |host: &str, domain: &str| {
+        host == domain
+            || host
+                .strip_suffix(domain)
+                .is_some_and(|rest| rest.ends_with('.'))
+    };
+    EXFILTRATION
+        .public_services
+        .iter()
+        .find(|s| match fqdn.strip_prefix("*.") {
+            Some(base) => s
+                .domains
+                .iter()
+                .chain(&s.upload_hosts)
+                .any(|d| under(d, base)),
+            None => s.upload_hosts.contains(&fqdn),
+        })
+}
+
+/// The public service whose whole package index `host` serves, if any (SEC-16).
+pub fn public_index(host: &str) -> Option<&'static PublicService> {
+    EXFILTRATION
+        .public_services
+        .iter()
+        .find(|s| s.index_hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
+}
+
 #[derive(Deserialize)]
 struct RolesFile {
     roles: BTreeMap<String, String>,
@@ -685,6 +773,45 @@ mod tests {
         assert!(!POLICIES.policies.is_empty());
         assert!(!compute_outbound().is_empty());
         assert!(!service_endpoint_policy_aliases().is_empty());
+    }
+
+    #[test]
+    fn every_service_tag_the_compute_nsg_allows_is_judged_for_exfiltration() {
+        for rule in compute_outbound().iter().filter(|r| r.tag != "Internet") {
+            assert!(
+                service_tag_reach(&rule.tag).is_some(),
+                "{} unjudged",
+                rule.tag
+            );
+        }
+        let storage = service_tag_reach("storage.WestEurope").expect("Storage");
+        assert_eq!(storage.unless.as_deref(), Some("service_endpoint_policy"));
+        assert!(service_tag_reach("AzureFrontDoor.FrontEnd").is_some_and(|t| t.any_tenant));
+        assert!(service_tag_reach("AzureFrontDoor.FirstParty").is_some_and(|t| !t.any_tenant));
+        assert!(service_tag_reach("AzureFrontDoor").is_none());
+    }
+
+    #[test]
+    fn upload_hosts_and_wildcards_over_their_domains_reach_uploads_download_hosts_do_not() {
+        let reached = |fqdn: &str| uploads_reached(fqdn).map(|s| s.name.as_str());
+        assert_eq!(reached("github.com"), Some("GitHub"));
+        assert_eq!(reached("GitHub.com."), Some("GitHub"));
+        assert_eq!(reached("*.github.com"), Some("GitHub"));
+        assert_eq!(reached("huggingface.co"), Some("Hugging Face Hub"));
+        assert_eq!(reached("*.hf.co"), Some("Hugging Face Hub"));
+        assert_eq!(reached("*.pypi.org"), Some("PyPI"));
+        for download in [
+            "pypi.org",
+            "files.pythonhosted.org",
+            "conda.anaconda.org",
+            "raw.githubusercontent.com",
+            "*.cdn.hf.co",
+            "notgithub.com",
+        ] {
+            assert_eq!(reached(download), None, "{download}");
+        }
+        assert!(public_index("pypi.org").is_some_and(|s| s.name == "PyPI"));
+        assert!(public_index("pkgs.dev.azure.com").is_none());
     }
 
     #[test]

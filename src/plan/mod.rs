@@ -174,8 +174,8 @@ pub struct TeardownPlan {
     /// purge-protected (Azure refuses the purge; azurerm then skips it).
     pub purge_key_vault_on_destroy: bool,
     /// azurerm `features.key_vault.recover_soft_deleted_key_vaults`: re-creating a zone within
-    /// the vault's retention recovers the soft-deleted vault, key included, instead of failing
-    /// on its taken name.
+    /// the vault's retention recovers the soft-deleted vault (with its customer-managed key,
+    /// where the zone has one) instead of failing on its taken name.
     pub recover_key_vault: bool,
 }
 

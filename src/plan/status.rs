@@ -136,7 +136,11 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
         "REL-08" if plan.regions.len() > 1 => missing.push(
             "model deployments in the second region: the zone deploys no online endpoints or models; deploy them to both regions' workspaces".to_owned(),
         ),
-        "SEC-04" | "SEC-14" => missing.extend(plan.regions.iter().filter_map(internet_open)),
+        "SEC-04" => missing.extend(plan.regions.iter().filter_map(internet_open)),
+        "SEC-14" => {
+            missing.extend(plan.regions.iter().filter_map(internet_open));
+            missing.extend(any_tenant_destinations(plan));
+        }
         // Its rule flags compute without a subnet, which is all compute on a managed network.
         "POL-02" if plan.network_mode == NetworkMode::Managed => {
             if let Some(a) = plan
@@ -197,6 +201,7 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
                 ));
             }
         }
+        "SEC-16" => missing.extend(public_channels(plan)),
         _ => {}
     }
     missing
@@ -258,6 +263,97 @@ fn internet_open(r: &super::RegionPlan) -> Option<String> {
             open.join(", ")
         )
     })
+}
+
+/// The approved destinations data can leave to (SEC-14): outbound rules of the managed
+/// network that reach a public service's uploads or any tenant's resources behind a service
+/// tag, and the compute NSG's allow rules to such tags, unless the subnet's service endpoint
+/// policy limits the tag to the zone's own (`data/exfiltration.yaml`).
+fn any_tenant_destinations(plan: &Plan) -> Vec<String> {
+    let any_tenant = |tag: &str, limited: bool| {
+        facts::service_tag_reach(tag).filter(|t| t.any_tenant && !(limited && t.unless.is_some()))
+    };
+    let mut out = Vec::new();
+    // Every region's workspace gets the profile's rules: each is named once.
+    if let Some(m) = plan
+        .regions
+        .iter()
+        .find_map(|r| r.workspace.managed_network.as_ref())
+    {
+        for o in &m.outbound_rules {
+            if let Some((fqdn, s)) = o
+                .fqdn
+                .as_deref()
+                .and_then(|f| Some((f, facts::uploads_reached(f)?)))
+            {
+                out.push(format!(
+                    "outbound FQDN rule {} ({fqdn}) reaches {}, where any account {}: data can leave to it; approve a mirror of what compute needs instead",
+                    o.name, s.name, s.takes
+                ));
+            }
+            if let Some((tag, t)) = o
+                .service_tag
+                .as_deref()
+                .and_then(|tag| Some((tag, any_tenant(tag, false)?)))
+            {
+                out.push(format!(
+                    "outbound service tag rule {} ({tag}) reaches {}: data can leave to them{}",
+                    o.name,
+                    t.reaches,
+                    instead(t)
+                ));
+            }
+        }
+    }
+    for r in &plan.regions {
+        for rule in &r.network.compute_outbound {
+            if let Some(t) = any_tenant(&rule.destination, r.network.storage_endpoint_policy) {
+                out.push(format!(
+                    "nsg {} allows {} {} {}, which reaches {}: data can leave to them{}",
+                    r.names.nsg_compute,
+                    rule.destination,
+                    rule.protocol,
+                    rule.ports.join("/"),
+                    t.reaches,
+                    instead(t)
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn instead(tag: &facts::ServiceTagReach) -> String {
+    tag.instead
+        .as_ref()
+        .map_or(String::new(), |i| format!("; instead, {i}"))
+}
+
+/// The channels of the allowed-packages policy that are a whole public index (SEC-16): the
+/// policy lets any package of it through.
+fn public_channels(plan: &Plan) -> Vec<String> {
+    let Some(a) = plan
+        .governance
+        .assignments
+        .iter()
+        .find(|a| a.key == "compute_allowed_python_packages")
+    else {
+        return Vec::new();
+    };
+    a.parameters
+        .get("allowedPythonPackageChannels")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|channel| {
+            let channel = channel.as_str()?;
+            let s = facts::public_index(crate::values::url_host(channel))?;
+            Some(format!(
+                "policy assignment {} allows the channel {channel}, which is all of {}, where any account {}: any package passes; set `integrity.python_package_channels` to a private feed or a mirror of reviewed packages instead",
+                a.name, s.name, s.takes
+            ))
+        })
+        .collect()
 }
 
 /// The compute of the zone that has a public IP, named for people.
@@ -387,8 +483,7 @@ fn concerns(id: &str, mode: NetworkMode) -> &'static [&'static str] {
         "REL-07" | "REL-08" => &["main", "dependencies", "network", "workspace", "monitoring"],
         "REL-09" | "SEC-07" | "SEC-08" | "SEC-09" | "COST-01" | "COST-02" | "COST-08"
         | "COST-09" | "PERF-01" => &["compute"],
-        "SEC-01" | "SEC-12" | "SEC-15" | "SEC-17" | "COST-03" | "OPS-01" => &["policy"],
-        "SEC-10" => &["policy", "compute"],
+        "SEC-01" | "SEC-10" | "SEC-12" | "SEC-15" | "SEC-17" | "COST-03" | "OPS-01" => &["policy"],
         "SEC-02" | "SEC-03" | "SEC-14" => &["workspace", "network"],
         "SEC-04" | "SEC-16" => &["workspace", "policy"],
         "SEC-05" => &[
@@ -659,15 +754,8 @@ fn applied(id: &str, profile: &Profile, plan: &Plan) -> Result<Vec<String>, Stri
         "SEC-07" => clusters_and_instances("local authentication disabled")?,
         "SEC-08" => clusters_and_instances("public SSH closed")?,
         "SEC-09" => clusters_and_instances("no public IP")?,
-        "SEC-10" => {
-            let mut out = policy("compute_instance_latest_os_image")?;
-            out.extend(plan.instances.iter().filter_map(|i| {
-                i.idle_shutdown
-                    .as_ref()
-                    .map(|d| format!("instance {}: idle shutdown {d}", i.name))
-            }));
-            out
-        }
+        // Idle shutdown stops an instance and keeps its image: it is COST-09's, not this.
+        "SEC-10" => policy("compute_instance_latest_os_image")?,
         "SEC-11" => {
             if plan.access.is_empty() {
                 vec!["no role assignments declared: nobody but the deployer has access".to_owned()]

@@ -1116,7 +1116,7 @@ fn package_regulation_is_partial_while_an_index_is_open_without_a_package_policy
             .any(|m| m.contains("pypi.org") && m.contains("python_package_channels"))
     );
     let mut channels = base();
-    channels["integrity"] = json!({"python_package_channels": ["https://pypi.org/simple"]});
+    channels["integrity"] = json!({"python_package_channels": ["https://pkgs.dev.azure.com/contoso/_packaging/ml/pypi/simple"]});
     let plan = plan_of(&channels);
     assert!(matches!(status(&plan, "SEC-16"), Status::Applied { .. }));
     let mut closed = base();
@@ -1125,6 +1125,90 @@ fn package_regulation_is_partial_while_an_index_is_open_without_a_package_policy
         status(&plan_of(&closed), "SEC-16"),
         Status::Applied { applied_in } if applied_in[0].contains("no public package index")
     ));
+}
+
+#[test]
+fn an_allowed_packages_policy_whose_channel_is_all_of_pypi_regulates_nothing() {
+    let mut pypi = base();
+    pypi["integrity"] = json!({"python_package_channels": ["https://pypi.org/simple"]});
+    let plan = plan_of(&pypi);
+    assert!(assigned(&plan, "compute_allowed_python_packages"));
+    let missing = missing(&plan, "SEC-16");
+    assert!(
+        missing.iter().any(|m| m.contains("https://pypi.org/simple")
+            && m.contains("all of PyPI")
+            && m.contains("a private feed or a mirror")),
+        "{missing:?}"
+    );
+}
+
+#[test]
+fn exfiltration_prevention_is_partial_while_approved_hosts_take_uploads_from_anyone() {
+    // base() approves pypi.org alone: downloads, no uploads.
+    assert!(matches!(
+        status(&plan_of(&base()), "SEC-14"),
+        Status::Applied { .. }
+    ));
+    let mut hosts = base();
+    hosts["network"]["outbound"] = json!([
+        {"name": "pypi", "fqdn": "pypi.org"},
+        {"name": "github", "fqdn": "github.com"},
+        {"name": "hf-cdn", "fqdn": "*.hf.co"},
+        {"name": "blobs", "service_tag": "Storage"}
+    ]);
+    let plan = plan_of(&hosts);
+    let missing = missing(&plan, "SEC-14");
+    assert_eq!(missing.len(), 3, "{missing:?}");
+    assert!(missing[0].starts_with("outbound FQDN rule github (github.com) reaches GitHub"));
+    assert!(missing[1].starts_with("outbound FQDN rule hf-cdn (*.hf.co) reaches Hugging Face Hub"));
+    // A managed network has no service endpoint policy to narrow the tag.
+    assert!(missing[2].contains("(Storage) reaches any tenant's storage accounts"));
+    // Approved outbound only still holds: only the exfiltration claim changes.
+    assert!(matches!(status(&plan, "SEC-04"), Status::Applied { .. }));
+}
+
+#[test]
+fn exfiltration_prevention_names_the_nsg_tags_of_any_tenants_resources() {
+    let mut profile = base();
+    profile["network"] = json!({"mode": "customer", "egress": {"via": "nat_gateway"}});
+    let plan = plan_of(&profile);
+    let missing = missing(&plan, "SEC-14");
+    let nsg = &plan.regions[0].names.nsg_compute;
+    assert!(
+        missing.iter().any(|m| m.starts_with(&format!(
+            "nsg {nsg} allows AzureFrontDoor.Frontend Tcp 443, which reaches any customer's Front Door endpoints"
+        ))),
+        "{missing:?}"
+    );
+    // The service endpoint policy keeps Storage to the zone's own accounts; Entra ID takes
+    // no one's data.
+    for kept in [
+        "Storage.",
+        "AzureActiveDirectory",
+        "MicrosoftContainerRegistry",
+    ] {
+        assert!(
+            !missing.iter().any(|m| m.contains(kept)),
+            "{kept}: {missing:?}"
+        );
+    }
+}
+
+#[test]
+fn idle_shutdown_is_cost_evidence_not_os_image_currency() {
+    let mut profile = base();
+    profile["compute"]["instances"][0]["idle_shutdown"] = json!("PT30M");
+    let plan = plan_of(&profile);
+    let applied = |id: &str| match status(&plan, id) {
+        Status::Applied { applied_in } => applied_in.clone(),
+        other => panic!("{id} is not applied: {other:?}"),
+    };
+    assert!(
+        !applied("SEC-10")
+            .iter()
+            .any(|e| e.contains("idle shutdown"))
+    );
+    assert!(applied("COST-09").contains(&"instance dev-one: idle shutdown PT30M".to_owned()));
 }
 
 #[test]
@@ -1542,6 +1626,28 @@ fn evidence(plan: &Plan, id: &str) -> String {
 
 /// The customer-mode variant of `base()`, compute leaving through the hub firewall as in the
 /// `customer-vnet` golden profile.
+#[test]
+fn a_waiver_names_each_removed_private_endpoint_with_its_vnet() {
+    let mut profile = base();
+    waive(&mut profile, "SEC-05");
+    let plan = plan_of(&profile);
+    assert_eq!(plan.regions.len(), 2);
+    let lines = turns_off(&plan, "SEC-05");
+    let unique: std::collections::BTreeSet<&String> = lines.iter().collect();
+    assert_eq!(unique.len(), lines.len(), "{lines:?}");
+    // The zone's one monitor scope has an endpoint of the same name in each region's VNet.
+    for r in &plan.regions {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("removes private endpoint pe-ampls-")
+                    && l.ends_with(&format!(" in {}", r.names.vnet))),
+            "{}: {lines:?}",
+            r.names.vnet
+        );
+    }
+}
+
 fn customer_via_firewall() -> Value {
     let mut profile = base();
     profile["network"] = json!({"mode": "customer", "egress": {"via": "firewall"}});

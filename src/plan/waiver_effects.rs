@@ -125,8 +125,9 @@ fn inventory(plan: &Plan) -> BTreeSet<(String, String)> {
     for r in &plan.regions {
         let mut add = |what: String| out.insert((r.location.clone(), what));
         add(STACK.to_owned());
+        // The zone's one monitor scope has a private endpoint of the same name in each VNet.
         for pe in &r.private_endpoints {
-            add(format!("private endpoint {}", pe.name));
+            add(format!("private endpoint {} in {}", pe.name, r.names.vnet));
         }
         if let Some(scope) = r
             .monitoring

@@ -433,3 +433,62 @@ fn the_way_in_and_the_purge_protection_comment_follow_the_plan() {
         );
     }
 }
+
+/// Issue 17: exfiltration prevention and package regulation are claimed only where no approved
+/// destination takes anyone's data and the package channel is not a whole public index.
+#[test]
+fn exfiltration_and_package_rows_name_what_lets_data_out_and_the_open_channel() {
+    let row = |golden: &str, id: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let p = extending(dir.path(), golden, "project: rows\n");
+        recommendation(&plain(&report(&p, dir.path())), id)
+    };
+    let [status, text, _] = row("profiles/regulated.yaml", "SEC-16");
+    assert_eq!(status, "partial", "{text}");
+    assert!(
+        text.contains("allows the channel https://pypi.org/simple, which is all of PyPI"),
+        "{text}"
+    );
+    // PyPI's download hosts take no one's uploads: the regulated zone still prevents exfiltration.
+    assert_eq!(row("profiles/regulated.yaml", "SEC-14")[0], "applied");
+    let [status, text, _] = row("profiles/gpu-training.yaml", "SEC-14");
+    assert_eq!(status, "partial", "{text}");
+    assert!(
+        text.contains("outbound FQDN rule huggingface (huggingface.co) reaches Hugging Face Hub, where any account uploads")
+            && text.contains("data can leave to it"),
+        "{text}"
+    );
+    assert_eq!(row("profiles/gpu-training.yaml", "SEC-04")[0], "applied");
+    let [status, text, _] = row("profiles/customer-vnet.yaml", "SEC-14");
+    assert_eq!(status, "partial", "{text}");
+    assert!(
+        text.contains("allows AzureFrontDoor.Frontend Tcp 443, which reaches any customer's Front Door endpoints"),
+        "{text}"
+    );
+}
+
+/// Issue 17: the provider block says the recovered vault brings its key back only where the
+/// zone has a customer-managed key.
+#[test]
+fn the_recovered_vault_brings_a_key_back_only_where_the_zone_has_one() {
+    let providers = |body: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let p = extending(dir.path(), "profiles/baseline.yaml", body);
+        report(&p, dir.path());
+        std::fs::read_to_string(dir.path().join("infra/terraform/providers.tf")).unwrap()
+    };
+    let with_key = providers("project: keyed\n");
+    assert!(
+        with_key.contains("recovers the soft-deleted vault, key included."),
+        "{with_key}"
+    );
+    let keyless = providers(
+        "project: keyless\nencryption: {customer_managed_key: false}\nwaivers:\n  - {id: SEC-13, reason: pilot, expires: 2027-01-31}\n",
+    );
+    assert!(
+        keyless.contains("# The key vaults are purge-protected")
+            && keyless.contains("recovers the soft-deleted vault.\n")
+            && !keyless.contains("key included"),
+        "{keyless}"
+    );
+}
