@@ -280,6 +280,18 @@ impl Settings {
         self.0.last_mut().expect("a setting was added")
     }
 
+    /// The network default action of the firewall of `resource` (at `key`): `Deny` admits only
+    /// what a rule or a private endpoint lets in (SEC-05).
+    fn default_action(&mut self, key: String, resource: String, value: &str) {
+        self.add(
+            format!("{key}/default_action"),
+            "SEC-05",
+            format!("{resource} network default action"),
+            value.to_owned(),
+            value == "Deny",
+        );
+    }
+
     /// A boolean setting whose hardened value is `secure`.
     fn flag(
         &mut self,
@@ -580,12 +592,10 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         st.replication.contains("ZRS"),
     );
     s.last().rest_on(Basis::StorageReplication);
-    s.add(
-        key("storage/default_action"),
-        "SEC-05",
-        format!("storage {} network default action", st.name),
-        st.default_action.clone(),
-        st.default_action == "Deny",
+    s.default_action(
+        key("storage"),
+        format!("storage {}", st.name),
+        &st.default_action,
     );
     // Queues and tables are under the customer-managed key only with account-scoped keys, set
     // at creation (azurerm ForceNew: tests/data/azurerm-validations.json).
@@ -606,12 +616,10 @@ fn region(s: &mut Settings, r: &RegionPlan) {
         false,
     );
     s.last().rest_on(Basis::PrivateOnly);
-    s.add(
-        key("key_vault/default_action"),
-        "SEC-05",
-        format!("key vault {} network default action", kv.name),
-        kv.default_action.clone(),
-        kv.default_action == "Deny",
+    s.default_action(
+        key("key_vault"),
+        format!("key vault {}", kv.name),
+        &kv.default_action,
     );
     s.flag(
         key("key_vault/purge_protection"),
