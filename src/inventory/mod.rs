@@ -562,7 +562,7 @@ fn resource(out: &mut Vec<Setting>, r: &Resource, others: &[Resource]) {
         (Format::Terraform, "azurerm_private_endpoint")
         | (Format::Bicep, "Microsoft.Network/privateEndpoints") => out.push(presence(
             &r.address,
-            "SEC-05",
+            endpoint_recommendation(r),
             format!("private endpoint {name}"),
             Presence::Protects,
         )),
@@ -841,6 +841,32 @@ fn outbound_rule(r: &Resource, name: &str) -> Setting {
     setting.resting_on(Basis::OutboundRule)
 }
 
+/// What a private endpoint implements, as the plan says: the workspace's (sub-resource
+/// `amlworkspace`) SEC-03, a dependency's SEC-05. Its sub-resources: azurerm
+/// `private_service_connection.subresource_names`, ARM
+/// `privateLinkServiceConnections[].properties.groupIds` (tests/data/azurerm-schema.json,
+/// tests/data/bicep-types.json).
+fn endpoint_recommendation(r: &Resource) -> &'static str {
+    let subresources = match (
+        r.format,
+        r.body.at("properties/privateLinkServiceConnections"),
+    ) {
+        (Format::Terraform, _) => r.body.text("private_service_connection/subresource_names"),
+        (Format::Bicep, Some(Node::List(connections))) => Some(
+            connections
+                .iter()
+                .filter_map(|c| c.text("properties/groupIds"))
+                .collect(),
+        ),
+        (Format::Bicep, _) => None,
+    };
+    if subresources.is_some_and(|s| s.contains("amlworkspace")) {
+        "SEC-03"
+    } else {
+        "SEC-05"
+    }
+}
+
 /// A role assignment, named by its role (azurerm `role_definition_name` or the GUID at the end
 /// of `role_definition_id`, ARM `roleDefinitionId`; a GUID mlzone assigns by its name in
 /// `data/roles.yaml`): a new one grants access the zone did not (SEC-11).
@@ -892,11 +918,13 @@ fn inline_rules(r: &Resource, at: &str, properties: &str) -> Vec<Setting> {
         .collect()
 }
 
-/// An NSG rule that allows outbound traffic to the internet (destination `Internet` or `*`):
-/// a new internet destination, which opens the zone (SEC-14). The zone's own rules allow only
-/// service tags and deny the internet, so other rules are not read. Fields: azurerm
-/// `direction`, `access`, `destination_address_prefix(es)`, ARM `direction`, `access`,
-/// `destinationAddressPrefix(es)` (tests/data/azurerm-schema.json, tests/data/bicep-types.json).
+/// An NSG rule about outbound traffic to the internet (destination `Internet` or `*`): one that
+/// allows it is a new internet destination, which opens the zone (SEC-14); one that denies it
+/// keeps compute from the internet beyond the rules before it (the zone's own deny rule), and
+/// its going opens the zone. The zone's own other rules allow only service tags, so other rules
+/// are not read. Fields: azurerm `direction`, `access`, `destination_address_prefix(es)`, ARM
+/// `direction`, `access`, `destinationAddressPrefix(es)` (tests/data/azurerm-schema.json,
+/// tests/data/bicep-types.json).
 fn internet_rule(address: &str, name: &str, rule: &Node, format: Format) -> Option<Setting> {
     let field = |terraform: &str, bicep: &str| {
         rule.text(match format {
@@ -906,7 +934,8 @@ fn internet_rule(address: &str, name: &str, rule: &Node, format: Format) -> Opti
         .unwrap_or_default()
     };
     let outbound = field("direction", "direction").eq_ignore_ascii_case("Outbound");
-    let allows = field("access", "access").eq_ignore_ascii_case("Allow");
+    let access = field("access", "access");
+    let allows = access.eq_ignore_ascii_case("Allow");
     let destinations = format!(
         "{} {}",
         field("destination_address_prefix", "destinationAddressPrefix"),
@@ -915,17 +944,26 @@ fn internet_rule(address: &str, name: &str, rule: &Node, format: Format) -> Opti
     let internet = destinations
         .split(|c: char| c.is_whitespace() || "[],".contains(c))
         .any(|d| d == "*" || d.eq_ignore_ascii_case("Internet"));
-    if !(outbound && allows && internet) {
+    if !(outbound && internet && (allows || access.eq_ignore_ascii_case("Deny"))) {
         return None;
     }
-    let mut setting = presence(
-        address,
-        "SEC-14",
-        format!("NSG rule {name} allows outbound to the internet (internet destination)"),
-        Presence::Opens,
-    );
+    let mut setting = if allows {
+        presence(
+            address,
+            "SEC-14",
+            format!("NSG rule {name} allows outbound to the internet (internet destination)"),
+            Presence::Opens,
+        )
+    } else {
+        presence(
+            address,
+            "SEC-14",
+            format!("NSG rule {name} denies outbound to the internet"),
+            Presence::Protects,
+        )
+    };
     setting.value = destinations.trim().to_owned();
-    setting.hardened = false;
+    setting.hardened = !allows;
     Some(setting.resting_on(Basis::InternetRule))
 }
 
@@ -1293,7 +1331,32 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
     }
 
     #[test]
-    fn only_nsg_rules_that_allow_outbound_to_the_internet_are_read() {
+    fn the_workspace_s_private_endpoint_implements_sec_03_and_a_dependency_s_sec_05() {
+        let terraform = |subresource: &str| {
+            format!(
+                "resource \"azurerm_private_endpoint\" \"pe\" {{\n  name = \"pe-x\"\n  private_service_connection {{\n    name              = \"pe-x\"\n    subresource_names = [\"{subresource}\"]\n  }}\n}}\n"
+            )
+        };
+        let bicep = |subresource: &str| {
+            format!(
+                "resource pe 'Microsoft.Network/privateEndpoints@1' = {{\n  name: 'pe-x'\n  properties: {{\n    privateLinkServiceConnections: [\n      {{\n        name: 'pe-x'\n        properties: {{\n          groupIds: [\n            '{subresource}'\n          ]\n        }}\n      }}\n    ]\n  }}\n}}\n"
+            )
+        };
+        for (subresource, expected) in [("amlworkspace", "SEC-03"), ("blob", "SEC-05")] {
+            for settings in [
+                read([("n.tf", terraform(subresource).as_str())]),
+                read([("n.bicep", bicep(subresource).as_str())]),
+            ] {
+                let [endpoint] = &settings[..] else {
+                    panic!("one endpoint, not {settings:#?}")
+                };
+                assert_eq!(endpoint.recommendation, expected, "{endpoint:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_nsg_rules_that_allow_or_deny_outbound_to_the_internet_are_read() {
         let terraform = r#"
 resource "azurerm_network_security_group" "nsg" {
   name = "nsg-x"
@@ -1309,17 +1372,33 @@ resource "azurerm_network_security_group" "nsg" {
     access                       = "Allow"
     destination_address_prefixes = ["10.0.0.0/8", "*"]
   }
+  security_rule {
+    name                       = "deny"
+    direction                  = "Outbound"
+    access                     = "Deny"
+    destination_address_prefix = "Internet"
+  }
+  security_rule {
+    name                       = "deny-peers"
+    direction                  = "Outbound"
+    access                     = "Deny"
+    destination_address_prefix = "VirtualNetwork"
+  }
 }
 "#;
         let bicep = "resource nsg 'Microsoft.Network/networkSecurityGroups@1' = {\n  name: 'nsg-x'\n  properties: {\n    securityRules: [\n      {\n        name: 'deny'\n        properties: {\n          direction: 'Outbound'\n          access: 'Deny'\n          destinationAddressPrefix: 'Internet'\n        }\n      }\n      {\n        name: 'anywhere'\n        properties: {\n          direction: 'Outbound'\n          access: 'Allow'\n          destinationAddressPrefix: 'Internet'\n        }\n      }\n    ]\n  }\n}\n";
         for settings in [read([("n.tf", terraform)]), read([("n.bicep", bicep)])] {
-            let [rule] = &settings[..] else {
-                panic!("one rule, not {settings:#?}")
+            let [allow, deny] = &settings[..] else {
+                panic!("two rules, not {settings:#?}")
             };
-            assert!(rule.key.ends_with("/anywhere"), "{rule:?}");
-            assert_eq!(rule.presence, super::Presence::Opens);
+            assert!(allow.key.ends_with("/anywhere"), "{allow:?}");
+            assert_eq!(allow.presence, super::Presence::Opens);
             // Approved outbound and package regulation rest on it too.
-            assert_eq!(rule.also, ["SEC-04", "SEC-16"]);
+            assert_eq!(allow.also, ["SEC-04", "SEC-16"]);
+            // The deny rule protects: its going opens the zone.
+            assert!(deny.key.ends_with("/deny"), "{deny:?}");
+            assert_eq!(deny.presence, super::Presence::Protects);
+            assert!(deny.hardened && deny.label.ends_with("denies outbound to the internet"));
         }
     }
 

@@ -1000,6 +1000,35 @@ fn an_overlay_that_opens_the_compute_nsg_to_the_internet_weakens_each_recommenda
 }
 
 #[test]
+fn an_overlay_that_drops_the_compute_nsg_s_internet_deny_in_one_format_weakens_what_rests_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing(
+        &overlay,
+        "terraform/network.tf.tera",
+        "{% if net.deny_internet_outbound %}{% set deny",
+        "{% if false %}{% set deny",
+    );
+    let p = extending(
+        dir.path(),
+        "profiles/customer-vnet.yaml",
+        "project: overlay\n",
+    );
+    let (stderr, compliance) = generated(&p, &overlay, &["--format", "terraform"]);
+    let line = "removed: NSG rule deny-out-internet denies outbound to the internet (weakens) — Terraform: absent (overlay); Bicep: Internet";
+    assert!(
+        stderr.lines().any(|l| l.trim() == format!("SEC-14 {line}")),
+        "{stderr}"
+    );
+    rests_on(
+        &compliance,
+        line,
+        &["SEC-04", "SEC-14", "SEC-16"],
+        &["SEC-04", "SEC-14"],
+    );
+}
+
+#[test]
 fn an_overlay_that_widens_an_fqdn_rule_in_one_format_weakens_what_rests_on_it_and_names_each_format_s_value()
  {
     let dir = tempfile::tempdir().unwrap();
