@@ -63,7 +63,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             ExitCode::from(error::EXIT_USAGE)
         }
         Err(error) => {
-            eprint!("{}", commands::failure(&error, color));
+            commands::print_err(format_args!("{}", commands::failure(&error, color)));
             ExitCode::from(error.exit_code())
         }
     }

@@ -62,7 +62,7 @@ impl Batch<'_> {
             }
             // With `--json`, the document carries everything (docs/json.md).
             if !self.json {
-                eprint!("{}", outcome.stderr);
+                err!("{}", outcome.stderr);
             }
             if self.json {
                 json.push(self.entry(profile, outcome));

@@ -11,6 +11,16 @@ macro_rules! outln {
     ($($arg:tt)*) => { $crate::commands::print(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
+/// `eprint!` for diagnostics and errors: see [`print_err`].
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::commands::print_err(format_args!($($arg)*)) };
+}
+
+/// `eprintln!` for diagnostics and errors: see [`print_err`].
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::commands::print_err(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod batch;
 mod diff;
 mod generate;
@@ -724,9 +734,17 @@ pub(crate) fn print(args: std::fmt::Arguments<'_>) {
             STDOUT_CLOSED.store(true, Ordering::Relaxed);
             return;
         }
-        eprintln!("error: cannot write to standard output: {error}");
+        errln!("error: cannot write to standard output: {error}");
         std::process::exit(i32::from(error::EXIT_FAILURE));
     }
+}
+
+/// Diagnostics and errors on stderr. Unlike `eprint!`, which panics when it cannot write
+/// (`mlzone validate bad.yaml 2>&1 | head -1` would exit 101), a failed write is dropped: the
+/// run still ends with its own exit code, the one thing left to tell the caller.
+pub(crate) fn print_err(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().lock().write_fmt(args);
 }
 
 /// How a failure reads on stderr: the located report of an invalid profile with its verdict,

@@ -30,7 +30,7 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<u8, Error> {
         json["diagnostics"] = checked.warnings.to_json()["diagnostics"].take();
         serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
     } else {
-        eprint!("{}", super::warnings(&checked, ctx));
+        err!("{}", super::warnings(&checked, ctx));
         describe(&plan)
     };
     out!(

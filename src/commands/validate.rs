@@ -20,7 +20,7 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
             Err(other) => {
                 failed = true;
                 if !args.json {
-                    eprintln!("error: {other}");
+                    errln!("error: {other}");
                 }
                 if args.json {
                     json.push(serde_json::json!({
@@ -52,9 +52,9 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<u8, Error> {
             entry.insert("waivers".to_owned(), Value::Array(waivers));
             json.push(Value::Object(entry));
         } else {
-            eprint!("{}", report.render(ctx.color));
+            err!("{}", report.render(ctx.color));
             if report.has_errors() {
-                eprintln!("{}", summary(&report));
+                errln!("{}", summary(&report));
             } else {
                 outln!("{}", summary(&report));
                 for w in &waivers {

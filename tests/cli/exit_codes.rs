@@ -357,3 +357,25 @@ fn validate_goes_on_past_a_file_it_cannot_read() {
         "{json}"
     );
 }
+
+#[test]
+fn a_reader_of_stderr_that_goes_away_keeps_the_exit_code() {
+    // `mlzone validate bad.yaml 2>&1 | head -1`: the diagnostics stop quietly, the verdict
+    // (exit 3) stands, and nothing panics, whichever command reports them.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let unknown: String = (0..400).map(|i| format!("unknown_key_{i}: 1\n")).collect();
+    let profile = crate::support::extending(dir.path(), "profiles/baseline.yaml", &unknown);
+    for command in ["validate", "generate", "diff", "plan"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mlzone"))
+            .args([command, "--color", "never"])
+            .arg(&profile)
+            .env("MLZONE_TODAY", crate::support::TODAY)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("mlzone starts");
+        drop(child.stderr.take());
+        let status = child.wait().expect("mlzone ends");
+        assert_eq!(status.code(), Some(3), "{command}: {status:?}");
+    }
+}
