@@ -61,7 +61,13 @@ pub(crate) const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
 enum Unreadable {
     Io(std::io::Error),
     TooLarge(u64),
-    NotText { line: usize, column: usize },
+    /// A directory, device, FIFO or socket (what it is): it has no end to read to, or reading
+    /// it would wait for a writer.
+    NotAFile(&'static str),
+    NotText {
+        line: usize,
+        column: usize,
+    },
 }
 
 impl Unreadable {
@@ -77,6 +83,10 @@ impl Unreadable {
                 ),
                 "a profile is a few kilobytes of YAML; check that the path names the profile",
             ),
+            Unreadable::NotAFile(kind) => (
+                format!("`{written}` is not a regular file but {kind}"),
+                "name the profile's YAML file; mlzone reads profiles only from regular files",
+            ),
             Unreadable::NotText { line, column } => (
                 format!("`{written}` is not UTF-8 text (line {line}, column {column})"),
                 "save the profile as UTF-8",
@@ -85,10 +95,14 @@ impl Unreadable {
     }
 }
 
-/// The text of a profile file, within the size limit and valid UTF-8.
+/// The text of a profile file, within the size limit and valid UTF-8. Only a regular file is
+/// read: it is looked at before it is opened, since opening a FIFO waits for a writer, and again
+/// once open, in case it was swapped in between.
 fn read_text(path: &Path) -> Result<String, Unreadable> {
     use std::io::Read as _;
+    regular(&std::fs::metadata(path).map_err(Unreadable::Io)?)?;
     let file = std::fs::File::open(path).map_err(Unreadable::Io)?;
+    regular(&file.metadata().map_err(Unreadable::Io)?)?;
     let mut bytes = Vec::new();
     file.take(MAX_PROFILE_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -104,6 +118,31 @@ fn read_text(path: &Path) -> Result<String, Unreadable> {
         let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Unreadable::NotText { line, column }
     })
+}
+
+/// A regular file's `metadata`, or what the file is instead.
+fn regular(metadata: &std::fs::Metadata) -> Result<(), Unreadable> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    if kind.is_dir() {
+        return Err(Unreadable::NotAFile("a directory"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return Err(Unreadable::NotAFile("a pipe (FIFO)"));
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Err(Unreadable::NotAFile("a device"));
+        }
+        if kind.is_socket() {
+            return Err(Unreadable::NotAFile("a socket"));
+        }
+    }
+    Err(Unreadable::NotAFile("a special file"))
 }
 
 /// Read the profile at `path` and everything it extends.

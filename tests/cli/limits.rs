@@ -84,3 +84,59 @@ fn very_long_strings_get_a_short_message() {
         message.len()
     );
 }
+
+/// `mlzone validate PATH` with a timeout, so a read that blocks fails the test instead of
+/// hanging it: the exit code and stderr.
+fn validate_quickly(path: &std::path::Path) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mlzone"))
+        .args(["validate", "--color", "never"])
+        .arg(path)
+        .env("MLZONE_TODAY", crate::support::TODAY)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("mlzone starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().expect("waits").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("`mlzone validate {}` hangs", path.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("mlzone ends");
+    (output.status.code(), text(&output.stderr))
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_as_profiles_and_as_bases_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for (special, kind) in [
+        (std::path::PathBuf::from("/dev/zero"), "a device"),
+        (fifo, "a pipe (FIFO)"),
+        (dir.path().to_owned(), "a directory"),
+    ] {
+        let (code, stderr) = validate_quickly(&special);
+        assert_eq!(code, Some(3), "{stderr}");
+        let message = format!("`{}` is not a regular file but {kind}", special.display());
+        assert!(stderr.contains(&message), "{stderr}");
+        let profile = dir.path().join("profile.yaml");
+        std::fs::write(&profile, format!("extends: {}\n", special.display())).unwrap();
+        let (code, stderr) = validate_quickly(&profile);
+        assert_eq!(code, Some(3), "{stderr}");
+        assert!(
+            stderr.contains(&format!("base profile: {message}"))
+                && stderr.contains("profile.yaml:1:10")
+                && stderr.contains("help: name the profile's YAML file"),
+            "{stderr}"
+        );
+    }
+}
