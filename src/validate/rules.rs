@@ -933,10 +933,13 @@ impl Rules<'_> {
         Some(sku.kind)
     }
 
-    /// Whether `sku` is retired as of `today`.
+    /// Whether `sku` is retired as of `today`: by its retirement date when it has one, so
+    /// `--today` before the date sees it still current; else by its status.
     fn retired(&self, sku: &facts::Sku) -> bool {
-        let retires = sku.retires.as_deref().and_then(|d| values::date(d).ok());
-        sku.status == SkuStatus::Retired || retires.is_some_and(|d| d <= self.today)
+        match sku.retires.as_deref().and_then(|d| values::date(d).ok()) {
+            Some(retires) => retires <= self.today,
+            None => sku.status == SkuStatus::Retired,
+        }
     }
 
     fn duration(&mut self, pointer: &str, text: &str, (min, max): (Duration, Duration)) {

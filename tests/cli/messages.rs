@@ -84,3 +84,28 @@ fn no_message_is_formatted_with_debug() {
     }
     assert!(found.is_empty(), "Debug formatting:\n{}", found.join("\n"));
 }
+
+#[test]
+fn a_size_is_retired_only_from_its_retirement_date_on() {
+    // NCv3 retires on 2025-09-30 (data/vm-skus.yaml): judged as of a day before, it is a size
+    // that retires, not one that was retired.
+    let profile = repo().join("tests/fixtures/invalid/retired-sku.yaml");
+    let before = mlzone()
+        .args(["validate", "--today", "2020-01-01"])
+        .arg(&profile)
+        .assert()
+        .code(0);
+    let stderr = text(&before.get_output().stderr);
+    assert!(
+        stderr.contains("`Standard_NC6s_v3` (NCv3 series) retires on 2025-09-30")
+            && !stderr.contains("was retired"),
+        "{stderr}"
+    );
+    let after = mlzone()
+        .args(["validate", "--today", "2025-09-30"])
+        .arg(&profile)
+        .assert()
+        .code(3);
+    let stderr = text(&after.get_output().stderr);
+    assert!(stderr.contains("was retired on 2025-09-30"), "{stderr}");
+}
