@@ -67,6 +67,19 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8, Error> {
             }
         }
     }
+    if args.project.is_none() {
+        let from = dir_name(&args.dir);
+        if project != transliterated(&from) {
+            errln!(
+                "note: the project name `{project}` is derived from the directory's name `{from}`, {}\nhelp: pass `--project NAME` to choose the name",
+                if project == DEFAULT_PROJECT {
+                    "which gives no usable name"
+                } else {
+                    "shortened so that every resource name fits"
+                }
+            );
+        }
+    }
     let (text, origin) = compose(&project);
     std::fs::create_dir_all(&args.dir).map_err(|source| Error::Write {
         path: args.dir.clone(),
@@ -224,29 +237,43 @@ fn is_project_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// The project name when the directory's name gives none.
+const DEFAULT_PROJECT: &str = "my-project";
+
+/// The last component of `dir`, made absolute (`.` is the current directory's name).
+fn dir_name(dir: &Path) -> String {
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
+    absolute
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// `name` lowercased, with each run of other characters than ASCII letters and digits one `-`,
+/// none at either end: `Data_Science.Team` → `data-science-team`.
+fn transliterated(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.to_lowercase().chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
 /// A project name from the directory's last component (`ML Fraud_Detection` →
 /// `ml-fraud-detection`), or `my-project` where nothing usable remains.
 fn derived_name(dir: &Path) -> String {
-    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
-    let raw = absolute
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let mut name = String::new();
-    for c in raw.chars() {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            name.push(c);
-        } else if !name.is_empty() && !name.ends_with('-') {
-            name.push('-');
-        }
-    }
+    let name = transliterated(&dir_name(dir));
     let name = name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
     let name: String = name.chars().take(20).collect();
     let name = name.trim_end_matches('-');
     if is_project_name(name) {
         name.to_owned()
     } else {
-        "my-project".to_owned()
+        DEFAULT_PROJECT.to_owned()
     }
 }
 

@@ -242,3 +242,36 @@ fn init_quotes_any_extends_path_so_it_reads_back_the_same() {
         );
     }
 }
+
+#[test]
+fn a_project_name_shortened_or_replaced_from_the_directory_s_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    for (folder, project, why) in [
+        (
+            "Data_Science.Team",
+            "data-science-tea",
+            "shortened so that every resource name fits",
+        ),
+        ("123", "my-project", "which gives no usable name"),
+    ] {
+        let run = mlzone()
+            .arg("init")
+            .arg(dir.path().join(folder))
+            .assert()
+            .success();
+        let stderr = text(&run.get_output().stderr);
+        assert!(
+            stderr.contains(&format!(
+                "note: the project name `{project}` is derived from the directory's name `{folder}`, {why}\nhelp: pass `--project NAME`"
+            )),
+            "{stderr}"
+        );
+    }
+    // A name taken as it is needs no note.
+    let run = mlzone()
+        .arg("init")
+        .arg(dir.path().join("ML_Churn"))
+        .assert()
+        .success();
+    assert_eq!(text(&run.get_output().stderr), "");
+}
