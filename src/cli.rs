@@ -69,6 +69,10 @@ pub enum Command {
     ///
     /// Never overwrites: if `profile.yaml` or `profile.schema.json` exists in DIR, nothing is
     /// written. Edit the project name, regions and access, then run `mlzone validate`.
+    ///
+    /// Exit 2 for a bad argument (a project name, an `--extends` path that is missing or not a
+    /// YAML mapping), 3 when the `--extends` file does not read as a profile (a YAML error,
+    /// keys no profile has), 4 when a file cannot be read or written.
     Init(InitArgs),
     /// Check profiles and report every problem at once, with file:line:col and a hint.
     ///
@@ -181,7 +185,8 @@ pub struct GenerateArgs {
     /// What to render and where.
     #[command(flatten)]
     pub target: Target,
-    /// Overwrite files mlzone did not write or that were edited by hand.
+    /// Overwrite files mlzone did not write or that were edited by hand, and the output of
+    /// another profile or project (whose manifest records another profile path or project).
     #[arg(long)]
     pub force: bool,
     /// The day to judge by.

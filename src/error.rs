@@ -56,6 +56,26 @@ pub enum Error {
         /// Each file, with why.
         refusals: Vec<(PathBuf, String)>,
     },
+    /// `generate` would write one zone's files over another's: the manifest in the output
+    /// directory records another profile or project.
+    #[error(
+        "`{}` holds the files of another profile: its manifest records `{recorded}`{}, this run is `{profile}` (project `{project}`), both relative to `{}`\nhelp: check `-o DIR`; to replace that zone's files with this profile's, pass `--force`",
+        out.display(),
+        recorded_project.as_ref().map(|p| format!(" (project `{p}`)")).unwrap_or_default(),
+        out.display()
+    )]
+    OtherProfile {
+        /// The output directory.
+        out: PathBuf,
+        /// The profile the manifest records, relative to `out`.
+        recorded: String,
+        /// The project the manifest records, if it records one.
+        recorded_project: Option<String>,
+        /// This run's profile, relative to `out`.
+        profile: String,
+        /// This run's project.
+        project: String,
+    },
     /// A template failed to render.
     #[error("template `{name}` failed: {message}")]
     Template {
@@ -154,6 +174,7 @@ impl Error {
             | Error::InitExists { .. }
             | Error::Template { .. }
             | Error::Refused { .. }
+            | Error::OtherProfile { .. }
             | Error::RefusedAll { .. }
             | Error::PolicyDenied { .. }
             | Error::RecordedOverlayMissing { .. }

@@ -27,8 +27,12 @@ pub const MANIFEST: &str = ".mlzone/manifest.json";
 pub struct Manifest {
     /// mlzone's version.
     pub tool_version: String,
-    /// The profile, as named on the command line.
+    /// The profile, relative to the output directory (with `/`).
     pub profile: String,
+    /// The profile's project (absent from manifests of older versions): with `profile`, which
+    /// zone the directory holds, so `generate` does not write one zone's files over another's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     /// SHA-256 of the profile's files (the profile and every profile it extends).
     pub profile_hash: String,
     /// Every file mlzone owns, relative path → SHA-256.
@@ -62,6 +66,7 @@ impl Manifest {
         Manifest {
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
             profile,
+            project: None,
             profile_hash,
             files: files
                 .iter()
@@ -90,6 +95,11 @@ impl Manifest {
 /// manifest's bytes, are skipped, not parsed: a fleet's `diff` reads a manifest per profile.
 #[derive(Debug, Deserialize)]
 pub struct ManifestIndex {
+    /// [`Manifest::profile`].
+    pub profile: String,
+    /// [`Manifest::project`].
+    #[serde(default)]
+    pub project: Option<String>,
     /// Every file mlzone owns, by relative path ([`Manifest::files`]).
     pub files: BTreeMap<String, serde::de::IgnoredAny>,
     /// [`Manifest::templates`].

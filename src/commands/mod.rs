@@ -383,6 +383,11 @@ impl Rendered {
         security::settings(&self.plan)
     }
 
+    /// The project the files are of.
+    pub(crate) fn project(&self) -> &str {
+        &self.plan.project
+    }
+
     /// The manifest `generate` writes. Hashing every file costs as much as a diff, so only
     /// writing pays for it.
     pub(crate) fn manifest(&self) -> Manifest {
@@ -395,6 +400,7 @@ impl Rendered {
             self.naming.global.clone(),
         );
         manifest.templates = self.templates.clone();
+        manifest.project = Some(self.plan.project.clone());
         manifest
     }
 }
@@ -452,11 +458,12 @@ pub(crate) fn rendered(
     let mut overlay_warning = String::new();
     let mut changed_by_overlay = Vec::new();
     if let Some(overlay) = &overlay {
+        overlay_warning.push_str(&unread_report(overlay, ctx.color));
         overlay_passes(&plan, overlay, &files)?;
         let changes = overlay_changes(&plan, &meta, &files, helper)?;
         if !changes.is_empty() {
-            overlay_warning =
-                overlay_report(&changes, &plan.outputs, meta.overlay.as_deref(), ctx.color);
+            overlay_warning +=
+                &overlay_report(&changes, &plan.outputs, meta.overlay.as_deref(), ctx.color);
             mark_changed_by_overlay(&mut plan, &changes);
             files = render_with(&plan, &meta, Some(overlay), helper)?;
             changed_by_overlay = changes;
@@ -626,11 +633,7 @@ fn overlay_report(
     overlay: Option<&str>,
     color: bool,
 ) -> String {
-    let warning = if color {
-        "\x1b[1;33mwarning\x1b[0m"
-    } else {
-        "warning"
-    };
+    let warning = warning_label(color);
     let mut out = format!(
         "{warning}: the template overlay `{}` changes security settings the plan records (the embedded templates' value → the overlay's); COMPLIANCE.md marks their recommendations \"changed by overlay\"\n",
         overlay.unwrap_or_default()
@@ -648,6 +651,29 @@ fn overlay_report(
     }
     out.push_str(&lines.concat());
     out
+}
+
+/// The warning for the overlay's files that no template name matches (nothing reads them):
+/// nothing when there are none.
+fn unread_report(overlay: &Overlay, color: bool) -> String {
+    if overlay.unread.is_empty() {
+        return String::new();
+    }
+    format!(
+        "{}: the template overlay `{}` has files no template name matches, which are never read: {}\nhelp: a template's name ends in `.tera`, at the overlay's top level or under `terraform/` or `bicep/`, e.g. `terraform/backend.tf.tera`\n",
+        warning_label(color),
+        overlay.name,
+        overlay.unread.join(", ")
+    )
+}
+
+/// `warning`, in bold yellow when `color`, as diagnostics start it.
+pub(crate) fn warning_label(color: bool) -> &'static str {
+    if color {
+        "\x1b[1;33mwarning\x1b[0m"
+    } else {
+        "warning"
+    }
 }
 
 /// Record each change on its recommendation and on every other recommendation that rests on

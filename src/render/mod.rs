@@ -129,12 +129,18 @@ pub struct Overlay {
     pub name: String,
     /// Template name (`terraform/backend.tf.tera`) → text.
     pub templates: BTreeMap<String, String>,
+    /// Files no template name matches, which nothing reads (`terraform/notes.tf` without
+    /// `.tera`, `other/x.tera` outside the template directories), relative to the overlay and
+    /// sorted; hidden files (`.gitkeep`) aside.
+    pub unread: Vec<String>,
 }
 
 impl Overlay {
-    /// Read every `*.tera` file under `dir`.
+    /// Read every `*.tera` file at the top of `dir` and under its `terraform/` and `bicep/`;
+    /// the other files are listed in [`Overlay::unread`].
     pub fn read(dir: &std::path::Path) -> Result<Overlay, Error> {
         let mut templates = BTreeMap::new();
+        let mut unread = Vec::new();
         let mut stack = vec![dir.to_path_buf()];
         while let Some(next) = stack.pop() {
             let entries = std::fs::read_dir(&next).map_err(|source| Error::Read {
@@ -143,25 +149,38 @@ impl Overlay {
             })?;
             for entry in entries.flatten() {
                 let path = entry.path();
+                if entry.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
                 if path.is_dir() {
                     stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "tera") {
-                    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-                        path: path.clone(),
-                        source,
-                    })?;
-                    let name = path
-                        .strip_prefix(dir)
-                        .unwrap_or(&path)
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    templates.insert(name, text);
+                    continue;
                 }
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let read = name.ends_with(".tera")
+                    && [Group::Top, Group::Terraform, Group::Bicep]
+                        .iter()
+                        .any(|g| g.owns(&name));
+                if !read {
+                    unread.push(name);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                templates.insert(name, text);
             }
         }
+        unread.sort();
         Ok(Overlay {
             name: dir.display().to_string().replace('\\', "/"),
             templates,
+            unread,
         })
     }
 

@@ -505,3 +505,52 @@ fn a_crlf_checkout_of_unchanged_files_is_not_drift() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn another_profile_s_output_is_not_overwritten_without_force() {
+    // `generate other.yaml -o infra/` where `profile.yaml` generated `infra/`: a mistyped path
+    // would replace one zone's code with another's.
+    let dir = tempfile::tempdir().unwrap();
+    let first = profile(dir.path(), "");
+    let out = dir.path().join("infra");
+    generate(&first, &out).success();
+    let other = dir.path().join("other.yaml");
+    let body = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(&other, body.replace("project: gen", "project: other")).unwrap();
+    let before = snapshot(&out);
+    let refused = generate(&other, &out).code(4);
+    let stderr = text(&refused.get_output().stderr);
+    assert!(
+        stderr.contains("`../profile.yaml` (project `gen`)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`../other.yaml` (project `other`)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help:") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&out), before, "nothing is written");
+    // The same profile under another name is another profile too.
+    let moved = dir.path().join("moved.yaml");
+    std::fs::copy(&first, &moved).unwrap();
+    generate(&moved, &out).code(4);
+    assert_eq!(snapshot(&out), before, "nothing is written");
+    mlzone()
+        .arg("generate")
+        .arg(&other)
+        .arg("-o")
+        .arg(&out)
+        .arg("--force")
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join(".mlzone/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["profile"], "../other.yaml");
+    assert_eq!(manifest["project"], "other");
+    // Now the output is the other profile's: it regenerates without `--force`.
+    generate(&other, &out).success();
+}

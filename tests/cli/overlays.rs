@@ -1077,9 +1077,65 @@ fn an_overlay_that_adds_a_role_assignment_weakens_least_privilege() {
     );
 }
 
+#[test]
+fn generate_without_templates_warns_that_it_drops_the_recorded_overlay() {
+    // `generate` renders what it is told; the overlay `diff` would have used is named, with
+    // how to keep it, since dropping a backend falls back to local state.
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("company-templates");
+    template(
+        &overlay,
+        "terraform/backend.tf.tera",
+        "terraform {\n  backend \"azurerm\" {}\n}\n",
+    );
+    let p = project(dir.path(), "");
+    let out = dir.path().join("infra");
+    let quiet = on_overlay("generate", &p, &out, &overlay)
+        .assert()
+        .success();
+    assert_eq!(text(&quiet.get_output().stderr), "");
+    let run = on_output("generate", &p, &out).assert().success();
+    let stderr = text(&run.get_output().stderr);
+    assert!(
+        stderr
+            .contains("warning: the manifest records the template overlay `../company-templates`")
+            && stderr.contains(&format!(
+                "help: to keep it, pass `--templates {}`",
+                out.join("../company-templates").display()
+            )),
+        "{stderr}"
+    );
+    assert!(!out.join("terraform/backend.tf").exists());
+    // Recorded no more: the next run has nothing to warn of.
+    let again = on_output("generate", &p, &out).assert().success();
+    assert_eq!(text(&again.get_output().stderr), "");
+}
+
 /// `mlzone COMMAND PROFILE -o OUT --templates OVERLAY`, to be run.
 fn on_overlay(command: &str, profile: &Path, out: &Path, overlay: &Path) -> assert_cmd::Command {
     let mut cmd = on_output(command, profile, out);
     cmd.arg("--templates").arg(overlay);
     cmd
+}
+
+#[test]
+fn overlay_files_no_template_name_matches_are_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    template(&overlay, "other/x.tera", "# never read\n");
+    template(&overlay, "terraform/notes.tf", "# never read\n");
+    template(&overlay, "terraform/extra.tf.tera", "# read\n");
+    template(&overlay, ".gitkeep", "");
+    let p = project(dir.path(), "");
+    let out = dir.path().join("infra");
+    for command in ["generate", "diff"] {
+        let run = on_overlay(command, &p, &out, &overlay).assert();
+        let stderr = text(&run.get_output().stderr);
+        assert!(
+            stderr.contains("has files no template name matches, which are never read: other/x.tera, terraform/notes.tf\nhelp: a template's name ends in `.tera`"),
+            "{command}: {stderr}"
+        );
+    }
+    assert!(out.join("terraform/extra.tf").exists());
+    assert!(!out.join("terraform/notes.tf").exists());
 }
