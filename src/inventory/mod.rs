@@ -458,7 +458,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-14",
         what: "ingestion access mode",
         hardened: Hardened::Is("PrivateOnly"),
-        basis: None,
+        basis: Some(Basis::MonitorScopeAccess),
     },
     Attribute {
         terraform: Some(("azurerm_monitor_private_link_scope", "query_access_mode")),
@@ -469,7 +469,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "SEC-14",
         what: "query access mode",
         hardened: Hardened::Is("PrivateOnly"),
-        basis: None,
+        basis: Some(Basis::MonitorScopeAccess),
     },
     Attribute {
         terraform: Some((
@@ -537,7 +537,7 @@ const ATTRIBUTES: &[Attribute] = &[
         recommendation: "COST-09",
         what: "idle shutdown",
         hardened: Hardened::Set,
-        basis: Some(Basis::IdleShutdown),
+        basis: None,
     },
 ];
 

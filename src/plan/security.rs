@@ -86,15 +86,17 @@ pub enum Basis {
     /// A compute node's (or serverless compute's) public IP (SEC-09): SEC-02's evidence is
     /// compute without one.
     NodePublicIp,
-    /// A compute instance's idle shutdown (COST-09): SEC-10's evidence names it.
-    IdleShutdown,
     /// The key vault's purge protection (SEC-13): REL-07's and REL-08's recovery evidence names it.
     PurgeProtection,
     /// Public network access of the key vault or the registry (SEC-05): SEC-18's evidence is
     /// that they take private traffic only.
     PrivateOnly,
-    /// The storage replication (REL-01): REL-07's and REL-08's recovery evidence names it.
+    /// The storage replication (REL-01): REL-07's and REL-08's recovery evidence names it, and
+    /// SEC-05's the readable secondary it gives.
     StorageReplication,
+    /// An access mode of the zone's Azure Monitor Private Link Scope (SEC-14): SEC-05's evidence
+    /// is monitoring reached through the scope in those modes.
+    MonitorScopeAccess,
     /// The registry's geo-replication (REL-07): REL-08 deploys from the replica.
     GeoReplication,
     /// A policy assignment of a definition in `data/policies.yaml`: its recommendation and
@@ -114,10 +116,10 @@ impl Basis {
             Basis::WorkspaceDiagnostics => &["OPS-05", "COST-06", "POL-10"],
             Basis::Retention => &["OPS-05", "COST-06"],
             Basis::NodePublicIp => &["SEC-09", "SEC-02"],
-            Basis::IdleShutdown => &["COST-09", "SEC-10"],
             Basis::PurgeProtection => &["SEC-13", "REL-07", "REL-08"],
             Basis::PrivateOnly => &["SEC-05", "SEC-18"],
-            Basis::StorageReplication => &["REL-01", "REL-07", "REL-08"],
+            Basis::StorageReplication => &["REL-01", "REL-07", "REL-08", "SEC-05"],
+            Basis::MonitorScopeAccess => &["SEC-14", "SEC-05"],
             Basis::GeoReplication => &["REL-07", "REL-08"],
             Basis::Policy(definition) => {
                 let cited: &[&str] = match definition.key.as_str() {
@@ -405,7 +407,6 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
             i.idle_shutdown.clone().unwrap_or_else(|| "off".to_owned()),
             i.idle_shutdown.is_some(),
         );
-        s.last().rest_on(Basis::IdleShutdown);
     }
     let g = &plan.governance;
     for a in &g.assignments {
@@ -815,6 +816,7 @@ fn monitoring(s: &mut Settings, r: &RegionPlan, key: &dyn Fn(&str) -> String) {
             mode.clone(),
             mode == "PrivateOnly",
         );
+        s.last().rest_on(Basis::MonitorScopeAccess);
     }
 }
 
@@ -886,7 +888,7 @@ mod tests {
             Basis::WorkspaceDiagnostics,
             Basis::Retention,
             Basis::NodePublicIp,
-            Basis::IdleShutdown,
+            Basis::MonitorScopeAccess,
             Basis::PurgeProtection,
             Basis::PrivateOnly,
             Basis::StorageReplication,
