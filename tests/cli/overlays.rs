@@ -952,6 +952,25 @@ fn rests_on(compliance: &str, line: &str, ids: &[&str], embedded: &[&str]) {
     }
 }
 
+/// `generate --format FORMAT` of a customer-VNet project in `dir` with `overlay`, whose change
+/// `line` to the compute NSG is a SEC-14 warning and weakens each recommendation resting on the
+/// NSG; gives COMPLIANCE.md.
+fn compute_nsg_weakened(dir: &Path, overlay: &Path, format: &str, line: &str) -> String {
+    let p = extending(dir, "profiles/customer-vnet.yaml", "project: overlay\n");
+    let (stderr, compliance) = generated(&p, overlay, &["--format", format]);
+    assert!(
+        stderr.lines().any(|l| l.trim() == format!("SEC-14 {line}")),
+        "{stderr}"
+    );
+    rests_on(
+        &compliance,
+        line,
+        &["SEC-04", "SEC-14", "SEC-16"],
+        &["SEC-04", "SEC-14"],
+    );
+    compliance
+}
+
 #[test]
 fn an_overlay_that_opens_the_compute_nsg_to_the_internet_weakens_each_recommendation_resting_on_it()
 {
@@ -970,23 +989,12 @@ fn an_overlay_that_opens_the_compute_nsg_to_the_internet_weakens_each_recommenda
         "bicep/extra.bicep.tera",
         "resource egress 'Microsoft.Network/networkSecurityGroups/securityRules@2025-05-01' = {\n  name: 'open-egress'\n  properties: {\n    priority: 100\n    direction: 'Outbound'\n    access: 'Allow'\n    protocol: '*'\n    destinationAddressPrefix: '*'\n  }\n}\n",
     );
-    let p = extending(
-        dir.path(),
-        "profiles/customer-vnet.yaml",
-        "project: overlay\n",
-    );
     for format in ["terraform", "bicep"] {
-        let (stderr, compliance) = generated(&p, &overlay, &["--format", format]);
-        let line = "added: NSG rule open-egress allows outbound to the internet (internet destination) (weakens)";
-        assert!(
-            stderr.lines().any(|l| l.trim() == format!("SEC-14 {line}")),
-            "{stderr}"
-        );
-        rests_on(
-            &compliance,
-            line,
-            &["SEC-04", "SEC-14", "SEC-16"],
-            &["SEC-04", "SEC-14"],
+        let compliance = compute_nsg_weakened(
+            dir.path(),
+            &overlay,
+            format,
+            "added: NSG rule open-egress allows outbound to the internet (internet destination) (weakens)",
         );
         // What the embedded templates write is no fact of this zone any more.
         let sec04 = evidence(row(&compliance, "SEC-04"));
@@ -1009,22 +1017,11 @@ fn an_overlay_that_drops_the_compute_nsg_s_internet_deny_in_one_format_weakens_w
         "{% if net.deny_internet_outbound %}{% set deny",
         "{% if false %}{% set deny",
     );
-    let p = extending(
+    compute_nsg_weakened(
         dir.path(),
-        "profiles/customer-vnet.yaml",
-        "project: overlay\n",
-    );
-    let (stderr, compliance) = generated(&p, &overlay, &["--format", "terraform"]);
-    let line = "removed: NSG rule deny-out-internet denies outbound to the internet (weakens) — Terraform: absent (overlay); Bicep: Internet";
-    assert!(
-        stderr.lines().any(|l| l.trim() == format!("SEC-14 {line}")),
-        "{stderr}"
-    );
-    rests_on(
-        &compliance,
-        line,
-        &["SEC-04", "SEC-14", "SEC-16"],
-        &["SEC-04", "SEC-14"],
+        &overlay,
+        "terraform",
+        "removed: NSG rule deny-out-internet denies outbound to the internet (weakens) — Terraform: absent (overlay); Bicep: Internet",
     );
 }
 
