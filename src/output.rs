@@ -643,6 +643,9 @@ pub struct Replacement {
     /// `new` by hand.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kept_by_azure: Option<String>,
+    /// Set when a Bicep deployment cannot replace the resource: how to delete it first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete_before_bicep: Option<String>,
 }
 
 /// The create-only fields of `new` whose value differs from `old`'s and whose change replaces
@@ -661,6 +664,7 @@ pub fn replacements(old: &[CreateOnly], new: &[CreateOnly]) -> Vec<Replacement> 
                 old: o.value.clone(),
                 new: n.value.clone(),
                 kept_by_azure: n.kept_by_azure.clone(),
+                delete_before_bicep: n.delete_before_bicep.clone(),
             })
         })
         .collect()

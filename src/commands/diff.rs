@@ -183,6 +183,11 @@ fn replaced(replacements: &[output::Replacement]) -> String {
                 "  {}: {} {} → {} ({}), replaces the resource\n",
                 r.resource, r.field, r.old, r.new, r.property
             ));
+            if let Some(delete) = &r.delete_before_bicep {
+                out.push_str(&format!(
+                    "    a Bicep deployment cannot replace it: first run `{delete}`\n"
+                ));
+            }
         }
         out.push('\n');
     }

@@ -287,10 +287,11 @@ pub(crate) fn describe(plan: &Plan) -> String {
         "\nset only at creation (changing one replaces the resource, or Azure keeps the old value)"
     );
     for c in &plan.create_only {
-        let note = match (&c.one_way_from, &c.kept_by_azure) {
-            (Some(from), _) => format!(" (only leaving {from})"),
-            (None, Some(_)) => " (kept by Azure: a deployment does not change it)".to_owned(),
-            (None, None) => String::new(),
+        let note = match (&c.one_way_from, &c.kept_by_azure, &c.delete_before_bicep) {
+            (Some(from), _, _) => format!(" (only leaving {from})"),
+            (None, Some(_), _) => " (kept by Azure: a deployment does not change it)".to_owned(),
+            (None, None, Some(_)) => " (Bicep: delete it before deploying a change)".to_owned(),
+            (None, None, None) => String::new(),
         };
         let _ = writeln!(out, "  {}: {} = {}{note}", c.resource, c.field, c.value);
     }

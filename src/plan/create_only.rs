@@ -117,6 +117,7 @@ pub(crate) fn create_only(plan: &Plan) -> Vec<CreateOnly> {
             ));
         }
     }
+    out.extend(instances(plan));
     out.push(field(
         "registry/zone_redundancy",
         "regions.primary, waivers (REL-01)",
@@ -138,6 +139,76 @@ pub(crate) fn create_only(plan: &Plan) -> Vec<CreateOnly> {
     out
 }
 
+/// The compute instances' fields: Azure does not update an instance in place (azurerm @
+/// 69697b7f, `machine_learning_compute_instance_resource.go`: no update, every argument ForceNew,
+/// `tags` too; redeploying one with schedules fails, Azure/azure-quickstart-templates#11830). The
+/// Terraform replaces it; a Bicep deployment cannot, so the instance is deleted first.
+fn instances(plan: &Plan) -> Vec<CreateOnly> {
+    let Some(primary) = plan.regions.first() else {
+        return Vec::new();
+    };
+    let tags: Vec<String> = plan.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut out = Vec::new();
+    for i in &plan.instances {
+        let instance = format!("compute instance {} ({})", i.name, primary.location);
+        // Azure ML CLI v2 (Learn, "Create a compute cluster": `az ml compute delete --name`).
+        let delete = format!(
+            "az ml compute delete --name {} --workspace-name {} --resource-group {} --yes",
+            i.name, primary.workspace.name, primary.names.resource_group
+        );
+        let schedule = i.schedule.as_ref().map_or_else(
+            || "none".to_owned(),
+            |s| {
+                format!(
+                    "start {}, stop {} ({})",
+                    s.start.as_deref().unwrap_or("none"),
+                    s.stop.as_deref().unwrap_or("none"),
+                    s.time_zone
+                )
+            },
+        );
+        let fields = [
+            ("vm_size", "sku", "vmSize", i.sku.clone()),
+            (
+                "idle_shutdown",
+                "idle_shutdown",
+                "idleTimeBeforeShutdown",
+                i.idle_shutdown.clone().unwrap_or_else(|| "none".to_owned()),
+            ),
+            ("schedule", "schedule", "schedules", schedule),
+            (
+                "user",
+                "user_object_id",
+                "personalComputeInstanceSettings.assignedUser",
+                i.user_object_id.clone(),
+            ),
+        ];
+        for (what, profile_field, property, value) in fields {
+            out.push(CreateOnly {
+                delete_before_bicep: Some(delete.clone()),
+                ..field(
+                    &format!("primary/instance/{}/{what}", i.name),
+                    &format!("compute.instances[{}].{profile_field}", i.name),
+                    &instance,
+                    property,
+                    value,
+                )
+            });
+        }
+        out.push(CreateOnly {
+            delete_before_bicep: Some(delete),
+            ..field(
+                &format!("primary/instance/{}/tags", i.name),
+                "tags",
+                &instance,
+                "tags",
+                tags.join(", "),
+            )
+        });
+    }
+    out
+}
+
 fn field(key: &str, field: &str, resource: &str, property: &str, value: String) -> CreateOnly {
     CreateOnly {
         key: key.to_owned(),
@@ -147,5 +218,6 @@ fn field(key: &str, field: &str, resource: &str, property: &str, value: String) 
         value,
         one_way_from: None,
         kept_by_azure: None,
+        delete_before_bicep: None,
     }
 }

@@ -201,6 +201,10 @@ pub struct CreateOnly {
     /// change neither applies it nor replaces the resource: how to apply it by hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kept_by_azure: Option<String>,
+    /// Set when a Bicep deployment cannot replace the resource (it only PUTs it again, and
+    /// Azure does not update it in place): the command that deletes it before deploying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_before_bicep: Option<String>,
 }
 
 /// A role for a Microsoft first-party application's service principal, whose object ID differs

@@ -530,6 +530,22 @@ const CREATE_ONLY: &[(&str, &str, &str, &str, &str, &str)] = &[
         "Dedicated",
     ),
     (
+        "",
+        INSTANCE_E8,
+        "compute instance alice-dev (westeurope)",
+        "compute.instances[alice-dev].sku",
+        "Standard_E4_v5",
+        "Standard_E8_v5",
+    ),
+    (
+        "",
+        "tags: {owner: someone-else}\n",
+        "compute instance alice-dev (westeurope)",
+        "tags",
+        "cost-center=0000, environment=dev, managed-by=mlzone, owner=ml-platform, project=explore",
+        "cost-center=0000, environment=dev, managed-by=mlzone, owner=someone-else, project=explore",
+    ),
+    (
         "budget:\n  monthly: 500\n  start_date: 2027-01-01\n",
         "budget:\n  monthly: 500\n  start_date: 2027-02-01\n",
         "budget budget-explore-dev-weu",
@@ -569,10 +585,70 @@ fn diff_reports_no_replacement_for_a_change_azure_makes_in_place() {
     );
     assert!(stdout.contains("drift:"), "{stdout}");
     assert!(!stdout.contains("set only at creation"), "{stdout}");
-    // A tag is not create-only.
+    // A tag is create-only on compute instances alone.
     let stdout = diff_after_change("", "tags: {owner: someone-else}\n");
     assert!(stdout.contains("drift:"), "{stdout}");
-    assert!(!stdout.contains("replaces the resource"), "{stdout}");
+    let replaced: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.ends_with("replaces the resource"))
+        .collect();
+    assert!(
+        replaced
+            .iter()
+            .all(|l| l.starts_with("  compute instance alice-dev ")),
+        "{replaced:?}"
+    );
+}
+
+/// The exploratory profile's instance, on a larger size.
+const INSTANCE_E8: &str = "compute:
+  instances:
+    - name: alice-dev
+      sku: Standard_E8_v5
+      user_object_id: 22222222-2222-4222-8222-222222222222
+      idle_shutdown: PT30M
+      schedule: {start: \"0 8 * * 1-5\", stop: \"0 19 * * 1-5\", time_zone: W. Europe Standard Time}
+";
+
+#[test]
+fn a_changed_compute_instance_is_replaced_by_terraform_and_deleted_before_a_bicep_deployment() {
+    // azurerm's compute instance has no update (every argument ForceNew, tags too; azurerm @
+    // 69697b7f machine_learning_compute_instance_resource.go): the azapi instance is replaced
+    // when its body's properties or the tags change (azapi 2.x `replace_triggers_refs`, paths in
+    // the body; `replace_triggers_external_values`, any value).
+    let zone = Zone::of("profiles/exploratory.yaml", "");
+    let instance = zone.block("azapi_resource.primary_alice-dev");
+    let Expression::Array(refs) = attribute(instance, "replace_triggers_refs") else {
+        panic!("no replace_triggers_refs on the instance");
+    };
+    assert_eq!(refs.iter().map(text_of).collect::<Vec<_>>(), ["properties"]);
+    let Expression::Object(external) = attribute(instance, "replace_triggers_external_values")
+    else {
+        panic!("no replace_triggers_external_values on the instance");
+    };
+    let tags: Vec<String> = external
+        .iter()
+        .filter(|(k, _)| k.to_string() == "tags")
+        .map(|(_, v)| reference(v))
+        .collect();
+    assert_eq!(tags, ["local.tags"]);
+    assert!(
+        zone.compliance
+            .contains("**Compute instances are replaced, never updated**"),
+        "COMPLIANCE.md says so"
+    );
+
+    // A Bicep deployment PUTs the instance again: diff names the command that deletes it first.
+    let stdout = diff_after_change("", INSTANCE_E8);
+    let at = stdout
+        .find("  compute instance alice-dev (westeurope): compute.instances[alice-dev].sku ")
+        .unwrap_or_else(|| panic!("no replacement of the instance:\n{stdout}"));
+    let next = stdout[at..].lines().nth(1).unwrap_or_default();
+    assert_eq!(
+        next,
+        "    a Bicep deployment cannot replace it: first run `az ml compute delete --name alice-dev \
+         --workspace-name mlw-explore-dev-weu --resource-group rg-explore-dev-weu --yes`"
+    );
 }
 
 #[test]

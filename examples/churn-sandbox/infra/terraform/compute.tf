@@ -41,6 +41,11 @@ resource "azapi_resource" "primary_dana-dev" {
   tags      = local.tags
   # No managed identity: the instance acts as its user, and idle shutdown works (COST-09).
 
+  # Azure does not update a compute instance in place (azurerm's has no update: every argument,
+  # tags too, is ForceNew): a change of its properties or tags replaces it.
+  replace_triggers_refs            = ["properties"]
+  replace_triggers_external_values = { tags = local.tags }
+
   body = {
     properties = {
       computeType      = "ComputeInstance"
@@ -95,6 +100,11 @@ resource "azapi_resource" "primary_omar-dev" {
   location  = azurerm_resource_group.primary.location
   tags      = local.tags
   # No managed identity: the instance acts as its user, and idle shutdown works (COST-09).
+
+  # Azure does not update a compute instance in place (azurerm's has no update: every argument,
+  # tags too, is ForceNew): a change of its properties or tags replaces it.
+  replace_triggers_refs            = ["properties"]
+  replace_triggers_external_values = { tags = local.tags }
 
   body = {
     properties = {

@@ -47,6 +47,8 @@ resource cluster1 'Microsoft.MachineLearningServices/workspaces/computes@2026-05
   }
 }
 
+// Azure does not update a compute instance in place, and a deployment cannot replace one: delete
+// a changed instance before deploying (`mlzone diff` prints the command).
 resource instance1 'Microsoft.MachineLearningServices/workspaces/computes@2026-05-01' = {
   parent: workspace
   name: 'dana-dev'
