@@ -199,8 +199,41 @@ pub struct Initiative {
 struct PoliciesFile {
     policies: Vec<PolicyDefinition>,
     initiatives: Vec<Initiative>,
-    defender_plans: Vec<String>,
+    defender_plans: Vec<DefenderPlan>,
     allowed_compute_sizes: PolicyTarget,
+}
+
+/// A Defender for Cloud plan as the zone sets it (SEC-01): `Microsoft.Security/pricings/{name}`
+/// on the Standard tier, with its sub-plan and every extension enabled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefenderPlan {
+    /// Pricing name: `StorageAccounts`.
+    pub name: String,
+    /// The built-in policy definition (GUID) whose configuration of the plan this is.
+    pub source: String,
+    /// Sub-plan: `DefenderForStorageV2`; `None` where the plan has none.
+    #[serde(default)]
+    pub sub_plan: Option<String>,
+    /// Extensions, each enabled.
+    #[serde(default)]
+    pub extensions: Vec<DefenderExtension>,
+}
+
+/// An extension of a Defender for Cloud plan, enabled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefenderExtension {
+    /// Name: `OnUploadMalwareScanning`.
+    pub name: String,
+    /// `additionalExtensionProperties`, values as the pricings API takes them (strings).
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
+}
+
+impl std::fmt::Display for DefenderPlan {
+    /// The pricing name.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
 }
 
 /// The resource type and alias a custom policy rule tests.
@@ -317,8 +350,17 @@ pub fn alias(alias: &str) -> Option<&'static Alias> {
 }
 
 /// Defender for Cloud plans enabled at subscription scope (SEC-01).
-pub fn defender_plans() -> &'static [String] {
+pub fn defender_plans() -> &'static [DefenderPlan] {
     &POLICIES.defender_plans
+}
+
+/// The pricing names of `plans`, comma-separated: `StorageAccounts, KeyVaults`.
+pub fn defender_plan_names(plans: &[DefenderPlan]) -> String {
+    plans
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A private endpoint kind and the DNS zones it needs.

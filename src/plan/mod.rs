@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::facts::{Kind, SkuKind};
+use crate::facts::{self, Kind, SkuKind};
 use crate::naming::Names;
 use crate::profile::{EgressVia, Environment, NetworkMode, OutputFormat, Purpose, SuffixSource};
 
@@ -1001,8 +1001,8 @@ pub struct GovernancePlan {
     pub initiatives: Vec<InitiativeAssignment>,
     /// Custom policy definitions mlzone generates (with their assignment).
     pub custom_policies: Vec<CustomPolicy>,
-    /// Defender for Cloud plans to enable (SEC-01).
-    pub defender_plans: Vec<String>,
+    /// Defender for Cloud plans to enable (SEC-01), each with its sub-plan and extensions.
+    pub defender_plans: Vec<facts::DefenderPlan>,
     /// Exemptions from the zone's Deny assignments, one per waived recommendation and
     /// assignment whose rule the waived setting fails, each at every region's resource group
     /// (the zone's scope, under the assignment's).

@@ -459,7 +459,7 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
         if g.defender_plans.is_empty() {
             "none".to_owned()
         } else {
-            g.defender_plans.join(", ")
+            facts::defender_plan_names(&g.defender_plans)
         },
         !g.defender_plans.is_empty(),
     );

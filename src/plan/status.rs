@@ -115,7 +115,7 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
         // when the profile says so (`policy.defender_plans: manage`).
         "SEC-01" if plan.governance.defender_plans.is_empty() => missing.push(format!(
             "Defender for Cloud plans {} on the Standard tier: the subscription owner enables them, or `policy.defender_plans: manage` has the zone set them",
-            facts::defender_plans().join(", ")
+            facts::defender_plan_names(facts::defender_plans())
         )),
         "SEC-02" => {
             // The guide's fallback when managed isolation cannot be used is met, not the

@@ -676,6 +676,183 @@ fn diff_says_a_changed_key_rotation_is_kept_by_azure_and_how_to_apply_it() {
     );
 }
 
+// ------------------------------------------------------------------ Defender for Cloud plans
+
+/// Each Defender plan as the zone states it: name, sub-plan, extensions with their properties
+/// (`data/policies.yaml`: Learn "Enable and configure with Infrastructure as Code templates" for
+/// Defender for Storage, and the "Configure Microsoft Defender for ... plan" built-in policies,
+/// Azure/azure-policy @ f4a50bac).
+type DefenderFacts = (
+    &'static str,
+    Option<&'static str>,
+    &'static [(&'static str, &'static [(&'static str, &'static str)])],
+);
+const DEFENDER: &[DefenderFacts] = &[
+    (
+        "StorageAccounts",
+        Some("DefenderForStorageV2"),
+        &[
+            (
+                "OnUploadMalwareScanning",
+                &[("CapGBPerMonthPerStorageAccount", "5000")],
+            ),
+            ("SensitiveDataDiscovery", &[]),
+        ],
+    ),
+    ("KeyVaults", Some("PerTransaction"), &[]),
+    (
+        "Containers",
+        None,
+        &[
+            ("ContainerRegistriesVulnerabilityAssessments", &[]),
+            ("AgentlessDiscoveryForKubernetes", &[]),
+            ("AgentlessVmScanning", &[]),
+            ("ContainerSensor", &[("SecurityGatingEnabled", "True")]),
+            ("ContainerIntegrityContribution", &[]),
+        ],
+    ),
+    (
+        "AI",
+        None,
+        &[
+            ("AIPromptEvidence", &[]),
+            ("AIPromptSharingWithPurview", &[]),
+        ],
+    ),
+];
+
+#[test]
+fn defender_plans_are_stated_whole_in_both_formats_and_terraform_keeps_a_live_sub_plan() {
+    // azurerm turns off every extension its configuration leaves out, and its `subplan` is
+    // ForceNew, not Computed (azurerm @ 69697b7f, security_center_subscription_pricing_resource.go).
+    let zone = Zone::of(
+        "profiles/baseline.yaml",
+        "policy: {scope: subscription, defender_plans: manage}\n",
+    );
+    let defender = bicep::parse(&zone.bicep["defender.bicep"]).expect("Bicep");
+    let bicep_plans = bicep_resources(&defender, "Microsoft.Security/pricings@");
+    assert_eq!(bicep_plans.len(), DEFENDER.len());
+    for ((name, sub_plan, extensions), (_, body)) in DEFENDER.iter().zip(bicep_plans) {
+        let expected: Vec<(String, BTreeMap<String, String>)> = extensions
+            .iter()
+            .map(|(e, props)| {
+                let props = props
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
+                ((*e).to_owned(), props.collect())
+            })
+            .collect();
+
+        let block = zone.block(&format!(
+            "azurerm_security_center_subscription_pricing.{}",
+            name.to_lowercase()
+        ));
+        assert_eq!(text_of(&attribute(block, "resource_type")), *name);
+        assert_eq!(text_of(&attribute(block, "tier")), "Standard", "{name}");
+        assert_eq!(
+            Some(text_of(&attribute(block, "subplan"))).filter(|s| !s.is_empty()),
+            sub_plan.map(str::to_owned),
+            "{name}"
+        );
+        let terraform: Vec<(String, BTreeMap<String, String>)> = block
+            .body()
+            .blocks()
+            .filter(|b| b.identifier() == "extension")
+            .map(|e| {
+                let props = match attribute(e, "additional_extension_properties") {
+                    Expression::Object(map) => map
+                        .iter()
+                        .map(|(k, v)| (k.to_string().trim_matches('"').to_owned(), text_of(v)))
+                        .collect(),
+                    _ => BTreeMap::new(),
+                };
+                (text_of(&attribute(e, "name")), props)
+            })
+            .collect();
+        assert_eq!(terraform, expected, "{name}: Terraform extensions");
+        let lifecycle = nested(block, "lifecycle");
+        assert_eq!(
+            attribute(lifecycle, "prevent_destroy"),
+            Expression::Bool(true)
+        );
+        let Expression::Array(ignored) = attribute(lifecycle, "ignore_changes") else {
+            panic!("{name}: no ignore_changes");
+        };
+        assert_eq!(
+            ignored.iter().map(reference).collect::<Vec<_>>(),
+            ["subplan"]
+        );
+
+        let properties = prop(body, "properties").expect("properties");
+        assert_eq!(
+            prop(body, "name").and_then(Expr::literal).as_deref(),
+            Some(*name)
+        );
+        assert_eq!(
+            prop(properties, "pricingTier")
+                .and_then(Expr::literal)
+                .as_deref(),
+            Some("Standard")
+        );
+        assert_eq!(
+            prop(properties, "subPlan")
+                .and_then(Expr::literal)
+                .as_deref(),
+            *sub_plan,
+            "{name}"
+        );
+        let bicep: Vec<(String, BTreeMap<String, String>)> = match prop(properties, "extensions") {
+            Some(Expr {
+                kind: ExprKind::Array(items),
+                ..
+            }) => items
+                .iter()
+                .map(|item| {
+                    let Item::Value(e) = item else {
+                        panic!("a spread")
+                    };
+                    assert_eq!(
+                        prop(e, "isEnabled").and_then(Expr::literal).as_deref(),
+                        Some("True"),
+                        "{name}"
+                    );
+                    let name = prop(e, "name").and_then(Expr::literal).unwrap_or_default();
+                    (name, props_of(e))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        assert_eq!(bicep, expected, "{name}: Bicep extensions");
+    }
+    assert!(
+        zone.compliance.contains("**Defender for Cloud plans** (SEC-01)")
+            && zone.compliance.contains("StorageAccounts on DefenderForStorageV2 with OnUploadMalwareScanning (CapGBPerMonthPerStorageAccount 5000), SensitiveDataDiscovery"),
+        "COMPLIANCE.md states the plans"
+    );
+}
+
+/// The `additionalExtensionProperties` of a Bicep extension object, as text.
+fn props_of(extension: &Expr) -> BTreeMap<String, String> {
+    let Some(Expr {
+        kind: ExprKind::Object(entries),
+        ..
+    }) = prop(extension, "additionalExtensionProperties")
+    else {
+        return BTreeMap::new();
+    };
+    entries
+        .iter()
+        .filter_map(|entry| match entry {
+            bicep::Entry::Prop {
+                key: bicep::Key::Name(key),
+                value,
+                ..
+            } => Some((key.clone(), value.literal()?)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `mlzone diff`'s output once the exploratory profile plus `before`, generated, became the
 /// exploratory profile plus `after`: drift, exit 1.
 fn diff_after_change(before: &str, after: &str) -> String {
