@@ -1055,6 +1055,27 @@ fn an_overlay_that_widens_an_fqdn_rule_in_one_format_weakens_what_rests_on_it_an
         sec16.contains("outbound FQDN rule pypi (pypi.org)"),
         "{sec16}"
     );
+    // `diff --json` names the format the overlay changes and what else rests on the rule.
+    let run = on_overlay(
+        "diff",
+        &project(dir.path(), ""),
+        &dir.path().join("infra"),
+        &overlay,
+    )
+    .arg("--json")
+    .assert()
+    .code(0);
+    let value: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+    let changes = value["profiles"][0]["overlay"].as_array().unwrap();
+    let pypi = changes
+        .iter()
+        .find(|c| c["label"] == "outbound rule pypi (internet destination)")
+        .unwrap_or_else(|| panic!("{value:#}"));
+    assert_eq!(pypi["format"], "terraform", "{pypi:#}");
+    assert_eq!(
+        pypi["also"],
+        serde_json::json!(["SEC-02", "SEC-14", "SEC-16"])
+    );
 }
 
 #[test]
