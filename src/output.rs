@@ -626,7 +626,7 @@ pub enum Change {
 }
 
 /// A create-only field that changed: deploying the change replaces `resource`, or, with
-/// `kept_by_azure`, leaves it as it was created.
+/// `kept_by_azure`, leaves it as it was created, or, with `refused_by_azure`, fails.
 #[derive(Debug, Clone, Serialize)]
 pub struct Replacement {
     /// The resource replaced, for people: `workspace mlw-x`.
@@ -646,6 +646,9 @@ pub struct Replacement {
     /// Set when a Bicep deployment cannot replace the resource: how to delete it first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_before_bicep: Option<String>,
+    /// Set when Azure refuses the change, so that a deployment of it fails: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused_by_azure: Option<String>,
 }
 
 /// The create-only fields of `new` whose value differs from `old`'s and whose change replaces
@@ -665,6 +668,7 @@ pub fn replacements(old: &[CreateOnly], new: &[CreateOnly]) -> Vec<Replacement> 
                 new: n.value.clone(),
                 kept_by_azure: n.kept_by_azure.clone(),
                 delete_before_bicep: n.delete_before_bicep.clone(),
+                refused_by_azure: n.refused_by_azure.clone(),
             })
         })
         .collect()

@@ -168,14 +168,29 @@ pub(super) fn change_text(c: &SecurityChange) -> String {
     format!("{what} ({}){replaces}", c.effect)
 }
 
-/// The resources a deployment of the new files replaces, each with the field that makes it.
+/// The resources a deployment of the new files replaces, each with the field that makes it;
+/// then the changes Azure refuses and those it does not make.
 fn replaced(replacements: &[output::Replacement]) -> String {
     if replacements.is_empty() {
         return String::new();
     }
+    let (refused, rest): (Vec<_>, Vec<_>) = replacements
+        .iter()
+        .partition(|r| r.refused_by_azure.is_some());
     let (kept, replaced): (Vec<_>, Vec<_>) =
-        replacements.iter().partition(|r| r.kept_by_azure.is_some());
+        rest.into_iter().partition(|r| r.kept_by_azure.is_some());
     let mut out = String::new();
+    if !refused.is_empty() {
+        out.push_str("set only at creation: Azure refuses the change, deploying it fails\n");
+        for r in refused {
+            let why = r.refused_by_azure.as_deref().unwrap_or_default();
+            out.push_str(&format!(
+                "  {}: {} {} → {} ({}); {why}\n",
+                r.resource, r.field, r.old, r.new, r.property
+            ));
+        }
+        out.push('\n');
+    }
     if !replaced.is_empty() {
         out.push_str("set only at creation: deploying this replaces resources\n");
         for r in replaced {

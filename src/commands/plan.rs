@@ -288,6 +288,9 @@ pub(crate) fn describe(plan: &Plan) -> String {
     );
     for c in &plan.create_only {
         let note = match (&c.one_way_from, &c.kept_by_azure, &c.delete_before_bicep) {
+            (Some(from), _, _) if c.refused_by_azure.is_some() => {
+                format!(" (Azure refuses leaving {from})")
+            }
             (Some(from), _, _) => format!(" (only leaving {from})"),
             (None, Some(_), _) => " (kept by Azure: a deployment does not change it)".to_owned(),
             (None, None, Some(_)) => " (Bicep: delete it before deploying a change)".to_owned(),

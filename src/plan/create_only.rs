@@ -3,7 +3,9 @@
 //! azurerm @ 69697b7f: workspace `high_business_impact`, `encryption`, `location`, `name`;
 //! storage `queue_encryption_key_type`, `table_encryption_key_type`; compute cluster `vm_size`,
 //! `vm_priority`; registry `zone_redundancy_enabled`; budget `time_period.start_date`), or Azure
-//! refuses the change (a managed network's isolation cannot go back to `Disabled`). `mlzone
+//! refuses the change (a managed network's isolation cannot go back to `Disabled`; a key vault's
+//! purge protection cannot be turned off, and azurerm does not replace the vault but fails the
+//! update: `purge_protection_enabled` is not ForceNew). `mlzone
 //! diff` reports a change of one as a replacement of the resource it names, or, where Azure keeps
 //! the value the resource was created with (a key's rotation policy), as a change a deployment
 //! does not make, with how to make it.
@@ -65,6 +67,21 @@ pub(crate) fn create_only(plan: &Plan) -> Vec<CreateOnly> {
                     "Disabled"
                 }
                 .to_owned(),
+            )
+        });
+        out.push(CreateOnly {
+            one_way_from: Some("true".to_owned()),
+            refused_by_azure: Some(
+                "once a vault has purge protection, Azure refuses to turn it off; keep it on \
+                 (encryption.customer_managed_key, or no REL-07 waiver)"
+                    .to_owned(),
+            ),
+            ..field(
+                &key("key_vault/purge_protection"),
+                "environment, encryption.customer_managed_key, waivers (SEC-13, REL-07)",
+                &format!("key vault {}", r.key_vault.name),
+                "purge_protection_enabled / enablePurgeProtection",
+                r.key_vault.purge_protection.to_string(),
             )
         });
         if let Some(k) = &r.key_vault.key {
@@ -219,5 +236,6 @@ fn field(key: &str, field: &str, resource: &str, property: &str, value: String) 
         one_way_from: None,
         kept_by_azure: None,
         delete_before_bicep: None,
+        refused_by_azure: None,
     }
 }

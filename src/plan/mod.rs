@@ -205,6 +205,10 @@ pub struct CreateOnly {
     /// Azure does not update it in place): the command that deletes it before deploying.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_before_bicep: Option<String>,
+    /// Set when Azure refuses a change away from `one_way_from`, so that a deployment of it
+    /// fails instead of replacing the resource: why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused_by_azure: Option<String>,
 }
 
 /// A role for a Microsoft first-party application's service principal, whose object ID differs
@@ -599,7 +603,8 @@ pub struct OutboundRulePlan {
 pub struct KeyVaultPlan {
     /// Name.
     pub name: String,
-    /// Purge protection (SEC-13; required for CMK).
+    /// Purge protection (SEC-13; required for CMK). Azure never turns it off once on: a
+    /// create-only field, one way from `true` (`create_only.rs`).
     pub purge_protection: bool,
     /// Soft-delete retention in days.
     pub soft_delete_days: u32,

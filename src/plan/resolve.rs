@@ -193,6 +193,18 @@ fn resolve_bare(profile: &Profile) -> Plan {
     plan
 }
 
+/// Whether a region's key vault is purge-protected. CMK needs it and REL-07 wants it for
+/// recovery; in production it is on whatever is waived, as Azure refuses to turn it off once a
+/// vault has it ("the property does not accept false as its value", Microsoft Learn
+/// `KeyVaultProperties.EnablePurgeProtection`; azurerm @ 69697b7f
+/// `internal/services/keyvault/key_vault_resource.go` errors on the update): a waiver added to a
+/// deployed production zone must not produce files that cannot be applied. Outside production a
+/// new zone may go without, so that its vault names are free again after a teardown; a change
+/// that would turn it off is create-only (`create_only.rs`).
+fn purge_protection(profile: &Profile, cmk: bool, waived: &dyn Fn(&str) -> bool) -> bool {
+    profile.environment == Environment::Prod || cmk || !waived("REL-07")
+}
+
 /// Outside production a destroyed workspace is purged, so that the zone can be re-created under
 /// the same names at once; in production Terraform refuses to destroy the workspace, its
 /// vault or its storage, Azure refuses to delete them for the Bicep (a delete lock), and a
@@ -400,8 +412,7 @@ fn region_plan(
         },
         key_vault: KeyVaultPlan {
             name: names.key_vault.clone(),
-            // CMK needs purge protection; REL-07 wants it for recovery either way.
-            purge_protection: cmk || !waived("REL-07"),
+            purge_protection: purge_protection(profile, cmk, waived),
             soft_delete_days: SOFT_DELETE_DAYS,
             rbac_authorization: true,
             public_network_access: !private,

@@ -2100,3 +2100,38 @@ fn a_second_region_is_not_a_model_deployed_there() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn production_key_vaults_keep_purge_protection_whatever_is_waived() {
+    // Azure refuses to turn purge protection off once it is on: no waiver may do it to a
+    // production vault, and outside production turning it off is a one-way change.
+    let waive_both = |profile: &mut Value| {
+        profile["encryption"] = json!({"customer_managed_key": false});
+        profile["waivers"] = json!([
+            {"id": "SEC-13", "reason": "unit test", "expires": "2027-01-31"},
+            {"id": "REL-07", "reason": "unit test", "expires": "2027-01-31"}
+        ]);
+    };
+    let mut profile = base();
+    waive_both(&mut profile);
+    let plan = plan_of(&profile);
+    assert!(plan.regions.iter().all(|r| r.key_vault.purge_protection));
+
+    profile["environment"] = json!("dev");
+    let plan = plan_of(&profile);
+    assert!(!plan.regions[0].key_vault.purge_protection);
+    let mut profile = base();
+    profile["environment"] = json!("dev");
+    assert!(plan_of(&profile).regions[0].key_vault.purge_protection);
+
+    let entry = plan
+        .create_only
+        .iter()
+        .find(|c| c.key == "primary/key_vault/purge_protection")
+        .expect("purge protection is create-only");
+    assert_eq!(
+        (entry.value.as_str(), entry.one_way_from.as_deref()),
+        ("false", Some("true"))
+    );
+    assert!(entry.refused_by_azure.is_some(), "{entry:?}");
+}

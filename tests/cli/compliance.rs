@@ -121,7 +121,7 @@ fn operating_notes_claim_no_purge_protection_or_private_access_that_waivers_remo
     let p = extending(
         dir.path(),
         "profiles/customer-vnet.yaml",
-        "project: relaxed\nregions: {primary: westeurope, secondary: none}\nencryption: {customer_managed_key: false}\nwaivers:\n  - {id: REL-07, reason: pilot, expires: 2027-01-31}\n  - {id: SEC-13, reason: pilot, expires: 2027-01-31}\n  - {id: SEC-05, reason: pilot, expires: 2027-01-31}\n",
+        "project: relaxed\nenvironment: dev\nregions: {primary: westeurope, secondary: none}\nencryption: {customer_managed_key: false}\nwaivers:\n  - {id: REL-07, reason: pilot, expires: 2027-01-31}\n  - {id: SEC-13, reason: pilot, expires: 2027-01-31}\n  - {id: SEC-05, reason: pilot, expires: 2027-01-31}\n",
     );
     let plan = plan_json(&p);
     assert_eq!(plan["regions"][0]["key_vault"]["purge_protection"], false);
@@ -408,7 +408,7 @@ fn the_way_in_and_the_purge_protection_comment_follow_the_plan() {
     let p = extending(
         relaxed.path(),
         "profiles/customer-vnet.yaml",
-        "project: relaxed\nregions: {primary: westeurope, secondary: none}\nencryption: {customer_managed_key: false}\nwaivers:\n  - {id: REL-07, reason: pilot, expires: 2027-01-31}\n  - {id: SEC-13, reason: pilot, expires: 2027-01-31}\n",
+        "project: relaxed\nenvironment: dev\nregions: {primary: westeurope, secondary: none}\nencryption: {customer_managed_key: false}\nwaivers:\n  - {id: REL-07, reason: pilot, expires: 2027-01-31}\n  - {id: SEC-13, reason: pilot, expires: 2027-01-31}\n",
     );
     assert_eq!(
         plan_json(&p)["regions"][0]["key_vault"]["purge_protection"],

@@ -853,6 +853,46 @@ fn props_of(extension: &Expr) -> BTreeMap<String, String> {
         .collect()
 }
 
+const NO_KEY: &str = "encryption:\n  customer_managed_key: false\nwaivers:\n  - {id: SEC-13, reason: platform keys, expires: 2027-06-30}\n  - {id: REL-07, reason: single region, expires: 2027-06-30}\n";
+
+#[test]
+fn waivers_never_turn_a_production_vaults_purge_protection_off() {
+    let stdout = diff_of_change("profiles/baseline.yaml", "", NO_KEY);
+    assert!(
+        stdout.contains("customer-managed key: Enabled → Disabled"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("purge protection: Enabled → Disabled"),
+        "{stdout}"
+    );
+    // The removed secondary vault's lines go; no vault's protection is turned off.
+    assert!(
+        !stdout
+            .lines()
+            .any(|l| l.starts_with('+') && l.contains("purge_protection_enabled")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn diff_says_azure_refuses_to_turn_purge_protection_off() {
+    // Outside production the waivers leave a new vault unprotected, but Azure refuses to turn
+    // an existing vault's protection off (azurerm errors on the update).
+    let stdout = diff_after_change("", NO_KEY);
+    let section = stdout
+        .split("set only at creation: Azure refuses the change, deploying it fails\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no section for what Azure refuses:\n{stdout}"));
+    let line = section.lines().next().expect("a line");
+    assert!(
+        line.starts_with("  key vault kvexploredweu")
+            && line.contains(" true → false (purge_protection_enabled / enablePurgeProtection)"),
+        "{line}"
+    );
+    assert!(!line.contains("replaces the resource"), "{line}");
+}
+
 /// `mlzone diff`'s output once the exploratory profile plus `before`, generated, became the
 /// exploratory profile plus `after`: drift, exit 1.
 fn diff_after_change(before: &str, after: &str) -> String {
