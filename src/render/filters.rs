@@ -65,6 +65,18 @@ pub(crate) fn text(
     }
 }
 
+/// `value | text`: a string as it is, a number or a boolean as it prints; an error for anything
+/// else, an undefined value first. Tera's `~` formats its operands without checking them (an
+/// undefined field of a defined map becomes `""`, tera 2.4 `Instruction::StrConcat`): this is
+/// what an operand of `~` goes through.
+pub(crate) fn as_text(value: &TemplateValue, _: Kwargs, _: &State) -> TeraResult<String> {
+    match value.as_str() {
+        Some(text) => Ok(text.to_owned()),
+        None if value.is_number() || value.is_bool() => Ok(value.to_string()),
+        None => Err(invalid("text", "a string, a number or a boolean", value)),
+    }
+}
+
 /// `flag | enabled`: a boolean as the ARM literal `'Enabled'` or `'Disabled'`.
 pub(crate) fn enabled(value: &TemplateValue, _: Kwargs, _: &State) -> TeraResult<&'static str> {
     match value.as_bool() {

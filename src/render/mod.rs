@@ -103,6 +103,7 @@ fn compile<'a>(templates: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Te
     tera.register_filter("hcl_name", filters::hcl_name);
     tera.register_filter("bicep_name", filters::bicep_name);
     tera.register_filter("enabled", filters::enabled);
+    tera.register_filter("text", filters::as_text);
     tera.register_filter("tf_id", filters::text("tf_id", filters::identifier));
     tera.register_filter("comment", filters::text("comment", filters::comment_text));
     tera.register_filter("md", filters::text("md", filters::md_text));
@@ -594,6 +595,53 @@ mod tests {
         context.insert("b", &false);
         context.insert_value("c", tera::Value::none());
         assert_eq!(tera.render("t", &context).unwrap(), "true false []");
+    }
+
+    /// Tera's `~` formats an undefined field of a defined map as nothing; `text` is the operand
+    /// filter that refuses it, and any other value that is not plain text.
+    #[test]
+    fn concatenation_is_safe_only_through_text() {
+        let tera = super::compile(
+            [
+                ("bare", "{{ plan.b ~ \"x\" }}"),
+                ("safe", "{{ plan.b | text ~ \"x\" }}"),
+                (
+                    "plain",
+                    "{{ plan.a | text ~ \"-\" ~ plan.n | text ~ plan.t | text }}",
+                ),
+                ("none", "{{ plan.z | text ~ \"x\" }}"),
+                ("list", "{{ plan.l | text }}"),
+                ("map", "{{ plan | text }}"),
+            ]
+            .into_iter(),
+        )
+        .unwrap();
+        let context = tera::Context::from_serialize(&serde_json::json!({
+            "plan": {"a": "a\"b ${x}", "n": 90, "t": true, "z": null, "l": [1]}
+        }))
+        .unwrap();
+        let render = |name| tera.render(name, &context).map_err(|e| format!("{e:?}"));
+        // The engine's limitation this filter exists for.
+        assert_eq!(render("bare").unwrap(), "x");
+        assert_eq!(render("plain").unwrap(), "a\"b ${x}-90true");
+        for (name, message) in [
+            ("safe", "`text` was given a value that is not defined"),
+            (
+                "none",
+                "`text` takes a string, a number or a boolean, not none",
+            ),
+            (
+                "list",
+                "`text` takes a string, a number or a boolean, not array",
+            ),
+            (
+                "map",
+                "`text` takes a string, a number or a boolean, not map",
+            ),
+        ] {
+            let error = render(name).expect_err(name);
+            assert!(error.contains(message), "{name}: {error}");
+        }
     }
 
     #[test]

@@ -141,6 +141,28 @@ fn a_missing_variable_given_to_a_filter_is_an_error_too() {
 }
 
 #[test]
+fn a_misspelled_field_concatenated_in_the_documented_safe_form_is_an_error() {
+    // `~` alone would print `key = "-dev"` (docs/templates.md); `text` refuses the field.
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    template(
+        &overlay,
+        "terraform/backend.tf.tera",
+        "terraform {\n  backend \"azurerm\" {\n    key = {{ (plan.projet | text ~ \"-\" ~ plan.environment | text) | hcl }}\n  }\n}\n",
+    );
+    let p = project(dir.path(), "");
+    let stderr = fails_before_writing(&p, &dir.path().join("infra"), &overlay);
+    assert!(
+        stderr.contains(&located(&overlay, "terraform/backend.tf.tera", 3)),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`text` was given a value that is not defined"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_syntax_error_names_the_overlay_file_and_line_with_a_hint() {
     let dir = tempfile::tempdir().unwrap();
     let overlay = dir.path().join("tpl");
