@@ -874,11 +874,13 @@ pub fn security_changes(old: &[Setting], new: &[Setting]) -> Vec<SecurityChange>
         })
         .map(|k| format!("{k}/"))
         .collect();
-    let mut out = Vec::new();
+    let renamed = renamed_endpoints(&before, &after);
+    let mut out: Vec<SecurityChange> = renamed.iter().map(|(o, n)| endpoint_rename(o, n)).collect();
     for key in keys {
         let (o, n) = (before.get(key), after.get(key));
         if o.map(|s| &s.value) == n.map(|s| &s.value)
             || came_or_went.iter().any(|r| key.starts_with(r.as_str()))
+            || renamed.iter().any(|(o, n)| o.key == key || n.key == key)
         {
             continue;
         }
@@ -920,6 +922,46 @@ pub fn security_changes(old: &[Setting], new: &[Setting]) -> Vec<SecurityChange>
         });
     }
     out
+}
+
+/// Each private endpoint of `before` that `after` lacks, with the endpoint `after` has instead in
+/// the same region to the same resource under another name: the endpoint renamed.
+fn renamed_endpoints<'s>(
+    before: &BTreeMap<&str, &'s Setting>,
+    after: &BTreeMap<&str, &'s Setting>,
+) -> Vec<(&'s Setting, &'s Setting)> {
+    let gone = before
+        .values()
+        .filter(|s| !after.contains_key(s.key.as_str()));
+    gone.filter_map(|o| {
+        let (region, _, to) = security::endpoint(o)?;
+        let n = after.values().find(|n| {
+            !before.contains_key(n.key.as_str())
+                && security::endpoint(n).is_some_and(|(r, _, t)| r == region && t == to)
+        })?;
+        Some((*o, *n))
+    })
+    .collect()
+}
+
+/// A renamed private endpoint as one change: its name is set only at creation (azurerm
+/// `azurerm_private_endpoint.name` is ForceNew), so the endpoint is replaced.
+fn endpoint_rename(old: &Setting, new: &Setting) -> SecurityChange {
+    let (region, was, to) = security::endpoint(old).unwrap_or_default();
+    let (_, is, _) = security::endpoint(new).unwrap_or_default();
+    SecurityChange {
+        recommendation: new.recommendation.clone(),
+        label: format!("{region} private endpoint {to} name"),
+        old: Some(was.to_owned()),
+        new: Some(is.to_owned()),
+        effect: Effect::Changes,
+        change: Change::Changed,
+        replaces: true,
+        source: Source::Profile,
+        file: None,
+        also: new.also.clone(),
+        format: None,
+    }
 }
 
 /// How a generated file is staged: a temporary file beside its target. On Unix it is created

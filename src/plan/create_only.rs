@@ -1,6 +1,7 @@
 //! The plan's create-only fields: profile fields whose Azure property is set only when its
 //! resource is created. azurerm marks them ForceNew (`tests/data/azurerm-validations.json`,
 //! azurerm @ 69697b7f: workspace `high_business_impact`, `encryption`, `location`, `name`;
+//! private endpoint `name`;
 //! storage `queue_encryption_key_type`, `table_encryption_key_type`; compute cluster `vm_size`,
 //! `vm_priority`; registry `zone_redundancy_enabled`; budget `time_period.start_date`), or Azure
 //! refuses the change (a managed network's isolation cannot go back to `Disabled`; a key vault's
@@ -115,6 +116,21 @@ pub(crate) fn create_only(plan: &Plan) -> Vec<CreateOnly> {
              encryption.services.queue.keyType, encryption.services.table.keyType",
             r.storage.queue_table_key_type.clone(),
         ));
+        for pe in &r.private_endpoints {
+            out.push(field(
+                &key(&format!(
+                    "private_endpoint/{}/{}",
+                    pe.target, pe.subresource
+                )),
+                &format!(
+                    "the name of the {} it connects to",
+                    pe.target.replace('_', " ")
+                ),
+                &format!("private endpoint {} ({})", pe.name, r.location),
+                "name / name",
+                pe.name.clone(),
+            ));
+        }
         for c in &r.clusters {
             let cluster = format!("cluster {} ({})", c.name, r.location);
             let at = |what: &str| format!("{role}/cluster/{}/{what}", c.name);

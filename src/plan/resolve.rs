@@ -117,6 +117,7 @@ fn resolve_bare(profile: &Profile) -> Plan {
         .collect();
     one_monitor_scope(&mut regions, profile);
     let registry = registry_plan(&regions, &waived);
+    one_registry(&mut regions, &registry);
     let governance = governance_plan(profile, &regions, &registry, &waived);
     let bicep_deployment = bicep_deployment(profile, &regions[0]);
     let naming = naming_plan(profile, &regions);
@@ -855,7 +856,7 @@ fn one_monitor_scope(regions: &mut [RegionPlan], profile: &Profile) {
         }
         for endpoint in region.private_endpoints.iter_mut() {
             if endpoint.target == "monitor" {
-                endpoint.name = format!("pe-{}-{}", scope.name, endpoint.subresource);
+                endpoint.name = endpoint_name(&scope.name, &endpoint.subresource);
             }
         }
     }
@@ -911,14 +912,32 @@ fn private_endpoints(
                 _ => &names.registry,
             };
             PrivateEndpointPlan {
-                // Endpoint names are unique in their group: no deploy-time suffix needed.
-                name: format!("pe-{}-{}", resource.replace(SUFFIX_SLOT, ""), e.subresource),
+                name: endpoint_name(resource, &e.subresource),
                 target: e.target.clone(),
                 subresource: e.subresource.clone(),
                 zones: e.zones.clone(),
             }
         })
         .collect()
+}
+
+/// A private endpoint's name: `pe-`, the resource it connects to, its sub-resource. Endpoint
+/// names are unique in their resource group (one per region), so the same name in two regions
+/// is fine and needs no deploy-time suffix.
+fn endpoint_name(resource: &str, subresource: &str) -> String {
+    format!("pe-{}-{}", resource.replace(SUFFIX_SLOT, ""), subresource)
+}
+
+/// Every region reaches the one registry, the primary's, geo-replicated to the others: their
+/// endpoints to it are named after it, not after a registry their own region does not have.
+fn one_registry(regions: &mut [RegionPlan], registry: &RegistryPlan) {
+    for region in regions.iter_mut() {
+        for endpoint in &mut region.private_endpoints {
+            if endpoint.target == "registry" {
+                endpoint.name = endpoint_name(&registry.name, &endpoint.subresource);
+            }
+        }
+    }
 }
 
 fn dns_zones(profile: &Profile, endpoints: &[&facts::EndpointZones]) -> Vec<DnsZonePlan> {

@@ -40,6 +40,19 @@ pub struct Setting {
     pub also: Vec<String>,
 }
 
+/// A private endpoint's setting read back from its key and label: (its region's key prefix,
+/// its name, what it connects to as the label says: `(registry registry)`); `None` for any
+/// other setting.
+pub fn endpoint(setting: &Setting) -> Option<(&str, &str, &str)> {
+    let (region, name) = setting.key.split_once("/private_endpoint/")?;
+    let to = setting
+        .label
+        .strip_prefix("private endpoint ")?
+        .strip_prefix(name)?
+        .trim_start();
+    Some((region, name, to))
+}
+
 impl Setting {
     /// The setting with the recommendations besides its own that rest on `basis`.
     pub fn resting_on(mut self, basis: Basis) -> Setting {

@@ -2135,3 +2135,37 @@ fn production_key_vaults_keep_purge_protection_whatever_is_waived() {
     );
     assert!(entry.refused_by_azure.is_some(), "{entry:?}");
 }
+
+#[test]
+fn every_private_endpoint_is_named_after_the_resource_it_connects_to() {
+    // The secondary region reaches the one, geo-replicated registry and the primary's monitor
+    // scope: its endpoints to them carry those resources' names, not its own region's.
+    let plan = plan_of(&base());
+    assert_eq!(plan.regions.len(), 2);
+    let registry = plan.registry.name.replace(crate::naming::SUFFIX_SLOT, "");
+    let scope = plan.regions[0]
+        .monitoring
+        .reached_through
+        .clone()
+        .expect("a scope");
+    for r in &plan.regions {
+        let named = |target: &str| -> Vec<&str> {
+            r.private_endpoints
+                .iter()
+                .filter(|pe| pe.target == target)
+                .map(|pe| pe.name.as_str())
+                .collect()
+        };
+        assert_eq!(named("registry"), [format!("pe-{registry}-registry")]);
+        assert_eq!(named("monitor"), [format!("pe-{scope}-azuremonitor")]);
+        let vault = r.key_vault.name.replace(crate::naming::SUFFIX_SLOT, "");
+        assert_eq!(named("key_vault"), [format!("pe-{vault}-vault")]);
+    }
+    // A name is set only at creation: `diff` reports a change of one as a replacement.
+    let entry = plan
+        .create_only
+        .iter()
+        .find(|c| c.key == "secondary/private_endpoint/registry/registry")
+        .expect("endpoint names are create-only");
+    assert_eq!(entry.value, format!("pe-{registry}-registry"));
+}

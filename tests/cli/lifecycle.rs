@@ -893,6 +893,53 @@ fn diff_says_azure_refuses_to_turn_purge_protection_off() {
     assert!(!line.contains("replaces the resource"), "{line}");
 }
 
+#[test]
+fn diff_reports_a_renamed_private_endpoint_as_its_replacement() {
+    // Files made when the secondary region's registry endpoint was named after a registry of
+    // that region, which does not exist: the endpoint now carries the one registry's name.
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("infra");
+    let profile = extending(temp.path(), "profiles/baseline.yaml", "project: ren\n");
+    generate_into(&profile, &out, "terraform,bicep");
+    let manifest = out.join(".mlzone/manifest.json");
+    let mut recorded: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).expect("the manifest")).expect("JSON");
+    let (now, was) = ("pe-crrenpweu-registry", "pe-crrenpneu-registry");
+    for s in recorded["security"].as_array_mut().expect("settings") {
+        if s["key"] == format!("secondary/private_endpoint/{now}") {
+            s["key"] = format!("secondary/private_endpoint/{was}").into();
+            s["label"] = s["label"].as_str().unwrap().replace(now, was).into();
+        }
+    }
+    for c in recorded["create_only"].as_array_mut().expect("fields") {
+        if c["key"] == "secondary/private_endpoint/registry/registry" {
+            assert_eq!(c["value"], now);
+            c["value"] = was.into();
+        }
+    }
+    std::fs::write(&manifest, recorded.to_string()).expect("written");
+    extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        "project: ren\ntags: {owner: other}\n",
+    );
+    let run = mlzone()
+        .args(["diff", "--color", "never"])
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let stdout = text(&run.get_output().stdout);
+    for expected in [
+        "  SEC-05 secondary private endpoint (registry registry) name: pe-crrenpneu-registry → pe-crrenpweu-registry (changes), replaces the resource\n",
+        "  private endpoint pe-crrenpweu-registry (northeurope): the name of the registry it connects to pe-crrenpneu-registry → pe-crrenpweu-registry (name / name), replaces the resource\n",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+    assert!(!stdout.contains("removed: private endpoint"), "{stdout}");
+}
+
 /// `mlzone diff`'s output once the exploratory profile plus `before`, generated, became the
 /// exploratory profile plus `after`: drift, exit 1.
 fn diff_after_change(before: &str, after: &str) -> String {

@@ -582,14 +582,14 @@ resource "azurerm_private_endpoint" "secondary_key_vault_vault" {
 }
 
 resource "azurerm_private_endpoint" "secondary_registry_registry" {
-  name                = "pe-crfrauddetectionpneu-registry"
+  name                = "pe-crfrauddetectionpweu-registry"
   location            = azurerm_resource_group.secondary.location
   resource_group_name = azurerm_resource_group.secondary.name
   subnet_id           = azurerm_subnet.secondary_endpoints.id
   tags                = local.tags
 
   private_service_connection {
-    name                           = "pe-crfrauddetectionpneu-registry"
+    name                           = "pe-crfrauddetectionpweu-registry"
     private_connection_resource_id = azurerm_container_registry.main.id
     subresource_names              = ["registry"]
     is_manual_connection           = false

@@ -390,7 +390,7 @@ resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint6 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-crclaimspweu-registry'
+  name: 'pe-crclaimspneu-registry'
   location: 'westeurope'
   tags: tags
   properties: {
@@ -399,7 +399,7 @@ resource endpoint6 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-crclaimspweu-registry'
+        name: 'pe-crclaimspneu-registry'
         properties: {
           privateLinkServiceId: resourceId('rg-claims-prod-neu', 'Microsoft.ContainerRegistry/registries', 'crclaimspneu${nameSuffix}')
           groupIds: [

@@ -390,7 +390,7 @@ resource endpoint5Zones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups
 }
 
 resource endpoint6 'Microsoft.Network/privateEndpoints@2025-07-01' = {
-  name: 'pe-crfrauddetectionpneu-registry'
+  name: 'pe-crfrauddetectionpweu-registry'
   location: 'northeurope'
   tags: tags
   properties: {
@@ -399,7 +399,7 @@ resource endpoint6 'Microsoft.Network/privateEndpoints@2025-07-01' = {
     }
     privateLinkServiceConnections: [
       {
-        name: 'pe-crfrauddetectionpneu-registry'
+        name: 'pe-crfrauddetectionpweu-registry'
         properties: {
           privateLinkServiceId: resourceId('rg-fraud-detection-prod-weu', 'Microsoft.ContainerRegistry/registries', 'crfrauddetectionpweu${nameSuffix}')
           groupIds: [
