@@ -168,56 +168,53 @@ pub(super) fn change_text(c: &SecurityChange) -> String {
     format!("{what} ({}){replaces}", c.effect)
 }
 
-/// The resources a deployment of the new files replaces, each with the field that makes it;
-/// then the changes Azure refuses and those it does not make.
+/// The sections of changed create-only fields, by what a deployment does with them.
+const CREATE_ONLY_SECTIONS: [&str; 3] = [
+    "set only at creation: Azure refuses the change, deploying it fails",
+    "set only at creation: deploying this replaces resources",
+    "set only at creation: Azure keeps what it was created with",
+];
+
+/// The changed create-only fields, each with the field that changed: those Azure refuses, the
+/// resources a deployment replaces, then the changes it does not make.
 fn replaced(replacements: &[output::Replacement]) -> String {
-    if replacements.is_empty() {
-        return String::new();
-    }
-    let (refused, rest): (Vec<_>, Vec<_>) = replacements
-        .iter()
-        .partition(|r| r.refused_by_azure.is_some());
-    let (kept, replaced): (Vec<_>, Vec<_>) =
-        rest.into_iter().partition(|r| r.kept_by_azure.is_some());
     let mut out = String::new();
-    if !refused.is_empty() {
-        out.push_str("set only at creation: Azure refuses the change, deploying it fails\n");
-        for r in refused {
-            let why = r.refused_by_azure.as_deref().unwrap_or_default();
-            out.push_str(&format!(
-                "  {}: {} {} → {} ({}); {why}\n",
-                r.resource, r.field, r.old, r.new, r.property
-            ));
+    for (section, heading) in CREATE_ONLY_SECTIONS.iter().enumerate() {
+        let lines: Vec<String> = replacements
+            .iter()
+            .filter_map(|r| {
+                let (of, outcome) = deployed(r);
+                (of == section).then(|| {
+                    format!(
+                        "  {}: {} {} → {} ({}){outcome}\n",
+                        r.resource, r.field, r.old, r.new, r.property
+                    )
+                })
+            })
+            .collect();
+        if !lines.is_empty() {
+            out.push_str(&format!("{heading}\n{}\n", lines.concat()));
         }
-        out.push('\n');
-    }
-    if !replaced.is_empty() {
-        out.push_str("set only at creation: deploying this replaces resources\n");
-        for r in replaced {
-            out.push_str(&format!(
-                "  {}: {} {} → {} ({}), replaces the resource\n",
-                r.resource, r.field, r.old, r.new, r.property
-            ));
-            if let Some(delete) = &r.delete_before_bicep {
-                out.push_str(&format!(
-                    "    a Bicep deployment cannot replace it: first run `{delete}`\n"
-                ));
-            }
-        }
-        out.push('\n');
-    }
-    if !kept.is_empty() {
-        out.push_str("set only at creation: Azure keeps what it was created with\n");
-        for r in kept {
-            let how = r.kept_by_azure.as_deref().unwrap_or_default();
-            out.push_str(&format!(
-                "  {}: {} {} → {} ({}), not changed by deploying; {how}\n",
-                r.resource, r.field, r.old, r.new, r.property
-            ));
-        }
-        out.push('\n');
     }
     out
+}
+
+/// What deploying a changed create-only field does: its section in [`CREATE_ONLY_SECTIONS`]
+/// and the end of its line.
+fn deployed(r: &output::Replacement) -> (usize, String) {
+    match (&r.refused_by_azure, &r.kept_by_azure) {
+        (Some(why), _) => (0, format!("; {why}")),
+        (None, None) => {
+            let delete = r.delete_before_bicep.as_ref().map(|delete| {
+                format!("\n    a Bicep deployment cannot replace it: first run `{delete}`")
+            });
+            (
+                1,
+                format!(", replaces the resource{}", delete.unwrap_or_default()),
+            )
+        }
+        (None, Some(how)) => (2, format!(", not changed by deploying; {how}")),
+    }
 }
 
 /// The last line: what drifted, in numbers, so a CI log ends with the verdict.

@@ -660,11 +660,10 @@ fn diff_says_a_changed_key_rotation_is_kept_by_azure_and_how_to_apply_it() {
         "encryption: {key_rotation: P90D}\n",
         "encryption: {key_rotation: P60D}\n",
     );
-    let section = stdout
-        .split("set only at creation: Azure keeps what it was created with\n")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no section for what Azure keeps:\n{stdout}"));
-    let line = section.lines().next().expect("a line");
+    let line = first_of_section(
+        &stdout,
+        "set only at creation: Azure keeps what it was created with",
+    );
     assert!(
         line.contains("encryption.key_rotation rotate after P90D, expire after P180D → rotate after P60D, expire after P120D")
             && line.contains("not changed by deploying; from a network that reaches the vault, run `az keyvault key rotation-policy update --vault-name "),
@@ -880,11 +879,10 @@ fn diff_says_azure_refuses_to_turn_purge_protection_off() {
     // Outside production the waivers leave a new vault unprotected, but Azure refuses to turn
     // an existing vault's protection off (azurerm errors on the update).
     let stdout = diff_after_change("", NO_KEY);
-    let section = stdout
-        .split("set only at creation: Azure refuses the change, deploying it fails\n")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no section for what Azure refuses:\n{stdout}"));
-    let line = section.lines().next().expect("a line");
+    let line = first_of_section(
+        &stdout,
+        "set only at creation: Azure refuses the change, deploying it fails",
+    );
     assert!(
         line.starts_with("  key vault kvexploredweu")
             && line.contains(" true → false (purge_protection_enabled / enablePurgeProtection)"),
@@ -938,6 +936,15 @@ fn diff_reports_a_renamed_private_endpoint_as_its_replacement() {
         assert!(stdout.contains(expected), "{expected}\n{stdout}");
     }
     assert!(!stdout.contains("removed: private endpoint"), "{stdout}");
+}
+
+/// The first line of `stdout`'s section under `heading`.
+fn first_of_section<'s>(stdout: &'s str, heading: &str) -> &'s str {
+    stdout
+        .split(&format!("{heading}\n"))
+        .nth(1)
+        .and_then(|section| section.lines().next())
+        .unwrap_or_else(|| panic!("no section {heading}:\n{stdout}"))
 }
 
 /// `mlzone diff`'s output once the exploratory profile plus `before`, generated, became the
