@@ -587,8 +587,9 @@ pub struct SecurityChange {
     pub change: Change,
     /// Whether applying it replaces the resource.
     pub replaces: bool,
-    /// Where the change comes from: the profile (`old` on disk, `new` the profile's), or a
-    /// hand edit of the committed files (`old` the profile's, `new` the file's).
+    /// Where the change comes from: the profile (`old` on disk, `new` the profile's), a
+    /// hand edit of the committed files (`old` the profile's, `new` the file's), or a template
+    /// overlay (`old` the embedded templates', `new` the overlay's).
     pub source: Source,
     /// The file edited by hand, for `hand_edit`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -611,6 +612,8 @@ pub enum Source {
     Profile,
     /// The committed files were edited by hand.
     HandEdit,
+    /// A template overlay declares it otherwise than the embedded templates.
+    Overlay,
 }
 
 /// Whether a setting changed value, or the resource it stands for came or went.

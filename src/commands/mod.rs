@@ -579,6 +579,7 @@ fn overlay_changes(
                 .into_iter()
                 .map(|c| output::SecurityChange {
                     format: Some(format),
+                    source: output::Source::Overlay,
                     ..c
                 }),
         );
@@ -724,14 +725,20 @@ pub(crate) fn versioned(fields: serde_json::Value) -> serde_json::Value {
     serde_json::Value::Object(out)
 }
 
-/// The `--json` form of a failure: its message, and where the profile is invalid every
-/// diagnostic (file, line, column, message, help, ...), as `validate --json` gives them.
+/// The `--json` form of a failure: its message, its hint apart (`help`, `null` when it has
+/// none), and where the profile is invalid every diagnostic (file, line, column, message, help,
+/// ...), as `validate --json` gives them.
 pub(crate) fn error_json(error: &Error) -> serde_json::Value {
     let diagnostics = match error {
         Error::Invalid(report) => report.to_json()["diagnostics"].take(),
         _ => serde_json::Value::Array(Vec::new()),
     };
-    serde_json::json!({ "message": error.to_string(), "diagnostics": diagnostics })
+    let text = error.to_string();
+    let (message, help) = match text.split_once("\nhelp: ") {
+        Some((message, help)) => (message, Some(help)),
+        None => (text.as_str(), None),
+    };
+    serde_json::json!({ "message": message, "help": help, "diagnostics": diagnostics })
 }
 
 /// `value` as pretty JSON on stdout, the `--json` form of every command.

@@ -281,3 +281,37 @@ fn with_json_a_usage_error_is_text_on_stderr_and_no_document() {
         );
     }
 }
+
+#[test]
+fn a_json_error_gives_its_hint_apart_from_its_message() {
+    // The output directory named with `-o` is not there: a failure with a hint.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = extending(dir.path(), "profiles/baseline.yaml", "project: hint\n");
+    let run = mlzone()
+        .args(["diff", "--json", "-o"])
+        .arg(dir.path().join("nowhere"))
+        .arg(&profile)
+        .assert()
+        .code(4);
+    let value: Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+    let error = &value["profiles"][0]["error"];
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the output directory `") && !message.contains("help:"),
+        "{error:#}"
+    );
+    assert!(
+        error["help"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("check the path, or generate it first")),
+        "{error:#}"
+    );
+    // An error without a hint has a `help` of null.
+    let missing = dir.path().join("missing.yaml");
+    let value = json(&["validate", "--json"], &[&missing], 4);
+    assert_eq!(
+        value["profiles"][0]["error"]["help"],
+        Value::Null,
+        "{value:#}"
+    );
+}

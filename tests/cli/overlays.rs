@@ -1179,3 +1179,26 @@ fn overlay_files_no_template_name_matches_are_named_in_a_warning() {
     assert!(out.join("terraform/extra.tf").exists());
     assert!(!out.join("terraform/notes.tf").exists());
 }
+
+#[test]
+fn diff_json_says_an_overlay_s_changes_come_from_the_overlay() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing(
+        &overlay,
+        "terraform/dependencies.tf.tera",
+        "shared_access_key_enabled = {{ st.shared_key_access }}",
+        "shared_access_key_enabled = true",
+    );
+    let (p, out) = (project(dir.path(), ""), dir.path().join("infra"));
+    on_overlay("generate", &p, &out, &overlay)
+        .assert()
+        .success();
+    let run = on_output("diff", &p, &out).arg("--json").assert().code(0);
+    let value: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+    let changes = value["profiles"][0]["overlay"].as_array().unwrap();
+    assert!(!changes.is_empty(), "{value:#}");
+    for change in changes {
+        assert_eq!(change["source"], "overlay", "{change:#}");
+    }
+}
