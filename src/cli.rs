@@ -31,7 +31,7 @@ A profile, in brief (`mlzone schema` has every field and its documentation):
   project: fraud-detection          # 2-20 lowercase letters, digits, single hyphens
   environment: prod                 # dev | test | prod
   extends: ../profiles/baseline.yaml  # optional golden profile: maps merge, lists replace
-  regions: {primary: westeurope}    # prod: secondary defaults to the region's pair
+  regions: {primary: westeurope}    # prod: secondary is the pair, unless REL-07 is waived
   network:
     mode: managed                   # managed (approved outbound only) | customer
     address_space: 10.40.0.0/22
@@ -45,7 +45,7 @@ A profile, in brief (`mlzone schema` has every field and its documentation):
       - {name: alice-dev, sku: Standard_D4_v5, user_object_id: <guid>, idle_shutdown: PT30M}
   access:
     - {group_object_id: <guid>, role: data_scientist}   # data_scientist | compute_operator | reader
-  waivers:
+  waivers:                          # REL-07: no secondary region (a single-region pilot)
     - {id: REL-07, reason: single-region pilot, expires: 2027-03-31}
 
 Everything else (private endpoints, customer-managed keys, policies, monitoring) is on by

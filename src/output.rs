@@ -725,24 +725,11 @@ pub fn diff(
             Err(_) => drift.missing.push(relative.clone()),
         }
     }
-    let wrote = |relative: &str| index.is_some_and(|m| m.files.contains_key(relative));
-    let generated_dirs: BTreeSet<&str> = files
-        .keys()
-        .filter_map(|p| p.split_once('/').map(|(d, _)| d))
-        .collect();
-    for d in generated_dirs {
-        for relative in list(dir, d) {
-            if files.contains_key(&relative) || kept.keeps(&relative) {
-                continue;
-            }
-            // A file mlzone wrote that the plan no longer produces is not the user's own.
-            if wrote(&relative) {
-                drift.removed.push(relative);
-            } else {
-                drift.extra.push(relative);
-            }
-        }
+    // Generated files without the manifest: `generate` cannot tell them from the user's own.
+    if index.is_none() && drift.missing.len() < files.len() {
+        drift.missing.push(MANIFEST.to_owned());
     }
+    (drift.removed, drift.extra) = beside(files, dir, index, kept);
     // What `generate` would remove outside the directories listed above (a format the profile
     // no longer lists in `outputs`).
     for relative in index.iter().flat_map(|m| m.files.keys()) {
@@ -833,6 +820,38 @@ fn is_terraform_working_file(name: &str) -> bool {
 }
 
 /// Files under `dir/sub`, relative to `dir`, sorted; Terraform's working files left out.
+/// The files in the directories of generated `files` under `dir` that the plan does not
+/// produce and the profile does not keep: those the manifest (`index`) says mlzone wrote, which
+/// `generate` removes, and the others, which are not mlzone's (`extra`). Each in path order.
+pub fn beside(
+    files: &FileSet,
+    dir: &Path,
+    index: Option<&ManifestIndex>,
+    kept: &Kept,
+) -> (Vec<String>, Vec<String>) {
+    let wrote = |relative: &str| index.is_some_and(|m| m.files.contains_key(relative));
+    let generated_dirs: BTreeSet<&str> = files
+        .keys()
+        .filter_map(|p| p.split_once('/').map(|(d, _)| d))
+        .collect();
+    let mut removed = Vec::new();
+    let mut extra = Vec::new();
+    for d in generated_dirs {
+        for relative in list(dir, d) {
+            if files.contains_key(&relative) || kept.keeps(&relative) {
+                continue;
+            }
+            // A file mlzone wrote that the plan no longer produces is not the user's own.
+            if wrote(&relative) {
+                removed.push(relative);
+            } else {
+                extra.push(relative);
+            }
+        }
+    }
+    (removed, extra)
+}
+
 fn list(dir: &Path, sub: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.join(sub)];

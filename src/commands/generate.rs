@@ -30,6 +30,14 @@ fn one(profile: &Path, args: &GenerateArgs, ctx: &Context) -> Result<Outcome, Er
         same_zone(&rendered, index.as_ref())?;
     }
     let mut warnings = rendered.warnings.clone();
+    // Left as they are; named, as `diff` names them, so a backend is declared before it matters.
+    let (_, extra) = output::beside(
+        &rendered.files,
+        &rendered.out,
+        index.as_ref(),
+        &rendered.kept,
+    );
+    warnings.push_str(&super::not_generated(&extra));
     if args.target.templates.is_none()
         && let Some(recorded) = index.as_ref().and_then(|i| i.templates.as_deref())
     {

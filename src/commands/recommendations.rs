@@ -15,8 +15,12 @@ pub(crate) fn run(args: &RecommendationsArgs) -> Result<u8, Error> {
     let mut pillar = "";
     for r in catalog {
         if r.pillar != pillar {
+            // A blank line between pillars, none before the first.
+            if !pillar.is_empty() {
+                outln!("");
+            }
             pillar = &r.pillar;
-            outln!("\n{pillar}");
+            outln!("{pillar}");
         }
         let kind = match r.kind {
             Kind::Enforced => "enforced",

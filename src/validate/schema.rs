@@ -358,7 +358,11 @@ fn value_problem(
             instance.as_str().map_or(0, |s| s.chars().count())
         ),
         ValidationErrorKind::MinLength { limit } => {
-            format!("{shown} is too short, at least {limit} characters are needed")
+            let are = if *limit == 1 { "is" } else { "are" };
+            format!(
+                "{shown} is too short, at least {} {are} needed",
+                counted(*limit, "character")
+            )
         }
         ValidationErrorKind::Maximum { limit } => {
             format!("{shown} is too large, at most {limit} is allowed")
@@ -367,7 +371,7 @@ fn value_problem(
             format!("{shown} is too small, at least {limit} is needed")
         }
         ValidationErrorKind::MinItems { limit } => {
-            format!("needs at least {limit} item(s)")
+            format!("needs at least {}", counted(*limit, "item"))
         }
         _ => format!("{shown} is not valid here"),
     };
@@ -428,6 +432,11 @@ fn choices(node: &Value) -> Vec<Value> {
 fn enum_options(node: &Value) -> Option<Vec<String>> {
     let options = choices(node);
     (!options.is_empty()).then(|| options.iter().map(plain).collect())
+}
+
+/// `1 character`, `3 characters`.
+fn counted(n: u64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn description(node: &Value) -> Option<String> {

@@ -154,3 +154,18 @@ fn resolves(value: &Value, path: &str) -> bool {
     }
     true
 }
+
+#[test]
+fn the_readme_quotes_no_fleet_timing_of_its_own() {
+    // Measurements live in benches/README.md ("Last results"), which each run updates; a copy
+    // in the README goes stale.
+    let readme = read("README.md");
+    let ci = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("- **CI.**"))
+        .take_while(|l| !l.starts_with("- **Editors.**"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(ci.contains("`benches/README.md`, \"Last results\""), "{ci}");
+    assert!(!ci.contains(" s on ") && !ci.contains("times what"), "{ci}");
+}

@@ -109,3 +109,61 @@ fn a_size_is_retired_only_from_its_retirement_date_on() {
     let stderr = text(&after.get_output().stderr);
     assert!(stderr.contains("was retired on 2025-09-30"), "{stderr}");
 }
+
+#[test]
+fn the_help_s_profile_plans_as_its_comments_say() {
+    // The brief profile of `mlzone --help` waives REL-07: a production zone in one region, as
+    // its `regions` comment says.
+    let help = mlzone().arg("--help").assert().success();
+    let help = text(&help.get_output().stdout);
+    let start = help.find("  version: 1").expect("a profile in the help");
+    let end = help
+        .find("Everything else")
+        .expect("the end of the profile");
+    let body: String = help[start..end]
+        .lines()
+        .map(|line| line.strip_prefix("  ").unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("<guid>", "0b6f7f3e-5d7c-4a63-9a51-3c2d8f1e4b20")
+        .replace(
+            "../profiles/baseline.yaml",
+            &repo().join("profiles/baseline.yaml").display().to_string(),
+        );
+    let regions = body
+        .lines()
+        .find(|line| line.starts_with("regions:"))
+        .unwrap();
+    assert!(regions.contains("unless REL-07 is waived"), "{regions}");
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("profile.yaml");
+    std::fs::write(&profile, &body).unwrap();
+    let plan = crate::support::plan_json(&profile);
+    let roles: Vec<&str> = plan["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["primary"]);
+}
+
+#[test]
+fn the_catalog_starts_with_its_first_pillar_and_pillars_are_apart() {
+    let run = mlzone().arg("recommendations").assert().success();
+    let stdout = text(&run.get_output().stdout);
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(!first.is_empty() && !first.starts_with(' '), "{stdout}");
+    // Each later pillar's heading follows a blank line.
+    let headings: Vec<usize> = stdout
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with(' ') && !l.contains("recommendations."))
+        .map(|(i, _)| i)
+        .collect();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(headings.len() > 1, "{stdout}");
+    for i in &headings[1..] {
+        assert_eq!(lines[i - 1], "", "{stdout}");
+    }
+}
