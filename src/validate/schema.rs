@@ -19,8 +19,30 @@ static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
     let mut schema =
         serde_json::to_value(generator.into_root_schema_for::<Profile>()).unwrap_or(Value::Null);
     non_nullable(&mut schema);
+    required_unless_extending(&mut schema);
     schema
 });
+
+/// A profile that `extends` another may leave out what its base gives (`environment`,
+/// `regions`, even `version`), so an editor shows it valid: the root's required fields apply
+/// only to a profile without `extends`. [`check`] validates the merged profile, whose chain is
+/// resolved, without its `extends`, so all of them are still required there.
+fn required_unless_extending(schema: &mut Value) {
+    let Some(root) = schema.as_object_mut() else {
+        return;
+    };
+    let Some(required) = root.remove("required") else {
+        return;
+    };
+    root.insert(
+        "if".to_owned(),
+        serde_json::json!({ "required": ["extends"] }),
+    );
+    root.insert(
+        "else".to_owned(),
+        serde_json::json!({ "required": required }),
+    );
+}
 
 /// Optional fields may be left out, not written as `null`: drop the `null` alternatives
 /// schemars adds for `Option<T>`, so errors inside an optional mapping point at the field at
@@ -188,7 +210,14 @@ pub(super) fn check(loaded: &Loaded) -> (Vec<Diagnostic>, Vec<Hole>) {
     let mut holes: Vec<Hole> = Vec::new();
     let texts = std::cell::OnceCell::new();
     let texts = || texts.get_or_init(|| self::texts(&loaded.value)).as_slice();
-    for error in ProfileValidator::iter_errors(&loaded.value) {
+    // The merged profile is complete: its `extends` is spent, so every required field is due.
+    let mut merged = std::borrow::Cow::Borrowed(&loaded.value);
+    if loaded.value.get("extends").is_some()
+        && let Some(fields) = merged.to_mut().as_object_mut()
+    {
+        fields.remove("extends");
+    }
+    for error in ProfileValidator::iter_errors(&merged) {
         let pointer = error.instance_path().to_string();
         let instance = error.instance();
         let new = match error.kind() {
