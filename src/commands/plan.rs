@@ -284,7 +284,7 @@ pub(crate) fn describe(plan: &Plan) -> String {
     );
     let _ = writeln!(
         out,
-        "\nset only at creation (changing one replaces the resource, or Azure keeps the old value)"
+        "\nset only at creation (changing one replaces the resource, or Azure keeps the old value or refuses the change)"
     );
     for c in &plan.create_only {
         let note = match (&c.one_way_from, &c.kept_by_azure, &c.delete_before_bicep) {
