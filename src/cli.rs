@@ -81,8 +81,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Render the landing zone's Terraform and Bicep into DIR (default: `infra/` beside the
     /// profile). Everything is rendered before anything is written; a failure leaves DIR as it
-    /// was. Files mlzone did not write, or that were edited by hand, are never overwritten
-    /// without `--force`; files the profile no longer produces are removed.
+    /// was. Files mlzone did not write, or that were edited by hand, and a directory another
+    /// profile or project generated, are never overwritten without `--force`; files the profile
+    /// no longer produces are removed.
     ///
     /// Several profiles are generated in one process, each as its own transaction; one that
     /// fails does not stop the others. Exit 3 if any profile is invalid, else 4 if any other
