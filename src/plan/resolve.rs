@@ -1278,8 +1278,9 @@ fn governance_plan(
 
 /// Under `policy.effect: audit`, what becomes of a definition that has no audit effect: one
 /// whose only enforcing effect is Deny is not assigned (audit must never deny); one that
-/// enforces a setting (`enforceSetting`, which configures compute on the data plane and denies
-/// no deployment) is assigned, and both are reported.
+/// enforces a setting (`enforceSetting`: the definition's `then.details.setting`, in policy mode
+/// `Microsoft.MachineLearningServices.Data`, limits what the matching computes' jobs may use, and
+/// denies no deployment) is assigned, and both are reported: its jobs are limited under `audit` too.
 fn audit_gap(
     definition: &facts::PolicyDefinition,
     preference: PolicyEffect,
@@ -1302,7 +1303,7 @@ fn audit_gap(
             )
         } else {
             format!(
-                "assigned with {}: it has no audit effect; it configures compute and denies no deployment",
+                "assigned with {}: it has no audit effect; it sets on the data plane what the matching computes' jobs may use, which `policy.effect: audit` does not relax, and denies no deployment",
                 pick_effect(&definition.effects, PolicyEffect::Deny)
             )
         },
@@ -1330,7 +1331,7 @@ fn effect_reason(
         format!("the definition has no Deny effect, only {offered}")
     } else if is("enforceSetting") {
         format!(
-            "the definition has no audit or Deny effect, only {offered}: it configures compute on the data plane and denies no deployment"
+            "the definition has no audit or Deny effect, only {offered}: it sets on the data plane what the matching computes' jobs may use, and denies no deployment"
         )
     } else {
         format!("the definition has no audit effect, only {offered}")

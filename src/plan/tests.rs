@@ -1314,13 +1314,20 @@ fn audit_never_leaves_a_definition_on_deny() {
         status(&plan, "POL-09"),
         Status::NotApplied { missing } if missing[0].contains("no Deny")
     ));
-    // Enforce-setting definitions stay, reported.
+    // Enforce-setting definitions stay, reported as limiting jobs under audit too.
     assert!(assigned(&plan, "compute_allowed_registries"));
+    let kept = plan
+        .governance
+        .without_audit
+        .iter()
+        .find(|g| g.key == "compute_allowed_registries")
+        .expect("reported");
+    assert!(kept.assigned);
     assert!(
-        plan.governance
-            .without_audit
-            .iter()
-            .any(|g| g.key == "compute_allowed_registries" && g.assigned)
+        kept.outcome.contains("jobs may use")
+            && kept.outcome.contains("`policy.effect: audit` does not relax"),
+        "{}",
+        kept.outcome
     );
     // Under deny, nothing to report.
     assert!(plan_of(&base()).governance.without_audit.is_empty());
