@@ -1325,7 +1325,9 @@ fn audit_never_leaves_a_definition_on_deny() {
     assert!(kept.assigned);
     assert!(
         kept.outcome.contains("jobs may use")
-            && kept.outcome.contains("`policy.effect: audit` does not relax"),
+            && kept
+                .outcome
+                .contains("`policy.effect: audit` does not relax"),
         "{}",
         kept.outcome
     );
