@@ -71,7 +71,7 @@ impl Setting {
 }
 
 /// What a setting is, where recommendations besides the one it implements rest on it: the
-/// compliance report's evidence for each of them ([`plan::status`](super::status)) names the
+/// compliance report's evidence for each of them (`plan::status`) names the
 /// setting or its resource, so a template overlay that weakens it weakens them too. The plan's
 /// settings and those the [`inventory`](crate::inventory) reads out of files take it from here.
 #[derive(Debug, Clone, Copy)]
