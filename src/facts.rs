@@ -450,6 +450,9 @@ pub struct ServiceTagReach {
     pub tag: String,
     /// Whether its addresses include endpoints of resources any Azure customer creates.
     pub any_tenant: bool,
+    /// Whether any tenant can serve a package feed behind it (SEC-16).
+    #[serde(default)]
+    pub hosts_feeds: bool,
     /// `service_endpoint_policy`: what limits the tag to the zone's own resources.
     #[serde(default)]
     pub unless: Option<String>,

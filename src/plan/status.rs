@@ -136,7 +136,12 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
         "REL-08" if plan.regions.len() > 1 => missing.push(
             "model deployments in the second region: the zone deploys no online endpoints or models; deploy them to both regions' workspaces".to_owned(),
         ),
-        "SEC-04" => missing.extend(plan.regions.iter().filter_map(internet_open)),
+        "SEC-04" => {
+            missing.extend(plan.regions.iter().filter_map(internet_open));
+            if plan.network_mode == NetworkMode::Customer {
+                missing.extend(plan.regions.iter().map(no_managed_outbound));
+            }
+        }
         "SEC-14" => {
             missing.extend(plan.regions.iter().filter_map(internet_open));
             missing.extend(any_tenant_destinations(plan));
@@ -199,6 +204,8 @@ fn missing(id: &str, plan: &Plan) -> Vec<String> {
                 missing.push(format!(
                     "{open}, and no allowed-packages policy is assigned: set `integrity.python_package_channels`"
                 ));
+            } else {
+                missing.extend(feeds_behind_tags(plan));
             }
         }
         "SEC-16" => missing.extend(public_channels(plan)),
@@ -270,9 +277,7 @@ fn internet_open(r: &super::RegionPlan) -> Option<String> {
 /// tag, and the compute NSG's allow rules to such tags, unless the subnet's service endpoint
 /// policy limits the tag to the zone's own (`data/exfiltration.yaml`).
 fn any_tenant_destinations(plan: &Plan) -> Vec<String> {
-    let any_tenant = |tag: &str, limited: bool| {
-        facts::service_tag_reach(tag).filter(|t| t.any_tenant && !(limited && t.unless.is_some()))
-    };
+    let any_tenant = |tag: &str| facts::service_tag_reach(tag).filter(|t| t.any_tenant);
     let mut out = Vec::new();
     // Every region's workspace gets the profile's rules: each is named once.
     if let Some(m) = plan
@@ -294,7 +299,7 @@ fn any_tenant_destinations(plan: &Plan) -> Vec<String> {
             if let Some((tag, t)) = o
                 .service_tag
                 .as_deref()
-                .and_then(|tag| Some((tag, any_tenant(tag, false)?)))
+                .and_then(|tag| Some((tag, any_tenant(tag)?)))
             {
                 out.push(format!(
                     "outbound service tag rule {} ({tag}) reaches {}: data can leave to them{}",
@@ -306,21 +311,53 @@ fn any_tenant_destinations(plan: &Plan) -> Vec<String> {
         }
     }
     for r in &plan.regions {
-        for rule in &r.network.compute_outbound {
-            if let Some(t) = any_tenant(&rule.destination, r.network.storage_endpoint_policy) {
-                out.push(format!(
-                    "nsg {} allows {} {} {}, which reaches {}: data can leave to them{}",
-                    r.names.nsg_compute,
-                    rule.destination,
-                    rule.protocol,
-                    rule.ports.join("/"),
-                    t.reaches,
-                    instead(t)
-                ));
-            }
+        for (rule, t) in any_tenant_rules(r) {
+            out.push(format!(
+                "nsg {} allows {} {} {}, which reaches {}: data can leave to them{}",
+                r.names.nsg_compute,
+                rule.destination,
+                rule.protocol,
+                rule.ports.join("/"),
+                t.reaches,
+                instead(t)
+            ));
         }
     }
     out
+}
+
+/// The compute NSG's allow rules to service tags that reach any tenant's resources, each with
+/// what it reaches; Storage not while the subnet's service endpoint policy limits it to the
+/// zone's own accounts (`data/exfiltration.yaml`).
+fn any_tenant_rules(
+    r: &super::RegionPlan,
+) -> impl Iterator<Item = (&super::NsgRulePlan, &'static facts::ServiceTagReach)> {
+    r.network.compute_outbound.iter().filter_map(|rule| {
+        let t = facts::service_tag_reach(&rule.destination)?;
+        let limited = r.network.storage_endpoint_policy && t.unless.is_some();
+        (t.any_tenant && !limited).then_some((rule, t))
+    })
+}
+
+/// What stands in for the managed network's approved-outbound mode in a customer VNet (SEC-04):
+/// the compute NSG's service tags, some of which reach other tenants' resources.
+fn no_managed_outbound(r: &super::RegionPlan) -> String {
+    let mut tags: Vec<&str> = any_tenant_rules(r)
+        .map(|(rule, _)| rule.destination.as_str())
+        .collect();
+    tags.dedup();
+    let beyond = if tags.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", of which {} reach other tenants' resources as well (SEC-14)",
+            tags.join(", ")
+        )
+    };
+    format!(
+        "workspace {}: no managed network, so no approved-outbound-only mode; what limits compute's outbound instead is the service tags nsg {} allows{beyond}",
+        r.workspace.name, r.names.nsg_compute
+    )
 }
 
 fn instead(tag: &facts::ServiceTagReach) -> String {
@@ -421,6 +458,26 @@ fn package_index_open(plan: &Plan) -> Option<String> {
     })
 }
 
+/// The compute NSG's service tags behind which any tenant's package feed can sit (SEC-16),
+/// while no allowed-packages policy names the feeds jobs may use.
+fn feeds_behind_tags(plan: &Plan) -> Vec<String> {
+    plan.regions
+        .iter()
+        .flat_map(|r| {
+            any_tenant_rules(r).filter(|(_, t)| t.hosts_feeds).map(move |(rule, t)| {
+                format!(
+                    "nsg {} allows {} {} {}, which reaches {}, where anyone's package feed can sit, and no allowed-packages policy is assigned: set `integrity.python_package_channels`",
+                    r.names.nsg_compute,
+                    rule.destination,
+                    rule.protocol,
+                    rule.ports.join("/"),
+                    t.reaches
+                )
+            })
+        })
+        .collect()
+}
+
 /// Why compute reaches no public package index, when nothing opens one (SEC-16).
 fn no_package_index(plan: &Plan) -> Vec<String> {
     if plan.network_mode == NetworkMode::Managed {
@@ -432,7 +489,7 @@ fn no_package_index(plan: &Plan) -> Vec<String> {
         .filter_map(|r| {
             let deny = r.network.deny_internet_outbound.as_ref()?;
             Some(format!(
-                "nsg {}: rule {} denies internet outbound beyond the service tags compute needs, so no public package index is reachable",
+                "nsg {}: rule {} denies internet outbound beyond the service tags compute needs, so no package index outside those tags is reachable",
                 r.names.nsg_compute, deny.name
             ))
         })

@@ -2178,3 +2178,65 @@ fn every_private_endpoint_is_named_after_the_resource_it_connects_to() {
         .expect("endpoint names are create-only");
     assert_eq!(entry.value, format!("pe-{registry}-registry"));
 }
+
+fn customer_via_nat_gateway() -> Value {
+    let mut profile = base();
+    profile["network"] = json!({"mode": "customer", "egress": {"via": "nat_gateway"}});
+    profile
+}
+
+#[test]
+fn approved_outbound_is_partial_in_a_customer_vnet_whatever_the_egress() {
+    for profile in [customer_via_nat_gateway(), customer_via_firewall()] {
+        let plan = plan_of(&profile);
+        let missing = missing(&plan, "SEC-04");
+        for r in &plan.regions {
+            assert!(
+                missing.iter().any(|m| m.starts_with(&format!(
+                    "workspace {}: no managed network, so no approved-outbound-only mode; what limits compute's outbound instead is the service tags nsg {} allows, of which AzureFrontDoor.Frontend",
+                    r.workspace.name, r.names.nsg_compute
+                ))),
+                "{missing:#?}"
+            );
+        }
+        // The service endpoint policy keeps Storage to the zone's own accounts.
+        assert!(
+            !missing.iter().any(|m| m.contains("Storage")),
+            "{missing:#?}"
+        );
+    }
+}
+
+#[test]
+fn package_regulation_in_a_customer_vnet_names_the_tags_a_feed_can_sit_behind() {
+    let plan = plan_of(&customer_via_nat_gateway());
+    assert!(
+        !evidence(&plan, "SEC-16").contains("no public package index is reachable"),
+        "{}",
+        evidence(&plan, "SEC-16")
+    );
+    let missing = missing(&plan, "SEC-16");
+    for r in &plan.regions {
+        assert!(
+            missing.iter().any(|m| m.starts_with(&format!(
+                "nsg {} allows AzureFrontDoor.Frontend Tcp 443, which reaches any customer's Front Door endpoints, where anyone's package feed can sit",
+                r.names.nsg_compute
+            ))),
+            "{missing:#?}"
+        );
+    }
+    // Key vaults and Azure Monitor's ingestion take data but serve no feed.
+    assert!(
+        !missing
+            .iter()
+            .any(|m| m.contains("AzureKeyVault") || m.contains("AzureMonitor")),
+        "{missing:#?}"
+    );
+    // Jobs held to a private feed by the allowed-packages policy close it.
+    let mut channels = customer_via_nat_gateway();
+    channels["integrity"] = json!({"python_package_channels": ["https://pkgs.dev.azure.com/contoso/_packaging/ml/pypi/simple"]});
+    assert!(matches!(
+        status(&plan_of(&channels), "SEC-16"),
+        Status::Applied { .. }
+    ));
+}
