@@ -1566,13 +1566,69 @@ fn a_waiver_says_what_it_relaxes_removes_and_exempts() {
 fn a_waiver_that_drops_a_policy_assignment_says_so() {
     let mut profile = base();
     waive(&mut profile, "POL-03");
+    let removes = "removes policy assignment mlz-unit-compute-local-auth-disabled (Azure Machine Learning Computes should have local authentication methods disabled) at";
+    let lines = turns_off(&plan_of(&profile), "POL-03");
+    assert_eq!(lines, [format!("{removes} the subscription")]);
+    // At resource-group scope both resource groups lose it: the line names each.
+    profile["policy"] = json!({"scope": "resource_group"});
     let lines = turns_off(&plan_of(&profile), "POL-03");
     assert_eq!(
         lines,
-        [
-            "removes policy assignment mlz-unit-compute-local-auth-disabled (Azure Machine Learning Computes should have local authentication methods disabled)"
-        ]
+        [format!("{removes} rg-unit-prod-neu, rg-unit-prod-weu")]
     );
+}
+
+#[test]
+fn a_waiver_of_private_links_names_the_dns_zones_it_removes_with_their_links() {
+    let mut profile = base();
+    waive(&mut profile, "SEC-03");
+    let lines = turns_off(&plan_of(&profile), "SEC-03");
+    let zones = "removes private DNS zones privatelink.api.azureml.ms, privatelink.notebooks.azure.net and their VNet links in vnet-unit-prod-neu, vnet-unit-prod-weu";
+    assert!(lines.iter().any(|l| l == zones), "{lines:#?}");
+
+    waive(&mut profile, "SEC-05");
+    let lines = turns_off(&plan_of(&profile), "SEC-05");
+    let zones = lines
+        .iter()
+        .find(|l| l.starts_with("removes private DNS zones "))
+        .unwrap_or_else(|| panic!("no DNS zones in {lines:#?}"));
+    for zone in [
+        "privatelink.blob.core.windows.net",
+        "privatelink.file.core.windows.net",
+        "privatelink.vaultcore.azure.net",
+        "privatelink.azurecr.io",
+        "privatelink.monitor.azure.com",
+    ] {
+        assert!(zones.contains(zone), "{zone} not in {zones}");
+    }
+    assert!(zones.ends_with("and their VNet links in vnet-unit-prod-neu, vnet-unit-prod-weu"));
+    assert!(!zones.contains("privatelink.api.azureml.ms"), "{zones}");
+    let scope = plan_of(&base()).regions[0]
+        .monitoring
+        .private_link_scope
+        .clone()
+        .expect("a scope");
+    let scoped = lines
+        .iter()
+        .find(|l| l.starts_with("removes scoped resources "))
+        .unwrap_or_else(|| panic!("no scoped resources in {lines:#?}"));
+    assert!(scoped.ends_with(&format!(
+        "of Azure Monitor Private Link Scope {}",
+        scope.name
+    )));
+    assert_eq!(
+        scoped.matches("scoped-").count(),
+        scope.scoped.len(),
+        "{scoped}"
+    );
+    for blob in ["pe-stunitpweu-blob", "pe-stunitpneu-blob"] {
+        assert!(
+            lines.iter().any(
+                |l| l.starts_with("removes role Reader of workspace identity") && l.ends_with(blob)
+            ),
+            "{blob}: {lines:#?}"
+        );
+    }
 }
 
 #[test]
@@ -1580,12 +1636,16 @@ fn a_waiver_of_the_recovery_stack_names_the_region_it_removes() {
     let mut profile = base();
     waive(&mut profile, "REL-07");
     profile["regions"]["secondary"] = json!("none");
+    profile["policy"] = json!({"scope": "resource_group"});
     let lines = turns_off(&plan_of(&profile), "REL-07");
+    // The secondary resource group's policy assignments go with it.
+    let g = plan_of(&profile).governance;
+    let policies = g.assignments.len() + g.custom_policies.len();
+    assert!(policies > 1);
     assert!(
-        lines.contains(
-            &"removes the northeurope stack (workspace, dependencies, network, monitoring)"
-                .to_owned()
-        ),
+        lines.contains(&format!(
+            "removes the northeurope stack (workspace, dependencies, network, monitoring) and the {policies} policy assignments in resource group rg-unit-prod-neu"
+        )),
         "{lines:#?}"
     );
     assert!(

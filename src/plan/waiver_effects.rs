@@ -28,28 +28,76 @@ pub(super) fn effects(
             let strict = resolve(&without(profile, &w.id));
             let mut lines = relaxed(&security::settings(&strict), &settings);
             let before = self::inventory(&strict);
-            // A region's stack removed whole is one line, not one per resource in it.
-            let gone: BTreeSet<&str> = before
-                .iter()
-                .filter(|(region, what)| {
-                    what == STACK && !inventory.contains(&(region.clone(), STACK.to_owned()))
-                })
-                .map(|(region, _)| region.as_str())
-                .collect();
-            lines.extend(
-                before
-                    .difference(&inventory)
-                    .filter(|(region, what)| what == STACK || !gone.contains(region.as_str()))
-                    .map(|(region, what)| format!("removes {}", named(region, what))),
-            );
-            lines.extend(
-                inventory
-                    .difference(&before)
-                    .map(|(region, what)| format!("adds {}", named(region, what))),
-            );
+            lines.extend(moved("removes", &before, &inventory));
+            lines.extend(moved("adds", &inventory, &before));
             (w.id.clone(), lines)
         })
         .collect()
+}
+
+/// What `from` has and `to` lacks, one line each, `verb` first: a region's stack gone whole is
+/// one line with the policy assignments of its resource group, not one per resource in it; the
+/// members of a group (DNS zones, scoped resources, policy assignments) that go from the same
+/// places share a line.
+fn moved(verb: &str, from: &Inventory, to: &Inventory) -> Vec<String> {
+    let gone: Vec<&(String, Item)> = from.difference(to).collect();
+    let stacks: BTreeSet<&str> = gone
+        .iter()
+        .filter(|(_, item)| matches!(item, Item::Stack(_)))
+        .map(|(region, _)| region.as_str())
+        .collect();
+    let mut lines = Vec::new();
+    // Member → where it goes from, by kind.
+    let mut groups: BTreeMap<Kind, BTreeMap<&str, BTreeSet<&str>>> = BTreeMap::new();
+    for (region, item) in &gone {
+        let whole = stacks.contains(region.as_str());
+        match item {
+            Item::Stack(group) => {
+                let policies = gone
+                    .iter()
+                    .filter(|(r, i)| r == region && matches!(i, Item::Grouped(Kind::Policy, ..)))
+                    .count();
+                let with = match policies {
+                    0 => String::new(),
+                    1 => " and the policy assignment".to_owned(),
+                    n => format!(" and the {n} policy assignments"),
+                };
+                lines.push(format!(
+                    "{verb} the {region} stack (workspace, dependencies, network, monitoring){with} in resource group {group}"
+                ));
+            }
+            _ if whole => {}
+            Item::One(what) => lines.push(format!("{verb} {what}")),
+            Item::Grouped(kind, member, at) => {
+                groups
+                    .entry(*kind)
+                    .or_default()
+                    .entry(member)
+                    .or_default()
+                    .insert(at);
+            }
+        }
+    }
+    for (kind, members) in groups {
+        // Members that go from the same places share a line.
+        let mut by_places: BTreeMap<Vec<&str>, Vec<&str>> = BTreeMap::new();
+        for (member, at) in members {
+            by_places
+                .entry(at.into_iter().collect())
+                .or_default()
+                .push(member);
+        }
+        for (at, members) in by_places {
+            let (one, many, link) = kind.words();
+            let noun = if members.len() == 1 { one } else { many };
+            lines.push(format!(
+                "{verb} {noun} {} {link} {}",
+                members.join(", "),
+                at.join(", ")
+            ));
+        }
+    }
+    lines
 }
 
 /// `profile` without the waiver of `id`, and without the field that waiver allows (the
@@ -107,27 +155,74 @@ fn relaxed(strict: &[security::Setting], waived: &[security::Setting]) -> Vec<St
         .collect()
 }
 
-/// The inventory entry of a region's whole stack.
-const STACK: &str = "stack";
+/// The resources a waiver can remove or add, each with its region (empty for the zone's own).
+type Inventory = BTreeSet<(String, Item)>;
 
-fn named(region: &str, what: &str) -> String {
-    if what == STACK {
-        format!("the {region} stack (workspace, dependencies, network, monitoring)")
-    } else {
-        what.to_owned()
+/// One entry of an [`Inventory`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Item {
+    /// A region's whole stack, in its resource group.
+    Stack(String),
+    /// A resource named for people.
+    One(String),
+    /// A member of a group of resources alike, and where it is.
+    Grouped(Kind, String, String),
+}
+
+/// Resources alike that a waiver removes or adds together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    /// A private DNS zone the zone creates, in the VNet it is linked to.
+    DnsZone,
+    /// A resource scoped to an Azure Monitor Private Link Scope, in that scope.
+    Scoped,
+    /// A policy assignment, at its scope.
+    Policy,
+}
+
+impl Kind {
+    /// The group's noun for one member and for several, and what ties them to their places.
+    fn words(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Kind::DnsZone => (
+                "private DNS zone",
+                "private DNS zones",
+                "and their VNet links in",
+            ),
+            Kind::Scoped => (
+                "scoped resource",
+                "scoped resources",
+                "of Azure Monitor Private Link Scope",
+            ),
+            Kind::Policy => ("policy assignment", "policy assignments", "at"),
+        }
     }
 }
 
-/// The resources of `plan` a waiver can remove or add, named for people, each with its
-/// region (empty for the zone's own).
-fn inventory(plan: &Plan) -> BTreeSet<(String, String)> {
-    let mut out = BTreeSet::new();
+/// The resources of `plan` a waiver can remove or add, named for people.
+fn inventory(plan: &Plan) -> Inventory {
+    let mut out = Inventory::new();
+    let g = &plan.governance;
+    // At `resource_group` scope each region's resource group has the zone's assignments.
+    let at_groups = g.scope == "resource_group";
+    let policies: Vec<String> = g
+        .assignments
+        .iter()
+        .map(|a| format!("{} ({})", a.name, a.display_name))
+        .chain(
+            g.custom_policies
+                .iter()
+                .map(|c| format!("{} ({})", c.name, c.display_name)),
+        )
+        .collect();
     for r in &plan.regions {
-        let mut add = |what: String| out.insert((r.location.clone(), what));
-        add(STACK.to_owned());
+        let region = || r.location.clone();
+        let mut add = |item: Item| out.insert((region(), item));
+        add(Item::Stack(r.names.resource_group.clone()));
+        let mut one = |what: String| add(Item::One(what));
         // The zone's one monitor scope has a private endpoint of the same name in each VNet.
         for pe in &r.private_endpoints {
-            add(format!("private endpoint {} in {}", pe.name, r.names.vnet));
+            one(format!("private endpoint {} in {}", pe.name, r.names.vnet));
         }
         if let Some(scope) = r
             .monitoring
@@ -135,74 +230,121 @@ fn inventory(plan: &Plan) -> BTreeSet<(String, String)> {
             .iter()
             .find(|s| s.hub.is_none())
         {
-            add(format!("Azure Monitor Private Link Scope {}", scope.name));
+            one(format!("Azure Monitor Private Link Scope {}", scope.name));
         }
         if let Some(key) = &r.key_vault.key {
-            add(format!(
+            one(format!(
                 "key {} in key vault {}",
                 key.name, r.key_vault.name
             ));
         }
         if let Some(m) = &r.workspace.managed_network {
-            add(format!("managed network of workspace {}", r.workspace.name));
+            one(format!("managed network of workspace {}", r.workspace.name));
             for rule in &m.outbound_rules {
-                add(format!(
+                one(format!(
                     "outbound rule {} of workspace {}",
                     rule.name, r.workspace.name
                 ));
             }
         }
         for d in &r.monitoring.diagnostic_settings {
-            add(format!("diagnostic setting of {d} ({})", r.location));
+            one(format!("diagnostic setting of {d} ({})", r.location));
         }
         if let Some(deny) = &r.network.deny_internet_outbound {
-            add(format!(
+            one(format!(
                 "NSG rule {} of {} (internet outbound denied)",
                 deny.name, r.names.nsg_compute
             ));
         }
         if r.network.storage_endpoint_policy {
-            add(format!(
+            one(format!(
                 "service endpoint policy {}",
                 r.names.endpoint_policy
             ));
         }
+        // A hub's zones are the hub's: the zone neither creates nor links them.
+        for z in r.dns_zones.iter().filter(|z| z.existing_id.is_none()) {
+            add(Item::Grouped(
+                Kind::DnsZone,
+                z.name.clone(),
+                r.names.vnet.clone(),
+            ));
+        }
+        if at_groups {
+            for p in &policies {
+                add(Item::Grouped(
+                    Kind::Policy,
+                    p.clone(),
+                    r.names.resource_group.clone(),
+                ));
+            }
+        }
     }
-    let g = &plan.governance;
-    let zone = g
-        .assignments
+    // A scoped resource belongs to its region's stack.
+    for scope in plan
+        .regions
         .iter()
-        .map(|a| format!("policy assignment {} ({})", a.name, a.display_name))
+        .filter_map(|r| r.monitoring.private_link_scope.as_ref())
+        .filter(|s| s.hub.is_none())
+    {
+        for s in &scope.scoped {
+            let Some(r) = plan.regions.iter().find(|r| r.role == s.region) else {
+                continue;
+            };
+            out.insert((
+                r.location.clone(),
+                Item::Grouped(Kind::Scoped, s.name.clone(), scope.name.clone()),
+            ));
+        }
+    }
+    // People's roles are the zone's own, listed once below; the identities' are each region's.
+    for row in plan
+        .role_assignments
+        .iter()
+        .filter(|row| !row.principal.starts_with("group ") && !row.principal.starts_with("user "))
+    {
+        out.insert((
+            row.region.clone(),
+            Item::One(format!(
+                "role {} of {} on {}",
+                row.role, row.principal, row.scope
+            )),
+        ));
+    }
+    let zone = policies
+        .iter()
+        .filter(|_| !at_groups)
+        .map(|p| Item::Grouped(Kind::Policy, p.clone(), "the subscription".to_owned()))
         .chain(
             g.initiatives
                 .iter()
-                .map(|i| format!("initiative assignment {}", i.name)),
+                .map(|i| Item::One(format!("initiative assignment {}", i.name))),
         )
         .chain(
             g.custom_policies
                 .iter()
-                .map(|p| format!("custom policy {}", p.name)),
+                .map(|p| Item::One(format!("custom policy {}", p.name))),
         )
         .chain(
             g.defender_plans
                 .iter()
-                .map(|d| format!("Defender for Cloud plan {d}")),
+                .map(|d| Item::One(format!("Defender for Cloud plan {d}"))),
         )
         .chain(plan.access.iter().map(|a| {
-            format!(
+            Item::One(format!(
                 "role {} of {} {} on the {}",
                 a.role,
                 a.principal_type.to_lowercase(),
                 a.principal_id,
                 a.scope
-            )
+            ))
         }))
         .chain(g.exemptions.iter().map(|e| {
-            format!(
+            Item::One(format!(
                 "policy exemption {} from {} until {}",
                 e.name, e.assignment_name, e.expires_on
-            )
+            ))
         }));
-    out.extend(zone.map(|what| (String::new(), what)));
+    out.extend(zone.map(|item| (String::new(), item)));
     out
 }
