@@ -698,7 +698,7 @@ const DEFENDER: &[DefenderFacts] = &[
             ("SensitiveDataDiscovery", &[]),
         ],
     ),
-    ("KeyVaults", Some("PerTransaction"), &[]),
+    ("KeyVaults", Some("PerKeyVault"), &[]),
     (
         "Containers",
         None,
