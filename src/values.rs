@@ -2,9 +2,9 @@
 //! address ranges, domain names, service tags, resource IDs, ports, cron expressions and
 //! dates. Validation reports on them; the plan reads them, so both agree on what a value means.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
-use ipnet::Ipv4Net;
+use ipnet::{IpNet, Ipv4Net};
 use jiff::civil::Date;
 
 /// A duration, in seconds, with its canonical ISO-8601 form.
@@ -128,6 +128,63 @@ pub fn documentation_range(ip: Ipv4Addr) -> Option<&'static str> {
             .parse::<Ipv4Net>()
             .is_ok_and(|net: Ipv4Net| net.contains(&ip))
     })
+}
+
+/// The address ranges no internet host is in (RFC 6890's special-purpose registries): this
+/// network, private (RFC 1918), shared (RFC 6598), loopback, link-local, IETF protocol
+/// assignments, documentation (RFC 5737, RFC 3849), benchmarking, multicast and reserved; for
+/// IPv6 the unspecified and loopback addresses, unique local, link-local and multicast.
+const NON_PUBLIC: [&str; 20] = [
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+    "::/128",
+    "::1/128",
+    "fc00::/7",
+    "fe80::/10",
+    "ff00::/8",
+    "2001:db8::/32",
+];
+
+/// An NSG rule's destination (an address, a range, a service tag or `*`) as an IP range, if it
+/// is one: `*` and the `Internet` tag stand for every address.
+fn destination_range(destination: &str) -> Option<IpNet> {
+    if destination == "*" || destination.eq_ignore_ascii_case("Internet") {
+        return "0.0.0.0/0".parse().ok();
+    }
+    destination
+        .parse()
+        .ok()
+        .or_else(|| destination.parse::<IpAddr>().ok().map(IpNet::from))
+}
+
+/// Whether an NSG rule's destination takes in any internet address: `*`, `Internet`, or a
+/// range not wholly inside a non-public one. Other service tags name Azure services, and an
+/// expression is not judged.
+pub fn reaches_internet(destination: &str) -> bool {
+    destination_range(destination).is_some_and(|range| {
+        !NON_PUBLIC
+            .iter()
+            .filter_map(|r| r.parse::<IpNet>().ok())
+            .any(|r| r.contains(&range))
+    })
+}
+
+/// Whether an NSG rule's destination takes in the whole internet: `*`, `Internet`, or a range
+/// of every address (`0.0.0.0/0`).
+pub fn covers_internet(destination: &str) -> bool {
+    destination_range(destination).is_some_and(|range| range.prefix_len() == 0)
 }
 
 /// The block of the same size right after `net`, if the address space has one.
@@ -340,6 +397,42 @@ pub fn reserved_domain(host: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nsg_destinations_reach_the_internet_unless_wholly_non_public() {
+        for public in [
+            "*",
+            "Internet",
+            "internet",
+            "0.0.0.0/0",
+            "8.8.8.8",
+            "20.0.0.0/8",
+            "10.0.0.0/7",
+            "::/0",
+            "2603:1000::/24",
+        ] {
+            assert!(reaches_internet(public), "{public}");
+        }
+        for not in [
+            "10.1.2.3",
+            "10.0.0.0/8",
+            "172.16.4.0/24",
+            "192.168.0.0/16",
+            "100.64.0.0/10",
+            "fd00::/8",
+            "AzureMachineLearning",
+            "Storage.WestEurope",
+            "VirtualNetwork",
+            "var.hub_firewall_ip",
+            "",
+        ] {
+            assert!(!reaches_internet(not), "{not}");
+        }
+        assert!(
+            covers_internet("0.0.0.0/0") && covers_internet("Internet") && covers_internet("*")
+        );
+        assert!(!covers_internet("8.8.8.0/24") && !covers_internet("AzureCloud"));
+    }
 
     #[test]
     fn placeholders_are_recognised() {

@@ -24,6 +24,7 @@ mod terraform;
 use crate::facts;
 use crate::naming::SUFFIX_SLOT;
 use crate::plan::security::{Basis, Presence, Setting, effect_strength, shorter_is_stronger};
+use crate::values;
 
 /// Every security setting the `files` (path relative to the output directory → text) declare,
 /// in a stable order: `.tf` files read as Terraform, `.bicep` files as Bicep, others not at all.
@@ -918,12 +919,14 @@ fn inline_rules(r: &Resource, at: &str, properties: &str) -> Vec<Setting> {
         .collect()
 }
 
-/// An NSG rule about outbound traffic to the internet (destination `Internet` or `*`): one that
-/// allows it is a new internet destination, which opens the zone (SEC-14); one that denies it
-/// keeps compute from the internet beyond the rules before it (the zone's own deny rule), and
-/// its going opens the zone. The zone's own other rules allow only service tags, so other rules
-/// are not read. Fields: azurerm `direction`, `access`, `destination_address_prefix(es)`, ARM
-/// `direction`, `access`, `destinationAddressPrefix(es)` (tests/data/azurerm-schema.json,
+/// An NSG rule about outbound traffic to the internet, judged by its fields, never its name: one
+/// that allows any internet address (`*`, `Internet`, a public range:
+/// [`values::reaches_internet`]) is a new internet destination, which opens the zone (SEC-14);
+/// one that denies the whole internet keeps compute from it beyond the rules before it (the
+/// zone's own deny rule), and its going opens the zone. The value is the access with the
+/// destination, so a deny rule turned to Allow weakens. Rules to service tags and private
+/// ranges are not read. Fields: azurerm `direction`, `access`, `destination_address_prefix(es)`,
+/// ARM `direction`, `access`, `destinationAddressPrefix(es)` (tests/data/azurerm-schema.json,
 /// tests/data/bicep-types.json).
 fn internet_rule(address: &str, name: &str, rule: &Node, format: Format) -> Option<Setting> {
     let field = |terraform: &str, bicep: &str| {
@@ -933,37 +936,43 @@ fn internet_rule(address: &str, name: &str, rule: &Node, format: Format) -> Opti
         })
         .unwrap_or_default()
     };
-    let outbound = field("direction", "direction").eq_ignore_ascii_case("Outbound");
+    if !field("direction", "direction").eq_ignore_ascii_case("Outbound") {
+        return None;
+    }
     let access = field("access", "access");
-    let allows = access.eq_ignore_ascii_case("Allow");
-    let destinations = format!(
+    let written = format!(
         "{} {}",
         field("destination_address_prefix", "destinationAddressPrefix"),
         field("destination_address_prefixes", "destinationAddressPrefixes")
     );
-    let internet = destinations
+    let destinations: Vec<&str> = written
         .split(|c: char| c.is_whitespace() || "[],".contains(c))
-        .any(|d| d == "*" || d.eq_ignore_ascii_case("Internet"));
-    if !(outbound && internet && (allows || access.eq_ignore_ascii_case("Deny"))) {
-        return None;
-    }
-    let mut setting = if allows {
-        presence(
+        .filter(|d| !d.is_empty())
+        .collect();
+    let mut setting = if access.eq_ignore_ascii_case("Allow")
+        && destinations.iter().any(|d| values::reaches_internet(d))
+    {
+        let mut allows = presence(
             address,
             "SEC-14",
             format!("NSG rule {name} allows outbound to the internet (internet destination)"),
             Presence::Opens,
-        )
-    } else {
+        );
+        allows.hardened = false;
+        allows
+    } else if access.eq_ignore_ascii_case("Deny")
+        && destinations.iter().any(|d| values::covers_internet(d))
+    {
         presence(
             address,
             "SEC-14",
             format!("NSG rule {name} denies outbound to the internet"),
             Presence::Protects,
         )
+    } else {
+        return None;
     };
-    setting.value = destinations.trim().to_owned();
-    setting.hardened = !allows;
+    setting.value = format!("{access} to {}", written.trim());
     Some(setting.resting_on(Basis::InternetRule))
 }
 
@@ -1400,6 +1409,47 @@ resource "azurerm_network_security_group" "nsg" {
             assert_eq!(deny.presence, super::Presence::Protects);
             assert!(deny.hardened && deny.label.ends_with("denies outbound to the internet"));
         }
+    }
+
+    #[test]
+    fn nsg_rules_are_judged_by_access_and_destination_never_by_name() {
+        let rule = |name: &str, access: &str, destination: &str| {
+            format!(
+                "resource \"azurerm_network_security_rule\" \"{name}\" {{\n  name = \"{name}\"\n  direction = \"Outbound\"\n  access = \"{access}\"\n  destination_address_prefix = \"{destination}\"\n}}\n"
+            )
+        };
+        let terraform = [
+            rule("deny-out-internet", "Allow", "Internet"),
+            rule("any", "Allow", "0.0.0.0/0"),
+            rule("one-host", "Allow", "20.50.1.4"),
+            rule("hub", "Allow", "10.0.0.0/8"),
+            rule("narrow-deny", "Deny", "20.50.1.4"),
+        ]
+        .concat();
+        let settings = read([("n.tf", terraform.as_str())]);
+        let keys: Vec<&str> = settings.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "azurerm_network_security_rule.any",
+                "azurerm_network_security_rule.deny-out-internet",
+                "azurerm_network_security_rule.one-host"
+            ]
+        );
+        // A deny rule turned to Allow: its value says so, and the change weakens.
+        let flipped = get(&settings, "azurerm_network_security_rule.deny-out-internet");
+        let denied = read([(
+            "n.tf",
+            rule("deny-out-internet", "Deny", "Internet").as_str(),
+        )]);
+        assert_eq!(
+            (denied[0].value.as_str(), flipped.value.as_str()),
+            ("Deny to Internet", "Allow to Internet")
+        );
+        assert_eq!(
+            crate::plan::security::effect(Some(&denied[0]), Some(flipped)),
+            crate::plan::security::Effect::Weakens
+        );
     }
 
     #[test]

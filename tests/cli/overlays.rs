@@ -974,16 +974,32 @@ fn rests_on(compliance: &str, line: &str, ids: &[&str], embedded: &[&str]) {
     }
 }
 
-/// `generate --format FORMAT` of a customer-VNet project in `dir` with `overlay`, whose change
-/// `line` to the compute NSG is a SEC-14 warning and weakens each recommendation resting on the
-/// NSG; gives COMPLIANCE.md.
-fn compute_nsg_weakened(dir: &Path, overlay: &Path, format: &str, line: &str) -> String {
-    let p = extending(dir, "profiles/customer-vnet.yaml", "project: overlay\n");
-    let (stderr, compliance) = generated(&p, overlay, &["--format", format]);
-    assert!(
-        stderr.lines().any(|l| l.trim() == format!("SEC-14 {line}")),
-        "{stderr}"
+/// `generate --format FORMAT` of a customer-VNet project in `dir` (with `extra` in its profile)
+/// with `overlay`, whose change `line` to the compute NSG is a SEC-14 warning of `generate` and of `diff` and weakens each
+/// recommendation resting on the NSG; gives COMPLIANCE.md.
+fn compute_nsg_weakened(
+    dir: &Path,
+    extra: &str,
+    overlay: &Path,
+    format: &str,
+    line: &str,
+) -> String {
+    let p = extending(
+        dir,
+        "profiles/customer-vnet.yaml",
+        &format!("project: overlay\n{extra}"),
     );
+    let (stderr, compliance) = generated(&p, overlay, &["--format", format]);
+    let diff = on_overlay("diff", &p, &dir.join("infra"), overlay)
+        .args(["--format", format])
+        .assert()
+        .code(0);
+    for stderr in [stderr, text(&diff.get_output().stderr)] {
+        assert!(
+            stderr.lines().any(|l| l.trim() == format!("SEC-14 {line}")),
+            "{stderr}"
+        );
+    }
     rests_on(
         &compliance,
         line,
@@ -1014,6 +1030,7 @@ fn an_overlay_that_opens_the_compute_nsg_to_the_internet_weakens_each_recommenda
     for format in ["terraform", "bicep"] {
         let compliance = compute_nsg_weakened(
             dir.path(),
+            "",
             &overlay,
             format,
             "added: NSG rule open-egress allows outbound to the internet (internet destination) (weakens)",
@@ -1030,6 +1047,112 @@ fn an_overlay_that_opens_the_compute_nsg_to_the_internet_weakens_each_recommenda
 }
 
 #[test]
+fn an_overlay_that_opens_the_compute_nsg_to_a_public_range_weakens_what_rests_on_it() {
+    // Not only `*` and `Internet` reach the internet: so do 0.0.0.0/0 and any public range,
+    // ahead of the zone's deny rule.
+    for destination in ["0.0.0.0/0", "20.0.0.0/8"] {
+        let dir = tempfile::tempdir().unwrap();
+        let overlay = dir.path().join("tpl");
+        template(
+            &overlay,
+            "terraform/extra.tf.tera",
+            &format!(
+                "resource \"azurerm_network_security_rule\" \"egress\" {{\n  name                        = \"open-egress\"\n  network_security_group_name = \"nsg-overlay-prod-weu-compute\"\n  priority                    = 100\n  direction                   = \"Outbound\"\n  access                      = \"Allow\"\n  protocol                    = \"*\"\n  destination_port_range      = \"*\"\n  destination_address_prefix  = \"{destination}\"\n}}\n"
+            ),
+        );
+        template(
+            &overlay,
+            "bicep/extra.bicep.tera",
+            &format!(
+                "resource egress 'Microsoft.Network/networkSecurityGroups/securityRules@2025-05-01' = {{\n  name: 'open-egress'\n  properties: {{\n    priority: 100\n    direction: 'Outbound'\n    access: 'Allow'\n    protocol: '*'\n    destinationPortRange: '*'\n    destinationAddressPrefix: '{destination}'\n  }}\n}}\n"
+            ),
+        );
+        for format in ["terraform", "bicep"] {
+            compute_nsg_weakened(
+                dir.path(),
+                "",
+                &overlay,
+                format,
+                "added: NSG rule open-egress allows outbound to the internet (internet destination) (weakens)",
+            );
+        }
+    }
+}
+
+#[test]
+fn an_overlay_that_turns_the_compute_nsg_s_internet_deny_to_allow_weakens_what_rests_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    changing(
+        &overlay,
+        "terraform/network.tf.tera",
+        "access = \"Deny\"",
+        "access = \"Allow\"",
+    );
+    changing(
+        &overlay,
+        "bicep/modules/{region}-network.bicep.tera",
+        "access: 'Deny'",
+        "access: 'Allow'",
+    );
+    // Through a NAT gateway, the deny rule is what keeps public package indexes out (SEC-16).
+    let compliance = compute_nsg_weakened(
+        dir.path(),
+        "network:\n  egress:\n    via: nat_gateway\n",
+        &overlay,
+        "terraform,bicep",
+        "NSG rule deny-out-internet allows outbound to the internet (internet destination): Deny to Internet → Allow to Internet (weakens)",
+    );
+    // The rule no longer denies: the report says so where it claims it does.
+    let sec16 = row(&compliance, "SEC-16");
+    assert!(
+        evidence(sec16).contains("rule deny-out-internet denies internet outbound")
+            && sec16
+                .split("**missing**: ")
+                .nth(1)
+                .is_some_and(|m| m.contains(
+                    "the template overlay weakens it: NSG rule deny-out-internet allows outbound"
+                )),
+        "{sec16}"
+    );
+}
+
+#[test]
+fn a_deny_rule_turned_to_allow_by_hand_is_a_weakening_diff_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = extending(
+        dir.path(),
+        "profiles/customer-vnet.yaml",
+        "project: edited\n",
+    );
+    let out = dir.path().join("infra");
+    on_output("generate", &p, &out).assert().success();
+    for (file, deny, allow) in [
+        ("terraform/network.tf", "\"Deny\"", "\"Allow\""),
+        ("bicep/modules/primary-network.bicep", "'Deny'", "'Allow'"),
+    ] {
+        // The access the rule declares after its name.
+        let path = out.join(file);
+        let mut written = std::fs::read_to_string(&path).unwrap();
+        let rule = written.find("deny-out-internet").unwrap();
+        let at = rule + written[rule..].find(deny).unwrap();
+        written.replace_range(at..at + deny.len(), allow);
+        std::fs::write(&path, written).unwrap();
+    }
+    let run = on_output("diff", &p, &out).assert().code(1);
+    let stdout = text(&run.get_output().stdout);
+    for file in [
+        "terraform/network.tf",
+        "bicep/modules/primary-network.bicep",
+    ] {
+        assert!(
+            stdout.contains(&format!("edited by hand in {file}: SEC-14 NSG rule deny-out-internet allows outbound to the internet (internet destination): Deny to Internet → Allow to Internet (weakens)")),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
 fn an_overlay_that_drops_the_compute_nsg_s_internet_deny_in_one_format_weakens_what_rests_on_it() {
     let dir = tempfile::tempdir().unwrap();
     let overlay = dir.path().join("tpl");
@@ -1041,9 +1164,10 @@ fn an_overlay_that_drops_the_compute_nsg_s_internet_deny_in_one_format_weakens_w
     );
     compute_nsg_weakened(
         dir.path(),
+        "",
         &overlay,
         "terraform",
-        "removed: NSG rule deny-out-internet denies outbound to the internet (weakens) — Terraform: absent (overlay); Bicep: Internet",
+        "removed: NSG rule deny-out-internet denies outbound to the internet (weakens) — Terraform: absent (overlay); Bicep: Deny to Internet",
     );
 }
 
