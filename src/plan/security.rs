@@ -323,7 +323,19 @@ impl Settings {
 /// Every security-relevant setting of `plan`, in a stable order.
 pub fn settings(plan: &Plan) -> Vec<Setting> {
     let mut s = Settings(Vec::new());
+    let g = &plan.governance;
+    let policies = g.assignments.len() + g.custom_policies.len();
+    // At `resource_group` scope each region's resource group has the zone's assignments.
+    let groups: Vec<&str> = plan
+        .regions
+        .iter()
+        .filter(|_| g.scope == "resource_group")
+        .map(|r| r.names.resource_group.as_str())
+        .collect();
     for r in &plan.regions {
+        if r.role == super::RegionRole::Secondary {
+            recovery_stack(&mut s, r, if groups.is_empty() { 0 } else { policies });
+        }
         region(&mut s, r);
     }
     let cr = &plan.registry;
@@ -421,7 +433,11 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
             i.idle_shutdown.is_some(),
         );
     }
-    let g = &plan.governance;
+    let at = if groups.is_empty() {
+        String::new()
+    } else {
+        format!(" at {}", groups.join(", "))
+    };
     for a in &g.assignments {
         let effect = a
             .parameters
@@ -434,7 +450,7 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
         s.add(
             format!("policy/{}", a.key),
             &a.recommendation,
-            format!("policy assignment {}", a.display_name),
+            format!("policy assignment {}{at}", a.display_name),
             effect.clone(),
             !effect.eq_ignore_ascii_case("disabled"),
         );
@@ -448,7 +464,7 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
         s.add(
             format!("policy/{}", c.name),
             &c.recommendation,
-            format!("policy assignment {}", c.display_name),
+            format!("policy assignment {}{at}", c.display_name),
             c.effect.clone(),
             true,
         );
@@ -477,6 +493,28 @@ pub fn settings(plan: &Plan) -> Vec<Setting> {
         !g.defender_plans.is_empty(),
     );
     s.0
+}
+
+/// The recovery stack as a whole (REL-07), keyed by its role: each of its settings is keyed
+/// under it, so `diff` says once that the stack and the `policies` assignments of its resource
+/// group go, not each of its settings.
+fn recovery_stack(s: &mut Settings, r: &RegionPlan, policies: usize) {
+    let with = match policies {
+        0 => String::new(),
+        1 => " and its policy assignment".to_owned(),
+        n => format!(" and its {n} policy assignments"),
+    };
+    s.add(
+        "secondary".to_owned(),
+        "REL-07",
+        format!(
+            "the {} stack (workspace, dependencies, network, monitoring){with} in resource group {}",
+            r.location, r.names.resource_group
+        ),
+        r.location.clone(),
+        true,
+    );
+    s.last().presence = Presence::Protects;
 }
 
 fn region(s: &mut Settings, r: &RegionPlan) {
@@ -815,6 +853,15 @@ fn monitoring(s: &mut Settings, r: &RegionPlan, key: &dyn Fn(&str) -> String) {
     let Some(scope) = m.private_link_scope.as_ref().filter(|s| s.hub.is_none()) else {
         return;
     };
+    // The scope itself, so that its access modes go with it when it goes.
+    s.add(
+        key("monitoring/private_link_scope"),
+        "SEC-05",
+        format!("Azure Monitor Private Link Scope {}", scope.name),
+        "present".to_owned(),
+        true,
+    );
+    s.last().presence = Presence::Protects;
     for (what, mode) in [
         ("ingestion", &scope.ingestion_access_mode),
         ("query", &scope.query_access_mode),

@@ -50,7 +50,7 @@ fn deny_to_audit_weakens() {
     let stdout = summary_after("policy: {effect: audit}\n");
     assert_line(
         &stdout,
-        "POL-01 policy assignment Azure Machine Learning Workspaces should disable public network access: Deny → Audit (weakens)",
+        "POL-01 policy assignment Azure Machine Learning Workspaces should disable public network access at rg-gen-prod-weu, rg-gen-prod-neu: Deny → Audit (weakens)",
     );
 }
 
@@ -711,5 +711,49 @@ fn waivers_that_open_firewalls_monitoring_and_the_scope_s_access_modes_weaken() 
                 " queue and table encryption key scope: Account → Service (weakens), replaces the resource"
             )),
         "{platform_keys}"
+    );
+}
+
+#[test]
+fn a_removed_recovery_region_is_one_line_with_its_policy_assignments() {
+    let stdout = summary_after(
+        "regions: {primary: westeurope, secondary: none}\nwaivers:\n  - {id: REL-07, reason: pilot, expires: 2027-06-30}\n",
+    );
+    assert_line(
+        &stdout,
+        "REL-07 removed: the northeurope stack (workspace, dependencies, network, monitoring) and its 13 policy assignments in resource group rg-gen-prod-neu (weakens)",
+    );
+    // None of the stack's own settings on a line of its own.
+    let lines = summary_lines(&stdout);
+    let neu: Vec<&&str> = lines.iter().filter(|l| l.contains("-neu")).collect();
+    assert_eq!(neu.len(), 1, "{stdout}");
+    assert!(!stdout.contains("→ absent"), "{stdout}");
+}
+
+#[test]
+fn a_removed_monitor_scope_weakens_rather_than_its_access_modes_changing() {
+    let stdout =
+        summary_after("waivers:\n  - {id: SEC-05, reason: public demo, expires: 2027-06-30}\n");
+    assert_line(
+        &stdout,
+        "SEC-05 removed: Azure Monitor Private Link Scope ampls-gen-prod-weu (weakens)",
+    );
+    assert!(
+        !stdout.contains("access mode: PrivateOnly → absent"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_policy_assignment_removed_from_each_resource_group_names_them() {
+    let stdout = summary_after("policy: {effect: audit}\n");
+    let removed: Vec<&str> = summary_lines(&stdout)
+        .into_iter()
+        .filter(|l| l.starts_with("POL-09 removed: policy assignment "))
+        .collect();
+    assert_eq!(removed.len(), 1, "{stdout}");
+    assert!(
+        removed[0].ends_with(" at rg-gen-prod-weu, rg-gen-prod-neu (weakens)"),
+        "{stdout}"
     );
 }
