@@ -21,7 +21,8 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
                     expires: waiver.expires.clone(),
                 },
                 _ if r.kind == Kind::Advisory => Status::Advisory {
-                    note: r.summary.clone(),
+                    note: support(&r.id, plan)
+                        .map_or_else(|| r.summary.clone(), |s| format!("{} {s}", r.summary)),
                 },
                 // REL-08 stands on REL-07's secondary stack: without it there is nothing to
                 // claim, yet REL-08 itself was not waived.
@@ -62,6 +63,57 @@ pub(super) fn statuses(profile: &Profile, plan: &Plan) -> Vec<RecommendationStat
             }
         })
         .collect()
+}
+
+/// What the zone offers an advisory practice, where that depends on what the plan deploys:
+/// the catalog's summary says only what to do.
+fn support(id: &str, plan: &Plan) -> Option<String> {
+    let primary = &plan.regions[0];
+    Some(match id {
+        "REL-04" => {
+            let names = and(plan
+                .regions
+                .iter()
+                .map(|r| r.workspace.name.as_str())
+                .collect());
+            let access = if primary.workspace.public_network_access {
+                "public (SEC-03 is waived)"
+            } else {
+                "private"
+            };
+            let noun = if plan.regions.len() > 1 {
+                "workspaces"
+            } else {
+                "workspace"
+            };
+            format!(
+                "The zone's {access} {noun} {names} can host such endpoints, and its Application Insights and Log Analytics let teams compare the two deployments before switching traffic."
+            )
+        }
+        "PERF-03" => {
+            let diagnostics = &primary.monitoring.diagnostic_settings;
+            if diagnostics.is_empty() {
+                "The zone's Application Insights and Log Analytics take the telemetry jobs and endpoints send them; no diagnostic settings send the resources' own logs and metrics there (OPS-05 is waived).".to_owned()
+            } else {
+                format!(
+                    "The zone's Application Insights and Log Analytics, with the logs and metrics diagnostic settings send from {}, provide the telemetry to track them.",
+                    and(diagnostics.iter().map(|d| d.as_str()).collect()).replace('_', " ")
+                )
+            }
+        }
+        "OPS-06" => {
+            let access = if plan.registry.public_network_access {
+                "public (SEC-05 is waived)"
+            } else {
+                "private"
+            };
+            format!(
+                "The zone's {access} container registry {} gives such environments a shared home; the zone creates no Azure ML registry to share them across workspaces (OPS-01).",
+                plan.registry.name
+            )
+        }
+        _ => return None,
+    })
 }
 
 /// What of a recommendation the output lacks, though parts of it are applied.
@@ -416,46 +468,80 @@ fn public_ip_compute(plan: &Plan) -> Vec<String> {
     clusters.chain(instances).chain(serverless).collect()
 }
 
-/// How compute can reach a public package index, if it can.
+/// How compute can reach a public package index, if it can, naming every region where it can.
 fn package_index_open(plan: &Plan) -> Option<String> {
-    plan.regions.iter().find_map(|r| {
-        if plan.network_mode == NetworkMode::Customer {
-            let via_firewall = r
-                .network
+    let regions = |open: &dyn Fn(&super::RegionPlan) -> bool| -> Vec<&super::RegionPlan> {
+        plan.regions.iter().filter(|r| open(r)).collect()
+    };
+    let locations =
+        |rs: &[&super::RegionPlan]| and(rs.iter().map(|r| r.location.as_str()).collect());
+    let workspaces = |rs: &[&super::RegionPlan], one: &str, many: &str| {
+        let names = and(rs.iter().map(|r| r.workspace.name.as_str()).collect());
+        if rs.len() == 1 {
+            format!("workspace {names} {one}")
+        } else {
+            format!("workspaces {names} {many}")
+        }
+    };
+    if plan.network_mode == NetworkMode::Customer {
+        let internet = regions(&|r| r.network.deny_internet_outbound.is_none());
+        if !internet.is_empty() {
+            return Some(format!(
+                "compute in {} has internet outbound",
+                locations(&internet)
+            ));
+        }
+        let firewall = regions(&|r| {
+            r.network
                 .egress
                 .as_ref()
-                .is_some_and(|e| e.via == EgressVia::Firewall);
-            return if r.network.deny_internet_outbound.is_none() {
-                Some(format!("compute in {} has internet outbound", r.location))
-            } else if via_firewall {
-                Some(format!(
-                    "compute in {} reaches the internet over HTTPS as far as the hub firewall allows",
-                    r.location
-                ))
-            } else {
-                None
-            };
-        }
-        match &r.workspace.managed_network {
-            None => Some(format!(
-                "workspace {} has no managed network",
-                r.workspace.name
-            )),
-            Some(m) if m.isolation_mode != "AllowOnlyApprovedOutbound" => Some(format!(
-                "workspace {} allows internet outbound",
-                r.workspace.name
-            )),
-            Some(m) => {
-                let fqdns: Vec<&str> = m
-                    .outbound_rules
-                    .iter()
-                    .filter_map(|o| o.fqdn.as_deref())
-                    .collect();
-                (!fqdns.is_empty())
-                    .then(|| format!("outbound FQDN rules open {} to compute", fqdns.join(", ")))
-            }
-        }
-    })
+                .is_some_and(|e| e.via == EgressVia::Firewall)
+        });
+        return (!firewall.is_empty()).then(|| {
+            format!(
+                "compute in {} reaches the internet over HTTPS as far as the hub firewall allows",
+                locations(&firewall)
+            )
+        });
+    }
+    let unmanaged = regions(&|r| r.workspace.managed_network.is_none());
+    if !unmanaged.is_empty() {
+        return Some(workspaces(
+            &unmanaged,
+            "has no managed network",
+            "have no managed network",
+        ));
+    }
+    let internet = regions(&|r| {
+        r.workspace
+            .managed_network
+            .as_ref()
+            .is_some_and(|m| m.isolation_mode != "AllowOnlyApprovedOutbound")
+    });
+    if !internet.is_empty() {
+        return Some(workspaces(
+            &internet,
+            "allows internet outbound",
+            "allow internet outbound",
+        ));
+    }
+    // Every workspace gets the profile's rules.
+    let fqdns: Vec<&str> = plan
+        .regions
+        .iter()
+        .find_map(|r| r.workspace.managed_network.as_ref())
+        .into_iter()
+        .flat_map(|m| m.outbound_rules.iter().filter_map(|o| o.fqdn.as_deref()))
+        .collect();
+    (!fqdns.is_empty()).then(|| format!("outbound FQDN rules open {} to compute", fqdns.join(", ")))
+}
+
+/// Names for people: `a`, `a and b`, `a, b and c`.
+fn and(names: Vec<&str>) -> String {
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
 }
 
 /// The compute NSG's service tags behind which any tenant's package feed can sit (SEC-16),

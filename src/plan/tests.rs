@@ -302,7 +302,8 @@ fn a_waiver_changes_only_its_own_recommendation() {
     let waived = plan_of(&profile);
     for (before, after) in default.recommendations.iter().zip(&waived.recommendations) {
         // POL-01's Deny assignment exempts the zone for the waiver: partial, not applied.
-        if !["SEC-03", "POL-04", "POL-01"].contains(&before.id.as_str()) {
+        // REL-04's note says the workspace it offers is public.
+        if !["SEC-03", "POL-04", "POL-01", "REL-04"].contains(&before.id.as_str()) {
             assert_eq!(before.status, after.status, "{} changed", before.id);
         }
     }
@@ -2299,4 +2300,66 @@ fn package_regulation_in_a_customer_vnet_names_the_tags_a_feed_can_sit_behind() 
         status(&plan_of(&channels), "SEC-16"),
         Status::Applied { .. }
     ));
+}
+
+/// The note of an advisory recommendation; panics on any other status.
+fn note(plan: &Plan, id: &str) -> String {
+    match status(plan, id) {
+        Status::Advisory { note } => note.clone(),
+        other => panic!("{id} is not advisory: {other:?}"),
+    }
+}
+
+#[test]
+fn advisory_notes_follow_the_waivers() {
+    let plan = plan_of(&base());
+    assert!(note(&plan, "REL-04").contains("The zone's private workspaces mlw-"));
+    assert!(note(&plan, "PERF-03").contains("diagnostic settings send from workspace, key vault"));
+    assert!(note(&plan, "OPS-06").contains("The zone's private container registry"));
+    for id in ["REL-04", "PERF-03", "OPS-06"] {
+        assert!(!note(&plan, id).contains("optional ML registry"), "{id}");
+    }
+    let waived = |id: &str| {
+        let mut profile = base();
+        waive(&mut profile, id);
+        plan_of(&profile)
+    };
+    let rel_04 = note(&waived("SEC-03"), "REL-04");
+    assert!(
+        rel_04.contains("The zone's public (SEC-03 is waived) workspaces"),
+        "{rel_04}"
+    );
+    let perf_03 = note(&waived("OPS-05"), "PERF-03");
+    assert!(
+        perf_03.contains("no diagnostic settings") && !perf_03.contains("metrics from every"),
+        "{perf_03}"
+    );
+    let ops_06 = note(&waived("SEC-05"), "OPS-06");
+    assert!(
+        ops_06.contains("The zone's public (SEC-05 is waived) container registry")
+            && ops_06.contains("creates no Azure ML registry"),
+        "{ops_06}"
+    );
+}
+
+#[test]
+fn package_regulation_names_every_region_that_reaches_an_index() {
+    let mut internet = base();
+    waive(&mut internet, "SEC-04");
+    internet["network"]["internet_outbound"] = json!(true);
+    let plan = plan_of(&internet);
+    let text = evidence(&plan, "SEC-16");
+    assert!(
+        text.contains(&format!(
+            "workspaces {} and {} allow internet outbound",
+            plan.regions[0].workspace.name, plan.regions[1].workspace.name
+        )),
+        "{text}"
+    );
+    let plan = plan_of(&customer_via_firewall());
+    let text = evidence(&plan, "SEC-16");
+    assert!(
+        text.contains("compute in westeurope and northeurope reaches the internet"),
+        "{text}"
+    );
 }

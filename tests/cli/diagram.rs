@@ -378,3 +378,36 @@ fn quoted(text: &str, label: &str) -> String {
     assert!(!inner.contains('"'), "{label}: `{text}`");
     inner.to_owned()
 }
+
+#[test]
+fn the_diagram_labels_the_workspace_and_its_dependencies_public_or_private() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let profile = crate::support::extending(
+        temp.path(),
+        "profiles/baseline.yaml",
+        "project: open\nwaivers:\n  - {id: SEC-05, reason: pilot, expires: 2027-01-31}\n",
+    );
+    let out = temp.path().join("infra");
+    generate_into(&profile, &out, "terraform,bicep");
+    let report = fs::read_to_string(out.join("COMPLIANCE.md")).expect("COMPLIANCE.md");
+    let diagram = Diagram::read(&report, "SEC-05 waived");
+    let plan = plan_json(&profile);
+    let access = |resource: &Value| match resource["public_network_access"].as_bool() {
+        Some(true) => ", public",
+        _ => ", private",
+    };
+    let labelled = |node: &str, resource: &Value| {
+        let label = &diagram.nodes[node];
+        assert!(label.ends_with(access(resource)), "{node}: {label}");
+    };
+    labelled("registry", &plan["registry"]);
+    for region in plan["regions"].as_array().expect("regions") {
+        let role = str_of(&region["role"]);
+        for node in ["workspace", "key_vault", "storage"] {
+            labelled(&format!("{role}_{node}"), &region[node]);
+        }
+    }
+    // The waiver opens the dependencies, not the workspace.
+    assert!(diagram.nodes["primary_storage"].ends_with(", public"));
+    assert!(diagram.nodes["primary_workspace"].ends_with(", private"));
+}
