@@ -23,7 +23,9 @@ mod terraform;
 
 use crate::facts;
 use crate::naming::SUFFIX_SLOT;
-use crate::plan::security::{Basis, Presence, Setting, effect_strength, shorter_is_stronger};
+use crate::plan::security::{
+    Basis, Presence, Setting, allows_effect, effect_strength, shorter_is_stronger,
+};
 use crate::values;
 
 /// Every security setting the `files` (path relative to the output directory → text) declare,
@@ -675,6 +677,9 @@ fn attribute(r: &Resource, path: &str, a: &Attribute, name: &str) -> Setting {
     }
 }
 
+/// The effect an assignment without an effect parameter has, as shown.
+const DEFINITION_DEFAULT: &str = "definition default";
+
 /// A policy assignment: present, with its effect (from `parameters`: `effect` or `effects`,
 /// else the definition's own) ranked as the definition ranks it; and what else decides what
 /// it enforces where: the definition it points at, the scopes it leaves out, the values of its
@@ -698,7 +703,7 @@ fn policy_assignment(r: &Resource, name: &str, others: &[Resource]) -> Vec<Setti
         .iter()
         .find(|(k, _)| k.starts_with("effect"))
         .and_then(|(_, v)| v.text("value"))
-        .unwrap_or_else(|| "definition default".to_owned());
+        .unwrap_or_else(|| DEFINITION_DEFAULT.to_owned());
     // A built-in definition mlzone knows names its recommendation and ranks its effects.
     let definition_id = r
         .body
@@ -728,6 +733,14 @@ fn policy_assignment(r: &Resource, name: &str, others: &[Resource]) -> Vec<Setti
             .body
             .text("properties/enforcementMode")
             .is_none_or(|m| m.eq_ignore_ascii_case("Default")),
+    };
+    // An effect the definition does not allow is refused at assignment: say so where it shows.
+    let effect = match definition {
+        Some(d) if effect != DEFINITION_DEFAULT && !allows_effect(d, &effect) => format!(
+            "{effect} (the definition allows only {}: Azure refuses the assignment, so nothing is denied)",
+            d.effects.join(", ")
+        ),
+        _ => effect,
     };
     setting.value = if enforced {
         effect

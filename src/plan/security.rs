@@ -232,23 +232,28 @@ pub fn effect(old: Option<&Setting>, new: Option<&Setting>) -> Effect {
     }
 }
 
-/// The strength of a policy effect: its rank among the effects the definition allows,
-/// strongest first (`data/policies.yaml`); for a definition mlzone does not know, Azure
-/// Policy's own order (Deny and enforcing effects over Audit over Disabled).
+/// The strength of a policy effect, on one scale for every definition: Azure Policy's order
+/// (Deny and the other enforcing effects over Audit over Disabled), and below them all an effect
+/// the definition does not allow (`data/policies.yaml` `effects`, the definition's
+/// `allowedValues`): Azure refuses such an assignment, so it enforces nothing.
 pub(crate) fn effect_strength(definition: Option<&facts::PolicyDefinition>, effect: &str) -> u32 {
-    if let Some(rank) = definition.and_then(|d| {
-        d.effects
-            .iter()
-            .rev()
-            .position(|e| e.eq_ignore_ascii_case(effect))
-    }) {
-        return u32::try_from(rank).unwrap_or_default();
+    if definition.is_some_and(|d| !allows_effect(d, effect)) {
+        return 0;
     }
     match effect.to_ascii_lowercase().as_str() {
-        "disabled" => 0,
-        e if e.starts_with("audit") => 1,
-        _ => 2,
+        "disabled" => 1,
+        e if e.starts_with("audit") => 2,
+        _ => 3,
     }
+}
+
+/// Whether `definition` accepts `effect` as its effect parameter (ARM compares enums without
+/// regard to ASCII case).
+pub(crate) fn allows_effect(definition: &facts::PolicyDefinition, effect: &str) -> bool {
+    definition
+        .effects
+        .iter()
+        .any(|e| e.eq_ignore_ascii_case(effect))
 }
 
 /// The strength of an ISO-8601 duration where shorter is stronger (a key's rotation interval
@@ -990,5 +995,14 @@ mod tests {
         assert!(rank(strong) > rank(middle) && rank(middle) > rank(weak));
         assert!(effect_strength(None, "Deny") > effect_strength(None, "AuditIfNotExists"));
         assert!(effect_strength(None, "Audit") > effect_strength(None, "Disabled"));
+    }
+
+    #[test]
+    fn an_effect_the_definition_does_not_allow_is_weaker_than_any_it_does() {
+        // The registries definition allows only Deny and Disabled: Audit is refused at assignment.
+        let registries = facts::policy("model_deployment_registries");
+        let rank = |e: &str| effect_strength(Some(registries), e);
+        assert!(rank("Deny") > rank("Disabled") && rank("Disabled") > rank("Audit"));
+        assert!(rank("deny") == rank("Deny"));
     }
 }

@@ -695,6 +695,49 @@ fn a_bicep_overlay_that_stops_enforcing_a_deny_is_judged_so_and_marked() {
 }
 
 #[test]
+fn an_overlay_that_sets_an_effect_the_definition_does_not_allow_weakens_what_the_assignment_implements()
+ {
+    // The registries definition allows only Deny and Disabled: Azure refuses Audit.
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("tpl");
+    let audit = "{% if a.key == \"model_deployment_registries\" and name == \"effect\" %}";
+    changing(
+        &overlay,
+        "terraform/policy.tf.tera",
+        "{{ name | hcl }} = { value = {{ value | hcl_name }} }",
+        &format!(
+            "{{{{ name | hcl }}}} = {{ value = {audit}\"Audit\"{{% else %}}{{{{ value | hcl_name }}}}{{% endif %}} }}"
+        ),
+    );
+    changing(
+        &overlay,
+        "bicep/modules/{region}-policies.bicep.tera",
+        "value: {{ value | bicep_name(indent=8) }}",
+        &format!(
+            "value: {audit}'Audit'{{% else %}}{{{{ value | bicep_name(indent=8) }}}}{{% endif %}}"
+        ),
+    );
+    let line = "POL-09 policy assignment [Preview]: Azure Machine Learning Model Registry Deployments are restricted except for the allowed Registry: Deny → Audit (the definition allows only Deny, Disabled: Azure refuses the assignment, so nothing is denied) (weakens)";
+    for formats in ["terraform", "terraform,bicep"] {
+        let (stderr, compliance) = generated_with(dir.path(), &overlay, &["--format", formats]);
+        // The model registry rests on the assignment too.
+        weakened(
+            &stderr,
+            &compliance,
+            &[line],
+            &["POL-09", "SEC-12", "OPS-01"],
+        );
+        let ops = row(&compliance, "OPS-01");
+        assert!(
+            ops.split("**missing**: ").nth(1).is_some_and(|m| m
+                .contains("the template overlay weakens it: policy assignment ")
+                && m.contains("Deny → Audit")),
+            "{ops}"
+        );
+    }
+}
+
+#[test]
 fn an_overlay_that_drops_an_assignment_marks_every_recommendation_it_implements() {
     let dir = tempfile::tempdir().unwrap();
     let overlay = dir.path().join("tpl");
