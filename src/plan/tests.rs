@@ -1645,7 +1645,7 @@ fn a_waiver_of_the_recovery_stack_names_the_region_it_removes() {
     assert!(policies > 1);
     assert!(
         lines.contains(&format!(
-            "removes the northeurope stack (workspace, dependencies, network, monitoring) and the {policies} policy assignments in resource group rg-unit-prod-neu"
+            "removes the northeurope stack (workspace, dependencies, network, monitoring) and its {policies} policy assignments in resource group rg-unit-prod-neu"
         )),
         "{lines:#?}"
     );

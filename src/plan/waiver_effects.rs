@@ -59,8 +59,8 @@ fn moved(verb: &str, from: &Inventory, to: &Inventory) -> Vec<String> {
                     .count();
                 let with = match policies {
                     0 => String::new(),
-                    1 => " and the policy assignment".to_owned(),
-                    n => format!(" and the {n} policy assignments"),
+                    1 => " and its policy assignment".to_owned(),
+                    n => format!(" and its {n} policy assignments"),
                 };
                 lines.push(format!(
                     "{verb} the {region} stack (workspace, dependencies, network, monitoring){with} in resource group {group}"
