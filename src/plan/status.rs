@@ -112,6 +112,61 @@ fn support(id: &str, plan: &Plan) -> Option<String> {
                 plan.registry.name
             )
         }
+        "REL-05" => {
+            let batch: Vec<String> = primary
+                .clusters
+                .iter()
+                .filter(|c| c.purpose == Purpose::BatchInference)
+                .map(|c| format!("{} on {}", c.name, c.vm_priority))
+                .collect();
+            if batch.is_empty() {
+                "The zone declares no batch-inference cluster; the compliance report lists each cluster's VM priority so the choice is visible.".to_owned()
+            } else {
+                format!(
+                    "The zone's batch-inference clusters: {}; the compliance report lists each cluster's VM priority so the choice is visible.",
+                    and(batch.iter().map(String::as_str).collect())
+                )
+            }
+        }
+        "REL-06" => {
+            let auth = match primary.workspace.datastore_auth {
+                super::DatastoreAuth::Identity => "identity-based datastores",
+                super::DatastoreAuth::AccessKey => {
+                    "datastores that use the account keys (SEC-06 is waived)"
+                }
+            };
+            let accounts: Vec<String> = plan
+                .regions
+                .iter()
+                .map(|r| format!("{} ({})", r.storage.name, r.storage.replication))
+                .collect();
+            format!(
+                "The zone gives jobs the durable workspace storage {}, reached through {auth}, to write them to.",
+                and(accounts.iter().map(String::as_str).collect())
+            )
+        }
+        "OPS-04" => {
+            let logs = if primary.monitoring.diagnostic_settings.is_empty() {
+                "no diagnostic settings send the workspace's logs to Log Analytics (OPS-05 is waived)".to_owned()
+            } else {
+                format!(
+                    "diagnostic settings send the workspace's logs to Log Analytics {}",
+                    primary.monitoring.log_analytics
+                )
+            };
+            if primary.workspace.app_insights {
+                format!(
+                    "The zone attaches Application Insights {} to the workspace, and {logs}: a place for those monitors to report.",
+                    primary.monitoring.app_insights
+                )
+            } else {
+                format!("The zone attaches no Application Insights to the workspace, and {logs}.")
+            }
+        }
+        "PERF-02" => format!(
+            "The zone deploys no online endpoints (REL-01); Log Analytics {} and Application Insights {} are where the metrics and logs of those a team deploys can go to tune such rules.",
+            primary.monitoring.log_analytics, primary.monitoring.app_insights
+        ),
         _ => return None,
     })
 }

@@ -2334,6 +2334,29 @@ fn advisory_notes_follow_the_waivers() {
         perf_03.contains("no diagnostic settings") && !perf_03.contains("metrics from every"),
         "{perf_03}"
     );
+    let perf_02 = note(&plan, "PERF-02");
+    assert!(
+        perf_02.contains("deploys no online endpoints")
+            && !perf_02.contains("metrics the zone collects"),
+        "{perf_02}"
+    );
+    let rel_06 = note(&plan, "REL-06");
+    assert!(
+        rel_06.contains("identity-based datastores")
+            && !rel_06.contains("zone-redundant workspace"),
+        "{rel_06}"
+    );
+    for (waiver, id, says) in [
+        (
+            "OPS-05",
+            "OPS-04",
+            "no diagnostic settings send the workspace's logs",
+        ),
+        ("SEC-06", "REL-06", "account keys (SEC-06 is waived)"),
+    ] {
+        let text = note(&waived(waiver), id);
+        assert!(text.contains(says), "{id} with {waiver} waived: {text}");
+    }
     let ops_06 = note(&waived("SEC-05"), "OPS-06");
     assert!(
         ops_06.contains("The zone's public (SEC-05 is waived) container registry")
