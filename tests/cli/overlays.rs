@@ -91,19 +91,25 @@ fn located(overlay: &Path, name: &str, line: usize) -> String {
     format!("template `{dir}/{name}:{line}` failed")
 }
 
-#[test]
-fn a_missing_variable_names_the_overlay_file_and_line_with_a_hint() {
+/// An overlay of one template `name` with `body`: generating fails with exit 4 and writes
+/// nothing; stderr locates the failure at `line` of the overlay's file and is returned.
+fn overlay_failure(name: &str, body: &str, line: usize) -> String {
     let dir = tempfile::tempdir().unwrap();
     let overlay = dir.path().join("tpl");
-    template(
-        &overlay,
-        "terraform/backend.tf.tera",
-        "terraform {\n  # state\n  key = {{ plan.no_such_field }}\n}\n",
-    );
+    template(&overlay, name, body);
     let p = project(dir.path(), "");
     let stderr = fails_before_writing(&p, &dir.path().join("infra"), &overlay);
-    let at = located(&overlay, "terraform/backend.tf.tera", 3);
-    assert!(stderr.contains(&at), "{stderr}");
+    assert!(stderr.contains(&located(&overlay, name, line)), "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_missing_variable_names_the_overlay_file_and_line_with_a_hint() {
+    let stderr = overlay_failure(
+        "terraform/backend.tf.tera",
+        "terraform {\n  # state\n  key = {{ plan.no_such_field }}\n}\n",
+        3,
+    );
     assert!(
         stderr
             .contains("field `no_such_field` is not defined, in `key = {{ plan.no_such_field }}`"),
@@ -120,18 +126,10 @@ fn a_missing_variable_names_the_overlay_file_and_line_with_a_hint() {
 
 #[test]
 fn a_missing_variable_given_to_a_filter_is_an_error_too() {
-    let dir = tempfile::tempdir().unwrap();
-    let overlay = dir.path().join("tpl");
-    template(
-        &overlay,
+    let stderr = overlay_failure(
         "terraform/backend.tf.tera",
         "terraform {\n  key = {{ plan.projet | hcl }}\n}\n",
-    );
-    let p = project(dir.path(), "");
-    let stderr = fails_before_writing(&p, &dir.path().join("infra"), &overlay);
-    assert!(
-        stderr.contains(&located(&overlay, "terraform/backend.tf.tera", 2)),
-        "{stderr}"
+        2,
     );
     assert!(
         stderr.contains("`hcl` was given a value that is not defined"),
@@ -143,18 +141,10 @@ fn a_missing_variable_given_to_a_filter_is_an_error_too() {
 #[test]
 fn a_misspelled_field_concatenated_in_the_documented_safe_form_is_an_error() {
     // `~` alone would print `key = "-dev"` (docs/templates.md); `text` refuses the field.
-    let dir = tempfile::tempdir().unwrap();
-    let overlay = dir.path().join("tpl");
-    template(
-        &overlay,
+    let stderr = overlay_failure(
         "terraform/backend.tf.tera",
         "terraform {\n  backend \"azurerm\" {\n    key = {{ (plan.projet | text ~ \"-\" ~ plan.environment | text) | hcl }}\n  }\n}\n",
-    );
-    let p = project(dir.path(), "");
-    let stderr = fails_before_writing(&p, &dir.path().join("infra"), &overlay);
-    assert!(
-        stderr.contains(&located(&overlay, "terraform/backend.tf.tera", 3)),
-        "{stderr}"
+        3,
     );
     assert!(
         stderr.contains("`text` was given a value that is not defined"),
@@ -164,15 +154,7 @@ fn a_misspelled_field_concatenated_in_the_documented_safe_form_is_an_error() {
 
 #[test]
 fn a_syntax_error_names_the_overlay_file_and_line_with_a_hint() {
-    let dir = tempfile::tempdir().unwrap();
-    let overlay = dir.path().join("tpl");
-    template(&overlay, "terraform/bad.tf.tera", "# a comment\n{% if %}\n");
-    let p = project(dir.path(), "");
-    let stderr = fails_before_writing(&p, &dir.path().join("infra"), &overlay);
-    assert!(
-        stderr.contains(&located(&overlay, "terraform/bad.tf.tera", 2)),
-        "{stderr}"
-    );
+    let stderr = overlay_failure("terraform/bad.tf.tera", "# a comment\n{% if %}\n", 2);
     assert!(stderr.contains("in `{% if %}`"), "{stderr}");
     assert!(stderr.contains("a template of the overlay"), "{stderr}");
     assert!(
@@ -183,18 +165,10 @@ fn a_syntax_error_names_the_overlay_file_and_line_with_a_hint() {
 
 #[test]
 fn an_unknown_filter_names_the_overlay_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let overlay = dir.path().join("tpl");
-    template(
-        &overlay,
+    let stderr = overlay_failure(
         "bicep/extra.bicep.tera",
         "// extra\nparam name string = {{ plan.project | bicep_string }}\n",
-    );
-    let p = project(dir.path(), "");
-    let stderr = fails_before_writing(&p, &dir.path().join("infra"), &overlay);
-    assert!(
-        stderr.contains(&located(&overlay, "bicep/extra.bicep.tera", 2)),
-        "{stderr}"
+        2,
     );
     assert!(stderr.contains("unknown filter `bicep_string`"), "{stderr}");
     assert!(stderr.contains("help: "), "{stderr}");
