@@ -955,15 +955,31 @@ fn an_overlay_that_removes_diagnostic_settings_weakens_monitoring() {
     }
 }
 
+/// An NSG rule `open-egress` that allows all outbound to `destination` ahead of the zone's
+/// rules, in Terraform and in Bicep.
+fn open_egress(destination: &str) -> (String, String) {
+    (
+        format!(
+            "resource \"azurerm_network_security_rule\" \"egress\" {{\n  name                        = \"open-egress\"\n  network_security_group_name = \"nsg-overlay-prod-weu-compute\"\n  priority                    = 100\n  direction                   = \"Outbound\"\n  access                      = \"Allow\"\n  protocol                    = \"*\"\n  destination_port_range      = \"*\"\n  destination_address_prefix  = \"{destination}\"\n}}\n"
+        ),
+        format!(
+            "resource egress 'Microsoft.Network/networkSecurityGroups/securityRules@2025-05-01' = {{\n  name: 'open-egress'\n  properties: {{\n    priority: 100\n    direction: 'Outbound'\n    access: 'Allow'\n    protocol: '*'\n    destinationPortRange: '*'\n    destinationAddressPrefix: '{destination}'\n  }}\n}}\n"
+        ),
+    )
+}
+
+/// An overlay that adds [`open_egress`] to `destination` in both formats.
+fn opening_egress(overlay: &Path, destination: &str) {
+    let (terraform, bicep) = open_egress(destination);
+    template(overlay, "terraform/extra.tf.tera", &terraform);
+    template(overlay, "bicep/extra.bicep.tera", &bicep);
+}
+
 #[test]
 fn an_overlay_that_adds_an_nsg_rule_to_the_internet_weakens_exfiltration_prevention() {
     let line = "SEC-14 added: NSG rule open-egress allows outbound to the internet (internet destination) (weakens)";
-    adding_weakens(
-        "resource \"azurerm_network_security_rule\" \"egress\" {\n  name                       = \"open-egress\"\n  priority                   = 100\n  direction                  = \"Outbound\"\n  access                     = \"Allow\"\n  protocol                   = \"*\"\n  destination_address_prefix = \"Internet\"\n}\n",
-        "resource egress 'Microsoft.Network/networkSecurityGroups/securityRules@2025-05-01' = {\n  name: 'open-egress'\n  properties: {\n    priority: 100\n    direction: 'Outbound'\n    access: 'Allow'\n    protocol: '*'\n    destinationAddressPrefix: 'Internet'\n  }\n}\n",
-        &[[line, line]],
-        &["SEC-14"],
-    );
+    let (terraform, bicep) = open_egress("Internet");
+    adding_weakens(&terraform, &bicep, &[[line, line]], &["SEC-14"]);
 }
 
 /// The cell of a report row that says where the recommendation is applied, or what to do.
@@ -1034,16 +1050,7 @@ fn an_overlay_that_opens_the_compute_nsg_to_the_internet_weakens_each_recommenda
     // indexes the NSG keeps out (SEC-16).
     let dir = tempfile::tempdir().unwrap();
     let overlay = dir.path().join("tpl");
-    template(
-        &overlay,
-        "terraform/extra.tf.tera",
-        "resource \"azurerm_network_security_rule\" \"egress\" {\n  name                        = \"open-egress\"\n  network_security_group_name = \"nsg-overlay-prod-weu-compute\"\n  priority                    = 100\n  direction                   = \"Outbound\"\n  access                      = \"Allow\"\n  protocol                    = \"*\"\n  destination_address_prefix  = \"*\"\n}\n",
-    );
-    template(
-        &overlay,
-        "bicep/extra.bicep.tera",
-        "resource egress 'Microsoft.Network/networkSecurityGroups/securityRules@2025-05-01' = {\n  name: 'open-egress'\n  properties: {\n    priority: 100\n    direction: 'Outbound'\n    access: 'Allow'\n    protocol: '*'\n    destinationAddressPrefix: '*'\n  }\n}\n",
-    );
+    opening_egress(&overlay, "*");
     for format in ["terraform", "bicep"] {
         let compliance = compute_nsg_weakened(
             dir.path(),
@@ -1070,20 +1077,7 @@ fn an_overlay_that_opens_the_compute_nsg_to_a_public_range_weakens_what_rests_on
     for destination in ["0.0.0.0/0", "20.0.0.0/8"] {
         let dir = tempfile::tempdir().unwrap();
         let overlay = dir.path().join("tpl");
-        template(
-            &overlay,
-            "terraform/extra.tf.tera",
-            &format!(
-                "resource \"azurerm_network_security_rule\" \"egress\" {{\n  name                        = \"open-egress\"\n  network_security_group_name = \"nsg-overlay-prod-weu-compute\"\n  priority                    = 100\n  direction                   = \"Outbound\"\n  access                      = \"Allow\"\n  protocol                    = \"*\"\n  destination_port_range      = \"*\"\n  destination_address_prefix  = \"{destination}\"\n}}\n"
-            ),
-        );
-        template(
-            &overlay,
-            "bicep/extra.bicep.tera",
-            &format!(
-                "resource egress 'Microsoft.Network/networkSecurityGroups/securityRules@2025-05-01' = {{\n  name: 'open-egress'\n  properties: {{\n    priority: 100\n    direction: 'Outbound'\n    access: 'Allow'\n    protocol: '*'\n    destinationPortRange: '*'\n    destinationAddressPrefix: '{destination}'\n  }}\n}}\n"
-            ),
-        );
+        opening_egress(&overlay, destination);
         for format in ["terraform", "bicep"] {
             compute_nsg_weakened(
                 dir.path(),
