@@ -224,56 +224,92 @@ pub(crate) fn batch_inference(profile: &Profile) -> bool {
 /// Every role assignment of `plan`, region by region: the identities', the Cosmos DB
 /// principal's, then people's.
 pub(super) fn rows(plan: &Plan) -> Vec<RoleAssignmentRow> {
+    plan.regions
+        .iter()
+        .flat_map(|r| {
+            let mut rows = zone_rows(plan, r);
+            rows.extend(people_rows(plan, r));
+            rows
+        })
+        .collect()
+}
+
+/// The role assignments of the zone's own principals, region by region: the identities' and
+/// the Cosmos DB principal's (what a waiver can take away; people's come from `access`).
+pub(super) fn principal_rows(plan: &Plan) -> Vec<RoleAssignmentRow> {
+    plan.regions
+        .iter()
+        .flat_map(|r| zone_rows(plan, r))
+        .collect()
+}
+
+fn row(
+    r: &super::RegionPlan,
+    principal: String,
+    role: &str,
+    scope: String,
+    why: &str,
+) -> RoleAssignmentRow {
+    RoleAssignmentRow {
+        region: r.location.clone(),
+        principal,
+        role: role.to_owned(),
+        scope,
+        why: why.to_owned(),
+    }
+}
+
+/// Region `r`'s roles of the workspace and compute identities and the Cosmos DB principal.
+fn zone_rows(plan: &Plan, r: &super::RegionPlan) -> Vec<RoleAssignmentRow> {
     let mut rows = Vec::new();
-    for r in &plan.regions {
-        let names = &r.names;
-        let row = |principal: String, role: &str, scope: String, why: &str| RoleAssignmentRow {
-            region: r.location.clone(),
-            principal,
-            role: role.to_owned(),
-            scope,
-            why: why.to_owned(),
+    let names = &r.names;
+    for g in &r.identity_roles {
+        let principal = if g.identity == "workspace" {
+            format!("workspace identity {}", names.identity)
+        } else {
+            format!("compute identity {}", names.compute_identity)
         };
-        for g in &r.identity_roles {
-            let principal = if g.identity == "workspace" {
-                format!("workspace identity {}", names.identity)
-            } else {
-                format!("compute identity {}", names.compute_identity)
-            };
-            let scope = match (g.scope.as_str(), &g.target, &g.external) {
-                (_, _, Some(external)) => external.id.clone(),
-                ("storage_endpoint", Some(sub), _) => r
-                    .private_endpoints
-                    .iter()
-                    .find(|e| e.target == "storage" && &e.subresource == sub)
-                    .map_or_else(|| sub.clone(), |e| e.name.clone()),
-                ("workspace", _, _) => names.workspace.clone(),
-                ("storage", _, _) => names.storage.clone(),
-                ("key_vault", _, _) => names.key_vault.clone(),
-                ("registry", _, _) => plan.registry.name.clone(),
-                _ => names.app_insights.clone(),
-            };
-            rows.push(row(principal, &g.role, scope, &g.why));
-        }
-        if let Some(cosmos) = &plan.cosmos_db_key_access
-            && r.workspace.customer_managed_key
-        {
-            rows.push(row(
-                format!("{} service principal", cosmos.application),
-                &cosmos.role,
-                names.key_vault.clone(),
-                "keeps the metadata of a workspace with a customer-managed key",
-            ));
-        }
-        for a in &plan.access {
-            let scope = if a.scope == "storage" {
-                names.storage.clone()
-            } else {
-                names.workspace.clone()
-            };
-            let principal = format!("{} {}", a.principal_type.to_lowercase(), a.principal_id);
-            rows.push(row(principal, &a.role, scope, &a.why));
-        }
+        let scope = match (g.scope.as_str(), &g.target, &g.external) {
+            (_, _, Some(external)) => external.id.clone(),
+            ("storage_endpoint", Some(sub), _) => r
+                .private_endpoints
+                .iter()
+                .find(|e| e.target == "storage" && &e.subresource == sub)
+                .map_or_else(|| sub.clone(), |e| e.name.clone()),
+            ("workspace", _, _) => names.workspace.clone(),
+            ("storage", _, _) => names.storage.clone(),
+            ("key_vault", _, _) => names.key_vault.clone(),
+            ("registry", _, _) => plan.registry.name.clone(),
+            _ => names.app_insights.clone(),
+        };
+        rows.push(row(r, principal, &g.role, scope, &g.why));
+    }
+    if let Some(cosmos) = &plan.cosmos_db_key_access
+        && r.workspace.customer_managed_key
+    {
+        rows.push(row(
+            r,
+            format!("{} service principal", cosmos.application),
+            &cosmos.role,
+            names.key_vault.clone(),
+            "keeps the metadata of a workspace with a customer-managed key",
+        ));
+    }
+    rows
+}
+
+/// Region `r`'s roles of people: each `access` entry's and each compute-instance owner's.
+fn people_rows(plan: &Plan, r: &super::RegionPlan) -> Vec<RoleAssignmentRow> {
+    let names = &r.names;
+    let mut rows = Vec::new();
+    for a in &plan.access {
+        let scope = if a.scope == "storage" {
+            names.storage.clone()
+        } else {
+            names.workspace.clone()
+        };
+        let principal = format!("{} {}", a.principal_type.to_lowercase(), a.principal_id);
+        rows.push(row(r, principal, &a.role, scope, &a.why));
     }
     rows
 }

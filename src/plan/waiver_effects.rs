@@ -298,11 +298,7 @@ fn inventory(plan: &Plan) -> Inventory {
         }
     }
     // People's roles are the zone's own, listed once below; the identities' are each region's.
-    for row in plan
-        .role_assignments
-        .iter()
-        .filter(|row| !row.principal.starts_with("group ") && !row.principal.starts_with("user "))
-    {
+    for row in super::roles::principal_rows(plan) {
         out.insert((
             row.region.clone(),
             Item::One(format!(
